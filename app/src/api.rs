@@ -1,0 +1,4 @@
+//! Server functions, one per file, grouped by domain.
+
+pub mod clusters;
+pub mod subscriptions;

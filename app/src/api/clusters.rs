@@ -1,0 +1,3 @@
+//! Server functions about managed clusters.
+
+pub mod list_clusters;

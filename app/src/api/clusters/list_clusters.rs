@@ -1,0 +1,13 @@
+//! Lists the managed clusters of a subscription.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::cluster::ClusterListing;
+
+/// Clusters of `subscription_id`, or of the first reachable subscription when it is `None`.
+#[server]
+pub async fn list_clusters(subscription_id: Option<String>) -> Result<ClusterListing, AppError> {
+    crate::backend::use_backend()?
+        .list_clusters(subscription_id)
+        .await
+}

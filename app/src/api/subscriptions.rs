@@ -1,0 +1,3 @@
+//! Server functions about subscriptions.
+
+pub mod list_subscriptions;

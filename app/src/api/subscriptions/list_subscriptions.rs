@@ -1,0 +1,11 @@
+//! Lists the subscriptions the dashboard can reach.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::subscription::SubscriptionInfo;
+
+/// Subscriptions the dashboard's identity can reach, in ARM's order.
+#[server]
+pub async fn list_subscriptions() -> Result<Vec<SubscriptionInfo>, AppError> {
+    crate::backend::use_backend()?.list_subscriptions().await
+}

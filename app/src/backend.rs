@@ -1,0 +1,38 @@
+//! The port between server functions and the server's services.
+//!
+//! Server functions find a [`Backend`] in the reactive context (the server provides it for
+//! every request) and call it; they hold no logic of their own. The trait is server-only.
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::error::AppError;
+    use shared::cluster::ClusterListing;
+    use shared::subscription::SubscriptionInfo;
+    use std::sync::Arc;
+
+    /// What the UI's server functions need from the server.
+    #[async_trait::async_trait]
+    pub trait Backend: Send + Sync + 'static {
+        /// Subscriptions the dashboard's identity can reach.
+        async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError>;
+        /// Managed clusters of a subscription; the first reachable one when none is given.
+        async fn list_clusters(
+            &self,
+            subscription_id: Option<String>,
+        ) -> Result<ClusterListing, AppError>;
+    }
+
+    /// How the backend is shared through context.
+    pub type SharedBackend = Arc<dyn Backend>;
+
+    /// The backend the server provided for this request.
+    pub fn use_backend() -> Result<SharedBackend, AppError> {
+        leptos::prelude::use_context::<SharedBackend>().ok_or_else(|| {
+            tracing::error!("no Backend in context: the server must provide one per request");
+            AppError::Internal
+        })
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::{Backend, SharedBackend, use_backend};

@@ -1,0 +1,5 @@
+//! Reusable components, one per file.
+
+pub mod cluster_table;
+pub mod clusters_card;
+pub mod subscription_picker;

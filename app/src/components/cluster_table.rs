@@ -1,0 +1,68 @@
+//! A table of managed clusters.
+
+use leptos::prelude::*;
+use shared::cluster::ClusterSummary;
+
+/// One row per cluster: name, region, resource group, version, pools, state, portal link.
+#[component]
+pub fn ClusterTable(
+    /// The clusters to show.
+    clusters: Vec<ClusterSummary>,
+) -> impl IntoView {
+    view! {
+        <table class="clusters">
+            <thead>
+                <tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Region"</th>
+                    <th scope="col">"Resource group"</th>
+                    <th scope="col">"Version"</th>
+                    <th scope="col">"Node pools"</th>
+                    <th scope="col">"State"</th>
+                    <th scope="col">"Portal"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {clusters
+                    .into_iter()
+                    .map(|cluster| {
+                        let state_class = format!("state state-{}", cluster.provisioning_state.to_ascii_lowercase());
+                        let power = cluster.power_state.clone().unwrap_or_default();
+                        view! {
+                            <tr>
+                                <td>{cluster.name.clone()}</td>
+                                <td>{cluster.region}</td>
+                                <td>{cluster.resource_group}</td>
+                                <td>{cluster.kubernetes_version.unwrap_or_else(|| "—".into())}</td>
+                                <td>
+                                    <ul class="pools">
+                                        {cluster
+                                            .pools
+                                            .into_iter()
+                                            .map(|pool| {
+                                                view! {
+                                                    <li>
+                                                        {format!("{} · {} × {} · {}", pool.name, pool.count, pool.vm_size, pool.mode)}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </ul>
+                                </td>
+                                <td>
+                                    <span class=state_class>{cluster.provisioning_state}</span>
+                                    <span class="muted">{power}</span>
+                                </td>
+                                <td>
+                                    <a href=cluster.portal_url target="_blank" rel="noopener noreferrer">
+                                        "Open in Azure portal ↗"
+                                    </a>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+    }
+}

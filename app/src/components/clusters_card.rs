@@ -1,0 +1,45 @@
+//! The clusters card: every managed cluster of the selected subscription with its pools,
+//! state and portal link.
+
+use crate::api::clusters::list_clusters::list_clusters;
+use crate::components::cluster_table::ClusterTable;
+use leptos::prelude::*;
+
+/// Lists the clusters of `subscription` (the first reachable one when `None`).
+#[component]
+pub fn ClustersCard(
+    /// The subscription to list.
+    #[prop(into)]
+    subscription: Signal<Option<String>>,
+) -> impl IntoView {
+    let clusters = Resource::new(move || subscription.get(), list_clusters);
+    view! {
+        <section class="card clusters-card" aria-labelledby="clusters-heading">
+            <div class="card-header">
+                <h2 id="clusters-heading">"Clusters"</h2>
+                <button type="button" class="button secondary" on:click=move |_| clusters.refetch()>
+                    "Refresh"
+                </button>
+            </div>
+            <Transition fallback=|| view! { <p class="muted">"Loading clusters…"</p> }>
+                {move || Suspend::new(async move {
+                    match clusters.await {
+                        Ok(listing) if listing.clusters.is_empty() => {
+                            view! { <p class="muted">"No clusters in this subscription yet."</p> }.into_any()
+                        }
+                        Ok(listing) => view! { <ClusterTable clusters=listing.clusters /> }.into_any(),
+                        Err(error) => {
+                            view! {
+                                <p class="inline-error" role="alert">
+                                    "Could not list clusters. "
+                                    {error.to_string()}
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

@@ -1,0 +1,33 @@
+//! The error every server function returns: typed for expected failures, generic for internal
+//! ones (which the server logs and never shows).
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use shared::arm_error::ArmError;
+use thiserror::Error;
+
+/// An error a server function can return to the browser.
+#[derive(Clone, Debug, PartialEq, Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// Azure answered with an error; shown to the user as Azure said it.
+    #[error("Azure returned {}: {}", .0.code, .0.message)]
+    Azure(ArmError),
+    /// Azure could not be reached, or no token could be obtained.
+    #[error("Azure is unavailable right now: {0}")]
+    AzureUnavailable(String),
+    /// Something failed on the server; details are in the server log only.
+    #[error("Something went wrong on the server. Please try again.")]
+    Internal,
+    /// The call did not reach the server function or its answer could not be read.
+    #[error("The request failed: {0}")]
+    Request(String),
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Request(value.to_string())
+    }
+}

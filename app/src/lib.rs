@@ -1,0 +1,52 @@
+//! The dashboard's UI (Leptos components and pages) and its API surface (server functions).
+//!
+//! Compiled twice: with `ssr` into the server, with `hydrate` into the browser bundle.
+//! Server-function bodies stay thin and call the [`backend`] port the server provides.
+
+pub mod api;
+pub mod backend;
+pub mod components;
+pub mod error;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::StaticSegment;
+use leptos_router::components::{Route, Router, Routes};
+use pages::dashboard_page::DashboardPage;
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: metadata, stylesheet and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/aks-dashboard.css" />
+        <Title text="AKS Provisioning Dashboard" />
+        <Router>
+            <main class="app">
+                <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
+                    <Route path=StaticSegment("") view=DashboardPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}

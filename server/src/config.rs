@@ -1,0 +1,236 @@
+//! Process configuration from the environment.
+//!
+//! | variable | meaning | default |
+//! |---|---|---|
+//! | `DASHBOARD_CLOUD` | `sandbox` (built-in simulator) or `azure` | `sandbox` |
+//! | `ARM_BASE_URL` | ARM endpoint in `azure` mode | `https://management.azure.com` |
+//! | `AZURE_CREDENTIAL` | `developer-tools`, `managed-identity`, `workload-identity`, `client-secret` | `developer-tools` |
+//! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
+//! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES` | api-versions | see [`ApiVersions`] |
+//! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
+
+use crate::arm::ApiVersions;
+use thiserror::Error;
+use url::Url;
+
+/// Which cloud the ARM client talks to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloudMode {
+    /// The built-in sandbox cloud on a loopback port; nothing leaves the machine.
+    Sandbox,
+    /// Real ARM (or any ARM-compatible endpoint) with an `azure_identity` credential.
+    Azure {
+        /// ARM base URL.
+        base_url: Url,
+        /// Which credential to build.
+        credential: CredentialKind,
+    },
+}
+
+/// The `azure_identity` credential used in Azure mode.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// `az login` / `azd auth login` on a developer machine.
+    DeveloperTools,
+    /// Managed identity (App Service protocol or IMDS).
+    ManagedIdentity,
+    /// Workload identity federation (AKS pods).
+    WorkloadIdentity,
+    /// A service principal's client secret.
+    ClientSecret {
+        /// Tenant id.
+        tenant_id: String,
+        /// Application (client) id.
+        client_id: String,
+    },
+}
+
+/// The server's configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Sandbox or Azure.
+    pub cloud: CloudMode,
+    /// api-versions for ARM calls.
+    pub api_versions: ApiVersions,
+    /// sqlx database URL.
+    pub database_url: String,
+}
+
+/// A configuration value that cannot be used.
+#[derive(Debug, Error)]
+pub enum ConfigError {
+    /// A variable has a value outside its allowed set.
+    #[error("{name}={value:?} is not valid: {expected}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What is allowed.
+        expected: &'static str,
+    },
+    /// A variable that the chosen mode needs is not set.
+    #[error("{name} must be set when {because}")]
+    Missing {
+        /// The variable.
+        name: &'static str,
+        /// Why it is needed.
+        because: &'static str,
+    },
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// Reads the configuration through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let cloud = match lookup("DASHBOARD_CLOUD")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("sandbox") => CloudMode::Sandbox,
+            Some("azure") => {
+                let raw =
+                    lookup("ARM_BASE_URL").unwrap_or_else(|| "https://management.azure.com".into());
+                let base_url = Url::parse(&raw).map_err(|_| ConfigError::Invalid {
+                    name: "ARM_BASE_URL",
+                    value: raw.clone(),
+                    expected: "an absolute URL such as https://management.azure.com",
+                })?;
+                CloudMode::Azure {
+                    base_url,
+                    credential: credential_kind(&lookup)?,
+                }
+            }
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "DASHBOARD_CLOUD",
+                    value: other.into(),
+                    expected: "sandbox or azure",
+                });
+            }
+        };
+        let defaults = ApiVersions::default();
+        let version = |name: &str, default: String| lookup(name).unwrap_or(default);
+        Ok(Self {
+            cloud,
+            api_versions: ApiVersions {
+                container_service: version("ARM_API_VERSION_AKS", defaults.container_service),
+                resources: version("ARM_API_VERSION_RESOURCES", defaults.resources),
+                subscriptions: version("ARM_API_VERSION_SUBSCRIPTIONS", defaults.subscriptions),
+                compute_skus: version("ARM_API_VERSION_SKUS", defaults.compute_skus),
+                compute_usages: version("ARM_API_VERSION_USAGES", defaults.compute_usages),
+            },
+            database_url: lookup("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
+        })
+    }
+}
+
+fn credential_kind(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<CredentialKind, ConfigError> {
+    match lookup("AZURE_CREDENTIAL")
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        None | Some("developer-tools") => Ok(CredentialKind::DeveloperTools),
+        Some("managed-identity") => Ok(CredentialKind::ManagedIdentity),
+        Some("workload-identity") => Ok(CredentialKind::WorkloadIdentity),
+        Some("client-secret") => {
+            let because = "AZURE_CREDENTIAL=client-secret";
+            let tenant_id = lookup("AZURE_TENANT_ID").ok_or(ConfigError::Missing {
+                name: "AZURE_TENANT_ID",
+                because,
+            })?;
+            let client_id = lookup("AZURE_CLIENT_ID").ok_or(ConfigError::Missing {
+                name: "AZURE_CLIENT_ID",
+                because,
+            })?;
+            if lookup("AZURE_CLIENT_SECRET").is_none() {
+                return Err(ConfigError::Missing {
+                    name: "AZURE_CLIENT_SECRET",
+                    because,
+                });
+            }
+            Ok(CredentialKind::ClientSecret {
+                tenant_id,
+                client_id,
+            })
+        }
+        Some(other) => Err(ConfigError::Invalid {
+            name: "AZURE_CREDENTIAL",
+            value: other.into(),
+            expected: "developer-tools, managed-identity, workload-identity or client-secret",
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn sandbox_is_the_default() {
+        let config = config(&[]).expect("config");
+        assert_eq!(config.cloud, CloudMode::Sandbox);
+        assert_eq!(config.database_url, "sqlite://data/dashboard.db");
+        assert_eq!(config.api_versions.container_service, "2025-10-01");
+    }
+
+    #[test]
+    fn azure_mode_reads_url_credential_and_versions() {
+        let config = config(&[
+            ("DASHBOARD_CLOUD", "Azure"),
+            ("AZURE_CREDENTIAL", "managed-identity"),
+            ("ARM_API_VERSION_AKS", "2026-01-01"),
+        ])
+        .expect("config");
+        let CloudMode::Azure {
+            base_url,
+            credential,
+        } = config.cloud
+        else {
+            panic!("azure mode")
+        };
+        assert_eq!(base_url.as_str(), "https://management.azure.com/");
+        assert_eq!(credential, CredentialKind::ManagedIdentity);
+        assert_eq!(config.api_versions.container_service, "2026-01-01");
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        let error = config(&[("DASHBOARD_CLOUD", "moon")]).unwrap_err();
+        assert!(
+            error.to_string().starts_with("DASHBOARD_CLOUD=\"moon\""),
+            "{error}"
+        );
+        let error = config(&[
+            ("DASHBOARD_CLOUD", "azure"),
+            ("AZURE_CREDENTIAL", "client-secret"),
+            ("AZURE_TENANT_ID", "t"),
+        ])
+        .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "AZURE_CLIENT_ID must be set when AZURE_CREDENTIAL=client-secret"
+        );
+        let error =
+            config(&[("DASHBOARD_CLOUD", "azure"), ("ARM_BASE_URL", "not a url")]).unwrap_err();
+        assert!(error.to_string().contains("ARM_BASE_URL"), "{error}");
+    }
+}

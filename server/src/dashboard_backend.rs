@@ -1,0 +1,80 @@
+//! The server's implementation of the UI's [`Backend`] port, over the ARM client.
+
+use crate::arm::{ArmClient, ArmClientError};
+use app::backend::Backend;
+use app::error::AppError;
+use shared::cluster::ClusterListing;
+use shared::subscription::SubscriptionInfo;
+
+/// Answers the UI's server functions from ARM.
+pub struct DashboardBackend {
+    arm: ArmClient,
+}
+
+impl DashboardBackend {
+    /// A backend over `arm`.
+    pub fn new(arm: ArmClient) -> Self {
+        Self { arm }
+    }
+}
+
+#[async_trait::async_trait]
+impl Backend for DashboardBackend {
+    #[tracing::instrument(skip_all, err)]
+    async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError> {
+        let subscriptions = self.arm.list_subscriptions().await.map_err(to_app_error)?;
+        Ok(subscriptions
+            .into_iter()
+            .map(|s| SubscriptionInfo {
+                subscription_id: s.subscription_id,
+                display_name: s.display_name,
+            })
+            .collect())
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn list_clusters(
+        &self,
+        subscription_id: Option<String>,
+    ) -> Result<ClusterListing, AppError> {
+        let subscription_id = match subscription_id {
+            Some(id) => Some(id),
+            None => self
+                .list_subscriptions()
+                .await?
+                .into_iter()
+                .next()
+                .map(|s| s.subscription_id),
+        };
+        let clusters = match &subscription_id {
+            Some(id) => self
+                .arm
+                .list_clusters(id)
+                .await
+                .map_err(to_app_error)?
+                .iter()
+                .map(|c| c.summary())
+                .collect(),
+            None => Vec::new(),
+        };
+        Ok(ClusterListing {
+            subscription_id,
+            clusters,
+        })
+    }
+}
+
+/// ARM's own errors reach the user; transport and credential failures say Azure is
+/// unavailable; anything else is logged and hidden.
+fn to_app_error(error: ArmClientError) -> AppError {
+    match error {
+        ArmClientError::Arm(error) => AppError::Azure(error),
+        ArmClientError::Credential(_) | ArmClientError::Transport(_) => {
+            AppError::AzureUnavailable(error.to_string())
+        }
+        ArmClientError::Decode(_) => {
+            tracing::error!(%error, "unreadable ARM response");
+            AppError::Internal
+        }
+    }
+}

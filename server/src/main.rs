@@ -1,0 +1,202 @@
+//! `server`: serves the dashboard (default), or runs the sandbox cloud on its own.
+//!
+//! In sandbox mode the sandbox's socket is bound and `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` are
+//! set before the async runtime starts, so the real `ManagedIdentityCredential` finds the
+//! sandbox's token endpoint and no other thread can be reading the environment meanwhile.
+
+use clap::{Parser, Subcommand};
+use server::arm::ArmClient;
+use server::config::{CloudMode, Config};
+use server::dashboard_backend::DashboardBackend;
+use server::sandbox::RunningSandbox;
+use server::sandbox::world::World;
+use server::store::Store;
+use server::{AppState, azure_credential, router};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "server", about = "AKS Provisioning Dashboard server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the dashboard (the default). Site options come from LEPTOS_* variables.
+    Serve,
+    /// Run only the sandbox cloud (an ARM simulator) on ADDR.
+    Sandbox {
+        /// Address to listen on, e.g. 127.0.0.1:4100.
+        #[arg(long, default_value = "127.0.0.1:4100")]
+        listen: SocketAddr,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let outcome = match Cli::parse().command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(),
+        Command::Sandbox { listen } => run_sandbox(listen),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
+/// A sandbox socket bound before the runtime exists, with the identity secret for it.
+struct PreparedSandbox {
+    listener: std::net::TcpListener,
+    identity_header: String,
+}
+
+fn serve() -> Result<(), String> {
+    let config = Config::from_env().map_err(|e| e.to_string())?;
+    let prepared = match config.cloud {
+        CloudMode::Sandbox => {
+            let listener = std::net::TcpListener::bind("127.0.0.1:0")
+                .map_err(|e| format!("cannot bind the sandbox cloud: {e}"))?;
+            listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+            let address = listener.local_addr().map_err(|e| e.to_string())?;
+            let identity_header = uuid::Uuid::new_v4().to_string();
+            // SAFETY: no other thread exists yet (the runtime starts below), so nothing can read
+            // the environment concurrently.
+            unsafe {
+                std::env::set_var(
+                    "IDENTITY_ENDPOINT",
+                    format!("http://{address}{}", server::sandbox::TOKEN_PATH),
+                );
+                std::env::set_var("IDENTITY_HEADER", &identity_header);
+            }
+            Some(PreparedSandbox {
+                listener,
+                identity_header,
+            })
+        }
+        CloudMode::Azure { .. } => None,
+    };
+    runtime()?.block_on(serve_async(config, prepared))
+}
+
+async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Result<(), String> {
+    let (base_url, credential, cloud_name, _sandbox) = match (&config.cloud, prepared) {
+        (CloudMode::Sandbox, Some(prepared)) => {
+            let world = World::from_env().map_err(|e| e.to_string())?;
+            let listener =
+                tokio::net::TcpListener::from_std(prepared.listener).map_err(|e| e.to_string())?;
+            let sandbox = RunningSandbox::spawn(world, listener, prepared.identity_header)
+                .map_err(|e| e.to_string())?;
+            tracing::info!(base_url = %sandbox.base_url, "sandbox cloud started");
+            let credential =
+                azure_identity::ManagedIdentityCredential::new(None).map_err(|e| e.to_string())?;
+            let base_url = url::Url::parse(&sandbox.base_url).map_err(|e| e.to_string())?;
+            (
+                base_url,
+                credential as Arc<dyn azure_core::credentials::TokenCredential>,
+                "sandbox",
+                Some(sandbox),
+            )
+        }
+        (
+            CloudMode::Azure {
+                base_url,
+                credential,
+            },
+            _,
+        ) => {
+            let credential = azure_credential::build(credential)
+                .map_err(|e| format!("cannot build the Azure credential: {e}"))?;
+            (base_url.clone(), credential, "azure", None)
+        }
+        (CloudMode::Sandbox, None) => return Err("sandbox mode without a prepared sandbox".into()),
+    };
+    let arm = ArmClient::new(base_url, credential, config.api_versions.clone())
+        .map_err(|e| e.to_string())?;
+    let store = Store::open(&config.database_url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let leptos = leptos::config::get_configuration(None)
+        .map_err(|e| format!("Leptos configuration: {e}"))?;
+    let address = leptos.leptos_options.site_addr;
+    let state = AppState {
+        leptos_options: leptos.leptos_options,
+        backend: Arc::new(DashboardBackend::new(arm)),
+        store,
+        cloud_name,
+    };
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
+    tracing::info!(%address, cloud = cloud_name, "dashboard listening on http://{address}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn run_sandbox(listen: SocketAddr) -> Result<(), String> {
+    let world = World::from_env().map_err(|e| e.to_string())?;
+    let identity_header =
+        std::env::var("IDENTITY_HEADER").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
+    runtime()?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let sandbox =
+            RunningSandbox::spawn(world, listener, identity_header).map_err(|e| e.to_string())?;
+        // The connection settings are this command's output: a dashboard started with them
+        // (DASHBOARD_CLOUD=azure AZURE_CREDENTIAL=managed-identity) talks to this sandbox.
+        let mut stdout = std::io::stdout();
+        writeln!(
+            stdout,
+            "export ARM_BASE_URL={} IDENTITY_ENDPOINT={} IDENTITY_HEADER={}",
+            sandbox.base_url, sandbox.identity_endpoint, sandbox.identity_header
+        )
+        .and_then(|()| stdout.flush())
+        .map_err(|e| e.to_string())?;
+        tracing::info!(base_url = %sandbox.base_url, "sandbox cloud listening");
+        shutdown_signal().await;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,222 @@
+//! The sandbox's identity side: a managed-identity token endpoint speaking the App Service
+//! protocol (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`, api-version 2019-08-01), so the real
+//! `azure_identity::ManagedIdentityCredential` obtains tokens from it, and the bearer check ARM
+//! endpoints apply.
+//!
+//! Tokens are HS256 JWTs signed with the world's key. Any sandbox with the same key accepts
+//! them, the way every ARM region accepts tokens from one Entra ID tenant.
+
+use super::reply::Reply;
+use super::world::IdentityConfig;
+use axum::http::{HeaderMap, StatusCode, header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use time::OffsetDateTime;
+
+/// The audience ARM tokens are issued for.
+pub const ARM_RESOURCE: &str = "https://management.azure.com";
+
+/// What a sandbox token says.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// Audience (the ARM resource).
+    pub aud: String,
+    /// Tenant id.
+    pub tid: String,
+    /// Object id of the principal.
+    pub oid: String,
+    /// Application (client) id.
+    pub appid: String,
+    /// Expiry, epoch seconds.
+    pub exp: i64,
+    /// Issued at, epoch seconds.
+    pub iat: i64,
+}
+
+/// Issues and verifies sandbox tokens.
+pub struct TokenAuthority {
+    config: IdentityConfig,
+    identity_header: String,
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+}
+
+impl TokenAuthority {
+    /// An authority for the world's identity. `identity_header` is the secret callers must send
+    /// as `x-identity-header` (what `IDENTITY_HEADER` holds for the credential).
+    pub fn new(config: IdentityConfig, identity_header: String) -> Self {
+        let encoding = EncodingKey::from_secret(config.signing_key.as_bytes());
+        let decoding = DecodingKey::from_secret(config.signing_key.as_bytes());
+        Self {
+            config,
+            identity_header,
+            encoding,
+            decoding,
+        }
+    }
+
+    /// The object id of the identity tokens are issued to.
+    pub fn principal_object_id(&self) -> &str {
+        &self.config.principal_object_id
+    }
+
+    /// Answers the App Service managed-identity token request.
+    pub fn token_endpoint(&self, query: &[(String, String)], headers: &HeaderMap) -> Reply {
+        let presented = headers
+            .get("x-identity-header")
+            .and_then(|v| v.to_str().ok());
+        if presented != Some(self.identity_header.as_str()) {
+            return Reply::json(
+                StatusCode::UNAUTHORIZED,
+                json!({ "statusCode": 401, "message": "The x-identity-header is missing or does not match IDENTITY_HEADER." }),
+            );
+        }
+        let value = |key: &str| {
+            query
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        if value("api-version") != Some("2019-08-01") {
+            return Reply::json(
+                StatusCode::BAD_REQUEST,
+                json!({ "statusCode": 400, "message": "api-version 2019-08-01 is required." }),
+            );
+        }
+        let resource = value("resource").unwrap_or_default();
+        if resource.trim_end_matches('/') != ARM_RESOURCE {
+            return Reply::json(
+                StatusCode::BAD_REQUEST,
+                json!({
+                    "error": "invalid_resource",
+                    "error_description": format!("AADSTS500011: The resource principal named {resource} was not found in the tenant named {}.", self.config.tenant_id),
+                }),
+            );
+        }
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let lifetime = i64::try_from(self.config.token_lifetime_seconds).unwrap_or(i64::MAX / 2);
+        let claims = Claims {
+            aud: format!("{ARM_RESOURCE}/"),
+            tid: self.config.tenant_id.clone(),
+            oid: self.config.principal_object_id.clone(),
+            appid: self.config.principal_client_id.clone(),
+            exp: now.saturating_add(lifetime),
+            iat: now,
+        };
+        match jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding) {
+            Ok(token) => Reply::json(
+                StatusCode::OK,
+                json!({
+                    "access_token": token,
+                    "expires_on": claims.exp.to_string(),
+                    "resource": resource,
+                    "token_type": "Bearer",
+                    "client_id": self.config.principal_client_id,
+                }),
+            ),
+            Err(error) => Reply::json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                json!({ "statusCode": 500, "message": format!("token signing failed: {error}") }),
+            ),
+        }
+    }
+
+    /// Checks the `Authorization: Bearer` header of an ARM request. On failure the reply is the
+    /// 401 ARM sends, with `WWW-Authenticate`.
+    pub fn authenticate(&self, headers: &HeaderMap) -> Result<Claims, Box<Reply>> {
+        let header_value = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let Some(token) = header_value.and_then(|v| v.strip_prefix("Bearer ")) else {
+            return Err(unauthorized(
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                "The authentication failed because of missing 'Authorization' header.",
+            ));
+        };
+        let mut validation = Validation::new(Algorithm::HS256);
+        // Expiry is checked below so the message can carry both times, as ARM's does.
+        validation.validate_exp = false;
+        validation.set_audience(&[format!("{ARM_RESOURCE}/"), ARM_RESOURCE.to_owned()]);
+        validation.set_required_spec_claims(&["exp", "aud"]);
+        let claims = match jsonwebtoken::decode::<Claims>(token.trim(), &self.decoding, &validation)
+        {
+            Ok(data) => data.claims,
+            Err(_) => {
+                return Err(unauthorized(
+                    "InvalidAuthenticationToken",
+                    "The access token is invalid.",
+                    "The access token is invalid.",
+                ));
+            }
+        };
+        let now = OffsetDateTime::now_utc();
+        if claims.exp <= now.unix_timestamp() {
+            let expiry = OffsetDateTime::from_unix_timestamp(claims.exp).unwrap_or(now);
+            return Err(unauthorized(
+                "ExpiredAuthenticationToken",
+                &format!(
+                    "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
+                    arm_clock(expiry),
+                    arm_clock(now)
+                ),
+                "The access token has expired.",
+            ));
+        }
+        Ok(claims)
+    }
+}
+
+fn unauthorized(code: &str, message: &str, description: &str) -> Box<Reply> {
+    let challenge = format!(
+        "Bearer authorization_uri=\"https://login.windows.net/\", error=\"invalid_token\", error_description=\"{description}\""
+    );
+    Box::new(
+        Reply::arm_error(StatusCode::UNAUTHORIZED, code, message)
+            .with_header(header::WWW_AUTHENTICATE, challenge),
+    )
+}
+
+/// ARM's clock format in token errors: `6/15/2026 8:22:51 AM`.
+fn arm_clock(at: OffsetDateTime) -> String {
+    let hour = at.hour();
+    let (hour12, meridiem) = match hour {
+        0 => (12, "AM"),
+        1..=11 => (hour, "AM"),
+        12 => (12, "PM"),
+        _ => (hour - 12, "PM"),
+    };
+    format!(
+        "{}/{}/{} {}:{:02}:{:02} {}",
+        u8::from(at.month()),
+        at.day(),
+        at.year(),
+        hour12,
+        at.minute(),
+        at.second(),
+        meridiem
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn arm_clock_matches_the_real_error_text() {
+        assert_eq!(
+            arm_clock(datetime!(2026-06-15 08:22:51 UTC)),
+            "6/15/2026 8:22:51 AM"
+        );
+        assert_eq!(
+            arm_clock(datetime!(2026-06-15 21:27:25 UTC)),
+            "6/15/2026 9:27:25 PM"
+        );
+        assert_eq!(
+            arm_clock(datetime!(2026-01-02 00:05:09 UTC)),
+            "1/2/2026 12:05:09 AM"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! Shared fixtures for the server's integration tests: one process-wide identity sandbox that
+//! the real `ManagedIdentityCredential` gets tokens from, and sandbox clouds on port 0 with fast
+//! timings. Every sandbox uses the default world's signing key, so tokens from the identity
+//! sandbox are valid in all of them, as one Entra tenant's tokens are valid in every region.
+
+use azure_core::credentials::TokenCredential;
+use libtest_mimic::{Failed, Trial};
+use server::arm::{ApiVersions, ArmClient};
+use server::sandbox::RunningSandbox;
+use server::sandbox::world::World;
+use std::future::Future;
+use std::sync::Arc;
+
+/// What every test gets.
+pub struct TestContext {
+    runtime: tokio::runtime::Runtime,
+    /// The real azure_identity credential, pointed at the identity sandbox.
+    pub credential: Arc<dyn TokenCredential>,
+    _identity: RunningSandbox,
+}
+
+/// Starts the identity sandbox and the runtime. Call first in `main`, before any thread exists.
+pub fn start() -> Arc<TestContext> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind identity sandbox");
+    listener
+        .set_nonblocking(true)
+        .expect("non-blocking listener");
+    let address = listener.local_addr().expect("local address");
+    let identity_header = uuid::Uuid::new_v4().to_string();
+    // SAFETY: called at the top of `main`, before the runtime or the test threads exist.
+    unsafe {
+        std::env::set_var(
+            "IDENTITY_ENDPOINT",
+            format!("http://{address}{}", server::sandbox::TOKEN_PATH),
+        );
+        std::env::set_var("IDENTITY_HEADER", &identity_header);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let identity = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+        RunningSandbox::spawn(
+            World::default_world().expect("world"),
+            listener,
+            identity_header,
+        )
+        .expect("identity sandbox")
+    });
+    let credential =
+        azure_identity::ManagedIdentityCredential::new(None).expect("managed identity credential");
+    Arc::new(TestContext {
+        runtime,
+        credential,
+        _identity: identity,
+    })
+}
+
+/// A test case run on the shared runtime.
+pub fn trial<F, Fut>(context: &Arc<TestContext>, name: &str, test: F) -> Trial
+where
+    F: FnOnce(Arc<TestContext>) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), Failed>>,
+{
+    let context = Arc::clone(context);
+    Trial::test(name, move || {
+        let runtime = &context.runtime;
+        runtime.block_on(test(Arc::clone(&context)))
+    })
+}
+
+/// The default world with test timings: no validation delay, 1.5 s creates, 1 s Retry-After.
+pub fn fast_world() -> World {
+    let mut world = World::default_world().expect("default world");
+    world.timings.validation_ms = 0;
+    world.timings.create_seconds = 1.5;
+    world.timings.delete_seconds = 0.5;
+    world.timings.abort_seconds = 0.5;
+    world.timings.retry_after_seconds = 1;
+    world
+}
+
+/// A sandbox cloud on port 0 and an ARM client for it.
+pub struct TestCloud {
+    /// The running sandbox.
+    pub sandbox: RunningSandbox,
+    /// A client with the real credential.
+    pub arm: ArmClient,
+}
+
+impl TestContext {
+    /// Starts a sandbox for `world`.
+    pub async fn cloud(&self, world: World) -> TestCloud {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind sandbox");
+        let sandbox = RunningSandbox::spawn(world, listener, uuid::Uuid::new_v4().to_string())
+            .expect("sandbox");
+        let base_url = url::Url::parse(&sandbox.base_url).expect("base url");
+        let arm = ArmClient::new(
+            base_url,
+            Arc::clone(&self.credential),
+            ApiVersions::default(),
+        )
+        .expect("client");
+        TestCloud { sandbox, arm }
+    }
+
+    /// A bearer token from the credential, for hand-made requests.
+    pub async fn token(&self) -> String {
+        let token = self
+            .credential
+            .get_token(&[server::arm::ARM_SCOPE], None)
+            .await
+            .expect("token");
+        token.token.secret().to_owned()
+    }
+}
+
+/// Fails the test with `message` unless `condition` holds.
+pub fn ensure(condition: bool, message: impl Into<String>) -> Result<(), Failed> {
+    if condition {
+        Ok(())
+    } else {
+        Err(message.into().into())
+    }
+}

@@ -1,0 +1,13 @@
+//! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
+//! ARM error and long-running-operation parsing, and portal links.
+//!
+//! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
+//! natively and the same code runs in the WASM bundle.
+
+pub mod arm_error;
+pub mod cluster;
+pub mod naming;
+pub mod operation_status;
+pub mod portal;
+pub mod region;
+pub mod subscription;
