@@ -12,7 +12,7 @@ use thiserror::Error;
 pub enum AppError {
     /// Azure answered with an error; shown to the user as Azure said it.
     #[error("Azure returned {}: {}", .0.code, .0.message)]
-    Azure(ArmError),
+    Azure(Box<ArmError>),
     /// Azure could not be reached, or no token could be obtained.
     #[error("Azure is unavailable right now: {0}")]
     AzureUnavailable(String),

@@ -32,7 +32,7 @@ pub const ARM_SCOPE: &str = "https://management.azure.com/.default";
 pub enum ArmClientError {
     /// ARM answered with an error status; both envelopes are parsed into [`ArmError`].
     #[error("{0}")]
-    Arm(ArmError),
+    Arm(Box<ArmError>),
     /// No token could be obtained.
     #[error("could not obtain an Azure access token: {0}")]
     Credential(String),
@@ -42,16 +42,6 @@ pub enum ArmClientError {
     /// ARM answered 2xx with a body this client cannot read.
     #[error("unexpected response from Azure Resource Manager: {0}")]
     Decode(String),
-}
-
-impl ArmClientError {
-    /// The ARM error, when ARM sent one.
-    pub fn arm(&self) -> Option<&ArmError> {
-        match self {
-            Self::Arm(error) => Some(error),
-            _ => None,
-        }
-    }
 }
 
 /// api-versions per resource provider; new versions reach regions gradually, so each is
@@ -200,11 +190,6 @@ impl ArmClient {
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
-    }
-
-    /// The base URL this client talks to.
-    pub fn base_url(&self) -> &Url {
-        &self.base_url
     }
 
     // ----- reads ---------------------------------------------------------------------------
@@ -483,7 +468,7 @@ impl ArmClient {
                 None => AbortOutcome::Aborted,
             }),
             Err(ArmClientError::Arm(error)) if error.status == 409 => {
-                Ok(AbortOutcome::NothingToAbort(error))
+                Ok(AbortOutcome::NothingToAbort(*error))
             }
             Err(error) => Err(error),
         }
@@ -653,10 +638,10 @@ impl ArmClient {
                 continue;
             }
             let body = response.text().await.unwrap_or_default();
-            return Err(ArmClientError::Arm(ArmError::from_response(
+            return Err(ArmClientError::Arm(Box::new(ArmError::from_response(
                 status.as_u16(),
                 &body,
-            )));
+            ))));
         }
     }
 

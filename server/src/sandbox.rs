@@ -179,7 +179,9 @@ async fn arm_request(
     }
     let faults = &cloud.world.faults;
     let count = cloud.arm_requests.fetch_add(1, Ordering::Relaxed) + 1;
-    if faults.throttle_every_nth_request > 0 && count % faults.throttle_every_nth_request == 0 {
+    if faults.throttle_every_nth_request > 0
+        && count.is_multiple_of(faults.throttle_every_nth_request)
+    {
         let wait = faults.throttle_retry_after_seconds;
         return Reply::arm_error(
             StatusCode::TOO_MANY_REQUESTS,
@@ -189,7 +191,7 @@ async fn arm_request(
         .with_header(header::RETRY_AFTER, wait.to_string());
     }
     if faults.server_error_every_nth_request > 0
-        && count % faults.server_error_every_nth_request == 0
+        && count.is_multiple_of(faults.server_error_every_nth_request)
     {
         return Reply::arm_error(
             StatusCode::SERVICE_UNAVAILABLE,

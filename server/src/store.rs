@@ -7,8 +7,14 @@ use thiserror::Error;
 
 /// A database failure. The message is for logs; the UI shows a generic error.
 #[derive(Debug, Error)]
-#[error("database error: {0}")]
-pub struct StoreError(#[from] sqlx::Error);
+pub enum StoreError {
+    /// The database refused or failed a query, or could not be opened.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// `DATABASE_URL` names a database this build cannot use.
+    #[error("DATABASE_URL must be a sqlite: URL (e.g. sqlite://data/dashboard.db), got {0:?}")]
+    UnsupportedUrl(String),
+}
 
 /// The dashboard's database.
 #[derive(Clone, Debug)]
@@ -20,6 +26,10 @@ impl Store {
     /// Opens (creating if needed) the SQLite database at `url`, with WAL journaling so readers
     /// never block the job worker's writes.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        // sqlx would read any other string as a file name; refuse it instead.
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -30,7 +40,8 @@ impl Store {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).map_err(|error| StoreError(sqlx::Error::Io(error)))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|error| StoreError::Database(sqlx::Error::Io(error)))?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -43,5 +54,33 @@ impl Store {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn opens_a_new_database_file_in_a_new_directory() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("nested").join("dashboard.db");
+        let store = Store::open(&format!("sqlite://{}", path.display()))
+            .await
+            .expect("open");
+        store.ping().await.expect("ping");
+        assert!(path.exists(), "the file is created");
+    }
+
+    #[tokio::test]
+    async fn a_bad_url_is_an_error_not_a_panic() {
+        let error = Store::open("postgres://nowhere/db").await.unwrap_err();
+        assert!(matches!(error, StoreError::UnsupportedUrl(_)), "{error}");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let blocked = dir.path().join("file");
+        std::fs::write(&blocked, b"not a directory").expect("write");
+        let url = format!("sqlite://{}/dashboard.db", blocked.display());
+        let error = Store::open(&url).await.unwrap_err();
+        assert!(error.to_string().starts_with("database error"), "{error}");
     }
 }

@@ -39,7 +39,7 @@ fn spec(location: &str, worker_size: &str, workers: i32) -> ManagedClusterSpec {
 
 fn arm_error(result: Result<impl std::fmt::Debug, ArmClientError>) -> Result<ArmError, Failed> {
     match result {
-        Err(ArmClientError::Arm(error)) => Ok(error),
+        Err(ArmClientError::Arm(error)) => Ok(*error),
         other => Err(format!("expected an ARM error, got {other:?}").into()),
     }
 }
@@ -99,6 +99,11 @@ fn main() -> std::process::ExitCode {
             &context,
             "catalogue_usages_regions_and_groups",
             catalogue_usages_regions_and_groups,
+        ),
+        trial(
+            &context,
+            "standalone_sandbox_command_serves_arm",
+            standalone_sandbox_command_serves_arm,
         ),
     ];
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
@@ -622,6 +627,10 @@ async fn requests_without_valid_token_get_401(context: Arc<TestContext>) -> Resu
         cloud.sandbox.base_url
     );
     let http = reqwest::Client::new();
+    let token_url = format!(
+        "{}?api-version=2019-08-01&resource=https%3A%2F%2Fmanagement.azure.com",
+        cloud.sandbox.identity_endpoint
+    );
 
     let missing = http.get(&url).send().await?;
     ensure(missing.status() == 401, "no token → 401")?;
@@ -648,11 +657,7 @@ async fn requests_without_valid_token_get_401(context: Arc<TestContext>) -> Resu
 
     // A one-second token from this sandbox's own endpoint, used after it expired.
     let issued: serde_json::Value = http
-        .get(&cloud.sandbox.identity_endpoint)
-        .query(&[
-            ("api-version", "2019-08-01"),
-            ("resource", "https://management.azure.com"),
-        ])
+        .get(&token_url)
         .header("x-identity-header", &cloud.sandbox.identity_header)
         .send()
         .await?
@@ -677,11 +682,7 @@ async fn requests_without_valid_token_get_401(context: Arc<TestContext>) -> Resu
     )?;
 
     let wrong_secret = http
-        .get(&cloud.sandbox.identity_endpoint)
-        .query(&[
-            ("api-version", "2019-08-01"),
-            ("resource", "https://management.azure.com"),
-        ])
+        .get(&token_url)
         .header("x-identity-header", "guess")
         .send()
         .await?;
@@ -880,4 +881,57 @@ async fn catalogue_usages_regions_and_groups(context: Arc<TestContext>) -> Resul
         unknown.status == 404 && unknown.code == "SubscriptionNotFound",
         format!("{unknown}"),
     )
+}
+
+async fn standalone_sandbox_command_serves_arm(_context: Arc<TestContext>) -> Result<(), Failed> {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .env("IDENTITY_HEADER", "standalone-secret")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("stdout")?;
+    let line = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::io::BufReader::new(stdout).lines().next_line(),
+    )
+    .await??
+    .ok_or("the command prints its connection settings")?;
+    let setting = |name: &str| {
+        line.split_whitespace()
+            .find_map(|pair| pair.strip_prefix(&format!("{name}=")).map(str::to_owned))
+    };
+    let base_url = setting("ARM_BASE_URL").ok_or(line.clone())?;
+    let identity_endpoint = setting("IDENTITY_ENDPOINT").ok_or(line.clone())?;
+    ensure(
+        setting("IDENTITY_HEADER").as_deref() == Some("standalone-secret"),
+        "IDENTITY_HEADER comes from the environment",
+    )?;
+
+    let http = reqwest::Client::new();
+    let issued: serde_json::Value = http
+        .get(format!(
+            "{identity_endpoint}?api-version=2019-08-01&resource=https%3A%2F%2Fmanagement.azure.com"
+        ))
+        .header("x-identity-header", "standalone-secret")
+        .send()
+        .await?
+        .json()
+        .await?;
+    let token = issued["access_token"].as_str().ok_or("access_token")?;
+    let listed: serde_json::Value = http
+        .get(format!("{base_url}/subscriptions/{SUB}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-10-01"))
+        .bearer_auth(token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    ensure(
+        listed["value"][0]["name"] == "aks-platform",
+        listed.to_string(),
+    )?;
+    child.kill().await?;
+    Ok(())
 }

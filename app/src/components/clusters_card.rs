@@ -12,7 +12,8 @@ pub fn ClustersCard(
     #[prop(into)]
     subscription: Signal<Option<String>>,
 ) -> impl IntoView {
-    let clusters = Resource::new(move || subscription.get(), list_clusters);
+    // Blocking: the first HTML already holds the list, with or without JavaScript.
+    let clusters = Resource::new_blocking(move || subscription.get(), list_clusters);
     view! {
         <section class="card clusters-card" aria-labelledby="clusters-heading">
             <div class="card-header">

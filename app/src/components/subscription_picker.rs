@@ -12,7 +12,7 @@ pub fn SubscriptionPicker(
     #[prop(into)]
     selected: Signal<Option<String>>,
 ) -> impl IntoView {
-    let subscriptions = Resource::new(|| (), |_| list_subscriptions());
+    let subscriptions = Resource::new_blocking(|| (), |_| list_subscriptions());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

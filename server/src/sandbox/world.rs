@@ -295,14 +295,19 @@ impl World {
     /// The world the process environment asks for: `SANDBOX_CONFIG` (a path) or the default,
     /// then `SANDBOX_CREATE_SECONDS` / `SANDBOX_RETRY_AFTER_SECONDS`.
     pub fn from_env() -> Result<Self, WorldError> {
-        let mut world = match std::env::var("SANDBOX_CONFIG") {
-            Ok(path) if !path.is_empty() => Self::from_file(Path::new(&path))?,
-            _ => Self::default_world()?,
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// As [`World::from_env`], reading variables through `lookup` (tests pass a map).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, WorldError> {
+        let mut world = match lookup("SANDBOX_CONFIG") {
+            Some(path) => Self::from_file(Path::new(&path))?,
+            None => Self::default_world()?,
         };
-        if let Some(seconds) = env_number("SANDBOX_CREATE_SECONDS")? {
+        if let Some(seconds) = number(&lookup, "SANDBOX_CREATE_SECONDS")? {
             world.timings.create_seconds = seconds;
         }
-        if let Some(seconds) = env_number("SANDBOX_RETRY_AFTER_SECONDS")? {
+        if let Some(seconds) = number(&lookup, "SANDBOX_RETRY_AFTER_SECONDS")? {
             world.timings.retry_after_seconds = seconds.round() as u64;
         }
         Ok(world)
@@ -400,13 +405,16 @@ impl World {
     }
 }
 
-fn env_number(name: &'static str) -> Result<Option<f64>, WorldError> {
-    match std::env::var(name) {
-        Ok(value) if !value.trim().is_empty() => match value.trim().parse::<f64>() {
+fn number(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<f64>, WorldError> {
+    match lookup(name) {
+        Some(value) => match value.trim().parse::<f64>() {
             Ok(number) if number.is_finite() && number >= 0.0 => Ok(Some(number)),
             _ => Err(WorldError::BadOverride { name, value }),
         },
-        _ => Ok(None),
+        None => Ok(None),
     }
 }
 
@@ -438,6 +446,38 @@ mod tests {
             "a blocked size"
         );
         assert!(!world.denied_write_scopes.is_empty(), "a read-only scope");
+    }
+
+    #[test]
+    fn environment_overrides_timings_and_replaces_the_world() {
+        let lookup = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let world = World::from_lookup(lookup(&[
+            ("SANDBOX_CREATE_SECONDS", "2.5"),
+            ("SANDBOX_RETRY_AFTER_SECONDS", "1"),
+        ]))
+        .expect("world");
+        assert!((world.timings.create_seconds - 2.5).abs() < f64::EPSILON);
+        assert_eq!(world.timings.retry_after_seconds, 1);
+        let error = World::from_lookup(lookup(&[("SANDBOX_CREATE_SECONDS", "soon")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "SANDBOX_CREATE_SECONDS must be a non-negative number, got \"soon\""
+        );
+        let error = World::from_lookup(lookup(&[("SANDBOX_CONFIG", "/nonexistent/world.toml")]))
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot read sandbox world /nonexistent/world.toml"),
+            "{error}"
+        );
     }
 
     #[test]

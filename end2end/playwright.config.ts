@@ -1,0 +1,52 @@
+import { defineConfig } from "@playwright/test";
+
+// The server under test is the release binary cargo-leptos built, serving its own sandbox cloud
+// with fast timings on a port of its own, so a dashboard on :3000 does not interfere.
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0,
+  workers: 2,
+  reporter: [["list"]],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  webServer: {
+    command: "../target/release/server",
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      LEPTOS_SITE_ROOT: "../target/site",
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_OUTPUT_NAME: "aks-dashboard",
+      DATABASE_URL: `sqlite://../target/e2e/dashboard-${port}.db`,
+      SANDBOX_CREATE_SECONDS: "2",
+      SANDBOX_RETRY_AFTER_SECONDS: "1",
+      RUST_LOG: "warn",
+    },
+  },
+});

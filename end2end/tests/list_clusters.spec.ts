@@ -1,0 +1,52 @@
+import { expect, test } from "@playwright/test";
+import { DashboardPage } from "./fixtures/dashboard_page";
+
+test.describe("clusters card", () => {
+  test("lists the sandbox subscription's clusters and refreshes them through a server function", async ({ page }) => {
+    const dashboard = new DashboardPage(page);
+    await dashboard.open();
+
+    const row = dashboard.clusterRow("aks-platform");
+    await expect(row).toContainText("eastus");
+    await expect(row).toContainText("rg-platform");
+    await expect(row).toContainText("1.33.5");
+    await expect(row).toContainText("system · 2 × Standard_D2s_v5 · System");
+    await expect(row).toContainText("Succeeded");
+    const portal = row.getByRole("link", { name: "Open in Azure portal ↗" });
+    await expect(portal).toHaveAttribute("target", "_blank");
+    await expect(portal).toHaveAttribute("rel", "noopener noreferrer");
+    await expect(portal).toHaveAttribute(
+      "href",
+      /^https:\/\/portal\.azure\.com\/#resource\/subscriptions\/.+\/managedClusters\/aks-platform$/,
+    );
+
+    // The hydrated page calls the server function, which reads ARM (the sandbox) again.
+    const answer = page.waitForResponse((response) => response.url().includes("/api/list_clusters"));
+    await dashboard.refresh.click();
+    const response = await answer;
+    expect(response.status()).toBe(200);
+    expect(await response.text()).toContain("aks-platform");
+    await expect(dashboard.clusterRow("aks-platform")).toBeVisible();
+  });
+
+  test("switches subscription through the URL", async ({ page }) => {
+    const dashboard = new DashboardPage(page);
+    await dashboard.open();
+    await dashboard.subscription.selectOption({ label: "Contoso Sandbox (small)" });
+    await dashboard.show.click();
+    await expect(page).toHaveURL(/subscription=1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/);
+    await expect(dashboard.clusters).toContainText("No clusters in this subscription yet.");
+    await expect(dashboard.subscription).toHaveValue("1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0");
+  });
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the first HTML already holds the clusters", async ({ page }) => {
+    const dashboard = new DashboardPage(page);
+    await page.goto("/");
+    await expect(dashboard.clusterRow("aks-platform")).toContainText("Succeeded");
+    await expect(dashboard.subscription).toBeVisible();
+  });
+});

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Second command: install what tests need, then run every test layer: formatting, clippy on
+# both halves, native unit + integration tests, wasm-bindgen-test in headless Chromium, and
+# Playwright against a release build. Every layer runs even when an earlier one fails (except
+# Playwright, which needs the release build). The last line is "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+source scripts/tools.sh
+set -e
+ensure_build_tools
+ensure_test_tools
+set +e
+
+export CHROMEDRIVER=/usr/bin/chromedriver
+logs=target/test-logs
+mkdir -p "$logs" target/e2e
+passed=0
+failed=0
+failed_steps=()
+
+# Adds the counts of libtest ("test result: … N passed; M failed") or Playwright ("N passed",
+# "M failed") summary lines in a log.
+count_tests() {
+  local log="$1" p f
+  p=$(grep -aE '^test result:' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
+  f=$(grep -aE '^test result:' "$log" | grep -oE '[0-9]+ failed' | awk '{s+=$1} END {print s+0}')
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+    p=$(grep -aE '^\s+[0-9]+ passed' "$log" | grep -oE '[0-9]+' | head -1)
+    f=$(grep -aE '^\s+[0-9]+ failed' "$log" | grep -oE '[0-9]+' | head -1)
+  fi
+  echo "${p:-0} ${f:-0}"
+}
+
+# step KIND NAME COMMAND…: KIND is "check" (counts as one) or "tests" (counts its tests).
+step() {
+  local kind="$1" name="$2"
+  shift 2
+  local log="$logs/${name// /_}.log" started=$SECONDS status
+  printf '\n==> %s\n' "$name"
+  "$@" 2>&1 | tee "$log"
+  status=${PIPESTATUS[0]}
+  if [ "$kind" = tests ]; then
+    read -r p f < <(count_tests "$log")
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi # failed before any test ran
+    passed=$((passed + p))
+    failed=$((failed + f))
+  elif [ "$status" -eq 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+  fi
+  [ "$status" -eq 0 ] || failed_steps+=("$name")
+  printf '==> %s: %s in %ss\n' "$name" "$([ "$status" -eq 0 ] && echo ok || echo FAILED)" $((SECONDS - started))
+  return "$status"
+}
+
+step check "rustfmt" cargo fmt --all -- --check
+step check "prettier end2end" bash -c "cd end2end && npx prettier --check ."
+step check "clippy server half" cargo clippy -p shared -p app -p server --features app/ssr --all-targets -- -D warnings
+step check "clippy browser half" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
+step tests "native tests" cargo test -p shared -p server --no-fail-fast
+step tests "wasm-bindgen-test" cargo test -p frontend --target wasm32-unknown-unknown
+if step check "release build" cargo leptos build --release; then
+  step tests "playwright" bash -c "cd end2end && npx playwright test"
+else
+  failed=$((failed + 1))
+  failed_steps+=("playwright (not run: no release build)")
+fi
+
+printf '\n'
+[ ${#failed_steps[@]} -eq 0 ] || printf 'failed: %s\n' "${failed_steps[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
