@@ -8,8 +8,8 @@ use clap::{Parser, Subcommand};
 use server::arm::ArmClient;
 use server::config::{CloudMode, Config};
 use server::dashboard_backend::DashboardBackend;
-use server::sandbox::RunningSandbox;
 use server::sandbox::world::World;
+use server::sandbox::{PreparedSandbox, RunningSandbox};
 use server::store::Store;
 use server::{AppState, azure_credential, router};
 use std::io::Write;
@@ -63,35 +63,14 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
         .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
-/// A sandbox socket bound before the runtime exists, with the identity secret for it.
-struct PreparedSandbox {
-    listener: std::net::TcpListener,
-    identity_header: String,
-}
-
 fn serve() -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
     let prepared = match config.cloud {
-        CloudMode::Sandbox => {
-            let listener = std::net::TcpListener::bind("127.0.0.1:0")
-                .map_err(|e| format!("cannot bind the sandbox cloud: {e}"))?;
-            listener.set_nonblocking(true).map_err(|e| e.to_string())?;
-            let address = listener.local_addr().map_err(|e| e.to_string())?;
-            let identity_header = uuid::Uuid::new_v4().to_string();
-            // SAFETY: no other thread exists yet (the runtime starts below), so nothing can read
-            // the environment concurrently.
-            unsafe {
-                std::env::set_var(
-                    "IDENTITY_ENDPOINT",
-                    format!("http://{address}{}", server::sandbox::TOKEN_PATH),
-                );
-                std::env::set_var("IDENTITY_HEADER", &identity_header);
-            }
-            Some(PreparedSandbox {
-                listener,
-                identity_header,
-            })
-        }
+        // SAFETY: no other thread exists yet; the runtime starts below.
+        CloudMode::Sandbox => Some(
+            unsafe { PreparedSandbox::bind_and_publish() }
+                .map_err(|e| format!("cannot bind the sandbox cloud: {e}"))?,
+        ),
         CloudMode::Azure { .. } => None,
     };
     runtime()?.block_on(serve_async(config, prepared))
@@ -101,10 +80,7 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
     let (base_url, credential, cloud_name, _sandbox) = match (&config.cloud, prepared) {
         (CloudMode::Sandbox, Some(prepared)) => {
             let world = World::from_env().map_err(|e| e.to_string())?;
-            let listener =
-                tokio::net::TcpListener::from_std(prepared.listener).map_err(|e| e.to_string())?;
-            let sandbox = RunningSandbox::spawn(world, listener, prepared.identity_header)
-                .map_err(|e| e.to_string())?;
+            let sandbox = prepared.spawn(world).map_err(|e| e.to_string())?;
             tracing::info!(base_url = %sandbox.base_url, "sandbox cloud started");
             let credential =
                 azure_identity::ManagedIdentityCredential::new(None).map_err(|e| e.to_string())?;

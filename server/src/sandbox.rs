@@ -66,6 +66,43 @@ pub struct RunningSandbox {
     task: tokio::task::JoinHandle<()>,
 }
 
+/// A sandbox socket bound, and its token endpoint published in `IDENTITY_ENDPOINT` and
+/// `IDENTITY_HEADER`, before the async runtime starts: `ManagedIdentityCredential` reads those
+/// variables from the process environment, which is only safe to change while one thread runs.
+pub struct PreparedSandbox {
+    listener: std::net::TcpListener,
+    identity_header: String,
+}
+
+impl PreparedSandbox {
+    /// Binds `127.0.0.1:0` and publishes the endpoint with a fresh identity secret.
+    ///
+    /// # Safety
+    /// No other thread may exist (or read the environment) while this runs: call it at the
+    /// top of `main`, before any runtime or test thread starts.
+    pub unsafe fn bind_and_publish() -> std::io::Result<Self> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let address = listener.local_addr()?;
+        let identity_header = uuid::Uuid::new_v4().to_string();
+        // SAFETY: the caller guarantees this is the only thread.
+        unsafe {
+            std::env::set_var("IDENTITY_ENDPOINT", format!("http://{address}{TOKEN_PATH}"));
+            std::env::set_var("IDENTITY_HEADER", &identity_header);
+        }
+        Ok(Self {
+            listener,
+            identity_header,
+        })
+    }
+
+    /// Starts serving `world`; call inside the runtime.
+    pub fn spawn(self, world: World) -> std::io::Result<RunningSandbox> {
+        let listener = TcpListener::from_std(self.listener)?;
+        RunningSandbox::spawn(world, listener, self.identity_header)
+    }
+}
+
 impl RunningSandbox {
     /// Serves `world` on `listener` in a background task.
     pub fn spawn(
@@ -270,16 +307,8 @@ async fn arm_request(
             "providers",
             "microsoft.containerservice",
             "managedclusters",
-        ] => {
-            if *method != Method::GET {
-                return method_not_allowed(method);
-            }
-            match plane.list_clusters(at(1), None) {
-                Ok(items) => page(items),
-                Err(reply) => reply,
-            }
-        }
-        [
+        ]
+        | [
             "subscriptions",
             _,
             "resourcegroups",
@@ -291,7 +320,8 @@ async fn arm_request(
             if *method != Method::GET {
                 return method_not_allowed(method);
             }
-            match plane.list_clusters(at(1), Some(at(3))) {
+            let group = (shape[2] == "resourcegroups").then(|| at(3));
+            match plane.list_clusters(at(1), group) {
                 Ok(items) => page(items),
                 Err(reply) => reply,
             }

@@ -6,8 +6,8 @@
 use azure_core::credentials::TokenCredential;
 use libtest_mimic::{Failed, Trial};
 use server::arm::{ApiVersions, ArmClient};
-use server::sandbox::RunningSandbox;
 use server::sandbox::world::World;
+use server::sandbox::{PreparedSandbox, RunningSandbox};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -21,32 +21,16 @@ pub struct TestContext {
 
 /// Starts the identity sandbox and the runtime. Call first in `main`, before any thread exists.
 pub fn start() -> Arc<TestContext> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind identity sandbox");
-    listener
-        .set_nonblocking(true)
-        .expect("non-blocking listener");
-    let address = listener.local_addr().expect("local address");
-    let identity_header = uuid::Uuid::new_v4().to_string();
     // SAFETY: called at the top of `main`, before the runtime or the test threads exist.
-    unsafe {
-        std::env::set_var(
-            "IDENTITY_ENDPOINT",
-            format!("http://{address}{}", server::sandbox::TOKEN_PATH),
-        );
-        std::env::set_var("IDENTITY_HEADER", &identity_header);
-    }
+    let prepared = unsafe { PreparedSandbox::bind_and_publish() }.expect("bind identity sandbox");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
     let identity = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-        RunningSandbox::spawn(
-            World::default_world().expect("world"),
-            listener,
-            identity_header,
-        )
-        .expect("identity sandbox")
+        prepared
+            .spawn(World::default_world().expect("world"))
+            .expect("identity sandbox")
     });
     let credential =
         azure_identity::ManagedIdentityCredential::new(None).expect("managed identity credential");

@@ -116,6 +116,34 @@ struct Operation {
     error: Option<Value>,
 }
 
+impl Operation {
+    /// A new in-progress operation with a fresh id, started now.
+    fn start(
+        kind: OperationKind,
+        subscription: &str,
+        location: &str,
+        cluster: &ClusterKey,
+        duration: Duration,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            subscription: subscription.to_owned(),
+            location: location.to_owned(),
+            cluster: cluster.clone(),
+            kind,
+            started: Instant::now(),
+            started_at: OffsetDateTime::now_utc(),
+            duration,
+            fail_after: None,
+            abort_requested: None,
+            aborts: None,
+            status: OperationStatus::InProgress,
+            ended_at: None,
+            error: None,
+        }
+    }
+}
+
 /// Mutable state of the simulated cloud.
 pub struct ControlPlane {
     world: World,
@@ -521,17 +549,13 @@ impl ControlPlane {
         if_none_match: Option<&str>,
         body: &Value,
     ) -> Reply {
-        self.advance(Instant::now());
-        let scope = format!(
-            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
-        );
-        if let Some(denied) =
-            self.deny_write(&scope, "Microsoft.ContainerService/managedClusters/write")
-        {
-            return denied;
-        }
-        if self.group(subscription, group).is_none() {
-            return group_not_found(group);
+        if let Err(refused) = self.authorize_cluster_write(
+            subscription,
+            group,
+            name,
+            "Microsoft.ContainerService/managedClusters/write",
+        ) {
+            return refused;
         }
         if let Err(error) = validate_cluster_name(name) {
             return Reply::aks_error(
@@ -598,7 +622,17 @@ impl ControlPlane {
             .region(&request.location)
             .is_some_and(|r| r.fail_creates_midway);
         let duration = seconds(timings.create_seconds);
-        let operation_id = uuid::Uuid::new_v4().to_string();
+        let operation = Operation {
+            fail_after: region_fails.then(|| duration.mul_f64(0.6)),
+            ..Operation::start(
+                OperationKind::Create,
+                subscription,
+                &request.location,
+                &key,
+                duration,
+            )
+        };
+        let operation_id = operation.id.clone();
         let status = if existing.is_some() {
             StatusCode::OK
         } else {
@@ -634,25 +668,7 @@ impl ControlPlane {
         };
         let body = self.cluster_json(&cluster);
         self.clusters.insert(key.clone(), cluster);
-        self.operations.insert(
-            operation_id.clone(),
-            Operation {
-                id: operation_id.clone(),
-                subscription: subscription.to_owned(),
-                location: request.location.clone(),
-                cluster: key,
-                kind: OperationKind::Create,
-                started: Instant::now(),
-                started_at: OffsetDateTime::now_utc(),
-                duration,
-                fail_after: region_fails.then(|| duration.mul_f64(0.6)),
-                abort_requested: None,
-                aborts: None,
-                status: OperationStatus::InProgress,
-                ended_at: None,
-                error: None,
-            },
-        );
+        self.operations.insert(operation_id.clone(), operation);
         let async_url = operation_url(
             origin,
             subscription,
@@ -890,6 +906,28 @@ impl ControlPlane {
         })
     }
 
+    /// Brings state up to now, then applies ARM's checks before any cluster write: RBAC on the
+    /// cluster's scope (403), then the resource group's existence (404).
+    fn authorize_cluster_write(
+        &mut self,
+        subscription: &str,
+        group: &str,
+        name: &str,
+        action: &str,
+    ) -> Result<(), Reply> {
+        self.advance(Instant::now());
+        let scope = format!(
+            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
+        );
+        if let Some(denied) = self.deny_write(&scope, action) {
+            return Err(denied);
+        }
+        if self.group(subscription, group).is_none() {
+            return Err(group_not_found(group));
+        }
+        Ok(())
+    }
+
     /// `DELETE …/managedClusters/{name}`: 202 + LRO, or 204 when absent. A running create is
     /// pre-empted, as AKS does (`AKSOperationPreemptedByDelete`).
     pub fn delete_cluster(
@@ -899,17 +937,13 @@ impl ControlPlane {
         group: &str,
         name: &str,
     ) -> Reply {
-        self.advance(Instant::now());
-        let scope = format!(
-            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
-        );
-        if let Some(denied) =
-            self.deny_write(&scope, "Microsoft.ContainerService/managedClusters/delete")
-        {
-            return denied;
-        }
-        if self.group(subscription, group).is_none() {
-            return group_not_found(group);
+        if let Err(refused) = self.authorize_cluster_write(
+            subscription,
+            group,
+            name,
+            "Microsoft.ContainerService/managedClusters/delete",
+        ) {
+            return refused;
         }
         let key = cluster_key(subscription, group, name);
         let Some(cluster) = self.clusters.get(&key) else {
@@ -932,26 +966,15 @@ impl ControlPlane {
                         ),
                     );
                 }
-                let id = uuid::Uuid::new_v4().to_string();
-                self.operations.insert(
-                    id.clone(),
-                    Operation {
-                        id: id.clone(),
-                        subscription: subscription.to_owned(),
-                        location: location.clone(),
-                        cluster: key.clone(),
-                        kind: OperationKind::Delete,
-                        started: Instant::now(),
-                        started_at: OffsetDateTime::now_utc(),
-                        duration: seconds(self.world.timings.delete_seconds),
-                        fail_after: None,
-                        abort_requested: None,
-                        aborts: None,
-                        status: OperationStatus::InProgress,
-                        ended_at: None,
-                        error: None,
-                    },
+                let operation = Operation::start(
+                    OperationKind::Delete,
+                    subscription,
+                    &location,
+                    &key,
+                    seconds(self.world.timings.delete_seconds),
                 );
+                let id = operation.id.clone();
+                self.operations.insert(id.clone(), operation);
                 if let Some(cluster) = self.clusters.get_mut(&key) {
                     cluster.provisioning_state = "Deleting".into();
                     cluster.running_operation = Some(id.clone());
@@ -973,18 +996,13 @@ impl ControlPlane {
         group: &str,
         name: &str,
     ) -> Reply {
-        self.advance(Instant::now());
-        let scope = format!(
-            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
-        );
-        if let Some(denied) = self.deny_write(
-            &scope,
+        if let Err(refused) = self.authorize_cluster_write(
+            subscription,
+            group,
+            name,
             "Microsoft.ContainerService/managedClusters/abort/action",
         ) {
-            return denied;
-        }
-        if self.group(subscription, group).is_none() {
-            return group_not_found(group);
+            return refused;
         }
         let key = cluster_key(subscription, group, name);
         let Some(cluster) = self.clusters.get(&key) else {
@@ -1012,27 +1030,19 @@ impl ControlPlane {
             .find(|op| op.aborts.as_deref() == Some(target.id.as_str()))
             .map(|op| op.id.clone());
         let abort_id = existing_abort.unwrap_or_else(|| {
-            let id = uuid::Uuid::new_v4().to_string();
-            let now = Instant::now();
-            self.operations.insert(
-                id.clone(),
-                Operation {
-                    id: id.clone(),
-                    subscription: subscription.to_owned(),
-                    location: location.clone(),
-                    cluster: key.clone(),
-                    kind: OperationKind::Abort,
-                    started: now,
-                    started_at: OffsetDateTime::now_utc(),
-                    duration: seconds(self.world.timings.abort_seconds),
-                    fail_after: None,
-                    abort_requested: None,
-                    aborts: Some(target.id.clone()),
-                    status: OperationStatus::InProgress,
-                    ended_at: None,
-                    error: None,
-                },
-            );
+            // An abort ends when the operation it cancels does; its own duration is unused.
+            let operation = Operation {
+                aborts: Some(target.id.clone()),
+                ..Operation::start(
+                    OperationKind::Abort,
+                    subscription,
+                    &location,
+                    &key,
+                    Duration::ZERO,
+                )
+            };
+            let (id, now) = (operation.id.clone(), operation.started);
+            self.operations.insert(id.clone(), operation);
             if let Some(op) = self.operations.get_mut(&target.id) {
                 op.abort_requested = Some(now);
                 op.status = OperationStatus::Canceling;
