@@ -3,6 +3,10 @@ import { DashboardPage } from "./fixtures/dashboard_page";
 
 test.describe("clusters card", () => {
   test("lists the sandbox subscription's clusters and refreshes them through a server function", async ({ page }) => {
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
     const dashboard = new DashboardPage(page);
     await dashboard.open();
 
@@ -27,6 +31,7 @@ test.describe("clusters card", () => {
     expect(response.status()).toBe(200);
     expect(await response.text()).toContain("aks-platform");
     await expect(dashboard.clusterRow("aks-platform")).toBeVisible();
+    expect(consoleErrors, "hydration and loading log no errors").toEqual([]);
   });
 
   test("switches subscription through the URL", async ({ page }) => {
