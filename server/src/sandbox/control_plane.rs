@@ -381,7 +381,8 @@ impl ControlPlane {
         Reply::json(StatusCode::OK, json!({ "value": value }))
     }
 
-    /// vCPUs used per family by the sandbox's clusters in one subscription × region.
+    /// vCPUs used per family by the sandbox's clusters in one subscription × region. Failed and
+    /// Canceled clusters keep counting until deleted, as their scale sets still hold the VMs.
     fn cluster_usage(&self, subscription: &str, location: &str) -> BTreeMap<String, i64> {
         let mut usage = BTreeMap::new();
         for cluster in self.clusters.values() {
@@ -567,6 +568,7 @@ impl ControlPlane {
         let key = cluster_key(subscription, group, name);
         let existing = self.clusters.get(&key);
         if if_none_match.is_some_and(|v| v.trim() == "*") && existing.is_some() {
+            // Status from ETag semantics (ARM_FACTS.md §1); the body text is unverified.
             return Reply::aks_error(
                 StatusCode::PRECONDITION_FAILED,
                 "PreconditionFailed",
@@ -895,6 +897,7 @@ impl ControlPlane {
         let used = i64::from(region.regional_vcpu_usage) + usage.values().sum::<i64>();
         let remaining = (scaled(region.regional_vcpu_limit) - used).max(0);
         (total > remaining).then(|| {
+            // The family form above is a real AKS text; this regional form is reconstructed (unverified).
             Reply::aks_error(
                 StatusCode::BAD_REQUEST,
                 "ErrCode_InsufficientVCPUQuota",
@@ -1015,6 +1018,7 @@ impl ControlPlane {
             .and_then(|id| self.operations.get(id))
             .cloned();
         let Some(target) = target.filter(|op| op.kind == OperationKind::Create) else {
+            // The spec says "a 409 error code is returned"; the code and text here are unverified.
             return Reply::aks_error(
                 StatusCode::CONFLICT,
                 "OperationNotAllowed",
@@ -1215,6 +1219,7 @@ impl ControlPlane {
         let abort_seconds = seconds(self.world.timings.abort_seconds);
         if let Some(requested) = op.abort_requested {
             if now.saturating_duration_since(requested) >= abort_seconds {
+                // Code and text unverified: AKS docs name the state (Canceled), not the error body.
                 let error = json!({
                     "code": "OperationCancelled",
                     "message": "The operation was cancelled by an abort request (az aks operation-abort). Nothing was rolled back; the cluster stopped at the step it had reached."
