@@ -1,4 +1,5 @@
 //! Server functions, one per file, grouped by domain.
 
 pub mod clusters;
+pub mod session;
 pub mod subscriptions;

@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
+    use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
     use shared::subscription::SubscriptionInfo;
     use std::sync::Arc;
@@ -15,6 +16,8 @@ mod ssr {
     pub trait Backend: Send + Sync + 'static {
         /// Subscriptions the dashboard's identity can reach.
         async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError>;
+        /// Users the sign-in page offers (sandbox demo users; empty where sign-in goes elsewhere).
+        fn demo_users(&self) -> Vec<DemoUser>;
         /// Managed clusters of a subscription; the first reachable one when none is given.
         async fn list_clusters(
             &self,
@@ -24,6 +27,13 @@ mod ssr {
 
     /// How the backend is shared through context.
     pub type SharedBackend = Arc<dyn Backend>;
+
+    /// The signed-in caller of this request, put there by the server's session guard.
+    pub fn use_caller() -> Result<Caller, AppError> {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+            .ok_or(AppError::Unauthenticated)
+    }
 
     /// The backend the server provided for this request.
     pub fn use_backend() -> Result<SharedBackend, AppError> {
@@ -35,4 +45,4 @@ mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{Backend, SharedBackend, use_backend};
+pub use ssr::{Backend, SharedBackend, use_backend, use_caller};

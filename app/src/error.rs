@@ -16,6 +16,9 @@ pub enum AppError {
     /// Azure could not be reached, or no token could be obtained.
     #[error("Azure is unavailable right now: {0}")]
     AzureUnavailable(String),
+    /// No signed-in caller (the session guard normally answers before this is reached).
+    #[error("Sign in first.")]
+    Unauthenticated,
     /// Something failed on the server; details are in the server log only.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,

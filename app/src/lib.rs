@@ -11,9 +11,10 @@ pub mod pages;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::StaticSegment;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
 use pages::dashboard_page::DashboardPage;
+use pages::sign_in_page::SignInPage;
 
 /// The HTML document the server renders around the app.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,7 +47,11 @@ pub fn App() -> impl IntoView {
         <Router>
             <main class="app">
                 <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
-                    <Route path=StaticSegment("") view=DashboardPage />
+                    // In-order streaming: each Suspense is awaited where it stands, so the first
+                    // HTML is complete without JavaScript. Out-of-order (and PartiallyBlocked, as
+                    // measured here) may ship the fallback and swap the content in with a script.
+                    <Route path=StaticSegment("") view=DashboardPage ssr=SsrMode::InOrder />
+                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::InOrder />
                 </Routes>
             </main>
         </Router>

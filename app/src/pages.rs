@@ -1,3 +1,4 @@
 //! Routed pages.
 
 pub mod dashboard_page;
+pub mod sign_in_page;

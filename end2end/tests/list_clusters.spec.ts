@@ -2,6 +2,10 @@ import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
 
 test.describe("clusters card", () => {
+  test.beforeEach(async ({ page }) => {
+    await new DashboardPage(page).signIn();
+  });
+
   test("lists the sandbox subscription's clusters and refreshes them through a server function", async ({ page }) => {
     const consoleErrors: string[] = [];
     page.on("console", (message) => {
@@ -50,6 +54,7 @@ test.describe("without JavaScript", () => {
 
   test("the first HTML already holds the clusters", async ({ page }) => {
     const dashboard = new DashboardPage(page);
+    await dashboard.signIn();
     await page.goto("/");
     await expect(dashboard.clusterRow("aks-platform")).toContainText("Succeeded");
     await expect(dashboard.subscription).toBeVisible();

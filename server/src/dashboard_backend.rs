@@ -3,23 +3,29 @@
 use crate::arm::{ArmClient, ArmClientError};
 use app::backend::Backend;
 use app::error::AppError;
+use shared::caller::DemoUser;
 use shared::cluster::ClusterListing;
 use shared::subscription::SubscriptionInfo;
 
 /// Answers the UI's server functions from ARM.
 pub struct DashboardBackend {
     arm: ArmClient,
+    demo_users: Vec<DemoUser>,
 }
 
 impl DashboardBackend {
-    /// A backend over `arm`.
-    pub fn new(arm: ArmClient) -> Self {
-        Self { arm }
+    /// A backend over `arm`; `demo_users` are offered on the sign-in page (sandbox mode).
+    pub fn new(arm: ArmClient, demo_users: Vec<DemoUser>) -> Self {
+        Self { arm, demo_users }
     }
 }
 
 #[async_trait::async_trait]
 impl Backend for DashboardBackend {
+    fn demo_users(&self) -> Vec<DemoUser> {
+        self.demo_users.clone()
+    }
+
     #[tracing::instrument(skip_all, err)]
     async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError> {
         let subscriptions = self.arm.list_subscriptions().await.map_err(to_app_error)?;

@@ -8,17 +8,21 @@ pub mod arm;
 pub mod azure_credential;
 pub mod config;
 pub mod dashboard_backend;
+pub mod dev_sign_in;
 pub mod health;
 pub mod sandbox;
+pub mod session;
 pub mod store;
 
 use app::backend::SharedBackend;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
+use axum_extra::extract::cookie::Key;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use session::SessionSettings;
 use store::Store;
 
 /// Everything a request handler may need.
@@ -32,6 +36,22 @@ pub struct AppState {
     pub store: Store,
     /// `sandbox` or `azure`, for `/healthz`.
     pub cloud_name: &'static str,
+    /// Session cookie signing and attributes.
+    pub session: SessionSettings,
+    /// Whether `POST /auth/dev/sign-in` exists (sandbox mode only).
+    pub demo_sign_in: bool,
+}
+
+impl FromRef<AppState> for SessionSettings {
+    fn from_ref(state: &AppState) -> Self {
+        state.session.clone()
+    }
+}
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Self {
+        state.session.key.clone()
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -40,13 +60,19 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The HTTP surface: `/healthz`, server functions, SSR pages and static files.
+/// The HTTP surface: `/healthz`, sign-in, server functions, SSR pages and static files, all
+/// behind the session guard.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/auth/sign-out", post(session::sign_out));
+    if state.demo_sign_in {
+        router = router.route("/auth/dev/sign-in", post(dev_sign_in::sign_in));
+    }
+    router
         .leptos_routes_with_context(
             &state,
             routes,
@@ -54,5 +80,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.session.clone(),
+            session::guard,
+        ))
         .with_state(state)
 }

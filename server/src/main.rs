@@ -10,6 +10,7 @@ use server::config::{CloudMode, Config};
 use server::dashboard_backend::DashboardBackend;
 use server::sandbox::world::World;
 use server::sandbox::{PreparedSandbox, RunningSandbox};
+use server::session::SessionSettings;
 use server::store::Store;
 use server::{AppState, azure_credential, router};
 use std::io::Write;
@@ -113,11 +114,23 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
     let leptos = leptos::config::get_configuration(None)
         .map_err(|e| format!("Leptos configuration: {e}"))?;
     let address = leptos.leptos_options.site_addr;
+    let sandbox_mode = config.cloud == CloudMode::Sandbox;
+    let session = SessionSettings::new(
+        std::env::var("SESSION_SECRET").ok().as_deref(),
+        !sandbox_mode,
+    )?;
+    let demo_users = if sandbox_mode {
+        server::dev_sign_in::demo_users()
+    } else {
+        Vec::new()
+    };
     let state = AppState {
         leptos_options: leptos.leptos_options,
-        backend: Arc::new(DashboardBackend::new(arm)),
+        backend: Arc::new(DashboardBackend::new(arm, demo_users)),
         store,
         cloud_name,
+        session,
+        demo_sign_in: sandbox_mode,
     };
     let listener = tokio::net::TcpListener::bind(address)
         .await

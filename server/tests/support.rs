@@ -2,6 +2,10 @@
 //! the real `ManagedIdentityCredential` gets tokens from, and sandbox clouds on port 0 with fast
 //! timings. Every sandbox uses the default world's signing key, so tokens from the identity
 //! sandbox are valid in all of them, as one Entra tenant's tokens are valid in every region.
+#![allow(
+    dead_code,
+    reason = "each test binary compiles this module and uses a different part of it"
+)]
 
 use azure_core::credentials::TokenCredential;
 use libtest_mimic::{Failed, Trial};
@@ -91,6 +95,51 @@ impl TestContext {
         TestCloud { sandbox, arm }
     }
 
+    /// The whole dashboard (`server::router`) on port 0, talking to a sandbox with `world`.
+    /// `demo_sign_in` mounts the sandbox-only sign-in route. Returns the base URL.
+    pub async fn dashboard(&self, world: World, demo_sign_in: bool) -> TestDashboard {
+        let cloud = self.cloud(world).await;
+        let database = tempfile::tempdir().expect("temp dir");
+        let url = format!(
+            "sqlite://{}",
+            database.path().join("dashboard.db").display()
+        );
+        let store = server::store::Store::open(&url).await.expect("store");
+        let leptos = leptos::config::get_configuration(None).expect("leptos options");
+        let demo_users = if demo_sign_in {
+            server::dev_sign_in::demo_users()
+        } else {
+            Vec::new()
+        };
+        let state = server::AppState {
+            leptos_options: leptos.leptos_options,
+            backend: Arc::new(server::dashboard_backend::DashboardBackend::new(
+                cloud.arm.clone(),
+                demo_users,
+            )),
+            store,
+            cloud_name: "sandbox",
+            session: server::session::SessionSettings::new(Some(&"s".repeat(64)), false)
+                .expect("session"),
+            demo_sign_in,
+        };
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind dashboard");
+        let base_url = format!("http://{}", listener.local_addr().expect("address"));
+        let task = tokio::spawn(async move {
+            axum::serve(listener, server::router(state))
+                .await
+                .expect("serve");
+        });
+        TestDashboard {
+            base_url,
+            _cloud: cloud,
+            _database: database,
+            task,
+        }
+    }
+
     /// A bearer token from the credential, for hand-made requests.
     pub async fn token(&self) -> String {
         let token = self
@@ -108,5 +157,20 @@ pub fn ensure(condition: bool, message: impl Into<String>) -> Result<(), Failed>
         Ok(())
     } else {
         Err(message.into().into())
+    }
+}
+
+/// A dashboard server under test.
+pub struct TestDashboard {
+    /// e.g. `http://127.0.0.1:40123`.
+    pub base_url: String,
+    _cloud: TestCloud,
+    _database: tempfile::TempDir,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestDashboard {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }

@@ -5,6 +5,7 @@
 //! natively and the same code runs in the WASM bundle.
 
 pub mod arm_error;
+pub mod caller;
 pub mod cluster;
 pub mod naming;
 pub mod operation_status;

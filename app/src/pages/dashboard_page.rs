@@ -3,6 +3,7 @@
 
 use crate::components::clusters_card::ClustersCard;
 use crate::components::subscription_picker::SubscriptionPicker;
+use crate::components::user_menu::UserMenu;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -15,7 +16,10 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <header class="page-header">
             <h1>"AKS Provisioning Dashboard"</h1>
-            <SubscriptionPicker selected=subscription />
+            <div class="header-actions">
+                <SubscriptionPicker selected=subscription />
+                <UserMenu />
+            </div>
         </header>
         <ClustersCard subscription=subscription />
     }

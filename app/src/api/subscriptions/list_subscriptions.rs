@@ -7,5 +7,6 @@ use shared::subscription::SubscriptionInfo;
 /// Subscriptions the dashboard's identity can reach, in ARM's order.
 #[server]
 pub async fn list_subscriptions() -> Result<Vec<SubscriptionInfo>, AppError> {
+    crate::backend::use_caller()?;
     crate::backend::use_backend()?.list_subscriptions().await
 }

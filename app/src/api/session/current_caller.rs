@@ -1,0 +1,11 @@
+//! Who is signed in.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::caller::Caller;
+
+/// The signed-in caller.
+#[server]
+pub async fn current_caller() -> Result<Caller, AppError> {
+    crate::backend::use_caller()
+}
