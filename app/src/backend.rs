@@ -8,7 +8,9 @@ mod ssr {
     use crate::error::AppError;
     use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
+    use shared::region::RegionInfo;
     use shared::subscription::SubscriptionInfo;
+    use shared::vm_size::VmSizeCatalogue;
     use std::sync::Arc;
 
     /// What the UI's server functions need from the server.
@@ -18,6 +20,14 @@ mod ssr {
         async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError>;
         /// Users the sign-in page offers (sandbox demo users; empty where sign-in goes elsewhere).
         fn demo_users(&self) -> Vec<DemoUser>;
+        /// Regions where AKS is offered to the subscription.
+        async fn list_regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, AppError>;
+        /// The region's VM sizes, with what the subscription cannot deploy marked.
+        async fn list_vm_sizes(
+            &self,
+            subscription_id: &str,
+            region: &str,
+        ) -> Result<VmSizeCatalogue, AppError>;
         /// Managed clusters of a subscription; the first reachable one when none is given.
         async fn list_clusters(
             &self,

@@ -16,6 +16,14 @@ pub enum AppError {
     /// Azure could not be reached, or no token could be obtained.
     #[error("Azure is unavailable right now: {0}")]
     AzureUnavailable(String),
+    /// A request field is missing or malformed.
+    #[error("{message}")]
+    Validation {
+        /// The field, as the API names it.
+        field: String,
+        /// What is wrong, for the person who sent it.
+        message: String,
+    },
     /// No signed-in caller (the session guard normally answers before this is reached).
     #[error("Sign in first.")]
     Unauthenticated,
@@ -25,6 +33,35 @@ pub enum AppError {
     /// The call did not reach the server function or its answer could not be read.
     #[error("The request failed: {0}")]
     Request(String),
+}
+
+impl AppError {
+    /// The HTTP status this error answers with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            // ARM's own status where it names the caller's problem; 502 for the rest.
+            Self::Azure(error) if matches!(error.status, 400 | 403 | 404 | 409 | 412 | 429) => {
+                error.status
+            }
+            Self::Azure(_) => 502,
+            Self::AzureUnavailable(_) => 503,
+            Self::Validation { .. } => 400,
+            Self::Unauthenticated => 401,
+            Self::Internal | Self::Request(_) => 500,
+        }
+    }
+
+    /// A stable machine-readable code for API answers (`{code, message}`).
+    pub fn code(&self) -> String {
+        match self {
+            Self::Azure(error) => error.code.clone(),
+            Self::AzureUnavailable(_) => "azure_unavailable".into(),
+            Self::Validation { .. } => "validation".into(),
+            Self::Unauthenticated => "unauthenticated".into(),
+            Self::Internal => "internal".into(),
+            Self::Request(_) => "request_failed".into(),
+        }
+    }
 }
 
 impl FromServerFnError for AppError {

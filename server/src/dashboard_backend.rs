@@ -5,7 +5,9 @@ use app::backend::Backend;
 use app::error::AppError;
 use shared::caller::DemoUser;
 use shared::cluster::ClusterListing;
+use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
+use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
 
 /// Answers the UI's server functions from ARM.
 pub struct DashboardBackend {
@@ -36,6 +38,54 @@ impl Backend for DashboardBackend {
                 display_name: s.display_name,
             })
             .collect())
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn list_regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, AppError> {
+        let mut regions = self
+            .arm
+            .list_aks_regions(subscription_id)
+            .await
+            .map_err(to_app_error)?;
+        regions.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        Ok(regions)
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn list_vm_sizes(
+        &self,
+        subscription_id: &str,
+        region: &str,
+    ) -> Result<VmSizeCatalogue, AppError> {
+        let skus = self
+            .arm
+            .list_vm_skus(subscription_id, region)
+            .await
+            .map_err(to_app_error)?;
+        let mut options: Vec<VmSizeOption> = skus
+            .into_iter()
+            .map(|sku| {
+                // A Location restriction blocks the size in the whole region; zone-only
+                // restrictions still allow a create that asks for no zones.
+                let blocking = sku
+                    .restrictions
+                    .iter()
+                    .find(|r| r.kind.eq_ignore_ascii_case("Location"));
+                VmSizeOption {
+                    available: blocking.is_none(),
+                    reason: blocking.map(|r| r.reason_code.clone()),
+                    name: sku.name,
+                    vcpus: sku.vcpus,
+                    memory_gb: sku.memory_gb,
+                    family: sku.family,
+                }
+            })
+            .collect();
+        options.sort_by(|a, b| (a.vcpus, &a.name).cmp(&(b.vcpus, &b.name)));
+        Ok(VmSizeCatalogue {
+            skus: options,
+            degraded: false,
+        })
     }
 
     #[tracing::instrument(skip_all, err)]

@@ -10,6 +10,7 @@ pub mod config;
 pub mod dashboard_backend;
 pub mod dev_sign_in;
 pub mod health;
+pub mod rest;
 pub mod sandbox;
 pub mod session;
 pub mod store;
@@ -66,7 +67,7 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
-    let mut router = Router::new()
+    let mut router = rest::routes()
         .route("/healthz", get(health::healthz))
         .route("/auth/sign-out", post(session::sign_out));
     if state.demo_sign_in {

@@ -12,3 +12,4 @@ pub mod operation_status;
 pub mod portal;
 pub mod region;
 pub mod subscription;
+pub mod vm_size;

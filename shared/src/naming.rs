@@ -93,6 +93,42 @@ pub fn validate_pool_name(name: &str) -> Result<(), NameError> {
     }
 }
 
+/// Subscription ids: a GUID (`8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f`).
+pub fn validate_subscription_id(id: &str) -> Result<(), NameError> {
+    const WHAT: &str = "Subscription id";
+    check_length(WHAT, id, 36)?;
+    let groups: Vec<&str> = id.split('-').collect();
+    let shape_ok = groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()));
+    if shape_ok {
+        Ok(())
+    } else {
+        Err(NameError::BadCharacters {
+            what: WHAT,
+            rule: "must be a GUID such as 8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f.",
+        })
+    }
+}
+
+/// Region names as ARM spells them in URLs: lower-case letters and digits (`koreacentral`).
+pub fn validate_region_name(name: &str) -> Result<(), NameError> {
+    const WHAT: &str = "Region";
+    check_length(WHAT, name, 40)?;
+    if name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
+        Ok(())
+    } else {
+        Err(NameError::BadCharacters {
+            what: WHAT,
+            rule: "must be a region name such as koreacentral (lower-case letters and digits).",
+        })
+    }
+}
+
 fn check_length(what: &'static str, name: &str, max: usize) -> Result<(), NameError> {
     let actual = name.chars().count();
     if actual == 0 {
@@ -159,6 +195,27 @@ mod tests {
     #[case("abcdefghijklm", false)]
     fn pool_names(#[case] name: &str, #[case] valid: bool) {
         assert_eq!(validate_pool_name(name).is_ok(), valid, "{name:?}");
+    }
+
+    #[rstest]
+    #[case("8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f", true)]
+    #[case("8C2F9F8E-3B1D-4C6A-9E5F-1A2B3C4D5E6F", true)]
+    #[case("8c2f9f8e3b1d4c6a9e5f1a2b3c4d5e6f", false)]
+    #[case("8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6g", false)]
+    #[case("../../providers", false)]
+    #[case("", false)]
+    fn subscription_ids(#[case] id: &str, #[case] valid: bool) {
+        assert_eq!(validate_subscription_id(id).is_ok(), valid, "{id:?}");
+    }
+
+    #[rstest]
+    #[case("koreacentral", true)]
+    #[case("eastus2", true)]
+    #[case("East US", false)]
+    #[case("eastus/../x", false)]
+    #[case("", false)]
+    fn region_names(#[case] name: &str, #[case] valid: bool) {
+        assert_eq!(validate_region_name(name).is_ok(), valid, "{name:?}");
     }
 
     #[test]

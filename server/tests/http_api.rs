@@ -1,5 +1,6 @@
-//! Who is calling: the session guard, demo sign-in and sign-out, over real HTTP against the
-//! whole dashboard router and a sandbox cloud.
+//! The dashboard's HTTP surface over real HTTP, against the whole router and a sandbox cloud:
+//! who is calling (session guard, demo sign-in and sign-out, cross-site writes) and the read
+//! routes scripts use (PRODUCT.md §8).
 
 mod support;
 
@@ -31,6 +32,16 @@ fn main() -> std::process::ExitCode {
             &context,
             "demo_sign_in_exists_only_in_sandbox_mode",
             demo_sign_in_exists_only_in_sandbox_mode,
+        ),
+        trial(
+            &context,
+            "read_routes_answer_for_a_signed_in_caller",
+            read_routes_answer_for_a_signed_in_caller,
+        ),
+        trial(
+            &context,
+            "read_routes_validate_and_pass_on_azure_errors",
+            read_routes_validate_and_pass_on_azure_errors,
         ),
     ];
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
@@ -278,5 +289,167 @@ async fn demo_sign_in_exists_only_in_sandbox_mode(context: Arc<TestContext>) -> 
     ensure(
         html.contains("not configured"),
         "the page says sign-in is not available here",
+    )
+}
+
+const SUB: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+
+async fn get_json(
+    base: &str,
+    path: &str,
+    cookie: &str,
+) -> Result<(StatusCode, serde_json::Value), Failed> {
+    let response = http()
+        .get(format!("{base}{path}"))
+        .header("cookie", cookie)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.json().await?))
+}
+
+async fn read_routes_answer_for_a_signed_in_caller(
+    context: Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+
+    let (status, subscriptions) = get_json(base, "/api/subscriptions", &cookie).await?;
+    ensure(
+        status == StatusCode::OK,
+        format!("subscriptions → {status}"),
+    )?;
+    ensure(
+        subscriptions[0]["subscription_id"] == SUB
+            && subscriptions[0]["display_name"] == "Contoso Sandbox",
+        subscriptions.to_string(),
+    )?;
+
+    let (_, regions) = get_json(
+        base,
+        &format!("/api/aks/regions?subscription_id={SUB}"),
+        &cookie,
+    )
+    .await?;
+    let names: Vec<&str> = regions
+        .as_array()
+        .ok_or("a list")?
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    ensure(
+        names.contains(&"koreacentral") && !names.contains(&"brazilsoutheast"),
+        format!("{names:?}"),
+    )?;
+
+    let (_, catalogue) = get_json(
+        base,
+        &format!("/api/aks/available-skus?subscription_id={SUB}&region=uksouth"),
+        &cookie,
+    )
+    .await?;
+    ensure(catalogue["degraded"] == false, "not degraded")?;
+    let skus = catalogue["skus"].as_array().ok_or("skus")?;
+    ensure(skus.len() >= 12, format!("{} sizes", skus.len()))?;
+    let d16 = skus
+        .iter()
+        .find(|s| s["name"] == "Standard_D16s_v5")
+        .ok_or("D16s_v5")?;
+    ensure(
+        d16["vcpus"] == 16 && d16["memory_gb"] == 64.0 && d16["family"] == "standardDSv5Family",
+        d16.to_string(),
+    )?;
+    ensure(
+        d16["available"] == false && d16["reason"] == "NotAvailableForSubscription",
+        d16.to_string(),
+    )?;
+    let d4 = skus
+        .iter()
+        .find(|s| s["name"] == "Standard_D4s_v5")
+        .ok_or("D4s_v5")?;
+    ensure(
+        d4["available"] == true && d4["reason"].is_null(),
+        d4.to_string(),
+    )?;
+    let vcpus: Vec<i64> = skus.iter().filter_map(|s| s["vcpus"].as_i64()).collect();
+    ensure(vcpus.windows(2).all(|w| w[0] <= w[1]), "smallest first")?;
+
+    let (_, clusters) = get_json(
+        base,
+        &format!("/api/aks/clusters?subscription_id={SUB}"),
+        &cookie,
+    )
+    .await?;
+    let first = &clusters[0];
+    ensure(
+        first["name"] == "aks-platform"
+            && first["resource_group"] == "rg-platform"
+            && first["region"] == "eastus",
+        first.to_string(),
+    )?;
+    ensure(
+        first["provisioning_state"] == "Succeeded" && first["power_state"] == "Running",
+        first.to_string(),
+    )?;
+    ensure(
+        first["portal_url"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://portal.azure.com/#resource/")),
+        "portal_url",
+    )?;
+    ensure(first["pools"][0]["vm_size"] == "Standard_D2s_v5", "pools")?;
+
+    let anonymous = http()
+        .get(format!("{base}/api/subscriptions"))
+        .send()
+        .await?;
+    ensure(
+        anonymous.status() == StatusCode::UNAUTHORIZED,
+        "read routes need a session",
+    )
+}
+
+async fn read_routes_validate_and_pass_on_azure_errors(
+    context: Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "bob").await?;
+    for (path, field) in [
+        ("/api/aks/regions", "subscription_id"),
+        (
+            "/api/aks/clusters?subscription_id=not-a-guid",
+            "subscription_id",
+        ),
+        (
+            &*format!("/api/aks/available-skus?subscription_id={SUB}"),
+            "region",
+        ),
+        (
+            &*format!("/api/aks/available-skus?subscription_id={SUB}&region=East%20US"),
+            "region",
+        ),
+    ] {
+        let (status, body) = get_json(base, path, &cookie).await?;
+        ensure(
+            status == StatusCode::BAD_REQUEST,
+            format!("{path} → {status}"),
+        )?;
+        ensure(
+            body["code"] == "validation" && body["field"] == field && body["message"].is_string(),
+            format!("{path}: {body}"),
+        )?;
+    }
+    let unknown = "00000000-0000-0000-0000-000000000000";
+    let (status, body) = get_json(
+        base,
+        &format!("/api/aks/clusters?subscription_id={unknown}"),
+        &cookie,
+    )
+    .await?;
+    ensure(
+        status == StatusCode::NOT_FOUND && body["code"] == "SubscriptionNotFound",
+        format!("{status} {body}"),
     )
 }
