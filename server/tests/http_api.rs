@@ -54,14 +54,17 @@ fn http() -> reqwest::Client {
         .expect("client")
 }
 
-/// Signs in as `user` and returns the `name=value` cookie pair to send back.
-async fn sign_in(base_url: &str, user: &str) -> Result<String, Failed> {
-    let response = http()
+/// `POST /auth/dev/sign-in` with form field `user`, not yet sent.
+fn sign_in_request(base_url: &str, user: &str) -> reqwest::RequestBuilder {
+    http()
         .post(format!("{base_url}/auth/dev/sign-in"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={}", user))
-        .send()
-        .await?;
+        .body(format!("user={user}"))
+}
+
+/// Signs in as `user` and returns the `name=value` cookie pair to send back.
+async fn sign_in(base_url: &str, user: &str) -> Result<String, Failed> {
+    let response = sign_in_request(base_url, user).send().await?;
     ensure(
         response.status() == StatusCode::SEE_OTHER,
         format!("sign-in answers {}", response.status()),
@@ -123,12 +126,7 @@ async fn demo_sign_in_sets_a_signed_http_only_lax_cookie(
 ) -> Result<(), Failed> {
     let dashboard = context.dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
-    let response = http()
-        .post(format!("{base}/auth/dev/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={}", "alice"))
-        .send()
-        .await?;
+    let response = sign_in_request(base, "alice").send().await?;
     let set_cookie = response
         .headers()
         .get(SET_COOKIE)
@@ -186,12 +184,7 @@ async fn demo_sign_in_sets_a_signed_http_only_lax_cookie(
         "a tampered cookie is no session",
     )?;
 
-    let unknown = http()
-        .post(format!("{base}/auth/dev/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={}", "mallory"))
-        .send()
-        .await?;
+    let unknown = sign_in_request(base, "mallory").send().await?;
     ensure(
         unknown.status() == StatusCode::BAD_REQUEST,
         format!("unknown user → {}", unknown.status()),
@@ -229,11 +222,8 @@ async fn cross_site_writes_are_refused(context: Arc<TestContext>) -> Result<(), 
     let dashboard = context.dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
-    let forged = http()
-        .post(format!("{base}/auth/dev/sign-in"))
+    let forged = sign_in_request(base, "alice")
         .header("origin", "https://evil.example")
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={}", "alice"))
         .send()
         .await?;
     ensure(
@@ -266,12 +256,7 @@ async fn cross_site_writes_are_refused(context: Arc<TestContext>) -> Result<(), 
 async fn demo_sign_in_exists_only_in_sandbox_mode(context: Arc<TestContext>) -> Result<(), Failed> {
     let dashboard = context.dashboard(fast_world(), false).await;
     let base = &dashboard.base_url;
-    let response = http()
-        .post(format!("{base}/auth/dev/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={}", "alice"))
-        .send()
-        .await?;
+    let response = sign_in_request(base, "alice").send().await?;
     ensure(
         !response.status().is_success() && !response.status().is_redirection(),
         format!("→ {}", response.status()),
