@@ -8,6 +8,8 @@ mod ssr {
     use crate::error::AppError;
     use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
+    use shared::progress::{ProvisionAccepted, TaskView};
+    use shared::provision::ProvisionRequest;
     use shared::region::RegionInfo;
     use shared::subscription::SubscriptionInfo;
     use shared::vm_size::VmSizeCatalogue;
@@ -33,6 +35,17 @@ mod ssr {
             &self,
             subscription_id: Option<String>,
         ) -> Result<ClusterListing, AppError>;
+        /// Validates `request` and writes the caller's job before queueing it; a submit that
+        /// matches the caller's running job for the same cluster answers that job.
+        async fn start_provision(
+            &self,
+            caller: &Caller,
+            request: ProvisionRequest,
+        ) -> Result<ProvisionAccepted, AppError>;
+        /// A task of the caller (`Forbidden` for another user's, `NotFound` for an unknown id).
+        async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError>;
+        /// The caller's unfinished tasks, oldest first (the banner after a reload).
+        async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError>;
     }
 
     /// How the backend is shared through context.

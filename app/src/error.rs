@@ -24,6 +24,15 @@ pub enum AppError {
         /// What is wrong, for the person who sent it.
         message: String,
     },
+    /// The thing asked for does not exist (or was never visible to this caller).
+    #[error("{0}")]
+    NotFound(String),
+    /// The thing exists but belongs to someone else.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The request collides with something already in progress.
+    #[error("{0}")]
+    Conflict(String),
     /// No signed-in caller (the session guard normally answers before this is reached).
     #[error("Sign in first.")]
     Unauthenticated,
@@ -47,6 +56,9 @@ impl AppError {
             Self::AzureUnavailable(_) => 503,
             Self::Validation { .. } => 400,
             Self::Unauthenticated => 401,
+            Self::Forbidden(_) => 403,
+            Self::NotFound(_) => 404,
+            Self::Conflict(_) => 409,
             Self::Internal | Self::Request(_) => 500,
         }
     }
@@ -57,6 +69,9 @@ impl AppError {
             Self::Azure(error) => error.code.clone(),
             Self::AzureUnavailable(_) => "azure_unavailable".into(),
             Self::Validation { .. } => "validation".into(),
+            Self::NotFound(_) => "not_found".into(),
+            Self::Forbidden(_) => "forbidden".into(),
+            Self::Conflict(_) => "conflict".into(),
             Self::Unauthenticated => "unauthenticated".into(),
             Self::Internal => "internal".into(),
             Self::Request(_) => "request_failed".into(),

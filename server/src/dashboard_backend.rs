@@ -1,10 +1,16 @@
-//! The server's implementation of the UI's [`Backend`] port, over the ARM client.
+//! The server's implementation of the UI's [`Backend`] port: reads go to the ARM client,
+//! jobs to the provisioning service. Identifiers that end up in ARM URLs are validated here,
+//! so the REST routes and the server functions share the check.
 
 use crate::arm::{ArmClient, ArmClientError};
+use crate::provisioning::Provisioning;
 use app::backend::Backend;
 use app::error::AppError;
-use shared::caller::DemoUser;
+use shared::caller::{Caller, DemoUser};
 use shared::cluster::ClusterListing;
+use shared::naming::{NameError, validate_region_name, validate_subscription_id};
+use shared::progress::{ProvisionAccepted, TaskView};
+use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
@@ -12,14 +18,33 @@ use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
 /// Answers the UI's server functions from ARM.
 pub struct DashboardBackend {
     arm: ArmClient,
+    provisioning: Provisioning,
     demo_users: Vec<DemoUser>,
 }
 
 impl DashboardBackend {
-    /// A backend over `arm`; `demo_users` are offered on the sign-in page (sandbox mode).
-    pub fn new(arm: ArmClient, demo_users: Vec<DemoUser>) -> Self {
-        Self { arm, demo_users }
+    /// A backend over `arm` and `provisioning`; `demo_users` are offered on the sign-in page
+    /// (sandbox mode).
+    pub fn new(arm: ArmClient, provisioning: Provisioning, demo_users: Vec<DemoUser>) -> Self {
+        Self {
+            arm,
+            provisioning,
+            demo_users,
+        }
     }
+}
+
+/// `value` checked by `validate`, or a 400 naming `field`.
+fn checked<'a>(
+    value: &'a str,
+    field: &str,
+    validate: fn(&str) -> Result<(), NameError>,
+) -> Result<&'a str, AppError> {
+    validate(value).map_err(|error| AppError::Validation {
+        field: field.into(),
+        message: error.to_string(),
+    })?;
+    Ok(value)
 }
 
 #[async_trait::async_trait]
@@ -42,6 +67,8 @@ impl Backend for DashboardBackend {
 
     #[tracing::instrument(skip_all, err)]
     async fn list_regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, AppError> {
+        let subscription_id =
+            checked(subscription_id, "subscription_id", validate_subscription_id)?;
         let mut regions = self
             .arm
             .list_aks_regions(subscription_id)
@@ -57,6 +84,9 @@ impl Backend for DashboardBackend {
         subscription_id: &str,
         region: &str,
     ) -> Result<VmSizeCatalogue, AppError> {
+        let subscription_id =
+            checked(subscription_id, "subscription_id", validate_subscription_id)?;
+        let region = checked(region, "region", validate_region_name)?;
         let skus = self
             .arm
             .list_vm_skus(subscription_id, region)
@@ -94,7 +124,7 @@ impl Backend for DashboardBackend {
         subscription_id: Option<String>,
     ) -> Result<ClusterListing, AppError> {
         let subscription_id = match subscription_id {
-            Some(id) => Some(id),
+            Some(id) => Some(checked(&id, "subscription_id", validate_subscription_id)?.to_owned()),
             None => self
                 .list_subscriptions()
                 .await?
@@ -117,6 +147,22 @@ impl Backend for DashboardBackend {
             subscription_id,
             clusters,
         })
+    }
+
+    async fn start_provision(
+        &self,
+        caller: &Caller,
+        request: ProvisionRequest,
+    ) -> Result<ProvisionAccepted, AppError> {
+        self.provisioning.start(caller, request).await
+    }
+
+    async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
+        self.provisioning.task(caller, task_id).await
+    }
+
+    async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {
+        self.provisioning.running(caller).await
     }
 }
 

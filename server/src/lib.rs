@@ -10,6 +10,7 @@ pub mod config;
 pub mod dashboard_backend;
 pub mod dev_sign_in;
 pub mod health;
+pub mod provisioning;
 pub mod rest;
 pub mod sandbox;
 pub mod session;

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use server::arm::ArmClient;
 use server::config::{CloudMode, Config};
 use server::dashboard_backend::DashboardBackend;
+use server::provisioning::{Provisioning, WorkerSettings};
 use server::sandbox::world::World;
 use server::sandbox::{PreparedSandbox, RunningSandbox};
 use server::session::SessionSettings;
@@ -124,9 +125,17 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
     } else {
         Vec::new()
     };
+    let provisioning = Provisioning::new(store.clone(), arm.clone(), WorkerSettings::default());
+    let resumed = provisioning
+        .resume_unfinished()
+        .await
+        .map_err(|e| format!("cannot read unfinished jobs: {e}"))?;
+    if resumed > 0 {
+        tracing::info!(resumed, "resumed unfinished provisioning jobs");
+    }
     let state = AppState {
         leptos_options: leptos.leptos_options,
-        backend: Arc::new(DashboardBackend::new(arm, demo_users)),
+        backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),
         store,
         cloud_name,
         session,

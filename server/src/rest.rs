@@ -6,27 +6,32 @@
 
 use crate::AppState;
 use app::error::AppError;
-use axum::extract::{Query, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
-use shared::naming::{NameError, validate_region_name, validate_subscription_id};
+use shared::progress::{ProvisionAccepted, TaskView};
+use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
-/// The read routes the create modal and dashboard need, for scripts too.
+/// The routes of PRODUCT.md §8 built so far: the reads the create modal and dashboard need,
+/// starting a create and reading its task.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/subscriptions", get(subscriptions))
         .route("/api/aks/regions", get(regions))
         .route("/api/aks/available-skus", get(available_skus))
         .route("/api/aks/clusters", get(clusters))
+        .route("/api/aks/provision", post(provision))
+        .route("/api/tasks/{task_id}", get(task))
 }
 
 /// An [`AppError`] answered as `{code, message}` (internal details stay in the log).
@@ -50,24 +55,12 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// `?subscription_id=…&region=…`; which are required depends on the route.
+/// `?subscription_id=…&region=…`; which are required depends on the route (the backend
+/// validates them, so a missing one reads as empty and is answered with a 400 naming it).
 #[derive(Deserialize)]
 struct ScopeQuery {
     subscription_id: Option<String>,
     region: Option<String>,
-}
-
-fn required(
-    value: Option<String>,
-    field: &str,
-    validate: fn(&str) -> Result<(), NameError>,
-) -> Result<String, AppError> {
-    let value = value.unwrap_or_default().trim().to_owned();
-    validate(&value).map_err(|error| AppError::Validation {
-        field: field.into(),
-        message: error.to_string(),
-    })?;
-    Ok(value)
 }
 
 /// `GET /api/subscriptions` → `[{subscription_id, display_name}]`.
@@ -84,12 +77,10 @@ async fn regions(
     Extension(_caller): Extension<Caller>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Json<Vec<RegionInfo>>, ApiError> {
-    let subscription_id = required(
-        query.subscription_id,
-        "subscription_id",
-        validate_subscription_id,
-    )?;
-    Ok(Json(state.backend.list_regions(&subscription_id).await?))
+    let subscription_id = query.subscription_id.unwrap_or_default();
+    Ok(Json(
+        state.backend.list_regions(subscription_id.trim()).await?,
+    ))
 }
 
 /// `GET /api/aks/available-skus?subscription_id=…&region=…` → `{skus, degraded}`.
@@ -98,16 +89,12 @@ async fn available_skus(
     Extension(_caller): Extension<Caller>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Json<VmSizeCatalogue>, ApiError> {
-    let subscription_id = required(
-        query.subscription_id,
-        "subscription_id",
-        validate_subscription_id,
-    )?;
-    let region = required(query.region, "region", validate_region_name)?;
+    let subscription_id = query.subscription_id.unwrap_or_default();
+    let region = query.region.unwrap_or_default();
     Ok(Json(
         state
             .backend
-            .list_vm_sizes(&subscription_id, &region)
+            .list_vm_sizes(subscription_id.trim(), region.trim())
             .await?,
     ))
 }
@@ -118,16 +105,40 @@ async fn clusters(
     Extension(_caller): Extension<Caller>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Json<Vec<ClusterSummary>>, ApiError> {
-    let subscription_id = required(
-        query.subscription_id,
-        "subscription_id",
-        validate_subscription_id,
-    )?;
+    let subscription_id = query.subscription_id.unwrap_or_default();
     Ok(Json(
         state
             .backend
-            .list_clusters(Some(subscription_id))
+            .list_clusters(Some(subscription_id.trim().to_owned()))
             .await?
             .clusters,
     ))
+}
+
+/// `POST /api/aks/provision` with the JSON create request → `{job_id, task_id, status:
+/// "queued", statusQueryGetUri}`. A body that is not a create request is a 400 like any other
+/// invalid field.
+async fn provision(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    body: Result<Json<ProvisionRequest>, JsonRejection>,
+) -> Result<Json<ProvisionAccepted>, ApiError> {
+    let Json(request) = body.map_err(|rejection| AppError::Validation {
+        field: "body".into(),
+        message: format!(
+            "The body must be a JSON create request: {}",
+            rejection.body_text()
+        ),
+    })?;
+    Ok(Json(state.backend.start_provision(&caller, request).await?))
+}
+
+/// `GET /api/tasks/{task_id}` → `{task_id, status, ready, progress, result, error}`; only for
+/// the task's owner.
+async fn task(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(task_id): Path<String>,
+) -> Result<Json<TaskView>, ApiError> {
+    Ok(Json(state.backend.task_status(&caller, &task_id).await?))
 }

@@ -1,5 +1,10 @@
 //! Durable state. SQLite through sqlx today; every query goes through [`Store`] so a
 //! PostgreSQL implementation for several replicas can replace it behind the same seam.
+//! Migrations (`server/migrations/`) are compiled in and run when the store opens.
+
+mod jobs;
+
+pub use jobs::{InsertOutcome, JobRecord, NewJob};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::str::FromStr;
@@ -11,6 +16,17 @@ pub enum StoreError {
     /// The database refused or failed a query, or could not be opened.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    /// A stored value cannot be read back (a column holds something this build never writes).
+    #[error("corrupt job row {job_id}: {problem}")]
+    Corrupt {
+        /// The row.
+        job_id: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// `DATABASE_URL` names a database this build cannot use.
     #[error("DATABASE_URL must be a sqlite: URL (e.g. sqlite://data/dashboard.db), got {0:?}")]
     UnsupportedUrl(String),
@@ -24,7 +40,7 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if needed) the SQLite database at `url`, with WAL journaling so readers
-    /// never block the job worker's writes.
+    /// never block the job worker's writes, and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         // sqlx would read any other string as a file name; refuse it instead.
         if !url.starts_with("sqlite:") {
@@ -47,6 +63,7 @@ impl Store {
             .max_connections(8)
             .connect_with(options)
             .await?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }
 

@@ -8,7 +8,7 @@ use libtest_mimic::{Arguments, Failed};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
 use std::sync::Arc;
-use support::{TestContext, ensure, fast_world, trial};
+use support::{TestContext, ensure, fast_world, http, sign_in, sign_in_request, trial};
 
 fn main() -> std::process::ExitCode {
     let context = support::start();
@@ -45,36 +45,6 @@ fn main() -> std::process::ExitCode {
         ),
     ];
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
-}
-
-fn http() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-/// `POST /auth/dev/sign-in` with form field `user`, not yet sent.
-fn sign_in_request(base_url: &str, user: &str) -> reqwest::RequestBuilder {
-    http()
-        .post(format!("{base_url}/auth/dev/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={user}"))
-}
-
-/// Signs in as `user` and returns the `name=value` cookie pair to send back.
-async fn sign_in(base_url: &str, user: &str) -> Result<String, Failed> {
-    let response = sign_in_request(base_url, user).send().await?;
-    ensure(
-        response.status() == StatusCode::SEE_OTHER,
-        format!("sign-in answers {}", response.status()),
-    )?;
-    let set_cookie = response
-        .headers()
-        .get(SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .ok_or("Set-Cookie")?;
-    Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
 }
 
 async fn no_session_pages_redirect_and_api_answers_401(

@@ -115,6 +115,11 @@ impl TestContext {
             leptos_options: leptos.leptos_options,
             backend: Arc::new(server::dashboard_backend::DashboardBackend::new(
                 cloud.arm.clone(),
+                server::provisioning::Provisioning::new(
+                    store.clone(),
+                    cloud.arm.clone(),
+                    server::provisioning::WorkerSettings::default(),
+                ),
                 demo_users,
             )),
             store,
@@ -149,6 +154,37 @@ impl TestContext {
             .expect("token");
         token.token.secret().to_owned()
     }
+}
+
+/// An HTTP client that does not follow redirects (tests look at them).
+pub fn http() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// `POST /auth/dev/sign-in` with form field `user`, not yet sent.
+pub fn sign_in_request(base_url: &str, user: &str) -> reqwest::RequestBuilder {
+    http()
+        .post(format!("{base_url}/auth/dev/sign-in"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("user={user}"))
+}
+
+/// Signs in as `user` and returns the `name=value` cookie pair to send back.
+pub async fn sign_in(base_url: &str, user: &str) -> Result<String, Failed> {
+    let response = sign_in_request(base_url, user).send().await?;
+    ensure(
+        response.status() == reqwest::StatusCode::SEE_OTHER,
+        format!("sign-in answers {}", response.status()),
+    )?;
+    let set_cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or("Set-Cookie")?;
+    Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
 }
 
 /// Fails the test with `message` unless `condition` holds.

@@ -1,5 +1,6 @@
 //! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
-//! ARM error and long-running-operation parsing, and portal links.
+//! ARM error and long-running-operation parsing, portal links, the create request and the
+//! provisioning job's progress model.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
@@ -10,6 +11,8 @@ pub mod cluster;
 pub mod naming;
 pub mod operation_status;
 pub mod portal;
+pub mod progress;
+pub mod provision;
 pub mod region;
 pub mod subscription;
 pub mod vm_size;

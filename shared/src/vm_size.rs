@@ -28,3 +28,121 @@ pub struct VmSizeCatalogue {
     /// ARM could not be read.
     pub degraded: bool,
 }
+
+impl VmSizeOption {
+    /// The line under a size picker: "16 cores, 128 GB RAM · 10 × 16 = 160 cores total".
+    pub fn summary_for(&self, count: i32) -> String {
+        let total = i64::from(self.vcpus) * i64::from(count.max(0));
+        format!(
+            "{} cores, {} GB RAM · {} × {} = {} cores total",
+            self.vcpus,
+            format_memory(self.memory_gb),
+            count.max(0),
+            self.vcpus,
+            total
+        )
+    }
+}
+
+/// The system pool's default size: the first available general-purpose size with at least
+/// 2 vCPUs and 4 GB (AKS's minimum for system pools), else any available size that meets it.
+pub fn default_system_size(sizes: &[VmSizeOption]) -> Option<&VmSizeOption> {
+    let fits = |size: &&VmSizeOption| size.available && size.vcpus >= 2 && size.memory_gb >= 4.0;
+    sizes
+        .iter()
+        .filter(fits)
+        .find(|size| general_purpose(size))
+        .or_else(|| sizes.iter().find(fits))
+}
+
+/// The worker pool's default size: the first available general-purpose 4-vCPU size, else the
+/// first larger one, else the system pool's default.
+pub fn default_worker_size(sizes: &[VmSizeOption]) -> Option<&VmSizeOption> {
+    sizes
+        .iter()
+        .find(|size| general_purpose(size) && size.vcpus == 4)
+        .or_else(|| sizes.iter().find(|size| general_purpose(size) && size.vcpus > 4))
+        .or_else(|| default_system_size(sizes))
+}
+
+/// Available and not burstable: B-series sizes suit neither pool as a default (AKS advises
+/// against them for system pools, and their CPU credits run out under steady load).
+fn general_purpose(size: &VmSizeOption) -> bool {
+    size.available && !size.name.starts_with("Standard_B")
+}
+
+/// "128", "0.75", "3.5": whole numbers without a fraction, others as short as they are exact.
+fn format_memory(gigabytes: f64) -> String {
+    if gigabytes.fract() == 0.0 {
+        format!("{gigabytes:.0}")
+    } else {
+        let text = format!("{gigabytes:.2}");
+        text.trim_end_matches('0').to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn size(vcpus: i32, memory_gb: f64) -> VmSizeOption {
+        VmSizeOption {
+            name: "Standard_X".into(),
+            vcpus,
+            memory_gb,
+            family: "f".into(),
+            available: true,
+            reason: None,
+        }
+    }
+
+    #[rstest]
+    #[case(16, 128.0, 10, "16 cores, 128 GB RAM · 10 × 16 = 160 cores total")]
+    #[case(2, 0.75, 1, "2 cores, 0.75 GB RAM · 1 × 2 = 2 cores total")]
+    #[case(4, 3.5, 0, "4 cores, 3.5 GB RAM · 0 × 4 = 0 cores total")]
+    #[case(4, 16.0, -3, "4 cores, 16 GB RAM · 0 × 4 = 0 cores total")]
+    fn summary_line_under_the_picker(
+        #[case] vcpus: i32,
+        #[case] memory: f64,
+        #[case] count: i32,
+        #[case] text: &str,
+    ) {
+        assert_eq!(size(vcpus, memory).summary_for(count), text);
+    }
+
+    fn named(name: &str, vcpus: i32, memory_gb: f64, available: bool) -> VmSizeOption {
+        VmSizeOption {
+            name: name.into(),
+            available,
+            ..size(vcpus, memory_gb)
+        }
+    }
+
+    #[test]
+    fn defaults_skip_burstable_unavailable_and_too_small_sizes() {
+        let catalogue = [
+            named("Standard_A1", 1, 2.0, true),
+            named("Standard_B2s", 2, 4.0, true),
+            named("Standard_DC2s_v2", 2, 8.0, false),
+            named("Standard_D2s_v5", 2, 8.0, true),
+            named("Standard_B4ms", 4, 16.0, true),
+            named("Standard_D4s_v5", 4, 16.0, true),
+        ];
+        let name = |size: Option<&VmSizeOption>| size.map(|s| s.name.clone());
+        assert_eq!(name(default_system_size(&catalogue)).as_deref(), Some("Standard_D2s_v5"));
+        assert_eq!(name(default_worker_size(&catalogue)).as_deref(), Some("Standard_D4s_v5"));
+    }
+
+    #[test]
+    fn defaults_fall_back_to_what_there_is() {
+        let only_burstable = [named("Standard_B2s", 2, 4.0, true)];
+        assert_eq!(default_system_size(&only_burstable), only_burstable.first());
+        assert_eq!(default_worker_size(&only_burstable), only_burstable.first());
+        let large_only = [named("Standard_D16s_v5", 16, 64.0, true)];
+        assert_eq!(default_worker_size(&large_only), large_only.first());
+        let nothing_available = [named("Standard_D4s_v5", 4, 16.0, false)];
+        assert_eq!(default_system_size(&nothing_available), None);
+        assert_eq!(default_worker_size(&nothing_available), None);
+    }
+}

@@ -1,0 +1,13 @@
+//! Regions where AKS is offered to a subscription.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::region::RegionInfo;
+
+/// The AKS regions of `subscription_id`, by display name.
+#[server]
+pub async fn list_regions(subscription_id: String) -> Result<Vec<RegionInfo>, AppError> {
+    crate::backend::use_backend()?
+        .list_regions(&subscription_id)
+        .await
+}

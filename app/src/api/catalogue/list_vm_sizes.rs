@@ -1,0 +1,16 @@
+//! A region's VM size catalogue for the create modal's pickers.
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::vm_size::VmSizeCatalogue;
+
+/// The VM sizes of `region` for `subscription_id`, smallest first.
+#[server]
+pub async fn list_vm_sizes(
+    subscription_id: String,
+    region: String,
+) -> Result<VmSizeCatalogue, AppError> {
+    crate::backend::use_backend()?
+        .list_vm_sizes(&subscription_id, &region)
+        .await
+}

@@ -1,0 +1,15 @@
+//! Starts a create (the same service as `POST /api/aks/provision`).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::progress::ProvisionAccepted;
+use shared::provision::ProvisionRequest;
+
+/// Validates `request`, writes the job and queues it; answers the task to poll.
+#[server]
+pub async fn start_provision(request: ProvisionRequest) -> Result<ProvisionAccepted, AppError> {
+    let caller = crate::backend::use_caller()?;
+    crate::backend::use_backend()?
+        .start_provision(&caller, request)
+        .await
+}

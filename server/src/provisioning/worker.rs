@@ -1,0 +1,550 @@
+//! The worker that drives one job through PRODUCT.md §4's steps against the ARM client, writing
+//! every report to the job row:
+//!
+//! preparing request → ensuring resource group → creating cluster (PUT with `If-None-Match: *`,
+//! then poll the operation with `Retry-After`, reading the cluster and its pools on every poll)
+//! → verifying cluster → done.
+//!
+//! Resume rules, from what the row holds: an operation URL → poll it again at once; phase
+//! "creating" without an operation URL (the process died around the PUT) → GET the cluster
+//! first and PUT only if it does not exist; earlier phases → start over (both steps are safe to
+//! repeat). A create is never sent blindly twice.
+
+use super::{cluster_portal_url, now_ms};
+use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
+use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
+use crate::store::{JobRecord, Store};
+use shared::arm_error::ArmError;
+use shared::operation_status::OperationState;
+use shared::progress::{PoolProgress, ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
+use shared::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
+use std::time::Duration;
+
+/// How patient the worker is.
+#[derive(Clone, Debug)]
+pub struct WorkerSettings {
+    /// Wait between operation reads when ARM sends no `Retry-After` (azure_core's default,
+    /// ARM_FACTS.md §8).
+    pub poll_interval_without_retry_after: Duration,
+    /// Give up on a create after this long (ARM_FACTS.md §8: plan 30–60 min).
+    pub create_timeout: Duration,
+    /// Consecutive failed reads (after the ARM client's own retries) before the job fails.
+    pub max_consecutive_read_failures: u32,
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            poll_interval_without_retry_after: Duration::from_secs(30),
+            create_timeout: Duration::from_secs(60 * 60),
+            max_consecutive_read_failures: 5,
+        }
+    }
+}
+
+/// Why a job stopped short of success.
+enum Stop {
+    /// The job failed; save this failure.
+    Failed(TaskFailure),
+    /// The row finished elsewhere (saved by someone else) or cannot be saved: stop quietly.
+    Abandoned,
+}
+
+/// Runs `job` to its end. Never panics; every outcome ends in the row.
+pub(super) async fn run(store: Store, arm: ArmClient, settings: WorkerSettings, job: JobRecord) {
+    let job_id = job.job_id.clone();
+    let mut run = JobRun {
+        store,
+        arm,
+        settings,
+        job,
+    };
+    match run.drive().await {
+        Ok(()) => tracing::info!(%job_id, "job succeeded"),
+        Err(Stop::Abandoned) => tracing::info!(%job_id, "job stopped: its row finished elsewhere"),
+        Err(Stop::Failed(failure)) => {
+            tracing::warn!(%job_id, code = %failure.code, "job failed");
+            run.finish_failed(failure).await;
+        }
+    }
+}
+
+struct JobRun {
+    store: Store,
+    arm: ArmClient,
+    settings: WorkerSettings,
+    job: JobRecord,
+}
+
+impl JobRun {
+    async fn drive(&mut self) -> Result<(), Stop> {
+        if self.job.status == TaskStatus::Pending {
+            self.job.status = TaskStatus::Started;
+            self.enter(ProvisionPhase::PreparingRequest, "Checking the request.")
+                .await?;
+        }
+        let cluster = match (self.job.operation_url.clone(), self.job.phase) {
+            (Some(status_url), _) => {
+                self.follow_operation(
+                    OperationHandle {
+                        status_url,
+                        retry_after: None,
+                    },
+                    Duration::ZERO,
+                )
+                .await?
+            }
+            (None, ProvisionPhase::CreatingCluster | ProvisionPhase::VerifyingCluster) => {
+                match self.read_cluster().await? {
+                    Some(cluster) => {
+                        self.note("Resumed: the cluster exists on Azure; following its state.")
+                            .await?;
+                        self.follow_cluster(cluster).await?
+                    }
+                    None => self.create().await?,
+                }
+            }
+            (None, _) => {
+                self.enter(ProvisionPhase::PreparingRequest, "Checking the request.")
+                    .await?;
+                self.ensure_resource_group().await?;
+                self.create().await?
+            }
+        };
+        self.verify(cluster).await
+    }
+
+    // ----- steps ----------------------------------------------------------------------------
+
+    async fn ensure_resource_group(&mut self) -> Result<(), Stop> {
+        let request = self.job.request.clone();
+        self.enter(
+            ProvisionPhase::EnsuringResourceGroup,
+            &format!("Looking for resource group {}.", request.resource_group),
+        )
+        .await?;
+        let existing = self
+            .arm
+            .get_resource_group(&request.subscription_id, &request.resource_group)
+            .await
+            .map_err(azure_failure)?;
+        let message = match existing {
+            Some(group) => format!(
+                "Using the existing resource group {} ({}).",
+                group.name, group.location
+            ),
+            None => {
+                self.arm
+                    .create_resource_group(
+                        &request.subscription_id,
+                        &request.resource_group,
+                        &request.region,
+                    )
+                    .await
+                    .map_err(azure_failure)?;
+                self.job.resource_group_created = true;
+                format!(
+                    "Created resource group {} in {}.",
+                    request.resource_group, request.region
+                )
+            }
+        };
+        self.note(&message).await
+    }
+
+    /// Sends the create and follows it to a terminal state.
+    async fn create(&mut self) -> Result<ManagedCluster, Stop> {
+        let request = self.job.request.clone();
+        // The phase is saved before the PUT: a process that dies after sending it resumes by
+        // reading the cluster, never by sending the PUT again.
+        self.enter(
+            ProvisionPhase::CreatingCluster,
+            "Sending the create to Azure.",
+        )
+        .await?;
+        let spec = ManagedClusterSpec {
+            location: request.region.clone(),
+            dns_prefix: request.dns_prefix(),
+            kubernetes_version: request.kubernetes_version.clone(),
+            pools: vec![
+                NodePoolSpec {
+                    name: SYSTEM_POOL_NAME.into(),
+                    mode: "System".into(),
+                    vm_size: request.system_vm_size.clone(),
+                    count: request.system_node_count,
+                },
+                NodePoolSpec {
+                    name: WORKER_POOL_NAME.into(),
+                    mode: "User".into(),
+                    vm_size: request.node_sku.clone(),
+                    count: request.node_count,
+                },
+            ],
+        };
+        let accepted = match self
+            .arm
+            .create_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name,
+                &spec,
+            )
+            .await
+        {
+            Ok(accepted) => accepted,
+            Err(ArmClientError::Arm(error)) if error.status == 412 => {
+                return Err(Stop::Failed(TaskFailure {
+                    code: error.code.clone(),
+                    message: format!(
+                        "A cluster named {} already exists in resource group {}; the dashboard never overwrites an existing cluster.",
+                        request.cluster_name, request.resource_group
+                    ),
+                    raw: error.raw.clone(),
+                }));
+            }
+            Err(error @ (ArmClientError::Transport(_) | ArmClientError::Decode(_))) => {
+                // The PUT may have reached ARM: look before deciding anything.
+                tracing::warn!(%error, "create answer lost; reading the cluster");
+                return match self.read_cluster().await? {
+                    Some(cluster) => self.follow_cluster(cluster).await,
+                    None => Err(azure_failure(error)),
+                };
+            }
+            Err(error) => return Err(azure_failure(error)),
+        };
+        self.job.arm_started_at_ms = Some(now_ms());
+        self.job.operation_url = Some(accepted.operation.status_url.clone());
+        self.absorb(&accepted.cluster);
+        self.note("Azure accepted the create; waiting for the cluster.")
+            .await?;
+        let first_wait = accepted
+            .operation
+            .retry_after
+            .unwrap_or(self.settings.poll_interval_without_retry_after);
+        self.follow_operation(accepted.operation, first_wait).await
+    }
+
+    /// Polls the operation until it ends, reading the cluster after every poll; returns the
+    /// cluster as read after a Succeeded operation.
+    async fn follow_operation(
+        &mut self,
+        operation: OperationHandle,
+        first_wait: Duration,
+    ) -> Result<ManagedCluster, Stop> {
+        self.ensure_creating_phase();
+        let mut wait = first_wait;
+        let mut failures = 0;
+        loop {
+            self.check_deadline()?;
+            tokio::time::sleep(wait).await;
+            let poll = match self.arm.poll_operation(&operation).await {
+                Ok(poll) => poll,
+                Err(ArmClientError::Arm(error)) if error.status == 404 => {
+                    // The status resource expired (ARM keeps it for a limited time): the
+                    // cluster itself still tells the truth.
+                    let cluster = self.read_cluster().await?.ok_or_else(|| {
+                        Stop::Failed(TaskFailure {
+                            code: "ResourceNotFound".into(),
+                            message:
+                                "The cluster disappeared from Azure while it was being created."
+                                    .into(),
+                            raw: error.raw.clone(),
+                        })
+                    })?;
+                    return self.follow_cluster(cluster).await;
+                }
+                Err(error) => {
+                    wait = self.after_read_failure(&mut failures, error, wait).await?;
+                    continue;
+                }
+            };
+            failures = 0;
+            self.job.percent_complete = poll.percent_complete;
+            let cluster = self.read_cluster().await?;
+            if let Some(cluster) = &cluster {
+                self.absorb(cluster);
+            }
+            match &poll.state {
+                OperationState::Running(status) => {
+                    let state = self.job.cluster_state.clone().unwrap_or_default();
+                    self.note(&format!("Azure: cluster {state}, operation {status}."))
+                        .await?;
+                    wait = poll.retry_after.unwrap_or(if wait.is_zero() {
+                        self.settings.poll_interval_without_retry_after
+                    } else {
+                        wait
+                    });
+                }
+                OperationState::Succeeded => {
+                    return cluster.ok_or_else(|| {
+                        Stop::Failed(TaskFailure {
+                            code: "ResourceNotFound".into(),
+                            message: "Azure reported the create as done, but the cluster cannot be found.".into(),
+                            raw: String::new(),
+                        })
+                    });
+                }
+                OperationState::Failed | OperationState::Canceled => {
+                    return Err(Stop::Failed(operation_failure(&poll)));
+                }
+            }
+        }
+    }
+
+    /// Without an operation to poll (resumed after the PUT's answer was lost), follows the
+    /// cluster's own provisioningState.
+    async fn follow_cluster(
+        &mut self,
+        mut cluster: ManagedCluster,
+    ) -> Result<ManagedCluster, Stop> {
+        self.ensure_creating_phase();
+        if self.job.arm_started_at_ms.is_none() {
+            self.job.arm_started_at_ms = Some(now_ms());
+        }
+        let mut failures = 0;
+        let mut wait = Duration::ZERO;
+        loop {
+            self.absorb(&cluster);
+            match OperationState::parse(cluster.provisioning_state()) {
+                OperationState::Succeeded => return Ok(cluster),
+                OperationState::Failed | OperationState::Canceled => {
+                    return Err(Stop::Failed(TaskFailure {
+                        code: format!("Cluster{}", cluster.provisioning_state()),
+                        message: format!(
+                            "Azure reports the cluster as {}.",
+                            cluster.provisioning_state()
+                        ),
+                        raw: String::new(),
+                    }));
+                }
+                OperationState::Running(state) => {
+                    self.note(&format!("Azure: cluster {state}.")).await?;
+                }
+            }
+            loop {
+                self.check_deadline()?;
+                wait = if wait.is_zero() {
+                    self.settings.poll_interval_without_retry_after
+                } else {
+                    wait
+                };
+                tokio::time::sleep(wait).await;
+                let request = &self.job.request;
+                match self
+                    .arm
+                    .get_cluster(
+                        &request.subscription_id,
+                        &request.resource_group,
+                        &request.cluster_name,
+                    )
+                    .await
+                {
+                    Ok(Some(read)) => {
+                        cluster = read;
+                        break;
+                    }
+                    Ok(None) => {
+                        return Err(Stop::Failed(TaskFailure {
+                            code: "ResourceNotFound".into(),
+                            message:
+                                "The cluster disappeared from Azure while it was being created."
+                                    .into(),
+                            raw: String::new(),
+                        }));
+                    }
+                    Err(error) => {
+                        wait = self.after_read_failure(&mut failures, error, wait).await?;
+                    }
+                }
+            }
+        }
+    }
+
+    async fn verify(&mut self, cluster: ManagedCluster) -> Result<(), Stop> {
+        self.absorb(&cluster);
+        self.enter(
+            ProvisionPhase::VerifyingCluster,
+            "Azure reports the create as done; checking the cluster.",
+        )
+        .await?;
+        let cluster = self.read_cluster().await?.unwrap_or(cluster);
+        self.absorb(&cluster);
+        let state = OperationState::parse(cluster.provisioning_state());
+        if state != OperationState::Succeeded {
+            return Err(Stop::Failed(TaskFailure {
+                code: format!("Cluster{}", cluster.provisioning_state()),
+                message: format!(
+                    "The operation succeeded but the cluster is {}.",
+                    cluster.provisioning_state()
+                ),
+                raw: String::new(),
+            }));
+        }
+        self.job.status = TaskStatus::Success;
+        self.job.result = Some(ProvisionResult {
+            cluster: cluster.summary(),
+        });
+        self.job.finished_at_ms = Some(now_ms());
+        self.enter(
+            ProvisionPhase::Done,
+            &format!("Cluster {} is ready.", self.job.request.cluster_name),
+        )
+        .await
+    }
+
+    // ----- bookkeeping ----------------------------------------------------------------------
+
+    /// Moves to `phase` (and its step) and saves.
+    async fn enter(&mut self, phase: ProvisionPhase, message: &str) -> Result<(), Stop> {
+        self.job.phase = phase;
+        if let Some(step) = phase.step() {
+            self.job.step = step;
+        }
+        self.note(message).await
+    }
+
+    /// A resumed job re-enters step 3 whatever phase it was saved in.
+    fn ensure_creating_phase(&mut self) {
+        self.job.phase = ProvisionPhase::CreatingCluster;
+        self.job.step = 3;
+    }
+
+    /// Saves `message` with everything learnt since the last save.
+    async fn note(&mut self, message: &str) -> Result<(), Stop> {
+        self.job.message = message.to_owned();
+        if matches!(self.job.status, TaskStatus::Started)
+            && self.job.phase != ProvisionPhase::PreparingRequest
+        {
+            self.job.status = TaskStatus::Progress;
+        }
+        self.save().await
+    }
+
+    async fn save(&mut self) -> Result<(), Stop> {
+        self.job.updated_at_ms = now_ms();
+        match self.store.save_job(&self.job).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(Stop::Abandoned),
+            Err(error) => {
+                // Without the row nobody can follow the job; stop rather than work unseen. The
+                // job stays unfinished and resumes at the next start.
+                tracing::error!(%error, job_id = %self.job.job_id, "cannot save job progress");
+                Err(Stop::Abandoned)
+            }
+        }
+    }
+
+    async fn finish_failed(&mut self, failure: TaskFailure) {
+        self.job.status = TaskStatus::Failure;
+        self.job.phase = ProvisionPhase::Failed;
+        self.job.message = failure.message.clone();
+        self.job.error = Some(failure);
+        self.job.finished_at_ms = Some(now_ms());
+        // Nothing more can be done if this save fails; the job resumes at the next start.
+        let _ = self.save().await;
+    }
+
+    /// Copies the cluster's and pools' states into the job.
+    fn absorb(&mut self, cluster: &ManagedCluster) {
+        self.job.cluster_state = Some(cluster.provisioning_state().to_owned());
+        self.job.portal_url = Some(cluster_portal_url(&self.job.request));
+        self.job.pools = cluster
+            .properties
+            .agent_pool_profiles
+            .iter()
+            .map(|pool| PoolProgress {
+                name: pool.name.clone(),
+                provisioning_state: pool
+                    .provisioning_state
+                    .clone()
+                    .unwrap_or_else(|| cluster.provisioning_state().to_owned()),
+                count: pool.count.unwrap_or(0),
+                vm_size: pool.vm_size.clone().unwrap_or_default(),
+            })
+            .collect();
+    }
+
+    async fn read_cluster(&self) -> Result<Option<ManagedCluster>, Stop> {
+        let request = &self.job.request;
+        self.arm
+            .get_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name,
+            )
+            .await
+            .map_err(azure_failure)
+    }
+
+    /// Counts a failed read; fails the job after too many in a row, else answers how long to
+    /// back off (doubling, at most 5 minutes).
+    async fn after_read_failure(
+        &mut self,
+        failures: &mut u32,
+        error: ArmClientError,
+        wait: Duration,
+    ) -> Result<Duration, Stop> {
+        *failures += 1;
+        if *failures > self.settings.max_consecutive_read_failures {
+            return Err(azure_failure(error));
+        }
+        tracing::warn!(%error, failures = *failures, "reading the create's progress failed; retrying");
+        self.note("Azure did not answer a progress read; retrying.")
+            .await?;
+        Ok((wait.max(Duration::from_secs(1)) * 2).min(Duration::from_secs(300)))
+    }
+
+    fn check_deadline(&self) -> Result<(), Stop> {
+        let started = self.job.arm_started_at_ms.unwrap_or(self.job.created_at_ms);
+        let limit = i64::try_from(self.settings.create_timeout.as_millis()).unwrap_or(i64::MAX);
+        if now_ms().saturating_sub(started) > limit {
+            return Err(Stop::Failed(TaskFailure {
+                code: "ProvisioningTimedOut".into(),
+                message: format!(
+                    "The create did not finish within {} minutes; check the cluster in the Azure portal.",
+                    self.settings.create_timeout.as_secs() / 60
+                ),
+                raw: String::new(),
+            }));
+        }
+        Ok(())
+    }
+}
+
+/// A failed call as the job's failure: ARM's innermost code and message, and its raw text.
+fn azure_failure(error: ArmClientError) -> Stop {
+    Stop::Failed(match error {
+        ArmClientError::Arm(error) => arm_failure(&error),
+        other => TaskFailure {
+            code: "AzureUnavailable".into(),
+            message: other.to_string(),
+            raw: other.to_string(),
+        },
+    })
+}
+
+fn arm_failure(error: &ArmError) -> TaskFailure {
+    let (code, message) = error.innermost();
+    TaskFailure {
+        code: code.to_owned(),
+        message: message.to_owned(),
+        raw: error.raw.clone(),
+    }
+}
+
+/// The failure of a Failed or Canceled operation.
+fn operation_failure(poll: &OperationPoll) -> TaskFailure {
+    match &poll.error {
+        Some(error) => arm_failure(error),
+        None if poll.state == OperationState::Canceled => TaskFailure {
+            code: "OperationCanceled".into(),
+            message: "Azure reports that the create was canceled.".into(),
+            raw: String::new(),
+        },
+        None => TaskFailure {
+            code: "OperationFailed".into(),
+            message: "Azure reports that the create failed, without saying why.".into(),
+            raw: String::new(),
+        },
+    }
+}

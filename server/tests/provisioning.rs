@@ -1,0 +1,610 @@
+//! The provisioning job over real HTTP against the sandbox cloud (PRODUCT.md §4, §8): a create
+//! from `POST /api/aks/provision` to SUCCESS with pool states seen on the way, validation,
+//! ownership of tasks, double submits, failures from Azure, and a dashboard process killed with
+//! SIGKILL mid-create whose job finishes after a restart.
+
+mod support;
+
+use libtest_mimic::{Arguments, Failed};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::process::Stdio;
+use std::time::Duration;
+use support::{TestContext, ensure, fast_world, http, sign_in, trial};
+use tokio::io::AsyncBufReadExt;
+
+const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+
+fn main() -> std::process::ExitCode {
+    let context = support::start();
+    let tests = vec![
+        trial(
+            &context,
+            "a_create_reaches_success_and_reports_pool_states_on_the_way",
+            a_create_reaches_success_and_reports_pool_states_on_the_way,
+        ),
+        trial(
+            &context,
+            "bad_requests_get_a_400_naming_the_field",
+            bad_requests_get_a_400_naming_the_field,
+        ),
+        trial(
+            &context,
+            "tasks_belong_to_their_owner",
+            tasks_belong_to_their_owner,
+        ),
+        trial(
+            &context,
+            "a_double_submit_gives_one_job",
+            a_double_submit_gives_one_job,
+        ),
+        trial(
+            &context,
+            "azure_failures_end_the_job_with_azure_s_reason",
+            azure_failures_end_the_job_with_azure_s_reason,
+        ),
+        trial(
+            &context,
+            "a_killed_server_resumes_the_create_after_restart",
+            a_killed_server_resumes_the_create_after_restart,
+        ),
+    ];
+    libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
+}
+
+/// A valid create body for `cluster` in `region`.
+fn create_body(cluster: &str, region: &str, resource_group: &str) -> Value {
+    json!({
+        "subscription_id": SUBSCRIPTION,
+        "resource_group": resource_group,
+        "region": region,
+        "cluster_name": cluster,
+        "node_sku": "Standard_D4s_v5",
+        "node_count": 2,
+        "system_vm_size": "Standard_D2s_v5",
+        "system_node_count": 1,
+    })
+}
+
+async fn post_create(
+    base_url: &str,
+    cookie: &str,
+    body: &Value,
+) -> Result<(StatusCode, Value), Failed> {
+    let response = http()
+        .post(format!("{base_url}/api/aks/provision"))
+        .header("cookie", cookie)
+        .json(body)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.json().await?))
+}
+
+async fn get_task(
+    base_url: &str,
+    cookie: &str,
+    task_id: &str,
+) -> Result<(StatusCode, Value), Failed> {
+    let response = http()
+        .get(format!("{base_url}/api/tasks/{task_id}"))
+        .header("cookie", cookie)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.json().await?))
+}
+
+/// Reads the task every 100 ms until it is ready, calling `seen` with each answer; fails after
+/// `limit`.
+async fn until_ready(
+    base_url: &str,
+    cookie: &str,
+    task_id: &str,
+    limit: Duration,
+    mut seen: impl FnMut(&Value),
+) -> Result<Value, Failed> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let (status, task) = get_task(base_url, cookie, task_id).await?;
+        ensure(
+            status == StatusCode::OK,
+            format!("task read answers {status}: {task}"),
+        )?;
+        seen(&task);
+        if task["ready"] == json!(true) {
+            return Ok(task);
+        }
+        ensure(
+            tokio::time::Instant::now() < deadline,
+            format!("task not ready after {limit:?}: {task}"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn a_create_reaches_success_and_reports_pool_states_on_the_way(
+    context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let (status, accepted) = post_create(
+        base,
+        &cookie,
+        &create_body("aks-journey", "eastus", "rg-journey"),
+    )
+    .await?;
+    ensure(status == StatusCode::OK, format!("{status}: {accepted}"))?;
+    ensure(accepted["status"] == "queued", format!("{accepted}"))?;
+    let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
+    ensure(
+        accepted["statusQueryGetUri"] == format!("/api/tasks/{task_id}"),
+        format!("{accepted}"),
+    )?;
+    ensure(
+        accepted["job_id"].as_str().is_some_and(|id| id != task_id),
+        "job id",
+    )?;
+
+    let mut statuses = BTreeSet::new();
+    let mut phases = BTreeSet::new();
+    let mut pool_states = BTreeSet::new();
+    let mut cluster_states = BTreeSet::new();
+    let done = until_ready(base, &cookie, &task_id, Duration::from_secs(30), |task| {
+        statuses.insert(task["status"].as_str().unwrap_or_default().to_owned());
+        let progress = &task["progress"];
+        phases.insert(progress["phase"].as_str().unwrap_or_default().to_owned());
+        if let Some(state) = progress["cluster_state"].as_str() {
+            cluster_states.insert(state.to_owned());
+        }
+        for pool in progress["pools"].as_array().into_iter().flatten() {
+            pool_states.insert(format!(
+                "{}:{}",
+                pool["name"].as_str().unwrap_or_default(),
+                pool["provisioningState"].as_str().unwrap_or_default()
+            ));
+        }
+    })
+    .await?;
+    ensure(done["status"] == "SUCCESS", format!("{done}"))?;
+    let progress = &done["progress"];
+    ensure(
+        progress["step"] == 5 && progress["total_steps"] == 5,
+        format!("{progress}"),
+    )?;
+    ensure(progress["phase"] == "done", format!("{progress}"))?;
+    ensure(
+        progress["cluster_state"] == "Succeeded",
+        format!("{progress}"),
+    )?;
+    ensure(
+        progress["portal_url"]
+            .as_str()
+            .is_some_and(|url| url.ends_with("/managedClusters/aks-journey")),
+        format!("{progress}"),
+    )?;
+    ensure(
+        progress["arm_elapsed_seconds"].as_i64().is_some(),
+        format!("{progress}"),
+    )?;
+    ensure(
+        done["result"]["cluster"]["name"] == "aks-journey",
+        format!("{done}"),
+    )?;
+    for expected in [
+        "system:Creating",
+        "workers:Creating",
+        "system:Succeeded",
+        "workers:Succeeded",
+    ] {
+        ensure(
+            pool_states.contains(expected),
+            format!("pool state {expected} seen in progress: {pool_states:?}"),
+        )?;
+    }
+    ensure(
+        cluster_states.contains("Creating"),
+        format!("{cluster_states:?}"),
+    )?;
+    ensure(
+        phases.contains("creating_cluster") && statuses.contains("PROGRESS"),
+        format!("{phases:?} {statuses:?}"),
+    )?;
+    // The cluster is in the subscription's list, and the job is no longer running.
+    let clusters: Value = http()
+        .get(format!(
+            "{base}/api/aks/clusters?subscription_id={SUBSCRIPTION}"
+        ))
+        .header("cookie", &cookie)
+        .send()
+        .await?
+        .json()
+        .await?;
+    ensure(
+        clusters.as_array().is_some_and(|list| {
+            list.iter()
+                .any(|c| c["name"] == "aks-journey" && c["resource_group"] == "rg-journey")
+        }),
+        format!("{clusters}"),
+    )?;
+    Ok(())
+}
+
+async fn bad_requests_get_a_400_naming_the_field(
+    context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let cases = [
+        ("cluster_name", json!("-bad-")),
+        ("resource_group", json!("rg.")),
+        ("region", json!("East US")),
+        ("node_count", json!(1001)),
+        ("system_node_count", json!(0)),
+        ("subscription_id", json!("not-a-guid")),
+        ("kubernetes_version", json!("latest")),
+    ];
+    for (field, value) in cases {
+        let mut body = create_body("aks-valid", "eastus", "rg-valid");
+        body[field] = value;
+        let (status, answer) = post_create(base, &cookie, &body).await?;
+        ensure(
+            status == StatusCode::BAD_REQUEST
+                && answer["code"] == "validation"
+                && answer["field"] == field,
+            format!("{field}: {status} {answer}"),
+        )?;
+        ensure(
+            answer["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "a message",
+        )?;
+    }
+    // Not a create request at all: missing field, wrong type, not JSON.
+    for raw in [
+        r#"{"cluster_name": "x"}"#.to_owned(),
+        create_body("aks-valid", "eastus", "rg")
+            .to_string()
+            .replace("2,", "\"two\","),
+        "not json".to_owned(),
+    ] {
+        let response = http()
+            .post(format!("{base}/api/aks/provision"))
+            .header("cookie", &cookie)
+            .header("content-type", "application/json")
+            .body(raw.clone())
+            .send()
+            .await?;
+        let status = response.status();
+        let answer: Value = response.json().await?;
+        ensure(
+            status == StatusCode::BAD_REQUEST && answer["field"] == "body",
+            format!("{raw}: {status} {answer}"),
+        )?;
+    }
+    // Nothing was queued by any of them.
+    let (status, _) = get_task(base, &cookie, "00000000-0000-0000-0000-000000000000").await?;
+    ensure(status == StatusCode::NOT_FOUND, format!("{status}"))?;
+    // No session: 401, nothing written.
+    let response = http()
+        .post(format!("{base}/api/aks/provision"))
+        .json(&create_body("aks-anon", "eastus", "rg-anon"))
+        .send()
+        .await?;
+    ensure(
+        response.status() == StatusCode::UNAUTHORIZED,
+        format!("anonymous create answers {}", response.status()),
+    )?;
+    Ok(())
+}
+
+async fn tasks_belong_to_their_owner(context: std::sync::Arc<TestContext>) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let alice = sign_in(base, "alice").await?;
+    let bob = sign_in(base, "bob").await?;
+    let (_, accepted) = post_create(
+        base,
+        &alice,
+        &create_body("aks-owned", "eastus", "rg-owned"),
+    )
+    .await?;
+    let task_id = accepted["task_id"].as_str().ok_or("task_id")?;
+
+    let (status, answer) = get_task(base, &bob, task_id).await?;
+    ensure(
+        status == StatusCode::FORBIDDEN && answer["code"] == "forbidden",
+        format!("another user: {status} {answer}"),
+    )?;
+    ensure(
+        !answer.to_string().contains("aks-owned"),
+        "nothing of the job leaks",
+    )?;
+    let (status, answer) = get_task(base, &alice, "no-such-task").await?;
+    ensure(
+        status == StatusCode::NOT_FOUND && answer["code"] == "not_found",
+        format!("unknown: {status} {answer}"),
+    )?;
+    let (status, _) = get_task(base, &alice, &"x".repeat(5000)).await?;
+    ensure(
+        status == StatusCode::NOT_FOUND,
+        format!("absurd id: {status}"),
+    )?;
+    let response = http()
+        .get(format!("{base}/api/tasks/{task_id}"))
+        .send()
+        .await?;
+    ensure(
+        response.status() == StatusCode::UNAUTHORIZED,
+        format!("anonymous: {}", response.status()),
+    )?;
+    let (status, answer) = get_task(base, &alice, task_id).await?;
+    ensure(
+        status == StatusCode::OK,
+        format!("owner: {status} {answer}"),
+    )?;
+    // Bob cannot start the same cluster while Alice's create runs, nor learn her task id.
+    let (status, answer) =
+        post_create(base, &bob, &create_body("aks-owned", "eastus", "rg-owned")).await?;
+    ensure(
+        status == StatusCode::CONFLICT && answer.get("task_id").is_none(),
+        format!("other user's same cluster: {status} {answer}"),
+    )?;
+    until_ready(base, &alice, task_id, Duration::from_secs(30), |_| {}).await?;
+    Ok(())
+}
+
+async fn a_double_submit_gives_one_job(context: std::sync::Arc<TestContext>) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let body = create_body("aks-twice", "westeurope", "rg-twice");
+    let (first, second) = tokio::join!(
+        post_create(base, &cookie, &body),
+        post_create(base, &cookie, &body)
+    );
+    let ((status_1, first), (status_2, second)) = (first?, second?);
+    ensure(
+        status_1 == StatusCode::OK && status_2 == StatusCode::OK,
+        format!("{status_1} {first} / {status_2} {second}"),
+    )?;
+    ensure(
+        first["job_id"] == second["job_id"] && first["task_id"] == second["task_id"],
+        format!("one job: {first} / {second}"),
+    )?;
+    let reused = [&first, &second]
+        .iter()
+        .filter(|answer| answer["reused"] == json!(true))
+        .count();
+    ensure(
+        reused == 1,
+        format!("exactly one answer reuses the job: {first} / {second}"),
+    )?;
+    let task_id = first["task_id"].as_str().ok_or("task_id")?;
+    let done = until_ready(base, &cookie, task_id, Duration::from_secs(30), |_| {}).await?;
+    ensure(done["status"] == "SUCCESS", format!("{done}"))?;
+    // A submit after the job finished is a new job, and Azure refuses it: the name is taken.
+    let (status, again) = post_create(base, &cookie, &body).await?;
+    ensure(
+        status == StatusCode::OK && again["reused"] == json!(false),
+        format!("{again}"),
+    )?;
+    let again_task = again["task_id"].as_str().ok_or("task_id")?;
+    let failed = until_ready(base, &cookie, again_task, Duration::from_secs(30), |_| {}).await?;
+    ensure(
+        failed["status"] == "FAILURE"
+            && failed["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("already exists") && m.contains("never overwrites")),
+        format!("create-only: {failed}"),
+    )?;
+    Ok(())
+}
+
+async fn azure_failures_end_the_job_with_azure_s_reason(
+    context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    // (region, resource group, expected innermost code, expected step)
+    let cases = [
+        ("swedencentral", "rg-sweden", "AllocationFailed", 3),
+        ("eastus", "rg-readonly", "AuthorizationFailed", 3),
+        (
+            "brazilsoutheast",
+            "rg-brazil",
+            "LocationNotAvailableForResourceType",
+            3,
+        ),
+    ];
+    for (region, group, code, step) in cases {
+        let (status, accepted) = post_create(
+            base,
+            &cookie,
+            &create_body(&format!("aks-{region}"), region, group),
+        )
+        .await?;
+        ensure(
+            status == StatusCode::OK,
+            format!("{region}: {status} {accepted}"),
+        )?;
+        let task_id = accepted["task_id"].as_str().ok_or("task_id")?;
+        let done = until_ready(base, &cookie, task_id, Duration::from_secs(30), |_| {}).await?;
+        let progress = &done["progress"];
+        ensure(
+            done["status"] == "FAILURE" && done["error"]["code"] == code,
+            format!("{region}: {done}"),
+        )?;
+        ensure(
+            progress["phase"] == "failed" && progress["step"] == step,
+            format!("{region}: {progress}"),
+        )?;
+        ensure(
+            done["error"]["raw"]
+                .as_str()
+                .is_some_and(|raw| raw.contains(code)),
+            format!("{region}: raw text kept: {done}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// A child process that is killed when dropped, so a failing test leaves nothing running.
+struct Child(tokio::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.start_kill();
+    }
+}
+
+const SESSION_SECRET: &str = "restart-test-session-secret-restart-test-session-secret-restart-test";
+
+/// Starts `server sandbox` on a free port; returns it and the settings it printed.
+async fn standalone_sandbox() -> Result<(Child, Vec<(String, String)>), Failed> {
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .env("SANDBOX_CREATE_SECONDS", "8")
+        .env("SANDBOX_RETRY_AFTER_SECONDS", "1")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("sandbox stdout")?;
+    let child = Child(child);
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await??
+        .ok_or("the sandbox printed nothing")?;
+    let settings = line
+        .trim_start_matches("export ")
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect::<Vec<_>>();
+    ensure(settings.len() == 3, format!("connection settings: {line}"))?;
+    Ok((child, settings))
+}
+
+/// Starts the dashboard process in Azure mode against the sandbox at `sandbox`, on a free
+/// port, with the database `database_url`; waits until it answers.
+async fn dashboard_process(
+    sandbox: &[(String, String)],
+    database_url: &str,
+    site_root: &std::path::Path,
+) -> Result<(Child, String), Failed> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .envs(
+            sandbox
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )
+        .env("DASHBOARD_CLOUD", "azure")
+        .env("AZURE_CREDENTIAL", "managed-identity")
+        .env("DATABASE_URL", database_url)
+        .env("SESSION_SECRET", SESSION_SECRET)
+        .env("LEPTOS_SITE_ADDR", &address)
+        .env("LEPTOS_SITE_ROOT", site_root)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .spawn()?;
+    let child = Child(child);
+    let base_url = format!("http://{address}");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http().get(format!("{base_url}/healthz")).send().await
+            && response.status().is_success()
+        {
+            return Ok((child, base_url));
+        }
+        ensure(
+            tokio::time::Instant::now() < deadline,
+            "the dashboard did not come up",
+        )?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A session cookie for alice signed with [`SESSION_SECRET`]: Azure mode has no demo sign-in,
+/// and a process that shares the secret signs cookies every instance accepts.
+fn session_cookie() -> Result<String, Failed> {
+    use axum::response::IntoResponse;
+    let settings = server::session::SessionSettings::new(Some(SESSION_SECRET), false)?;
+    let alice = shared::caller::Caller {
+        object_id: "test-restart-alice".into(),
+        display_name: "Alice".into(),
+    };
+    let jar = server::session::issue(
+        axum_extra::extract::SignedCookieJar::new(settings.key.clone()),
+        &alice,
+        &settings,
+    );
+    let response = jar.into_response();
+    let set_cookie = response
+        .headers()
+        .get(reqwest::header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .ok_or("Set-Cookie")?;
+    Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
+}
+
+async fn a_killed_server_resumes_the_create_after_restart(
+    _context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let (_sandbox, settings) = standalone_sandbox().await?;
+    let directory = tempfile::tempdir()?;
+    let database_url = format!("sqlite://{}", directory.path().join("jobs.db").display());
+    let cookie = session_cookie()?;
+
+    let (mut first, base) = dashboard_process(&settings, &database_url, directory.path()).await?;
+    let (status, accepted) = post_create(
+        &base,
+        &cookie,
+        &create_body("aks-restart", "eastus", "rg-restart"),
+    )
+    .await?;
+    ensure(status == StatusCode::OK, format!("{status}: {accepted}"))?;
+    let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
+    // Wait until Azure accepted the create and the job saved it, then kill the process hard.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (_, task) = get_task(&base, &cookie, &task_id).await?;
+        if task["progress"]["cluster_state"] == "Creating" {
+            break;
+        }
+        ensure(
+            tokio::time::Instant::now() < deadline && task["ready"] != json!(true),
+            format!("the create was not accepted: {task}"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    first.0.kill().await?; // SIGKILL: no shutdown code runs.
+    ensure(
+        http().get(format!("{base}/healthz")).send().await.is_err(),
+        "the first process is gone",
+    )?;
+
+    let (_second, base) = dashboard_process(&settings, &database_url, directory.path()).await?;
+    let (status, task) = get_task(&base, &cookie, &task_id).await?;
+    ensure(
+        status == StatusCode::OK && task["ready"] == json!(false),
+        format!("the job survived the kill and is still running: {status} {task}"),
+    )?;
+    let done = until_ready(&base, &cookie, &task_id, Duration::from_secs(40), |_| {}).await?;
+    // A second PUT would have met the existing cluster (If-None-Match: *) and failed the job.
+    ensure(
+        done["status"] == "SUCCESS",
+        format!("resumed to success: {done}"),
+    )?;
+    ensure(
+        done["result"]["cluster"]["provisioning_state"] == "Succeeded",
+        format!("{done}"),
+    )?;
+    Ok(())
+}

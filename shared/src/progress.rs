@@ -1,0 +1,490 @@
+//! The provisioning job as the browser and scripts see it (PRODUCT.md §4, §8): task status,
+//! steps and phases, the progress object, and the pure rules the banner draws from it
+//! (elapsed text, the progress bar's fraction, pool chip tones).
+
+use crate::cluster::ClusterSummary;
+use serde::{Deserialize, Serialize};
+
+/// Steps of a create: preparing request → ensuring resource group → creating cluster on Azure →
+/// verifying cluster → done.
+pub const TOTAL_STEPS: i32 = 5;
+
+/// A task's status, spelled as the earlier product's task API spelled it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TaskStatus {
+    /// Written to the database, not yet picked up by the worker.
+    Pending,
+    /// The worker picked it up.
+    Started,
+    /// The worker has reported progress.
+    Progress,
+    /// The cluster exists and is Succeeded.
+    Success,
+    /// The create failed; `error` says why.
+    Failure,
+    /// Cancelled by its owner.
+    Revoked,
+}
+
+impl TaskStatus {
+    /// True for SUCCESS, FAILURE and REVOKED: nothing will change any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Success | Self::Failure | Self::Revoked)
+    }
+
+    /// The wire spelling (`PENDING`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "PENDING",
+            Self::Started => "STARTED",
+            Self::Progress => "PROGRESS",
+            Self::Success => "SUCCESS",
+            Self::Failure => "FAILURE",
+            Self::Revoked => "REVOKED",
+        }
+    }
+
+    /// Reads the wire spelling back (the store keeps it as text).
+    pub fn parse(value: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Started,
+            Self::Progress,
+            Self::Success,
+            Self::Failure,
+            Self::Revoked,
+        ]
+        .into_iter()
+        .find(|status| status.as_str() == value)
+    }
+}
+
+/// Where a job stands. Running phases map to steps; `Failed` keeps the step it failed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProvisionPhase {
+    /// Waiting for the worker.
+    Queued,
+    /// Step 1: checking the request and building the ARM body.
+    PreparingRequest,
+    /// Step 2: reading or creating the resource group.
+    EnsuringResourceGroup,
+    /// Step 3: the ARM PUT and its long-running operation.
+    CreatingCluster,
+    /// Step 4: reading the finished cluster.
+    VerifyingCluster,
+    /// Step 5: the cluster is ready.
+    Done,
+    /// The create failed.
+    Failed,
+}
+
+impl ProvisionPhase {
+    const ALL: [Self; 7] = [
+        Self::Queued,
+        Self::PreparingRequest,
+        Self::EnsuringResourceGroup,
+        Self::CreatingCluster,
+        Self::VerifyingCluster,
+        Self::Done,
+        Self::Failed,
+    ];
+
+    /// The step a running phase is (`None` for `Queued` and `Failed`, which have no step of their
+    /// own).
+    pub fn step(self) -> Option<i32> {
+        match self {
+            Self::PreparingRequest => Some(1),
+            Self::EnsuringResourceGroup => Some(2),
+            Self::CreatingCluster => Some(3),
+            Self::VerifyingCluster => Some(4),
+            Self::Done => Some(5),
+            Self::Queued | Self::Failed => None,
+        }
+    }
+
+    /// The human label the banner shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Queued => "Waiting for the worker",
+            Self::PreparingRequest => "Preparing request",
+            Self::EnsuringResourceGroup => "Ensuring resource group",
+            Self::CreatingCluster => "Creating AKS cluster",
+            Self::VerifyingCluster => "Verifying cluster",
+            Self::Done => "Cluster ready",
+            Self::Failed => "Provisioning failed",
+        }
+    }
+
+    /// The wire spelling (`creating_cluster`), also what the store keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::PreparingRequest => "preparing_request",
+            Self::EnsuringResourceGroup => "ensuring_resource_group",
+            Self::CreatingCluster => "creating_cluster",
+            Self::VerifyingCluster => "verifying_cluster",
+            Self::Done => "done",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Reads the wire spelling back.
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|phase| phase.as_str() == value)
+    }
+}
+
+/// One node pool as the job last read it (keys as PRODUCT.md §4 spells them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolProgress {
+    /// Pool name.
+    pub name: String,
+    /// The pool's provisioningState.
+    #[serde(rename = "provisioningState")]
+    pub provisioning_state: String,
+    /// Node count.
+    pub count: i32,
+    /// VM size.
+    #[serde(rename = "vmSize")]
+    pub vm_size: String,
+}
+
+/// The progress object of a job (PRODUCT.md §4).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProvisionProgress {
+    /// The job.
+    pub job_id: String,
+    /// Its task status.
+    pub status: TaskStatus,
+    /// Current step (0 while queued).
+    pub step: i32,
+    /// [`TOTAL_STEPS`].
+    pub total_steps: i32,
+    /// Current phase.
+    pub phase: ProvisionPhase,
+    /// Human label of the phase.
+    pub label: String,
+    /// The latest thing the worker did, in words.
+    pub message: String,
+    /// Seconds since the job was submitted.
+    pub elapsed_seconds: i64,
+    /// Seconds since Azure accepted the create (the long step), once it did.
+    pub arm_elapsed_seconds: Option<i64>,
+    /// The cluster's ARM provisioningState, once Azure reports one.
+    pub cluster_state: Option<String>,
+    /// The pools as last read.
+    pub pools: Vec<PoolProgress>,
+    /// Portal page of the cluster, once the resource is visible.
+    pub portal_url: Option<String>,
+    /// The operation's `percentComplete`, when ARM sends it.
+    pub percent_complete: Option<f64>,
+    /// Cluster being created.
+    pub cluster_name: String,
+    /// Its resource group.
+    pub resource_group: String,
+    /// Its region.
+    pub region: String,
+    /// Its subscription.
+    pub subscription_id: String,
+}
+
+/// How long a create usually takes once Azure accepted it (ARM_FACTS.md §8: "a few minutes …
+/// allow up to 10"). Only shapes the progress bar; nothing waits on it.
+const TYPICAL_CREATE_SECONDS: f64 = 300.0;
+
+impl ProvisionProgress {
+    /// How far the whole job is, 0.0–1.0, for the banner's bar. Steps 1, 2 and 4 are quick, so
+    /// the long step 3 spans 10 %–90 % and moves by ARM's `percentComplete` when sent, else by
+    /// elapsed time against a typical create (approaching but never reaching the end), and never
+    /// below the share of pools that already succeeded.
+    pub fn fraction(&self) -> f64 {
+        match self.phase {
+            ProvisionPhase::Queued => 0.0,
+            ProvisionPhase::PreparingRequest => 0.03,
+            ProvisionPhase::EnsuringResourceGroup => 0.07,
+            ProvisionPhase::CreatingCluster => 0.10 + 0.80 * self.creating_fraction(),
+            ProvisionPhase::VerifyingCluster => 0.95,
+            ProvisionPhase::Done => 1.0,
+            ProvisionPhase::Failed => match self.step {
+                3 => 0.10 + 0.80 * self.creating_fraction(),
+                step => f64::from(step.clamp(0, TOTAL_STEPS)) / f64::from(TOTAL_STEPS),
+            },
+        }
+    }
+
+    fn creating_fraction(&self) -> f64 {
+        if let Some(percent) = self.percent_complete.filter(|p| p.is_finite()) {
+            return (percent / 100.0).clamp(0.0, 1.0);
+        }
+        let seconds = self.arm_elapsed_seconds.unwrap_or(0).max(0) as f64;
+        let by_time = 0.95 * (1.0 - (-seconds / TYPICAL_CREATE_SECONDS).exp());
+        let done_pools = self
+            .pools
+            .iter()
+            .filter(|p| p.provisioning_state.eq_ignore_ascii_case("Succeeded"))
+            .count();
+        let by_pools = if self.pools.is_empty() {
+            0.0
+        } else {
+            0.9 * done_pools as f64 / self.pools.len() as f64
+        };
+        by_time.max(by_pools)
+    }
+}
+
+/// What `GET /api/tasks/{task_id}` answers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaskView {
+    /// The task id.
+    pub task_id: String,
+    /// The job row's id.
+    pub job_id: String,
+    /// Status.
+    pub status: TaskStatus,
+    /// True once the status is finished.
+    pub ready: bool,
+    /// The progress object.
+    pub progress: Option<ProvisionProgress>,
+    /// The created cluster, on SUCCESS.
+    pub result: Option<ProvisionResult>,
+    /// Why it failed, on FAILURE or REVOKED.
+    pub error: Option<TaskFailure>,
+}
+
+/// The outcome of a successful job.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisionResult {
+    /// The cluster as Azure reported it at the end.
+    pub cluster: ClusterSummary,
+}
+
+/// Why a job did not succeed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskFailure {
+    /// ARM's error code (innermost), or the dashboard's own (`cluster_exists`, …).
+    pub code: String,
+    /// One-line message.
+    pub message: String,
+    /// The raw text Azure sent, for the error card's folded section.
+    pub raw: String,
+}
+
+/// What `POST /api/aks/provision` answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisionAccepted {
+    /// The job row's id.
+    pub job_id: String,
+    /// The task id to poll.
+    pub task_id: String,
+    /// Always `queued`.
+    pub status: String,
+    /// `/api/tasks/{task_id}`.
+    #[serde(rename = "statusQueryGetUri")]
+    pub status_query_get_uri: String,
+    /// True when this submit matched a job of the caller that was already running for the same
+    /// cluster (a double click), which is answered instead of starting a second one.
+    pub reused: bool,
+}
+
+/// The colour family of a state chip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StateTone {
+    /// Succeeded, Running.
+    Good,
+    /// Creating, Updating and any other in-progress value.
+    Busy,
+    /// Canceling, Canceled, Stopped.
+    Warning,
+    /// Failed.
+    Bad,
+}
+
+impl StateTone {
+    /// The tone of an ARM provisioningState (any unknown value is in progress, as ARM says).
+    pub fn of(state: &str) -> Self {
+        let state = state.trim();
+        if state.eq_ignore_ascii_case("Succeeded") || state.eq_ignore_ascii_case("Running") {
+            Self::Good
+        } else if state.eq_ignore_ascii_case("Failed") {
+            Self::Bad
+        } else if ["Canceled", "Cancelled", "Canceling", "Stopped"]
+            .iter()
+            .any(|s| state.eq_ignore_ascii_case(s))
+        {
+            Self::Warning
+        } else {
+            Self::Busy
+        }
+    }
+
+    /// CSS modifier (`good`, `busy`, `warning`, `bad`).
+    pub fn css_class(self) -> &'static str {
+        match self {
+            Self::Good => "good",
+            Self::Busy => "busy",
+            Self::Warning => "warning",
+            Self::Bad => "bad",
+        }
+    }
+}
+
+/// "12s", "4m 12s", "1h 05m": how the banner writes durations.
+pub fn format_elapsed(seconds: i64) -> String {
+    let seconds = seconds.max(0);
+    let (hours, minutes, secs) = (seconds / 3600, (seconds % 3600) / 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours}h {minutes:02}m")
+    } else if minutes > 0 {
+        format!("{minutes}m {secs}s")
+    } else {
+        format!("{secs}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn progress(phase: ProvisionPhase) -> ProvisionProgress {
+        ProvisionProgress {
+            job_id: "j".into(),
+            status: TaskStatus::Progress,
+            step: phase.step().unwrap_or(0),
+            total_steps: TOTAL_STEPS,
+            phase,
+            label: phase.label().into(),
+            message: String::new(),
+            elapsed_seconds: 0,
+            arm_elapsed_seconds: None,
+            cluster_state: None,
+            pools: vec![],
+            portal_url: None,
+            percent_complete: None,
+            cluster_name: "c".into(),
+            resource_group: "r".into(),
+            region: "eastus".into(),
+            subscription_id: "s".into(),
+        }
+    }
+
+    fn pool(state: &str) -> PoolProgress {
+        PoolProgress {
+            name: "p".into(),
+            provisioning_state: state.into(),
+            count: 1,
+            vm_size: "v".into(),
+        }
+    }
+
+    #[rstest]
+    #[case(0, "0s")]
+    #[case(-5, "0s")]
+    #[case(59, "59s")]
+    #[case(60, "1m 0s")]
+    #[case(252, "4m 12s")]
+    #[case(3600, "1h 00m")]
+    #[case(3900, "1h 05m")]
+    fn elapsed_reads_like_the_banner(#[case] seconds: i64, #[case] text: &str) {
+        assert_eq!(format_elapsed(seconds), text);
+    }
+
+    #[test]
+    fn statuses_and_phases_round_trip_their_wire_spelling() {
+        for status in [
+            TaskStatus::Pending,
+            TaskStatus::Started,
+            TaskStatus::Progress,
+            TaskStatus::Success,
+            TaskStatus::Failure,
+            TaskStatus::Revoked,
+        ] {
+            assert_eq!(TaskStatus::parse(status.as_str()), Some(status));
+            assert_eq!(
+                serde_json::to_value(status).expect("serialize"),
+                serde_json::json!(status.as_str())
+            );
+        }
+        for phase in ProvisionPhase::ALL {
+            assert_eq!(ProvisionPhase::parse(phase.as_str()), Some(phase));
+            assert_eq!(
+                serde_json::to_value(phase).expect("serialize"),
+                serde_json::json!(phase.as_str())
+            );
+        }
+        assert_eq!(TaskStatus::parse("queued"), None);
+        assert_eq!(ProvisionPhase::parse("Creating"), None);
+    }
+
+    #[test]
+    fn only_terminal_statuses_are_finished() {
+        assert!(!TaskStatus::Pending.is_finished());
+        assert!(!TaskStatus::Progress.is_finished());
+        assert!(TaskStatus::Success.is_finished());
+        assert!(TaskStatus::Revoked.is_finished());
+    }
+
+    #[test]
+    fn steps_run_one_to_five() {
+        let steps: Vec<Option<i32>> = ProvisionPhase::ALL.iter().map(|p| p.step()).collect();
+        assert_eq!(
+            steps,
+            [None, Some(1), Some(2), Some(3), Some(4), Some(5), None]
+        );
+    }
+
+    #[test]
+    fn the_bar_moves_within_the_long_step_and_never_reaches_the_end_early() {
+        let mut creating = progress(ProvisionPhase::CreatingCluster);
+        let start = creating.fraction();
+        assert!((start - 0.10).abs() < 1e-9);
+        creating.arm_elapsed_seconds = Some(100);
+        let after_100s = creating.fraction();
+        creating.arm_elapsed_seconds = Some(100_000);
+        let much_later = creating.fraction();
+        assert!(start < after_100s && after_100s < much_later, "moves");
+        assert!(much_later < progress(ProvisionPhase::VerifyingCluster).fraction());
+        assert_eq!(progress(ProvisionPhase::Done).fraction(), 1.0);
+    }
+
+    #[test]
+    fn percent_complete_and_finished_pools_lead_the_bar() {
+        let mut creating = progress(ProvisionPhase::CreatingCluster);
+        creating.percent_complete = Some(50.0);
+        assert!((creating.fraction() - 0.5).abs() < 1e-9);
+        creating.percent_complete = Some(f64::NAN);
+        creating.pools = vec![pool("Succeeded"), pool("Creating")];
+        assert!((creating.fraction() - (0.10 + 0.80 * 0.45)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_failure_keeps_the_bar_where_it_stopped() {
+        let mut failed = progress(ProvisionPhase::Failed);
+        failed.step = 2;
+        assert!((failed.fraction() - 0.4).abs() < 1e-9);
+        failed.step = 99;
+        assert_eq!(failed.fraction(), 1.0);
+    }
+
+    #[rstest]
+    #[case("Succeeded", StateTone::Good)]
+    #[case("running", StateTone::Good)]
+    #[case("Creating", StateTone::Busy)]
+    #[case("ProvisionControlPlane", StateTone::Busy)]
+    #[case("Canceling", StateTone::Warning)]
+    #[case("Canceled", StateTone::Warning)]
+    #[case("Failed", StateTone::Bad)]
+    fn chips_take_the_tone_of_their_state(#[case] state: &str, #[case] tone: StateTone) {
+        assert_eq!(StateTone::of(state), tone);
+        assert!(!tone.css_class().is_empty());
+    }
+
+    #[test]
+    fn pool_keys_follow_the_product_spelling() {
+        let json = serde_json::to_value(pool("Creating")).expect("serialize");
+        assert_eq!(json["provisioningState"], "Creating");
+        assert_eq!(json["vmSize"], "v");
+    }
+}
