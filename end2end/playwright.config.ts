@@ -4,6 +4,8 @@ import { defineConfig } from "@playwright/test";
 // with fast timings on a port of its own, so a dashboard on :3000 does not interfere.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+// Every run starts from an empty job store (SQLite keeps -wal and -shm files next to it).
+const database = `../target/e2e/dashboard-${port}.db`;
 
 export default defineConfig({
   testDir: "./tests",
@@ -33,7 +35,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: "../target/release/server",
+    command: `sh -c 'mkdir -p ../target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec ../target/release/server'`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -43,8 +45,10 @@ export default defineConfig({
       LEPTOS_SITE_ROOT: "../target/site",
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_OUTPUT_NAME: "aks-dashboard",
-      DATABASE_URL: `sqlite://../target/e2e/dashboard-${port}.db`,
-      SANDBOX_CREATE_SECONDS: "2",
+      DATABASE_URL: `sqlite://${database}`,
+      // Long enough to see the live panel, the banner and the system pool finishing first
+      // (halfway through), short enough to keep the suite quick.
+      SANDBOX_CREATE_SECONDS: "10",
       SANDBOX_RETRY_AFTER_SECONDS: "1",
       RUST_LOG: "warn",
     },

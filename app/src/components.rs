@@ -2,5 +2,17 @@
 
 pub mod cluster_table;
 pub mod clusters_card;
+pub mod confirm_dialog;
+pub mod create_cluster_button;
+pub mod field_error;
+pub mod pool_chips;
+pub mod progress_bar;
+pub mod provision_failure_notice;
+pub mod provision_live_panel;
+pub mod provision_modal;
+pub mod provisioning_banner;
+pub mod provisioning_banners;
 pub mod subscription_picker;
+pub mod text_field;
 pub mod user_menu;
+pub mod vm_size_picker;

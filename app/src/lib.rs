@@ -6,8 +6,11 @@
 pub mod api;
 pub mod backend;
 pub mod components;
+pub mod contexts;
 pub mod error;
+pub mod focus;
 pub mod pages;
+pub mod progress_text;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

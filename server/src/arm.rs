@@ -195,14 +195,14 @@ impl ArmClient {
     // ----- reads ---------------------------------------------------------------------------
 
     /// `GET /subscriptions`.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn list_subscriptions(&self) -> Result<Vec<Subscription>, ArmClientError> {
         let url = self.url("/subscriptions", &self.versions.subscriptions, &[]);
         self.list_all(url).await
     }
 
     /// Regions where AKS is offered to the subscription (from the provider's resource types).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn list_aks_regions(
         &self,
         subscription_id: &str,
@@ -237,7 +237,7 @@ impl ArmClient {
     }
 
     /// `GET` a resource group; `None` when it does not exist.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn get_resource_group(
         &self,
         subscription_id: &str,
@@ -252,7 +252,7 @@ impl ArmClient {
     }
 
     /// `HEAD` a resource group: ARM's CheckExistence (204 / 404).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn resource_group_exists(
         &self,
         subscription_id: &str,
@@ -277,7 +277,7 @@ impl ArmClient {
     }
 
     /// `PUT` a resource group (create, or no-op when it exists in the same region).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn create_resource_group(
         &self,
         subscription_id: &str,
@@ -301,7 +301,7 @@ impl ArmClient {
     }
 
     /// `GET` a managed cluster; `None` when it does not exist.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn get_cluster(
         &self,
         subscription_id: &str,
@@ -317,7 +317,7 @@ impl ArmClient {
     }
 
     /// Every managed cluster of a subscription (follows `nextLink`).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn list_clusters(
         &self,
         subscription_id: &str,
@@ -331,7 +331,7 @@ impl ArmClient {
     }
 
     /// Every managed cluster of a resource group (follows `nextLink`).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn list_clusters_in_group(
         &self,
         subscription_id: &str,
@@ -346,7 +346,7 @@ impl ArmClient {
     }
 
     /// VM sizes of a region with their restrictions for this subscription (follows `nextLink`).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn list_vm_skus(
         &self,
         subscription_id: &str,
@@ -363,7 +363,7 @@ impl ArmClient {
     }
 
     /// Compute usages (vCPU quota) of a region: `cores` and one row per family.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn list_compute_usages(
         &self,
         subscription_id: &str,
@@ -382,7 +382,7 @@ impl ArmClient {
 
     /// Starts a create with `If-None-Match: *`, so an existing cluster answers 412 and is never
     /// overwritten (PRODUCT.md §4).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn create_cluster(
         &self,
         subscription_id: &str,
@@ -413,7 +413,7 @@ impl ArmClient {
     }
 
     /// Starts a delete; `None` when the cluster did not exist (204).
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn delete_cluster(
         &self,
         subscription_id: &str,
@@ -444,7 +444,7 @@ impl ArmClient {
 
     /// AKS "abort latest operation". A 409 means nothing was running and is an outcome, not an
     /// error.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn abort_latest_operation(
         &self,
         subscription_id: &str,
@@ -477,7 +477,7 @@ impl ArmClient {
     // ----- long-running operations ---------------------------------------------------------
 
     /// Reads an operation's status once. The URL is used as ARM gave it.
-    #[tracing::instrument(skip_all, err)]
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn poll_operation(
         &self,
         operation: &OperationHandle,

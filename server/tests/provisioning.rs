@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
-use support::{TestContext, ensure, fast_world, http, sign_in, trial};
+use support::{TestContext, TestDashboard, cookie_pair, ensure, fast_world, http, sign_in, trial};
 use tokio::io::AsyncBufReadExt;
 
 const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
@@ -65,6 +65,13 @@ fn create_body(cluster: &str, region: &str, resource_group: &str) -> Value {
         "system_vm_size": "Standard_D2s_v5",
         "system_node_count": 1,
     })
+}
+
+/// A dashboard on a fast sandbox, and alice's session cookie for it.
+async fn alice_on_a_dashboard(context: &TestContext) -> Result<(TestDashboard, String), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let cookie = sign_in(&dashboard.base_url, "alice").await?;
+    Ok((dashboard, cookie))
 }
 
 async fn post_create(
@@ -127,9 +134,8 @@ async fn until_ready(
 async fn a_create_reaches_success_and_reports_pool_states_on_the_way(
     context: std::sync::Arc<TestContext>,
 ) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let cookie = sign_in(base, "alice").await?;
     let (status, accepted) = post_create(
         base,
         &cookie,
@@ -235,9 +241,8 @@ async fn a_create_reaches_success_and_reports_pool_states_on_the_way(
 async fn bad_requests_get_a_400_naming_the_field(
     context: std::sync::Arc<TestContext>,
 ) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let cookie = sign_in(base, "alice").await?;
     let cases = [
         ("cluster_name", json!("-bad-")),
         ("resource_group", json!("rg.")),
@@ -301,9 +306,8 @@ async fn bad_requests_get_a_400_naming_the_field(
 }
 
 async fn tasks_belong_to_their_owner(context: std::sync::Arc<TestContext>) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, alice) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let alice = sign_in(base, "alice").await?;
     let bob = sign_in(base, "bob").await?;
     let (_, accepted) = post_create(
         base,
@@ -357,9 +361,8 @@ async fn tasks_belong_to_their_owner(context: std::sync::Arc<TestContext>) -> Re
 }
 
 async fn a_double_submit_gives_one_job(context: std::sync::Arc<TestContext>) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let cookie = sign_in(base, "alice").await?;
     let body = create_body("aks-twice", "westeurope", "rg-twice");
     let (first, second) = tokio::join!(
         post_create(base, &cookie, &body),
@@ -406,9 +409,8 @@ async fn a_double_submit_gives_one_job(context: std::sync::Arc<TestContext>) -> 
 async fn azure_failures_end_the_job_with_azure_s_reason(
     context: std::sync::Arc<TestContext>,
 ) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let cookie = sign_in(base, "alice").await?;
     // (region, resource group, expected innermost code, expected step)
     let cases = [
         ("swedencentral", "rg-sweden", "AllocationFailed", 3),
@@ -545,13 +547,7 @@ fn session_cookie() -> Result<String, Failed> {
         &alice,
         &settings,
     );
-    let response = jar.into_response();
-    let set_cookie = response
-        .headers()
-        .get(reqwest::header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .ok_or("Set-Cookie")?;
-    Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
+    cookie_pair(jar.into_response().headers())
 }
 
 async fn a_killed_server_resumes_the_create_after_restart(

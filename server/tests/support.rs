@@ -179,8 +179,12 @@ pub async fn sign_in(base_url: &str, user: &str) -> Result<String, Failed> {
         response.status() == reqwest::StatusCode::SEE_OTHER,
         format!("sign-in answers {}", response.status()),
     )?;
-    let set_cookie = response
-        .headers()
+    cookie_pair(response.headers())
+}
+
+/// The `name=value` pair of a response's `Set-Cookie`, as a browser would send it back.
+pub fn cookie_pair(headers: &reqwest::header::HeaderMap) -> Result<String, Failed> {
+    let set_cookie = headers
         .get(reqwest::header::SET_COOKIE)
         .and_then(|v| v.to_str().ok())
         .ok_or("Set-Cookie")?;

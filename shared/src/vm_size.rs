@@ -61,7 +61,11 @@ pub fn default_worker_size(sizes: &[VmSizeOption]) -> Option<&VmSizeOption> {
     sizes
         .iter()
         .find(|size| general_purpose(size) && size.vcpus == 4)
-        .or_else(|| sizes.iter().find(|size| general_purpose(size) && size.vcpus > 4))
+        .or_else(|| {
+            sizes
+                .iter()
+                .find(|size| general_purpose(size) && size.vcpus > 4)
+        })
         .or_else(|| default_system_size(sizes))
 }
 
@@ -130,8 +134,14 @@ mod tests {
             named("Standard_D4s_v5", 4, 16.0, true),
         ];
         let name = |size: Option<&VmSizeOption>| size.map(|s| s.name.clone());
-        assert_eq!(name(default_system_size(&catalogue)).as_deref(), Some("Standard_D2s_v5"));
-        assert_eq!(name(default_worker_size(&catalogue)).as_deref(), Some("Standard_D4s_v5"));
+        assert_eq!(
+            name(default_system_size(&catalogue)).as_deref(),
+            Some("Standard_D2s_v5")
+        );
+        assert_eq!(
+            name(default_worker_size(&catalogue)).as_deref(),
+            Some("Standard_D4s_v5")
+        );
     }
 
     #[test]

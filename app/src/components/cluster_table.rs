@@ -1,4 +1,5 @@
-//! A table of managed clusters.
+//! A table of managed clusters. On narrow screens the stylesheet stacks each row into a card
+//! and labels every cell from its `data-label`.
 
 use leptos::prelude::*;
 use shared::cluster::ClusterSummary;
@@ -31,10 +32,10 @@ pub fn ClusterTable(
                         view! {
                             <tr>
                                 <td>{cluster.name.clone()}</td>
-                                <td>{cluster.region}</td>
-                                <td>{cluster.resource_group}</td>
-                                <td>{cluster.kubernetes_version.unwrap_or_else(|| "—".into())}</td>
-                                <td>
+                                <td data-label="Region">{cluster.region}</td>
+                                <td data-label="Resource group">{cluster.resource_group}</td>
+                                <td data-label="Version">{cluster.kubernetes_version.unwrap_or_else(|| "—".into())}</td>
+                                <td data-label="Node pools">
                                     <ul class="pools">
                                         {cluster
                                             .pools
@@ -49,11 +50,11 @@ pub fn ClusterTable(
                                             .collect_view()}
                                     </ul>
                                 </td>
-                                <td>
+                                <td data-label="State">
                                     <span class=state_class>{cluster.provisioning_state}</span>
                                     <span class="muted">{power}</span>
                                 </td>
-                                <td>
+                                <td data-label="Portal">
                                     <a href=cluster.portal_url target="_blank" rel="noopener noreferrer">
                                         "Open in Azure portal ↗"
                                     </a>

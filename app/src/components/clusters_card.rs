@@ -11,16 +11,28 @@ pub fn ClustersCard(
     /// The subscription to list.
     #[prop(into)]
     subscription: Signal<Option<String>>,
+    /// Reads the list again whenever it changes (a create reached Azure or finished).
+    #[prop(into, optional)]
+    version: Signal<u32>,
+    /// Extra actions in the card's header, after "Refresh".
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     // Blocking: the first HTML already holds the list, with or without JavaScript.
-    let clusters = Resource::new_blocking(move || subscription.get(), list_clusters);
+    let clusters = Resource::new_blocking(
+        move || (subscription.get(), version.get()),
+        |(subscription, _)| list_clusters(subscription),
+    );
     view! {
         <section class="card clusters-card" aria-labelledby="clusters-heading">
             <div class="card-header">
                 <h2 id="clusters-heading">"Clusters"</h2>
-                <button type="button" class="button secondary" on:click=move |_| clusters.refetch()>
-                    "Refresh"
-                </button>
+                <div class="card-actions">
+                    <button type="button" class="button secondary" on:click=move |_| clusters.refetch()>
+                        "Refresh"
+                    </button>
+                    {children.map(|children| children())}
+                </div>
             </div>
             <Transition fallback=|| view! { <p class="muted">"Loading clusters…"</p> }>
                 {move || Suspend::new(async move {

@@ -1,0 +1,326 @@
+//! The create modal (PRODUCT.md §3): subscription, name, region, resource group, the two pools
+//! and an optional Kubernetes version, validated as the user types with ARM's own rules.
+//!
+//! After the submit the modal stays open with the live panel until the job first reports a
+//! cluster state (Azure accepted the create); then it closes and the banner takes over. A job
+//! that fails before that leaves the modal open with every value and the failure notice, ready
+//! to edit and submit again. Closing while the job runs asks first.
+//!
+//! The modal only ever renders in the browser (it opens on a click), so its resources load
+//! there and its keyboard handling can use the window.
+
+mod form;
+mod form_fields;
+mod pool_fields;
+mod region_field;
+mod subscription_field;
+
+use crate::api::provision::start_provision::StartProvision;
+use crate::api::subscriptions::list_subscriptions::list_subscriptions;
+use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::provision_failure_notice::ProvisionFailureNotice;
+use crate::components::provision_live_panel::ProvisionLivePanel;
+use crate::contexts::provisioning::{Provisioning, use_provisioning};
+use crate::error::AppError;
+use crate::focus::{focus_first, focus_matching, trap_tab};
+use form::CreateForm;
+use form_fields::FormFields;
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use shared::progress::{TaskFailure, TaskStatus, TaskView};
+use shared::provision::ProvisionRequest;
+use shared::subscription::SubscriptionInfo;
+use web_sys::Element;
+
+/// Id of the modal's heading (its accessible name).
+const TITLE_ID: &str = "provision-modal-title";
+
+/// The create modal. Render it while the provisioning context says the modal is open.
+#[component]
+pub fn ProvisionModal(
+    /// The subscription the dashboard shows; the form starts with it.
+    #[prop(into)]
+    default_subscription: Signal<Option<String>>,
+) -> impl IntoView {
+    let Some(provisioning) = use_provisioning() else {
+        return ().into_any();
+    };
+    let form = CreateForm::new();
+    let start = ServerAction::<StartProvision>::new();
+    let sent = StoredValue::new(None::<ProvisionRequest>);
+    let submit_error = RwSignal::new(None::<String>);
+    let confirm_close = RwSignal::new(false);
+    let dialog = NodeRef::<html::Div>::new();
+    let first_field = NodeRef::<html::Input>::new();
+
+    let task = Memo::new(move |_| provisioning.modal_task());
+    // Running from the submit until the job ends, including the moment between the server's
+    // answer and the modal following the task it names.
+    let running = Memo::new(move |_| {
+        let followed = task.with(|t| t.as_ref().map(|t| t.task_id.clone()));
+        let answered_unfollowed = start.value().with(|value| match value {
+            Some(Ok(accepted)) => followed.as_ref() != Some(&accepted.task_id),
+            _ => false,
+        });
+        start.pending().get()
+            || answered_unfollowed
+            || task.with(|t| t.as_ref().is_some_and(|t| !t.status.is_finished()))
+    });
+    let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(failure_of)));
+
+    let subscriptions = Resource::new(|| (), |_| list_subscriptions());
+    load_choices(form, subscriptions, default_subscription);
+    follow_submit(provisioning, form, start, sent, submit_error);
+    // Azure accepted the create (or it already finished well): the banner takes over.
+    Effect::new(move |_| {
+        if task.with(|t| t.as_ref().is_some_and(handed_over)) {
+            provisioning.close_modal();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(input) = first_field.get() {
+            // Keyboard convenience only; nothing to recover if the browser refuses.
+            let _ = input.focus();
+        }
+    });
+
+    let request_close = move || {
+        if running.get_untracked() {
+            confirm_close.set(true);
+        } else {
+            provisioning.close_modal();
+        }
+    };
+    let keep_open = move || {
+        confirm_close.set(false);
+        request_animation_frame(move || {
+            if let Some(dialog) = dialog.get_untracked() {
+                focus_first(&dialog);
+            }
+        });
+    };
+    handle_keys(dialog, confirm_close, request_close, keep_open);
+
+    let on_submit = move |event: ev::SubmitEvent| {
+        event.prevent_default();
+        if running.get_untracked() {
+            return;
+        }
+        form.mark_submitted();
+        submit_error.set(None);
+        if !form.is_valid() {
+            // After the messages render, put the user on the first field to fix.
+            request_animation_frame(move || focus_first_invalid(dialog));
+            return;
+        }
+        let request = form.request();
+        sent.set_value(Some(request.clone()));
+        start.dispatch(StartProvision { request });
+    };
+    // Only a press that starts and ends on the backdrop closes: a text selection that ends
+    // outside the dialog does not.
+    let pressed_on_backdrop = StoredValue::new(false);
+
+    // The view is built in parts, each type-erased, to keep the nested view type shallow.
+    let job_status = view! {
+        <Show when=move || running.get() || (task.with(Option::is_some) && failure.with(Option::is_none))>
+            <ProvisionLivePanel
+                task=Signal::derive(move || task.get())
+                extra_seconds=Signal::derive(move || provisioning.modal_extra_seconds())
+            />
+        </Show>
+        {move || {
+            failure
+                .get()
+                .map(|(cluster_name, failure)| {
+                    view! { <ProvisionFailureNotice cluster_name failure /> }
+                })
+        }}
+        {move || submit_error.get().map(|message| view! { <p class="inline-error" role="alert">{message}</p> })}
+    }
+    .into_any();
+    let actions = view! {
+        <div class="dialog-actions">
+            <button type="button" class="button secondary" on:click=move |_| request_close()>
+                "Close"
+            </button>
+            <button type="submit" class="button" disabled=move || running.get()>
+                {move || submit_label(start.pending().get(), running.get())}
+            </button>
+        </div>
+    }
+    .into_any();
+    let confirm = view! {
+        <Show when=move || confirm_close.get()>
+            <ConfirmDialog
+                title="Close while the create runs?"
+                message="The create keeps running; you can follow it in the banner."
+                confirm_label="Close"
+                cancel_label="Keep open"
+                on_confirm=Callback::new(move |()| {
+                    confirm_close.set(false);
+                    provisioning.close_modal();
+                })
+                on_cancel=Callback::new(move |()| keep_open())
+            />
+        </Show>
+    }
+    .into_any();
+
+    view! {
+        <div
+            class="modal-backdrop"
+            on:mousedown=move |event| pressed_on_backdrop.set_value(event.target() == event.current_target())
+            on:click=move |event| {
+                if pressed_on_backdrop.get_value() && event.target() == event.current_target() {
+                    request_close();
+                }
+            }
+        >
+            <div class="modal" role="dialog" aria-modal="true" aria-labelledby=TITLE_ID node_ref=dialog>
+                <h2 id=TITLE_ID class="modal-title">
+                    "Create cluster"
+                </h2>
+                <form class="create-form" novalidate on:submit=on_submit>
+                    {job_status}
+                    <fieldset class="form-fields" disabled=move || running.get()>
+                        <FormFields form subscriptions first_field />
+                    </fieldset>
+                    {actions}
+                </form>
+                {confirm}
+            </div>
+        </div>
+    }
+    .into_any()
+}
+
+/// Starts the form on the dashboard's subscription (else the first one reachable).
+fn load_choices(
+    form: CreateForm,
+    subscriptions: Resource<Result<Vec<SubscriptionInfo>, AppError>>,
+    default_subscription: Signal<Option<String>>,
+) {
+    Effect::new(move |_| {
+        let Some(Ok(list)) = subscriptions.get() else {
+            return;
+        };
+        if !form.subscription_id.with_untracked(String::is_empty) {
+            return;
+        }
+        let wanted = default_subscription.get_untracked();
+        let chosen = list
+            .iter()
+            .find(|s| Some(&s.subscription_id) == wanted.as_ref())
+            .or_else(|| list.first());
+        if let Some(subscription) = chosen {
+            form.subscription_id
+                .set(subscription.subscription_id.clone());
+        }
+    });
+}
+
+/// Reacts to the server's answer to a submit: follow the job, or show why it was refused (a
+/// field's message under that field, anything else above the form).
+fn follow_submit(
+    provisioning: Provisioning,
+    form: CreateForm,
+    start: ServerAction<StartProvision>,
+    sent: StoredValue<Option<ProvisionRequest>>,
+    submit_error: RwSignal<Option<String>>,
+) {
+    Effect::new(move |_| match start.value().get() {
+        None => {}
+        Some(Ok(accepted)) => {
+            if let Some(request) = sent.get_value() {
+                provisioning.follow(&accepted, &request);
+            }
+            provisioning.set_modal_task(&accepted.task_id);
+        }
+        Some(Err(AppError::Validation { field, message })) => {
+            form.set_server_error(field, message);
+        }
+        Some(Err(error)) => submit_error.set(Some(error.to_string())),
+    });
+}
+
+/// ESC closes (or asks first, or dismisses the question); Tab stays inside the dialog, or inside
+/// the question while it is open. A window listener, so it works wherever focus is.
+fn handle_keys(
+    dialog: NodeRef<html::Div>,
+    confirm_close: RwSignal<bool>,
+    request_close: impl Fn() + Copy + 'static,
+    keep_open: impl Fn() + Copy + 'static,
+) {
+    let listener = window_event_listener(ev::keydown, move |event| {
+        let Some(dialog) = dialog.get_untracked() else {
+            return;
+        };
+        let asking = confirm_close.get_untracked();
+        match event.key().as_str() {
+            "Escape" => {
+                event.prevent_default();
+                if asking {
+                    keep_open();
+                } else {
+                    request_close();
+                }
+            }
+            "Tab" => {
+                let question = asking
+                    .then(|| dialog.query_selector("[role=alertdialog]").ok().flatten())
+                    .flatten();
+                let container: Element = question.unwrap_or_else(|| dialog.into());
+                trap_tab(&event, &container);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || listener.remove());
+}
+
+/// Focuses the first field whose message shows.
+fn focus_first_invalid(dialog: NodeRef<html::Div>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        focus_matching(&dialog, "[aria-invalid=true]");
+    }
+}
+
+/// The job failed before Azure accepted the create: the cluster's name and why.
+fn failure_of(task: &TaskView) -> Option<(String, TaskFailure)> {
+    if !matches!(task.status, TaskStatus::Failure | TaskStatus::Revoked) {
+        return None;
+    }
+    let cluster_name = task
+        .progress
+        .as_ref()
+        .map(|p| p.cluster_name.clone())
+        .unwrap_or_default();
+    let failure = task.error.clone().unwrap_or_else(|| TaskFailure {
+        code: "stopped".into(),
+        message: "The job ended before the cluster was created.".into(),
+        raw: String::new(),
+    });
+    Some((cluster_name, failure))
+}
+
+/// True once the banner should show the job instead of the modal.
+fn handed_over(task: &TaskView) -> bool {
+    task.status == TaskStatus::Success
+        || task
+            .progress
+            .as_ref()
+            .is_some_and(|p| p.cluster_state.is_some())
+}
+
+/// The submit button's text.
+fn submit_label(sending: bool, running: bool) -> &'static str {
+    if sending {
+        "Submitting…"
+    } else if running {
+        "Creating…"
+    } else {
+        "Create cluster"
+    }
+}

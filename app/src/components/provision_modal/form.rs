@@ -1,0 +1,212 @@
+//! The create form's state: one signal per input, which fields the user has touched, and the
+//! messages to show. Messages come from [`ProvisionRequest::error_for`], the same rules the
+//! server answers 400 with, so the form and the API never disagree.
+
+use leptos::prelude::*;
+use shared::provision::ProvisionRequest;
+use shared::vm_size::{VmSizeOption, default_system_size, default_worker_size};
+
+/// Field names, as the API names them (and as `AppError::Validation` reports them).
+pub mod field {
+    /// Subscription.
+    pub const SUBSCRIPTION: &str = "subscription_id";
+    /// Cluster name.
+    pub const CLUSTER_NAME: &str = "cluster_name";
+    /// Region.
+    pub const REGION: &str = "region";
+    /// Resource group.
+    pub const RESOURCE_GROUP: &str = "resource_group";
+    /// System pool VM size.
+    pub const SYSTEM_VM_SIZE: &str = "system_vm_size";
+    /// System pool node count.
+    pub const SYSTEM_NODE_COUNT: &str = "system_node_count";
+    /// Worker pool VM size.
+    pub const WORKER_VM_SIZE: &str = "node_sku";
+    /// Worker pool node count.
+    pub const WORKER_NODE_COUNT: &str = "node_count";
+    /// Kubernetes version.
+    pub const KUBERNETES_VERSION: &str = "kubernetes_version";
+}
+
+/// Nodes the system pool starts with.
+const DEFAULT_SYSTEM_NODES: &str = "1";
+/// Nodes the worker pool starts with.
+const DEFAULT_WORKER_NODES: &str = "3";
+
+/// Every input of the create form (cheap to copy).
+#[derive(Clone, Copy)]
+pub struct CreateForm {
+    /// Subscription id.
+    pub subscription_id: RwSignal<String>,
+    /// Cluster name as typed.
+    pub cluster_name: RwSignal<String>,
+    /// Region name.
+    pub region: RwSignal<String>,
+    /// The resource group as typed; `None` until the user edits it (it then follows the name).
+    resource_group: RwSignal<Option<String>>,
+    /// System pool VM size.
+    pub system_vm_size: RwSignal<String>,
+    /// System pool node count as typed.
+    pub system_node_count: RwSignal<String>,
+    /// Worker pool VM size.
+    pub node_sku: RwSignal<String>,
+    /// Worker pool node count as typed.
+    pub node_count: RwSignal<String>,
+    /// Kubernetes version as typed (empty: AKS's default).
+    pub kubernetes_version: RwSignal<String>,
+    touched: RwSignal<Vec<&'static str>>,
+    submitted: RwSignal<bool>,
+    /// A message the server sent for one field (a 400), until that field is edited.
+    server_error: RwSignal<Option<(String, String)>>,
+}
+
+impl CreateForm {
+    /// An empty form with the default node counts.
+    pub fn new() -> Self {
+        Self {
+            subscription_id: RwSignal::new(String::new()),
+            cluster_name: RwSignal::new(String::new()),
+            region: RwSignal::new(String::new()),
+            resource_group: RwSignal::new(None),
+            system_vm_size: RwSignal::new(String::new()),
+            system_node_count: RwSignal::new(DEFAULT_SYSTEM_NODES.into()),
+            node_sku: RwSignal::new(String::new()),
+            node_count: RwSignal::new(DEFAULT_WORKER_NODES.into()),
+            kubernetes_version: RwSignal::new(String::new()),
+            touched: RwSignal::new(Vec::new()),
+            submitted: RwSignal::new(false),
+            server_error: RwSignal::new(None),
+        }
+    }
+
+    /// The resource group: as typed, or `rg-<cluster name>` until the user edits it.
+    pub fn resource_group(&self) -> String {
+        self.resource_group.get().unwrap_or_else(|| {
+            let name = self.cluster_name.get();
+            let name = name.trim();
+            if name.is_empty() {
+                String::new()
+            } else {
+                format!("rg-{name}")
+            }
+        })
+    }
+
+    /// Stores what the user typed into the resource group field.
+    pub fn set_resource_group(&self, value: String) {
+        self.resource_group.set(Some(value));
+    }
+
+    /// Records that the user edited `field`: its message shows from now on, and a message the
+    /// server sent for it goes away.
+    pub fn touch(&self, field: &'static str) {
+        self.touched.update(|touched| {
+            if !touched.contains(&field) {
+                touched.push(field);
+            }
+        });
+        if self
+            .server_error
+            .with_untracked(|e| e.as_ref().is_some_and(|(f, _)| f == field))
+        {
+            self.server_error.set(None);
+        }
+    }
+
+    /// A submit was attempted: every message shows.
+    pub fn mark_submitted(&self) {
+        self.submitted.set(true);
+    }
+
+    /// Shows the server's message under `field`.
+    pub fn set_server_error(&self, field: String, message: String) {
+        self.server_error.set(Some((field, message)));
+    }
+
+    /// The system pool's node count (0 when it is not a number; its message says so).
+    pub fn system_nodes(&self) -> i32 {
+        parse_count(&self.system_node_count.get()).unwrap_or(0)
+    }
+
+    /// The worker pool's node count (0 when it is not a number; its message says so).
+    pub fn worker_nodes(&self) -> i32 {
+        parse_count(&self.node_count.get()).unwrap_or(0)
+    }
+
+    /// The request the form describes, normalised as the server will read it.
+    pub fn request(&self) -> ProvisionRequest {
+        let version = self.kubernetes_version.get();
+        ProvisionRequest {
+            subscription_id: self.subscription_id.get(),
+            resource_group: self.resource_group(),
+            region: self.region.get(),
+            cluster_name: self.cluster_name.get(),
+            node_sku: self.node_sku.get(),
+            node_count: self.worker_nodes(),
+            system_vm_size: self.system_vm_size.get(),
+            system_node_count: self.system_nodes(),
+            kubernetes_version: Some(version),
+        }
+        .normalized()
+    }
+
+    /// The message for `field` whether or not it shows yet.
+    fn problem(&self, field: &str) -> Option<String> {
+        let server = self.server_error.with(|e| {
+            e.as_ref()
+                .filter(|(f, _)| f == field)
+                .map(|(_, message)| message.clone())
+        });
+        if server.is_some() {
+            return server;
+        }
+        let not_a_number = |text: RwSignal<String>, what: &str| {
+            parse_count(&text.get())
+                .is_none()
+                .then(|| format!("{what} must be a whole number."))
+        };
+        match field {
+            field::SYSTEM_NODE_COUNT => {
+                not_a_number(self.system_node_count, "System pool node count")
+            }
+            field::WORKER_NODE_COUNT => not_a_number(self.node_count, "Worker node count"),
+            _ => None,
+        }
+        .or_else(|| self.request().error_for(field))
+    }
+
+    /// The message to show under `field`: once the user touched it or tried to submit.
+    pub fn message(&self, field: &'static str) -> Option<String> {
+        let shows = self.submitted.get() || self.touched.with(|t| t.contains(&field));
+        if shows { self.problem(field) } else { None }
+    }
+
+    /// True when no field has a problem (shown or not).
+    pub fn is_valid(&self) -> bool {
+        let counts_ok = parse_count(&self.system_node_count.get()).is_some()
+            && parse_count(&self.node_count.get()).is_some();
+        counts_ok && self.request().field_errors().is_empty()
+    }
+
+    /// After a region's catalogue loaded: keeps chosen sizes that are available there, and
+    /// otherwise picks the defaults.
+    pub fn apply_size_defaults(&self, sizes: &[VmSizeOption]) {
+        let keeps = |chosen: &str| {
+            sizes
+                .iter()
+                .any(|size| size.available && size.name == chosen)
+        };
+        let name = |size: Option<&VmSizeOption>| size.map(|s| s.name.clone()).unwrap_or_default();
+        if !self.system_vm_size.with_untracked(|s| keeps(s)) {
+            self.system_vm_size.set(name(default_system_size(sizes)));
+        }
+        if !self.node_sku.with_untracked(|s| keeps(s)) {
+            self.node_sku.set(name(default_worker_size(sizes)));
+        }
+    }
+}
+
+/// A node count typed into a number input.
+fn parse_count(text: &str) -> Option<i32> {
+    text.trim().parse().ok()
+}

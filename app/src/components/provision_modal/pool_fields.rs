@@ -1,0 +1,105 @@
+//! The create form's two pools, over the region's VM size catalogue (refetched when the
+//! subscription or the region changes).
+
+use super::form::{CreateForm, field};
+use crate::api::catalogue::list_vm_sizes::list_vm_sizes;
+use crate::components::text_field::TextField;
+use crate::components::vm_size_picker::VmSizePicker;
+use leptos::prelude::*;
+use shared::provision::MAX_POOL_NODES;
+
+/// The system and worker pools: VM size and node count each, over the region's catalogue.
+#[component]
+pub fn PoolFields(
+    /// The form.
+    form: CreateForm,
+) -> impl IntoView {
+    let catalogue = Resource::new(
+        move || (form.subscription_id.get(), form.region.get()),
+        |(subscription_id, region)| async move {
+            if subscription_id.is_empty() || region.is_empty() {
+                Ok(None)
+            } else {
+                list_vm_sizes(subscription_id, region).await.map(Some)
+            }
+        },
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(Some(catalogue))) = catalogue.get() {
+            form.apply_size_defaults(&catalogue.skus);
+        }
+    });
+    let sizes = Signal::derive(move || match catalogue.get() {
+        Some(Ok(Some(catalogue))) => Some(catalogue.skus),
+        Some(Err(_)) => Some(Vec::new()),
+        _ => None,
+    });
+    let load_error = move || match catalogue.get() {
+        Some(Err(error)) => Some(format!("Could not list VM sizes. {error}")),
+        _ => None,
+    };
+    let degraded = move || matches!(catalogue.get(), Some(Ok(Some(c))) if c.degraded);
+    let region = Signal::derive(move || form.region.get());
+    view! {
+        <Show when=degraded>
+            <p class="hint">
+                "Azure's VM size list could not be read, so availability is not checked here."
+            </p>
+        </Show>
+        <div class="pool-grid">
+            <fieldset class="pool">
+                <legend>"System pool"</legend>
+                <VmSizePicker
+                    id="create-system-size"
+                    label="VM size"
+                    region
+                    sizes
+                    selected=form.system_vm_size
+                    count=Signal::derive(move || form.system_nodes())
+                    error=Signal::derive(move || load_error().or_else(|| form.message(field::SYSTEM_VM_SIZE)))
+                    on_pick=Callback::new(move |()| form.touch(field::SYSTEM_VM_SIZE))
+                />
+                <TextField
+                    id="create-system-count"
+                    label="Nodes"
+                    input_type="number"
+                    min=1
+                    max=MAX_POOL_NODES
+                    value=form.system_node_count
+                    on_input=Callback::new(move |value| {
+                        form.system_node_count.set(value);
+                        form.touch(field::SYSTEM_NODE_COUNT);
+                    })
+                    error=Signal::derive(move || form.message(field::SYSTEM_NODE_COUNT))
+                />
+            </fieldset>
+            <fieldset class="pool">
+                <legend>"Worker pool"</legend>
+                <VmSizePicker
+                    id="create-worker-size"
+                    label="VM size"
+                    region
+                    sizes
+                    selected=form.node_sku
+                    count=Signal::derive(move || form.worker_nodes())
+                    error=Signal::derive(move || load_error().or_else(|| form.message(field::WORKER_VM_SIZE)))
+                    on_pick=Callback::new(move |()| form.touch(field::WORKER_VM_SIZE))
+                />
+                <TextField
+                    id="create-worker-count"
+                    label="Nodes"
+                    input_type="number"
+                    min=0
+                    max=MAX_POOL_NODES
+                    value=form.node_count
+                    on_input=Callback::new(move |value| {
+                        form.node_count.set(value);
+                        form.touch(field::WORKER_NODE_COUNT);
+                    })
+                    error=Signal::derive(move || form.message(field::WORKER_NODE_COUNT))
+                />
+            </fieldset>
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,86 @@
+//! One running create on the dashboard: step, elapsed time, Azure's state, a progress bar that
+//! moves within the long step, pool chips and the portal link. When the job ends it turns into
+//! a one-line success or a failure notice.
+
+mod running_banner;
+
+use crate::components::provision_failure_notice::ProvisionFailureNotice;
+use leptos::prelude::*;
+use running_banner::RunningBanner;
+use shared::progress::{TaskFailure, TaskStatus, TaskView};
+
+/// What the banner shows for a task.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Outcome {
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// The banner of one provisioning task.
+#[component]
+pub fn ProvisioningBanner(
+    /// The task's newest view.
+    #[prop(into)]
+    task: Signal<TaskView>,
+    /// Seconds counted in the browser since the view's numbers were read (0 on the server and in
+    /// the first client render).
+    #[prop(into, default = Signal::stored(0))]
+    extra_seconds: Signal<i64>,
+    /// Dismisses a finished task's line.
+    #[prop(optional, into)]
+    on_dismiss: Option<Callback<()>>,
+) -> impl IntoView {
+    let outcome = Memo::new(move |_| match task.with(|t| t.status) {
+        TaskStatus::Success => Outcome::Succeeded,
+        TaskStatus::Failure | TaskStatus::Revoked => Outcome::Failed,
+        TaskStatus::Pending | TaskStatus::Started | TaskStatus::Progress => Outcome::Running,
+    });
+    let cluster_name = Memo::new(move |_| {
+        task.with(|t| {
+            t.progress
+                .as_ref()
+                .map(|p| p.cluster_name.clone())
+                .or_else(|| t.result.as_ref().map(|r| r.cluster.name.clone()))
+                .unwrap_or_default()
+        })
+    });
+    move || match outcome.get() {
+        Outcome::Running => view! { <RunningBanner task extra_seconds cluster_name /> }.into_any(),
+        Outcome::Succeeded => view! {
+            <div class="banner banner-success" role="status">
+                <p>"Cluster " <strong>{cluster_name}</strong> " is ready."</p>
+                {on_dismiss
+                    .map(|dismiss| {
+                        view! {
+                            <button
+                                type="button"
+                                class="icon-button"
+                                aria-label="Dismiss"
+                                on:click=move |_| dismiss.run(())
+                            >
+                                "×"
+                            </button>
+                        }
+                    })}
+            </div>
+        }
+        .into_any(),
+        Outcome::Failed => {
+            let failure = Signal::derive(move || {
+                task.with(|t| t.error.clone())
+                    .unwrap_or_else(|| TaskFailure {
+                        code: "stopped".into(),
+                        message: "The job ended before the cluster was ready.".into(),
+                        raw: String::new(),
+                    })
+            });
+            view! {
+                <div class="banner banner-failed">
+                    <ProvisionFailureNotice cluster_name failure on_dismiss=on_dismiss />
+                </div>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! The banner while its job runs: "Step 3/5 · Creating AKS cluster · 4m 12s", Azure's state,
+//! the bar, the message, pool chips and the portal link.
+
+use crate::components::pool_chips::PoolChips;
+use crate::components::progress_bar::ProgressBar;
+use crate::progress_text::{percent, state_line, step_line, ticked};
+use leptos::prelude::*;
+use shared::progress::{ProvisionPhase, TaskView};
+
+/// The banner while the job runs.
+#[component]
+pub fn RunningBanner(
+    /// The task's newest view.
+    #[prop(into)]
+    task: Signal<TaskView>,
+    /// Seconds counted locally since it was read.
+    #[prop(into)]
+    extra_seconds: Signal<i64>,
+    /// The cluster being created.
+    #[prop(into)]
+    cluster_name: Signal<String>,
+) -> impl IntoView {
+    let progress = Memo::new(move |_| {
+        task.with(|t| t.progress.as_ref().map(|p| ticked(p, extra_seconds.get())))
+    });
+    let heading_id = task.with_untracked(|t| format!("banner-{}", t.task_id));
+    let labelled_by = heading_id.clone();
+    let place = move || {
+        progress.with(|p| {
+            p.as_ref()
+                .map(|p| format!("{} · {}", p.region, p.resource_group))
+                .unwrap_or_default()
+        })
+    };
+    let step = move || {
+        progress.with(|p| match p {
+            Some(p) => step_line(p),
+            None => ProvisionPhase::Queued.label().to_owned(),
+        })
+    };
+    let portal_url = move || progress.with(|p| p.as_ref().and_then(|p| p.portal_url.clone()));
+    view! {
+        <section class="banner" aria-labelledby=labelled_by>
+            <div class="banner-header">
+                <h2 id=heading_id class="banner-title">
+                    "Creating "
+                    <span class="cluster-name">{cluster_name}</span>
+                </h2>
+                <span class="muted">{place}</span>
+            // "Stop provisioning" joins here with the cancel issue.
+            </div>
+            <p class="banner-step">{step}</p>
+            {move || {
+                progress
+                    .with(|p| p.as_ref().and_then(state_line))
+                    .map(|line| view! { <p class="banner-state">{line}</p> })
+            }}
+            <ProgressBar
+                percent=Signal::derive(move || progress.with(|p| p.as_ref().map_or(0, percent)))
+                label="Provisioning progress"
+            />
+            <p class="banner-message muted">
+                {move || progress.with(|p| p.as_ref().map(|p| p.message.clone()).unwrap_or_default())}
+            </p>
+            <div class="chip-row">
+                <PoolChips pools=Signal::derive(move || {
+                    progress.with(|p| p.as_ref().map(|p| p.pools.clone()).unwrap_or_default())
+                }) />
+                {move || {
+                    portal_url()
+                        .map(|href| {
+                            view! {
+                                <a class="chip chip-link" href=href target="_blank" rel="noopener noreferrer">
+                                    "Open in Azure portal ↗"
+                                </a>
+                            }
+                        })
+                }}
+            </div>
+        </section>
+    }
+}

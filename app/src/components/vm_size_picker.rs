@@ -1,0 +1,103 @@
+//! A VM size `<select>` over a region's catalogue, with the cores and memory the pool adds up
+//! to. Sizes the subscription cannot deploy in the region stay visible but disabled, with ARM's
+//! reason code as their tooltip.
+
+use crate::components::field_error::FieldError;
+use leptos::prelude::*;
+use shared::vm_size::VmSizeOption;
+
+/// A labelled VM size picker and its "16 cores, 128 GB RAM · 10 × 16 = 160 cores total" line.
+#[component]
+pub fn VmSizePicker(
+    /// Id of the `<select>`; its summary line and message use it as a prefix.
+    id: &'static str,
+    /// Label text.
+    label: &'static str,
+    /// The region the catalogue belongs to (for "not available in <region>").
+    #[prop(into)]
+    region: Signal<String>,
+    /// The region's catalogue; `None` while it loads.
+    #[prop(into)]
+    sizes: Signal<Option<Vec<VmSizeOption>>>,
+    /// The chosen size's name.
+    selected: RwSignal<String>,
+    /// The pool's node count, for the summary line.
+    #[prop(into)]
+    count: Signal<i32>,
+    /// The field's message, when it has one to show.
+    #[prop(into)]
+    error: Signal<Option<String>>,
+    /// Called when the user picks a size.
+    #[prop(optional)]
+    on_pick: Option<Callback<()>>,
+) -> impl IntoView {
+    let summary_id = format!("{id}-summary");
+    let error_id = format!("{id}-error");
+    let summary = move || {
+        let name = selected.get();
+        sizes.with(|sizes| {
+            sizes
+                .iter()
+                .flatten()
+                .find(|size| size.name == name)
+                .map(|size| size.summary_for(count.get()))
+        })
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select
+                id=id
+                disabled=move || sizes.with(Option::is_none)
+                aria-describedby=format!("{summary_id} {error_id}")
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                on:change=move |ev| {
+                    selected.set(event_target_value(&ev));
+                    if let Some(on_pick) = on_pick {
+                        on_pick.run(());
+                    }
+                }
+            >
+                {move || match sizes.get() {
+                    None => view! { <option value="">"Loading VM sizes…"</option> }.into_any(),
+                    Some(sizes) => {
+                        sizes
+                            .into_iter()
+                            .map(|size| {
+                                let text = if size.available {
+                                    format!(
+                                        "{} ({} vCPUs, {} GB)",
+                                        size.name,
+                                        size.vcpus,
+                                        size.memory_gb,
+                                    )
+                                } else {
+                                    format!("{} — not available in {}", size.name, region.get())
+                                };
+                                let reason = (!size.available)
+                                    .then(|| size.reason.clone().unwrap_or_else(|| "Not available for this subscription".into()));
+                                let name = size.name.clone();
+                                view! {
+                                    <option
+                                        value=size.name
+                                        disabled=!size.available
+                                        title=reason
+                                        prop:selected=move || selected.with(|s| *s == name)
+                                    >
+                                        {text}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                            .into_any()
+                    }
+                }}
+            </select>
+            <p class="hint" id=summary_id>
+                {summary}
+            </p>
+            <FieldError id=error_id message=error />
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,71 @@
+//! Keyboard focus inside dialogs: Tab and Shift+Tab cycle through a dialog's controls instead
+//! of leaving it, and a dialog can move focus to its first control when it opens.
+
+use leptos::wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, KeyboardEvent};
+
+/// What can take focus with Tab (disabled controls and `tabindex="-1"` are left out).
+/// `:disabled` also covers controls inside a disabled `<fieldset>`.
+const FOCUSABLE: &str = "a[href], button:not(:disabled), input:not(:disabled), \
+     select:not(:disabled), textarea:not(:disabled), summary, [tabindex]:not([tabindex='-1'])";
+
+/// Keeps a Tab keypress inside `container`: from its last control to its first and back with
+/// Shift+Tab, and into it when focus is elsewhere. Other keys are left alone.
+pub fn trap_tab(event: &KeyboardEvent, container: &Element) {
+    if event.key() != "Tab" {
+        return;
+    }
+    let controls = focusable_in(container);
+    if controls.is_empty() {
+        event.prevent_default();
+        return;
+    }
+    let active = leptos::prelude::document().active_element();
+    let current = active.and_then(|active| {
+        controls
+            .iter()
+            .position(|control| control.is_same_node(Some(&active)))
+    });
+    let last = controls.len() - 1;
+    let next = match (current, event.shift_key()) {
+        (Some(0), true) | (None, true) => last,
+        (Some(index), true) => index - 1,
+        (Some(index), false) if index < last => index + 1,
+        (_, false) => 0,
+    };
+    event.prevent_default();
+    if let Some(control) = controls.get(next) {
+        // A control that refuses focus leaves it where it was; nothing to recover.
+        let _ = control.focus();
+    }
+}
+
+/// Focuses the first control in `container`, if it has one.
+pub fn focus_first(container: &Element) {
+    if let Some(control) = focusable_in(container).first() {
+        // A control that refuses focus leaves it where it was; nothing to recover.
+        let _ = control.focus();
+    }
+}
+
+/// Focuses the first element in `container` that matches `selector`, if any.
+pub fn focus_matching(container: &Element, selector: &str) {
+    let found = container.query_selector(selector).ok().flatten();
+    if let Some(element) = found.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+        // An element that refuses focus leaves it where it was; nothing to recover.
+        let _ = element.focus();
+    }
+}
+
+/// The visible controls of `container` that Tab can reach, in document order.
+fn focusable_in(container: &Element) -> Vec<HtmlElement> {
+    let Ok(nodes) = container.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..nodes.length())
+        .filter_map(|index| nodes.item(index))
+        .filter_map(|node| node.dyn_into::<HtmlElement>().ok())
+        // Inside a closed <details> or a hidden element: not reachable.
+        .filter(|element| element.get_client_rects().length() > 0)
+        .collect()
+}

@@ -1,0 +1,219 @@
+import { expect, test, type Page, type TestInfo } from "@playwright/test";
+import { CreateClusterModal } from "./fixtures/create_cluster_modal";
+import { DashboardPage } from "./fixtures/dashboard_page";
+
+// The sandbox create takes SANDBOX_CREATE_SECONDS (playwright.config.ts); the journey waits for
+// the cluster to be ready, so its expectations get that long and a little more.
+const CREATE_TIMEOUT = 25_000;
+
+/** A cluster name no other run or test has used. */
+function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
+}
+
+async function attachScreenshot(testInfo: TestInfo, name: string, body: Buffer): Promise<void> {
+  await testInfo.attach(name, { body, contentType: "image/png" });
+}
+
+/** Signs in as Alice, opens the dashboard and the create modal. */
+async function openModal(page: Page): Promise<{ dashboard: DashboardPage; modal: CreateClusterModal }> {
+  const dashboard = new DashboardPage(page);
+  await dashboard.signIn();
+  await dashboard.open();
+  await dashboard.createCluster.click();
+  const modal = new CreateClusterModal(page);
+  await expect(modal.dialog).toBeVisible();
+  return { dashboard, modal };
+}
+
+test.describe("create a cluster", () => {
+  test("from the modal to the banner to the clusters list", async ({ page }, testInfo) => {
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e");
+
+    // The modal is a labelled dialog; focus starts in the first field and Tab stays inside.
+    await expect(modal.dialog).toHaveAttribute("aria-modal", "true");
+    await expect(modal.clusterName).toBeFocused();
+    await page.keyboard.press("Shift+Tab");
+    await expect(modal.submit).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(modal.clusterName).toBeFocused();
+
+    // Messages appear as the user types, with ARM's naming rules.
+    await modal.clusterName.fill("-nope");
+    await expect(modal.dialog.getByText("must start and end with a letter or digit")).toBeVisible();
+    await expect(modal.clusterName).toHaveAttribute("aria-invalid", "true");
+
+    // Sizes the subscription cannot deploy stay visible but disabled, with the reason.
+    await modal.region.selectOption("eastus");
+    const blocked = modal.sizeOption(modal.workerSize, "Standard_NC6s_v3 — not available in eastus");
+    await expect(blocked).toBeDisabled();
+    await expect(blocked).toHaveAttribute("title", "NotAvailableForSubscription");
+
+    await modal.fill({ name, workerNodes: 2 });
+    await expect(modal.dialog.getByText("must start and end with a letter or digit")).toBeHidden();
+    await expect(modal.systemPool).toContainText("2 cores, 8 GB RAM · 1 × 2 = 2 cores total");
+    await expect(modal.workerPool).toContainText("4 cores, 16 GB RAM · 2 × 4 = 8 cores total");
+    await expect(modal.dialog).toContainText(`DNS prefix: ${name}`);
+    await attachScreenshot(testInfo, "create modal", await modal.dialog.screenshot());
+
+    // After the submit the modal stays open with the live panel until Azure accepted the create.
+    await modal.submit.click();
+    await modal.livePanel.filter({ hasText: /Step \d\/5|Waiting for the worker|Submitting/ }).waitFor();
+
+    // Then the banner takes over: step, Azure's state, progress bar, pool chips, portal link.
+    const banner = dashboard.banner(name);
+    await expect(modal.dialog).toBeHidden();
+    await expect(banner).toBeVisible();
+    await expect(banner).toContainText(/Step 3\/5 · Creating AKS cluster · \d+s/);
+    await expect(banner).toContainText(/AKS state: Creating · ARM \d+s/);
+    await expect(banner).toContainText("eastus");
+    await expect(banner.getByRole("progressbar", { name: "Provisioning progress" })).toBeVisible();
+    const pools = banner.getByRole("list", { name: "Node pools" });
+    await expect(
+      pools.getByRole("listitem").filter({ hasText: "system · Creating · 1 × Standard_D2s_v5" }),
+    ).toHaveClass(/chip-busy/);
+    await expect(
+      pools.getByRole("listitem").filter({ hasText: "workers · Creating · 2 × Standard_D4s_v5" }),
+    ).toBeVisible();
+    const portal = banner.getByRole("link", { name: "Open in Azure portal ↗" });
+    await expect(portal).toHaveAttribute("target", "_blank");
+    await expect(portal).toHaveAttribute("rel", "noopener noreferrer");
+    await expect(portal).toHaveAttribute("href", new RegExp(`/managedClusters/${name}$`));
+    await attachScreenshot(testInfo, "provisioning banner", await page.screenshot({ fullPage: true }));
+
+    // The system pool finishes first (halfway through the sandbox's create).
+    await expect(pools.getByRole("listitem").filter({ hasText: "system · Succeeded" })).toHaveClass(/chip-good/, {
+      timeout: CREATE_TIMEOUT,
+    });
+
+    // When the job succeeds, the cluster is in the list without a reload and the banner is gone.
+    await expect(dashboard.readyLine(name)).toBeVisible({ timeout: CREATE_TIMEOUT });
+    await expect(banner).toBeHidden();
+    const row = dashboard.clusterRow(name);
+    await expect(row).toContainText("Succeeded");
+    await expect(row).toContainText(`rg-${name}`);
+    await expect(row).toContainText("workers · 2 × Standard_D4s_v5 · User");
+    await dashboard.readyLine(name).getByRole("button", { name: "Dismiss" }).click();
+    await expect(dashboard.readyLine(name)).toBeHidden();
+    expect(consoleErrors, "no errors in the browser console").toEqual([]);
+  });
+
+  test("a reload mid-create shows the banner again, already in the first HTML", async ({ page, browser }, testInfo) => {
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-reload");
+    await modal.fill({ name, workerNodes: 1 });
+    await modal.submit.click();
+    await expect(dashboard.banner(name)).toBeVisible();
+
+    // The banner hydrates without a mismatch (a mismatch panics into the console).
+    const consoleErrors: string[] = [];
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
+    });
+    await page.reload({ waitUntil: "networkidle" });
+    await expect(dashboard.banner(name)).toContainText(/Step \d\/5/);
+
+    // Without JavaScript the banner is there too: the server rendered it.
+    const noScript = await browser.newContext({
+      javaScriptEnabled: false,
+      baseURL: testInfo.project.use.baseURL,
+      storageState: await page.context().storageState(),
+    });
+    const staticPage = await noScript.newPage();
+    await staticPage.goto("/");
+    const staticBanner = new DashboardPage(staticPage).banner(name);
+    await expect(staticBanner).toContainText(/Step \d\/5 · .+ · \d+s/);
+    await expect(staticBanner.getByRole("progressbar")).toBeVisible();
+    await noScript.close();
+
+    // The reloaded page keeps following the job to the end.
+    await expect(dashboard.clusterRow(name)).toContainText("Succeeded", { timeout: CREATE_TIMEOUT });
+    await expect(dashboard.readyLine(name)).toBeVisible();
+    expect(consoleErrors, "no errors in the browser console").toEqual([]);
+  });
+
+  test("a create Azure refuses keeps the modal open with every value and the failure", async ({ page }, testInfo) => {
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-denied");
+    await modal.fill({ name });
+    // The sandbox's rg-readonly exists but the dashboard's identity cannot write to it.
+    await modal.resourceGroup.fill("rg-readonly");
+    await modal.submit.click();
+
+    const failure = modal.dialog.getByRole("alert");
+    await expect(failure).toContainText(`Provisioning ${name} failed.`);
+    const raw = failure.getByRole("group").filter({ hasText: "Raw error from Azure" });
+    await raw.getByText("Raw error from Azure").click();
+    await expect(raw).toContainText("AuthorizationFailed");
+    await attachScreenshot(testInfo, "create modal after a refused create", await page.screenshot());
+
+    // Nothing runs any more: the form is editable again and still holds what was typed.
+    await expect(modal.livePanel).toBeHidden();
+    await expect(modal.clusterName).toBeEnabled();
+    await expect(modal.clusterName).toHaveValue(name);
+    await expect(modal.resourceGroup).toHaveValue("rg-readonly");
+    await expect(modal.workerSize).toHaveValue("Standard_D4s_v5");
+    await expect(modal.submit).toBeEnabled();
+    await expect(dashboard.banner(name)).toBeHidden();
+
+    // Closing drops the failed job; it does not turn into a banner.
+    await modal.close.click();
+    await expect(modal.dialog).toBeHidden();
+    await expect(dashboard.banner(name)).toBeHidden();
+  });
+
+  test("ESC closes the modal when nothing runs and focus returns to the button", async ({ page }) => {
+    const { dashboard, modal } = await openModal(page);
+    await modal.clusterName.fill("draft");
+    await page.keyboard.press("Escape");
+    await expect(modal.dialog).toBeHidden();
+    await expect(dashboard.createCluster).toBeFocused();
+
+    // A reopened modal starts from a fresh form.
+    await dashboard.createCluster.click();
+    await expect(modal.clusterName).toHaveValue("");
+    await modal.close.click();
+    await expect(modal.dialog).toBeHidden();
+  });
+
+  test("an invalid field blocks the submit and takes the focus", async ({ page }) => {
+    const { modal } = await openModal(page);
+    await modal.fill({ name: uniqueName("e2e-version") });
+    await modal.kubernetesVersion.fill("latest");
+    await expect(modal.dialog.getByText("Kubernetes version must look like 1.33 or 1.33.2")).toBeVisible();
+    await modal.submit.click();
+    await expect(modal.kubernetesVersion).toBeFocused();
+    await expect(modal.livePanel).toBeHidden();
+  });
+});
+
+test.describe("on a phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("the modal fills the narrow screen in one column", async ({ page }, testInfo) => {
+    const { modal } = await openModal(page);
+    const dialog = await modal.dialog.boundingBox();
+    expect(dialog).not.toBeNull();
+    if (dialog) {
+      expect(dialog.x).toBeGreaterThanOrEqual(0);
+      expect(dialog.x + dialog.width).toBeLessThanOrEqual(390);
+    }
+    // One column: the pools sit one above the other, each as wide as the form.
+    const system = await modal.systemPool.boundingBox();
+    const worker = await modal.workerPool.boundingBox();
+    expect(system && worker && worker.y > system.y + system.height - 1).toBeTruthy();
+    for (const field of [modal.clusterName, modal.region, modal.systemSize, modal.workerNodes]) {
+      const box = await field.boundingBox();
+      expect(box && box.x >= 0 && box.x + box.width <= 390).toBeTruthy();
+    }
+    await attachScreenshot(testInfo, "create modal at 390 px (top)", await page.screenshot());
+    await modal.submit.scrollIntoViewIfNeeded();
+    await expect(modal.submit).toBeInViewport();
+    await attachScreenshot(testInfo, "create modal at 390 px (bottom)", await page.screenshot());
+  });
+});
