@@ -7,6 +7,7 @@ pub mod create_cluster_button;
 pub mod field_error;
 pub mod pool_chips;
 pub mod progress_bar;
+pub mod progress_details;
 pub mod provision_failure_notice;
 pub mod provision_live_panel;
 pub mod provision_modal;

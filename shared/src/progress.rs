@@ -3,6 +3,7 @@
 //! (elapsed text, the progress bar's fraction, pool chip tones).
 
 use crate::cluster::ClusterSummary;
+use crate::provision::ProvisionRequest;
 use serde::{Deserialize, Serialize};
 
 /// Steps of a create: preparing request → ensuring resource group → creating cluster on Azure →
@@ -195,6 +196,30 @@ pub struct ProvisionProgress {
 const TYPICAL_CREATE_SECONDS: f64 = 300.0;
 
 impl ProvisionProgress {
+    /// The progress of a job the worker has not picked up yet.
+    pub fn queued(job_id: &str, request: &ProvisionRequest) -> Self {
+        let phase = ProvisionPhase::Queued;
+        Self {
+            job_id: job_id.to_owned(),
+            status: TaskStatus::Pending,
+            step: 0,
+            total_steps: TOTAL_STEPS,
+            phase,
+            label: phase.label().to_owned(),
+            message: String::new(),
+            elapsed_seconds: 0,
+            arm_elapsed_seconds: None,
+            cluster_state: None,
+            pools: Vec::new(),
+            portal_url: None,
+            percent_complete: None,
+            cluster_name: request.cluster_name.clone(),
+            resource_group: request.resource_group.clone(),
+            region: request.region.clone(),
+            subscription_id: request.subscription_id.clone(),
+        }
+    }
+
     /// How far the whole job is, 0.0–1.0, for the banner's bar. Steps 1, 2 and 4 are quick, so
     /// the long step 3 spans 10 %–90 % and moves by ARM's `percentComplete` when sent, else by
     /// elapsed time against a typical create (approaching but never reaching the end), and never
@@ -350,23 +375,11 @@ mod tests {
 
     fn progress(phase: ProvisionPhase) -> ProvisionProgress {
         ProvisionProgress {
-            job_id: "j".into(),
             status: TaskStatus::Progress,
             step: phase.step().unwrap_or(0),
-            total_steps: TOTAL_STEPS,
             phase,
             label: phase.label().into(),
-            message: String::new(),
-            elapsed_seconds: 0,
-            arm_elapsed_seconds: None,
-            cluster_state: None,
-            pools: vec![],
-            portal_url: None,
-            percent_complete: None,
-            cluster_name: "c".into(),
-            resource_group: "r".into(),
-            region: "eastus".into(),
-            subscription_id: "s".into(),
+            ..ProvisionProgress::queued("j", &ProvisionRequest::default())
         }
     }
 
@@ -424,6 +437,20 @@ mod tests {
         assert!(!TaskStatus::Progress.is_finished());
         assert!(TaskStatus::Success.is_finished());
         assert!(TaskStatus::Revoked.is_finished());
+    }
+
+    #[test]
+    fn a_queued_job_names_its_cluster_and_has_not_started() {
+        let request = ProvisionRequest {
+            cluster_name: "aks-a".into(),
+            region: "eastus".into(),
+            ..ProvisionRequest::default()
+        };
+        let queued = ProvisionProgress::queued("job-1", &request);
+        assert_eq!((queued.step, queued.phase), (0, ProvisionPhase::Queued));
+        assert_eq!(queued.status, TaskStatus::Pending);
+        assert_eq!(queued.cluster_name, "aks-a");
+        assert_eq!(queued.fraction(), 0.0);
     }
 
     #[test]

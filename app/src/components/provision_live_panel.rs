@@ -2,8 +2,8 @@
 //! shown from the submit until Azure accepted the create and the banner takes over.
 
 use crate::components::pool_chips::PoolChips;
-use crate::components::progress_bar::ProgressBar;
-use crate::progress_text::{percent, state_line, step_line, ticked};
+use crate::components::progress_details::ProgressDetails;
+use crate::progress_text::{step_line, ticked};
 use leptos::html;
 use leptos::prelude::*;
 use shared::progress::{ProvisionPhase, TaskView};
@@ -46,18 +46,7 @@ pub fn ProvisionLivePanel(
             // The Stop chip joins here with the cancel issue.
             </div>
             <p class="live-step">{step}</p>
-            {move || {
-                progress
-                    .with(|p| p.as_ref().and_then(state_line))
-                    .map(|line| view! { <p class="banner-state">{line}</p> })
-            }}
-            <ProgressBar
-                percent=Signal::derive(move || progress.with(|p| p.as_ref().map_or(0, percent)))
-                label="Create progress"
-            />
-            <p class="muted">
-                {move || progress.with(|p| p.as_ref().map(|p| p.message.clone()).unwrap_or_default())}
-            </p>
+            <ProgressDetails progress=progress bar_label="Create progress" />
             <PoolChips pools=Signal::derive(move || {
                 progress.with(|p| p.as_ref().map(|p| p.pools.clone()).unwrap_or_default())
             }) />

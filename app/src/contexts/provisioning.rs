@@ -14,9 +14,7 @@ use crate::api::provision::list_running_tasks::list_running_tasks;
 use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
-use shared::progress::{
-    ProvisionAccepted, ProvisionPhase, ProvisionProgress, TOTAL_STEPS, TaskStatus, TaskView,
-};
+use shared::progress::{ProvisionAccepted, ProvisionProgress, TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 
 /// A followed task and the clock tick at which its elapsed numbers last changed.
@@ -120,7 +118,7 @@ impl Provisioning {
             job_id: accepted.job_id.clone(),
             status: TaskStatus::Pending,
             ready: false,
-            progress: Some(queued(accepted, request)),
+            progress: Some(ProvisionProgress::queued(&accepted.job_id, request)),
             result: None,
             error: None,
         };
@@ -222,30 +220,6 @@ impl Provisioning {
             .into_iter()
             .find(|entry| entry.view.task_id == task_id)
             .map(|entry| entry.view)
-    }
-}
-
-/// The progress of a job the worker has not picked up yet.
-fn queued(accepted: &ProvisionAccepted, request: &ProvisionRequest) -> ProvisionProgress {
-    let phase = ProvisionPhase::Queued;
-    ProvisionProgress {
-        job_id: accepted.job_id.clone(),
-        status: TaskStatus::Pending,
-        step: phase.step().unwrap_or(0),
-        total_steps: TOTAL_STEPS,
-        phase,
-        label: phase.label().into(),
-        message: String::new(),
-        elapsed_seconds: 0,
-        arm_elapsed_seconds: None,
-        cluster_state: None,
-        pools: Vec::new(),
-        portal_url: None,
-        percent_complete: None,
-        cluster_name: request.cluster_name.clone(),
-        resource_group: request.resource_group.clone(),
-        region: request.region.clone(),
-        subscription_id: request.subscription_id.clone(),
     }
 }
 

@@ -2,8 +2,8 @@
 //! the bar, the message, pool chips and the portal link.
 
 use crate::components::pool_chips::PoolChips;
-use crate::components::progress_bar::ProgressBar;
-use crate::progress_text::{percent, state_line, step_line, ticked};
+use crate::components::progress_details::ProgressDetails;
+use crate::progress_text::{step_line, ticked};
 use leptos::prelude::*;
 use shared::progress::{ProvisionPhase, TaskView};
 
@@ -50,18 +50,7 @@ pub fn RunningBanner(
             // "Stop provisioning" joins here with the cancel issue.
             </div>
             <p class="banner-step">{step}</p>
-            {move || {
-                progress
-                    .with(|p| p.as_ref().and_then(state_line))
-                    .map(|line| view! { <p class="banner-state">{line}</p> })
-            }}
-            <ProgressBar
-                percent=Signal::derive(move || progress.with(|p| p.as_ref().map_or(0, percent)))
-                label="Provisioning progress"
-            />
-            <p class="banner-message muted">
-                {move || progress.with(|p| p.as_ref().map(|p| p.message.clone()).unwrap_or_default())}
-            </p>
+            <ProgressDetails progress=progress bar_label="Provisioning progress" />
             <div class="chip-row">
                 <PoolChips pools=Signal::derive(move || {
                     progress.with(|p| p.as_ref().map(|p| p.pools.clone()).unwrap_or_default())
