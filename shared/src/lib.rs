@@ -11,6 +11,7 @@ pub mod cluster;
 pub mod naming;
 pub mod operation_status;
 pub mod portal;
+pub mod preflight;
 pub mod progress;
 pub mod provision;
 pub mod region;

@@ -1,0 +1,373 @@
+//! Pre-flight arithmetic (PRODUCT.md §3, issue 4): the vCPUs a create needs per quota (each VM
+//! family and the regional total) against `limit − currentValue`, the largest worker count that
+//! fits under the binding limit, and the report whose `ok` is derived from its rows.
+//!
+//! A new VM's vCPUs must fit in both its family's quota and the Total Regional vCPUs quota
+//! (ARM_FACTS.md §3), so every pool counts against its family and against `cores`.
+
+use serde::{Deserialize, Serialize};
+
+/// The compute-usage name of the Total Regional vCPUs quota.
+pub const REGIONAL_QUOTA: &str = "cores";
+
+/// Outcome of one pre-flight row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckStatus {
+    /// Nothing stands in the way.
+    Ok,
+    /// The create may still work, but something could not be checked or deserves attention.
+    Warn,
+    /// The create will fail.
+    Fail,
+}
+
+/// One row of the pre-flight answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreflightCheck {
+    /// `vm_size`, `quota`, `resource_group`.
+    pub name: String,
+    /// ok, warn or fail.
+    pub status: CheckStatus,
+    /// One line for the person filling the form.
+    pub message: String,
+    /// The numbers behind the row (shape depends on the row).
+    pub details: serde_json::Value,
+}
+
+/// `POST /api/aks/preflight`'s answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreflightReport {
+    /// False when any row fails; never set by hand.
+    pub ok: bool,
+    /// The rows.
+    pub checks: Vec<PreflightCheck>,
+    /// Where to see the quotas in the portal.
+    pub portal_url: String,
+}
+
+impl PreflightReport {
+    /// A report over `checks`; `ok` follows from them.
+    pub fn new(checks: Vec<PreflightCheck>, portal_url: String) -> Self {
+        Self {
+            ok: checks.iter().all(|c| c.status != CheckStatus::Fail),
+            checks,
+            portal_url,
+        }
+    }
+}
+
+/// One compute usage: a quota's limit and what is used of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QuotaUsage {
+    /// `name.value`: `cores` or a family such as `standardDSv5Family`.
+    pub name: String,
+    /// `currentValue`.
+    pub current: i64,
+    /// `limit`.
+    pub limit: i64,
+}
+
+impl QuotaUsage {
+    /// vCPUs still free (never negative: a usage over its limit leaves nothing).
+    pub fn free(&self) -> i64 {
+        (self.limit - self.current).max(0)
+    }
+}
+
+/// What one pool of the create asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolDemand {
+    /// VM family (the quota it counts against).
+    pub family: String,
+    /// vCPUs per node.
+    pub vcpus: i64,
+    /// Nodes requested.
+    pub count: i64,
+}
+
+impl PoolDemand {
+    /// vCPUs the pool holds while it is created, with `surge` extra nodes.
+    fn cores(&self, surge: i64) -> i64 {
+        self.vcpus.max(0) * (self.count.max(0) + surge.max(0))
+    }
+}
+
+/// One quota the create must fit in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaNeed {
+    /// `cores` (regional) or the family name.
+    pub quota: String,
+    /// vCPUs the create needs from it.
+    pub needed: i64,
+    /// vCPUs free in it, or `None` when ARM reported no such quota.
+    pub free: Option<i64>,
+    /// Its limit, when reported.
+    pub limit: Option<i64>,
+}
+
+impl QuotaNeed {
+    /// True when the need fits (unknown quotas are not counted as failures here).
+    pub fn fits(&self) -> bool {
+        self.free.is_none_or(|free| self.needed <= free)
+    }
+}
+
+/// The create's demand on every quota it touches: each family once, then the regional total.
+pub fn quota_needs(
+    system: &PoolDemand,
+    worker: &PoolDemand,
+    usages: &[QuotaUsage],
+    surge_nodes_per_pool: i64,
+) -> Vec<QuotaNeed> {
+    let find = |name: &str| usages.iter().find(|u| u.name.eq_ignore_ascii_case(name));
+    let need = |quota: &str, needed: i64| {
+        let usage = find(quota);
+        QuotaNeed {
+            quota: quota.to_owned(),
+            needed,
+            free: usage.map(QuotaUsage::free),
+            limit: usage.map(|u| u.limit),
+        }
+    };
+    let system_cores = system.cores(surge_nodes_per_pool);
+    let worker_cores = worker.cores(surge_nodes_per_pool);
+    let mut needs = Vec::new();
+    if system.family.eq_ignore_ascii_case(&worker.family) {
+        needs.push(need(&system.family, system_cores + worker_cores));
+    } else {
+        needs.push(need(&system.family, system_cores));
+        needs.push(need(&worker.family, worker_cores));
+    }
+    needs.push(need(REGIONAL_QUOTA, system_cores + worker_cores));
+    needs
+}
+
+/// The largest worker count that fits and the quota that binds it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkerFit {
+    /// Workers that fit (0 when not even one does), at most the ARM pool limit.
+    pub max_worker_nodes: i64,
+    /// The quota that limits it (`cores` or a family); `None` when no reported quota is tighter
+    /// than ARM's pool limit.
+    pub binding_quota: Option<String>,
+}
+
+/// How many worker nodes fit in every quota the worker pool counts against, after the system
+/// pool (and the surge nodes) took their share.
+pub fn max_worker_nodes_fit(
+    system: &PoolDemand,
+    worker: &PoolDemand,
+    usages: &[QuotaUsage],
+    surge_nodes_per_pool: i64,
+    max_pool_nodes: i64,
+) -> WorkerFit {
+    let mut fit = WorkerFit {
+        max_worker_nodes: max_pool_nodes,
+        binding_quota: None,
+    };
+    if worker.vcpus <= 0 {
+        return fit;
+    }
+    let scopes = [worker.family.as_str(), REGIONAL_QUOTA];
+    for scope in scopes {
+        let Some(usage) = usages.iter().find(|u| u.name.eq_ignore_ascii_case(scope)) else {
+            continue;
+        };
+        let system_share = if scope == REGIONAL_QUOTA || system.family.eq_ignore_ascii_case(scope) {
+            system.cores(surge_nodes_per_pool)
+        } else {
+            0
+        };
+        let budget = usage.free() - system_share - worker.vcpus * surge_nodes_per_pool.max(0);
+        let nodes = (budget / worker.vcpus).clamp(0, max_pool_nodes);
+        if nodes < fit.max_worker_nodes {
+            fit = WorkerFit {
+                max_worker_nodes: nodes,
+                binding_quota: Some(usage.name.clone()),
+            };
+        }
+    }
+    fit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn usage(name: &str, current: i64, limit: i64) -> QuotaUsage {
+        QuotaUsage {
+            name: name.into(),
+            current,
+            limit,
+        }
+    }
+
+    fn pool(family: &str, vcpus: i64, count: i64) -> PoolDemand {
+        PoolDemand {
+            family: family.into(),
+            vcpus,
+            count,
+        }
+    }
+
+    /// The seed's case: 10 × 16-core workers + 1 × 2-core system, 100 free regional vCPUs.
+    fn seed() -> (PoolDemand, PoolDemand, Vec<QuotaUsage>) {
+        (
+            pool("standardDSv5Family", 2, 1),
+            pool("standardESv5Family", 16, 10),
+            vec![
+                usage("cores", 0, 100),
+                usage("standardDSv5Family", 0, 200),
+                usage("standardESv5Family", 0, 200),
+            ],
+        )
+    }
+
+    #[test]
+    fn the_seed_case_needs_162_of_100_regional_vcpus_and_fits_6_workers() {
+        let (system, worker, usages) = seed();
+        let needs = quota_needs(&system, &worker, &usages, 0);
+        let regional = needs
+            .iter()
+            .find(|n| n.quota == "cores")
+            .expect("regional row");
+        assert_eq!((regional.needed, regional.free), (162, Some(100)));
+        assert!(!regional.fits());
+        assert!(
+            needs
+                .iter()
+                .filter(|n| n.quota != "cores")
+                .all(QuotaNeed::fits)
+        );
+        let fit = max_worker_nodes_fit(&system, &worker, &usages, 0, 1000);
+        assert_eq!(fit.max_worker_nodes, 6, "(100 − 2) / 16 = 6");
+        assert_eq!(fit.binding_quota.as_deref(), Some("cores"));
+    }
+
+    #[rstest]
+    // Each pool holds `surge` more nodes while it is created; all of them count.
+    #[case(0, 6)] // (100 − 2) / 16
+    #[case(1, 5)] // (100 − 2·2 − 16) / 16 = 80 / 16
+    #[case(2, 3)] // (100 − 3·2 − 32) / 16 = 62 / 16
+    fn surge_nodes_count_against_the_fit(#[case] surge: i64, #[case] workers: i64) {
+        let (system, worker, usages) = seed();
+        let fit = max_worker_nodes_fit(&system, &worker, &usages, surge, 1000);
+        assert_eq!(fit.max_worker_nodes, workers);
+        let regional = quota_needs(&system, &worker, &usages, surge)
+            .into_iter()
+            .find(|n| n.quota == "cores")
+            .expect("regional row");
+        assert_eq!(regional.needed, 2 * (1 + surge) + 16 * (10 + surge));
+    }
+
+    #[rstest]
+    #[case::family_binds(
+        vec![usage("cores", 0, 500), usage("standardDSv5Family", 40, 100)],
+        "standardDSv5Family",
+        (100 - 40 - 2) / 4
+    )]
+    #[case::regional_binds(
+        vec![usage("cores", 90, 100), usage("standardDSv5Family", 0, 100)],
+        "cores",
+        (100 - 90 - 2) / 4
+    )]
+    #[case::over_the_limit_already(
+        vec![usage("cores", 120, 100), usage("standardDSv5Family", 0, 100)],
+        "cores",
+        0
+    )]
+    fn the_tighter_quota_binds(
+        #[case] usages: Vec<QuotaUsage>,
+        #[case] binding: &str,
+        #[case] workers: i64,
+    ) {
+        // Same family for both pools: the system pool's cores come out of the family quota too.
+        let system = pool("standardDSv5Family", 2, 1);
+        let worker = pool("standardDSv5Family", 4, 3);
+        let fit = max_worker_nodes_fit(&system, &worker, &usages, 0, 1000);
+        assert_eq!(fit.max_worker_nodes, workers);
+        assert_eq!(fit.binding_quota.as_deref(), Some(binding));
+    }
+
+    #[test]
+    fn one_family_for_both_pools_is_one_need() {
+        let system = pool("standardDSv5Family", 2, 1);
+        let worker = pool("standarddsv5family", 4, 3);
+        let needs = quota_needs(&system, &worker, &[usage("cores", 0, 100)], 0);
+        let quotas: Vec<(&str, i64)> = needs.iter().map(|n| (n.quota.as_str(), n.needed)).collect();
+        assert_eq!(quotas, [("standardDSv5Family", 14), ("cores", 14)]);
+        assert_eq!(needs[0].free, None, "family quota not reported");
+        assert!(
+            needs[0].fits(),
+            "an unreported quota is not a failure of the arithmetic"
+        );
+    }
+
+    #[test]
+    fn nothing_reported_means_nothing_binds_and_the_pool_limit_caps() {
+        let fit = max_worker_nodes_fit(&pool("a", 2, 1), &pool("b", 4, 3), &[], 0, 1000);
+        assert_eq!(
+            fit,
+            WorkerFit {
+                max_worker_nodes: 1000,
+                binding_quota: None
+            }
+        );
+        let huge = [usage("cores", 0, 1_000_000), usage("b", 0, 1_000_000)];
+        let fit = max_worker_nodes_fit(&pool("a", 2, 1), &pool("b", 4, 3), &huge, 0, 1000);
+        assert_eq!(
+            fit,
+            WorkerFit {
+                max_worker_nodes: 1000,
+                binding_quota: None
+            },
+            "ARM's pool limit binds, not a quota"
+        );
+    }
+
+    #[test]
+    fn nonsense_inputs_do_not_panic_or_go_negative() {
+        let weird = pool("b", 0, -5);
+        let fit = max_worker_nodes_fit(
+            &pool("a", -2, -1),
+            &weird,
+            &[usage("cores", 0, 10)],
+            -3,
+            1000,
+        );
+        assert!(fit.max_worker_nodes >= 0);
+        let needs = quota_needs(&pool("a", -2, -1), &weird, &[], -3);
+        assert!(needs.iter().all(|n| n.needed >= 0));
+    }
+
+    #[test]
+    fn ok_is_derived_from_the_rows() {
+        let row = |status| PreflightCheck {
+            name: "x".into(),
+            status,
+            message: String::new(),
+            details: serde_json::Value::Null,
+        };
+        assert!(
+            PreflightReport::new(
+                vec![row(CheckStatus::Ok), row(CheckStatus::Warn)],
+                String::new()
+            )
+            .ok
+        );
+        assert!(
+            !PreflightReport::new(
+                vec![row(CheckStatus::Ok), row(CheckStatus::Fail)],
+                String::new()
+            )
+            .ok
+        );
+        assert!(PreflightReport::new(vec![], String::new()).ok);
+        assert_eq!(
+            serde_json::to_value(CheckStatus::Fail).expect("serialize"),
+            serde_json::json!("fail")
+        );
+    }
+}
