@@ -8,6 +8,7 @@ mod ssr {
     use crate::error::AppError;
     use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
+    use shared::preflight::PreflightReport;
     use shared::progress::{ProvisionAccepted, TaskView};
     use shared::provision::ProvisionRequest;
     use shared::region::RegionInfo;
@@ -44,6 +45,9 @@ mod ssr {
         ) -> Result<ProvisionAccepted, AppError>;
         /// A task of the caller (`Forbidden` for another user's, `NotFound` for an unknown id).
         async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError>;
+        /// Checks `request` against what the subscription can deploy in the region (sizes,
+        /// vCPU quota, resource group) before anything is created.
+        async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError>;
         /// The caller's unfinished tasks, oldest first (the banner after a reload).
         async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError>;
     }

@@ -9,6 +9,9 @@ use app::error::AppError;
 use shared::caller::{Caller, DemoUser};
 use shared::cluster::ClusterListing;
 use shared::naming::{NameError, validate_region_name, validate_subscription_id};
+use shared::preflight::{
+    GroupState, PreflightReport, QuotaUsage, quota_check, resource_group_check, size_check,
+};
 use shared::progress::{ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
@@ -33,6 +36,14 @@ impl DashboardBackend {
         }
     }
 }
+
+/// Extra nodes per pool counted against quota while a cluster is created. AKS's `maxSurge`
+/// applies to upgrades ("nodes that are surged during upgrade", agent pool `upgradeSettings`),
+/// and its create-time quota errors name only the requested nodes, so a create counts none.
+const CREATE_SURGE_NODES_PER_POOL: i64 = 0;
+
+/// Where a quota shortfall sends the user (PRODUCT.md §6's durable shortlink).
+const QUOTA_PORTAL_URL: &str = "https://aka.ms/quotas/view-quotas";
 
 /// `value` checked by `validate`, or a 400 naming `field`.
 fn checked<'a>(
@@ -159,6 +170,57 @@ impl Backend for DashboardBackend {
 
     async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
         self.provisioning.task(caller, task_id).await
+    }
+
+    #[tracing::instrument(skip_all, err)]
+    async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError> {
+        let request = request.normalized();
+        request.validate().map_err(|error| AppError::Validation {
+            field: error.field,
+            message: error.message,
+        })?;
+        let (subscription, region) = (&request.subscription_id, &request.region);
+        // The three reads are independent: run them at once.
+        let (catalogue, usages, group) = tokio::join!(
+            self.list_vm_sizes(subscription, region),
+            self.arm.list_compute_usages(subscription, region),
+            self.arm
+                .get_resource_group(subscription, &request.resource_group),
+        );
+        let catalogue = catalogue
+            .inspect_err(|error| tracing::warn!(%error, "pre-flight: VM sizes unreadable"))
+            .ok();
+        let usages: Option<Vec<QuotaUsage>> = usages
+            .inspect_err(|error| tracing::warn!(%error, "pre-flight: usages unreadable"))
+            .ok()
+            .map(|usages| {
+                usages
+                    .into_iter()
+                    .map(|usage| QuotaUsage {
+                        name: usage.name.value,
+                        current: usage.current_value,
+                        limit: usage.limit,
+                    })
+                    .collect()
+            });
+        let group = match group {
+            Ok(Some(group)) => GroupState::Exists {
+                location: group.location,
+            },
+            Ok(None) => GroupState::Missing,
+            Err(error) => GroupState::Unreadable(error.to_string()),
+        };
+        let checks = vec![
+            size_check(&request, catalogue.as_ref()),
+            quota_check(
+                &request,
+                catalogue.as_ref(),
+                usages.as_deref(),
+                CREATE_SURGE_NODES_PER_POOL,
+            ),
+            resource_group_check(&request, &group),
+        ];
+        Ok(PreflightReport::new(checks, QUOTA_PORTAL_URL.to_owned()))
     }
 
     async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {

@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
+use shared::preflight::PreflightReport;
 use shared::progress::{ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/aks/available-skus", get(available_skus))
         .route("/api/aks/clusters", get(clusters))
         .route("/api/aks/provision", post(provision))
+        .route("/api/aks/preflight", post(preflight))
         .route("/api/tasks/{task_id}", get(task))
 }
 
@@ -123,14 +125,32 @@ async fn provision(
     Extension(caller): Extension<Caller>,
     body: Result<Json<ProvisionRequest>, JsonRejection>,
 ) -> Result<Json<ProvisionAccepted>, ApiError> {
-    let Json(request) = body.map_err(|rejection| AppError::Validation {
-        field: "body".into(),
-        message: format!(
-            "The body must be a JSON create request: {}",
-            rejection.body_text()
-        ),
-    })?;
+    let request = create_request(body)?;
     Ok(Json(state.backend.start_provision(&caller, request).await?))
+}
+
+/// The JSON create body, or a 400 naming `body` when it is not one.
+fn create_request(
+    body: Result<Json<ProvisionRequest>, JsonRejection>,
+) -> Result<ProvisionRequest, AppError> {
+    body.map(|Json(request)| request)
+        .map_err(|rejection| AppError::Validation {
+            field: "body".into(),
+            message: format!(
+                "The body must be a JSON create request: {}",
+                rejection.body_text()
+            ),
+        })
+}
+
+/// `POST /api/aks/preflight` with the create body → `{ok, checks, portal_url}`.
+async fn preflight(
+    State(state): State<AppState>,
+    Extension(_caller): Extension<Caller>,
+    body: Result<Json<ProvisionRequest>, JsonRejection>,
+) -> Result<Json<PreflightReport>, ApiError> {
+    let request = create_request(body)?;
+    Ok(Json(state.backend.preflight(request).await?))
 }
 
 /// `GET /api/tasks/{task_id}` → `{task_id, status, ready, progress, result, error}`; only for

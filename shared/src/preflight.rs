@@ -5,7 +5,10 @@
 //! A new VM's vCPUs must fit in both its family's quota and the Total Regional vCPUs quota
 //! (ARM_FACTS.md §3), so every pool counts against its family and against `cores`.
 
+use crate::provision::{MAX_POOL_NODES, ProvisionRequest};
+use crate::vm_size::VmSizeCatalogue;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 /// The compute-usage name of the Total Regional vCPUs quota.
 pub const REGIONAL_QUOTA: &str = "cores";
@@ -191,6 +194,209 @@ pub fn max_worker_nodes_fit(
     fit
 }
 
+/// Where the resource group stands, as ARM answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupState {
+    /// It exists, in this region.
+    Exists {
+        /// Its region.
+        location: String,
+    },
+    /// It does not exist and will be created.
+    Missing,
+    /// ARM could not be read (the text says why).
+    Unreadable(String),
+}
+
+/// The `vm_size` row: every requested size must be offered to the subscription in the region.
+/// Without a catalogue (ARM unreadable) the row warns and lets the user go on.
+pub fn size_check(
+    request: &ProvisionRequest,
+    catalogue: Option<&VmSizeCatalogue>,
+) -> PreflightCheck {
+    let requested = [
+        ("system", request.system_vm_size.as_str()),
+        ("worker", request.node_sku.as_str()),
+    ];
+    let Some(catalogue) = catalogue.filter(|c| !c.degraded) else {
+        return PreflightCheck {
+            name: "vm_size".into(),
+            status: CheckStatus::Warn,
+            message: format!(
+                "VM sizes in {} could not be read; the create will tell whether they deploy.",
+                request.region
+            ),
+            details: json!({ "degraded": true }),
+        };
+    };
+    let mut problems = Vec::new();
+    for (pool, size) in requested {
+        match catalogue.skus.iter().find(|s| s.name.eq_ignore_ascii_case(size)) {
+            Some(option) if option.available => {}
+            Some(option) => problems.push(json!({
+                "pool": pool, "vm_size": size,
+                "reason": option.reason.clone().unwrap_or_else(|| "NotAvailableForSubscription".into()),
+            })),
+            None => problems.push(json!({ "pool": pool, "vm_size": size, "reason": "NotOffered" })),
+        }
+    }
+    let sizes: Vec<&str> = requested.iter().map(|(_, size)| *size).collect();
+    match problems.first() {
+        None => PreflightCheck {
+            name: "vm_size".into(),
+            status: CheckStatus::Ok,
+            message: format!("{} can deploy in {}.", sizes.join(" and "), request.region),
+            details: json!({ "sizes": sizes }),
+        },
+        Some(first) => PreflightCheck {
+            name: "vm_size".into(),
+            status: CheckStatus::Fail,
+            message: format!(
+                "{} is not available in {} ({}).",
+                first["vm_size"].as_str().unwrap_or_default(),
+                request.region,
+                first["reason"].as_str().unwrap_or_default()
+            ),
+            details: json!({ "blocked": problems }),
+        },
+    }
+}
+
+/// The `quota` row: needs per family and regional against what is free; a shortfall fails and
+/// carries the fit. Sizes missing from the catalogue or unreadable usages make it a warning.
+pub fn quota_check(
+    request: &ProvisionRequest,
+    catalogue: Option<&VmSizeCatalogue>,
+    usages: Option<&[QuotaUsage]>,
+    surge_nodes_per_pool: i64,
+) -> PreflightCheck {
+    let warn = |message: String| PreflightCheck {
+        name: "quota".into(),
+        status: CheckStatus::Warn,
+        message,
+        details: json!({ "degraded": true }),
+    };
+    let demand = |size: &str, count: i32| {
+        catalogue?
+            .skus
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(size))
+            .map(|s| PoolDemand {
+                family: s.family.clone(),
+                vcpus: i64::from(s.vcpus),
+                count: i64::from(count),
+            })
+    };
+    let (Some(system), Some(worker)) = (
+        demand(&request.system_vm_size, request.system_node_count),
+        demand(&request.node_sku, request.node_count),
+    ) else {
+        return warn(format!(
+            "The vCPUs of the chosen sizes in {} are unknown, so quota was not checked.",
+            request.region
+        ));
+    };
+    let Some(usages) = usages else {
+        return warn(format!(
+            "Compute quota in {} could not be read; the create will tell whether it fits.",
+            request.region
+        ));
+    };
+    let needs = quota_needs(&system, &worker, usages, surge_nodes_per_pool);
+    let fit = max_worker_nodes_fit(
+        &system,
+        &worker,
+        usages,
+        surge_nodes_per_pool,
+        i64::from(MAX_POOL_NODES),
+    );
+    let details = |need: &QuotaNeed| {
+        json!({
+            "needed": need.needed,
+            "free": need.free,
+            "limit": need.limit,
+            "binding_quota": need.quota,
+            "binding": if need.quota == REGIONAL_QUOTA { "regional" } else { "family" },
+            "cores_per_worker_node": worker.vcpus,
+            "system_pool_cores": system.vcpus * system.count.max(0),
+            "surge_nodes_per_pool": surge_nodes_per_pool,
+            "max_worker_nodes_fit": fit.max_worker_nodes,
+            "needs": needs,
+        })
+    };
+    let regional_total = needs.last().map_or(0, |n| n.needed);
+    match needs.iter().find(|need| !need.fits()) {
+        None => PreflightCheck {
+            name: "quota".into(),
+            status: CheckStatus::Ok,
+            message: format!(
+                "Needs {regional_total} vCPUs in {}; the quota has room.",
+                request.region
+            ),
+            details: json!({ "needs": needs, "max_worker_nodes_fit": fit.max_worker_nodes }),
+        },
+        Some(short) => {
+            let scope = if short.quota == REGIONAL_QUOTA {
+                "Total Regional vCPUs".to_owned()
+            } else {
+                short.quota.clone()
+            };
+            let fit_text = match fit.max_worker_nodes {
+                0 => "not even one worker node fits".to_owned(),
+                1 => "1 worker node fits".to_owned(),
+                n => format!("{n} worker nodes fit"),
+            };
+            PreflightCheck {
+                name: "quota".into(),
+                status: CheckStatus::Fail,
+                message: format!(
+                    "Quota too small in {}: needs {} vCPUs of {scope}, {} free; {fit_text}.",
+                    request.region,
+                    short.needed,
+                    short.free.unwrap_or(0)
+                ),
+                details: details(short),
+            }
+        }
+    }
+}
+
+/// The `resource_group` row: reused, created, or unreadable.
+pub fn resource_group_check(request: &ProvisionRequest, state: &GroupState) -> PreflightCheck {
+    let (status, message, details) = match state {
+        GroupState::Exists { location } => (
+            CheckStatus::Ok,
+            format!(
+                "Resource group {} exists in {location} and will be reused.",
+                request.resource_group
+            ),
+            json!({ "exists": true, "location": location }),
+        ),
+        GroupState::Missing => (
+            CheckStatus::Ok,
+            format!(
+                "Resource group {} will be created in {}.",
+                request.resource_group, request.region
+            ),
+            json!({ "exists": false, "location": request.region }),
+        ),
+        GroupState::Unreadable(reason) => (
+            CheckStatus::Warn,
+            format!(
+                "Resource group {} could not be read: {reason}",
+                request.resource_group
+            ),
+            json!({ "degraded": true }),
+        ),
+    };
+    PreflightCheck {
+        name: "resource_group".into(),
+        status,
+        message,
+        details,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +575,129 @@ mod tests {
             serde_json::to_value(CheckStatus::Fail).expect("serialize"),
             serde_json::json!("fail")
         );
+    }
+
+    fn size(
+        name: &str,
+        family: &str,
+        vcpus: i32,
+        reason: Option<&str>,
+    ) -> crate::vm_size::VmSizeOption {
+        crate::vm_size::VmSizeOption {
+            name: name.into(),
+            vcpus,
+            memory_gb: 8.0,
+            family: family.into(),
+            available: reason.is_none(),
+            reason: reason.map(str::to_owned),
+        }
+    }
+
+    fn seed_request() -> ProvisionRequest {
+        ProvisionRequest {
+            region: "koreacentral".into(),
+            resource_group: "rg-k".into(),
+            system_vm_size: "Standard_D2s_v5".into(),
+            system_node_count: 1,
+            node_sku: "Standard_E16s_v5".into(),
+            node_count: 10,
+            ..ProvisionRequest::default()
+        }
+    }
+
+    fn seed_catalogue(blocked: Option<&str>) -> VmSizeCatalogue {
+        VmSizeCatalogue {
+            skus: vec![
+                size("Standard_D2s_v5", "standardDSv5Family", 2, None),
+                size("Standard_E16s_v5", "standardESv5Family", 16, blocked),
+            ],
+            degraded: false,
+        }
+    }
+
+    #[test]
+    fn the_quota_row_fails_the_seed_case_with_its_numbers_and_fit() {
+        let (_, _, usages) = seed();
+        let row = quota_check(
+            &seed_request(),
+            Some(&seed_catalogue(None)),
+            Some(&usages),
+            0,
+        );
+        assert_eq!(row.status, CheckStatus::Fail);
+        assert_eq!(
+            row.message,
+            "Quota too small in koreacentral: needs 162 vCPUs of Total Regional vCPUs, 100 free; 6 worker nodes fit."
+        );
+        assert_eq!(row.details["needed"], 162);
+        assert_eq!(row.details["free"], 100);
+        assert_eq!(row.details["binding"], "regional");
+        assert_eq!(row.details["cores_per_worker_node"], 16);
+        assert_eq!(row.details["system_pool_cores"], 2);
+        assert_eq!(row.details["max_worker_nodes_fit"], 6);
+        let mut fitting = seed_request();
+        fitting.node_count = 6;
+        let row = quota_check(&fitting, Some(&seed_catalogue(None)), Some(&usages), 0);
+        assert_eq!(row.status, CheckStatus::Ok, "{}", row.message);
+    }
+
+    #[test]
+    fn the_quota_row_warns_when_it_cannot_count() {
+        let (_, _, usages) = seed();
+        let unreadable = quota_check(&seed_request(), Some(&seed_catalogue(None)), None, 0);
+        assert_eq!(unreadable.status, CheckStatus::Warn);
+        let unknown_size = quota_check(&seed_request(), None, Some(&usages), 0);
+        assert_eq!(unknown_size.status, CheckStatus::Warn);
+    }
+
+    #[test]
+    fn the_size_row_names_a_blocked_size_and_its_reason() {
+        let request = seed_request();
+        let ok = size_check(&request, Some(&seed_catalogue(None)));
+        assert_eq!(ok.status, CheckStatus::Ok);
+        let blocked = size_check(&request, Some(&seed_catalogue(Some("QuotaId"))));
+        assert_eq!(blocked.status, CheckStatus::Fail);
+        assert_eq!(
+            blocked.message,
+            "Standard_E16s_v5 is not available in koreacentral (QuotaId)."
+        );
+        let mut missing = request.clone();
+        missing.system_vm_size = "Standard_Nope".into();
+        let row = size_check(&missing, Some(&seed_catalogue(None)));
+        assert_eq!(row.details["blocked"][0]["reason"], "NotOffered");
+        let degraded = VmSizeCatalogue {
+            skus: vec![],
+            degraded: true,
+        };
+        assert_eq!(
+            size_check(&request, Some(&degraded)).status,
+            CheckStatus::Warn
+        );
+        assert_eq!(size_check(&request, None).status, CheckStatus::Warn);
+    }
+
+    #[test]
+    fn the_group_row_says_reuse_create_or_unreadable() {
+        let request = seed_request();
+        let reuse = resource_group_check(
+            &request,
+            &GroupState::Exists {
+                location: "eastus".into(),
+            },
+        );
+        assert_eq!(reuse.status, CheckStatus::Ok);
+        assert!(
+            reuse.message.contains("will be reused"),
+            "{}",
+            reuse.message
+        );
+        let create = resource_group_check(&request, &GroupState::Missing);
+        assert!(
+            create.message.contains("will be created in koreacentral"),
+            "{}",
+            create.message
+        );
+        let unreadable = resource_group_check(&request, &GroupState::Unreadable("403".into()));
+        assert_eq!(unreadable.status, CheckStatus::Warn);
     }
 }
