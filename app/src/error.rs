@@ -30,6 +30,9 @@ pub enum AppError {
     /// The thing exists but belongs to someone else.
     #[error("{0}")]
     Forbidden(String),
+    /// The server's pre-flight found a row that fails: the create would fail on Azure.
+    #[error("{}", .0.checks.iter().find(|c| c.status == shared::preflight::CheckStatus::Fail).map_or("The pre-flight checks failed.", |c| c.message.as_str()))]
+    PreflightFailed(Box<shared::preflight::PreflightReport>),
     /// The request collides with something already in progress.
     #[error("{0}")]
     Conflict(String),
@@ -59,6 +62,7 @@ impl AppError {
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
+            Self::PreflightFailed(_) => 422,
             Self::Internal | Self::Request(_) => 500,
         }
     }
@@ -72,6 +76,7 @@ impl AppError {
             Self::NotFound(_) => "not_found".into(),
             Self::Forbidden(_) => "forbidden".into(),
             Self::Conflict(_) => "conflict".into(),
+            Self::PreflightFailed(_) => "preflight_failed".into(),
             Self::Unauthenticated => "unauthenticated".into(),
             Self::Internal => "internal".into(),
             Self::Request(_) => "request_failed".into(),

@@ -165,6 +165,15 @@ impl Backend for DashboardBackend {
         caller: &Caller,
         request: ProvisionRequest,
     ) -> Result<ProvisionAccepted, AppError> {
+        // A double click answers the running job before anything else is read.
+        if let Some(accepted) = self.provisioning.running_submit(caller, &request).await? {
+            return Ok(accepted);
+        }
+        // The browser's pre-flight is advice; this one decides (a client can lie).
+        let report = self.preflight(request.clone()).await?;
+        if !report.ok {
+            return Err(AppError::PreflightFailed(Box::new(report)));
+        }
         self.provisioning.start(caller, request).await
     }
 

@@ -82,20 +82,32 @@ impl Provisioning {
                 tracing::info!(job_id = %record.job_id, "same cluster submitted again: answering the running job");
                 (record, true)
             }
-            InsertOutcome::AlreadyRunning(_) => {
-                return Err(AppError::Conflict(format!(
-                    "Another user's create of cluster {} in resource group {} is still running.",
-                    job.request.cluster_name, job.request.resource_group
-                )));
-            }
+            InsertOutcome::AlreadyRunning(record) => return Err(someone_elses(&record.request)),
         };
-        Ok(ProvisionAccepted {
-            status_query_get_uri: format!("/api/tasks/{}", record.task_id),
-            job_id: record.job_id,
-            task_id: record.task_id,
-            status: "queued".into(),
-            reused,
-        })
+        Ok(accepted(record, reused))
+    }
+
+    /// The answer to a submit that matches a running job for the same cluster: that job when it
+    /// is the caller's (a double click), a conflict when it is someone else's, `None` when
+    /// nothing runs. Lets the backend answer a double click before it runs a pre-flight.
+    pub async fn running_submit(
+        &self,
+        caller: &Caller,
+        request: &ProvisionRequest,
+    ) -> Result<Option<ProvisionAccepted>, AppError> {
+        match self
+            .inner
+            .store
+            .running_job_for(&request.clone().normalized())
+            .await
+            .map_err(internal)?
+        {
+            None => Ok(None),
+            Some(record) if record.owner.object_id == caller.object_id => {
+                Ok(Some(accepted(record, true)))
+            }
+            Some(record) => Err(someone_elses(&record.request)),
+        }
     }
 
     /// The caller's task: `Forbidden` when it belongs to someone else, `NotFound` when there is
@@ -159,6 +171,25 @@ impl Provisioning {
             .await;
         });
     }
+}
+
+/// What `POST /api/aks/provision` answers for `record`.
+fn accepted(record: JobRecord, reused: bool) -> ProvisionAccepted {
+    ProvisionAccepted {
+        status_query_get_uri: format!("/api/tasks/{}", record.task_id),
+        job_id: record.job_id,
+        task_id: record.task_id,
+        status: "queued".into(),
+        reused,
+    }
+}
+
+/// Another user's create of the same cluster runs; their task id is not ours to give.
+fn someone_elses(request: &ProvisionRequest) -> AppError {
+    AppError::Conflict(format!(
+        "Another user's create of cluster {} in resource group {} is still running.",
+        request.cluster_name, request.resource_group
+    ))
 }
 
 fn internal(error: StoreError) -> AppError {

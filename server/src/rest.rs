@@ -50,8 +50,10 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = json!({ "code": self.0.code(), "message": self.0.to_string() });
-        if let AppError::Validation { field, .. } = &self.0 {
-            body["field"] = json!(field);
+        match &self.0 {
+            AppError::Validation { field, .. } => body["field"] = json!(field),
+            AppError::PreflightFailed(report) => body["checks"] = json!(report.checks),
+            _ => {}
         }
         (status, Json(body)).into_response()
     }

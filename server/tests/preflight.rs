@@ -22,6 +22,11 @@ fn main() -> std::process::ExitCode {
         ),
         trial(
             &context,
+            "a_create_the_server_pre_flight_fails_is_refused_with_the_rows",
+            a_create_the_server_pre_flight_fails_is_refused_with_the_rows,
+        ),
+        trial(
+            &context,
             "unreadable_arm_degrades_to_warnings",
             unreadable_arm_degrades_to_warnings,
         ),
@@ -187,6 +192,58 @@ async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<()
     let (status, answer) = preflight(base, &cookie, &json!({ "region": "eastus" })).await?;
     ensure(
         status == StatusCode::BAD_REQUEST && answer["field"] == "body",
+        format!("{status} {answer}"),
+    )?;
+    Ok(())
+}
+
+async fn a_create_the_server_pre_flight_fails_is_refused_with_the_rows(
+    context: Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let create = |body: Value| {
+        http()
+            .post(format!("{base}/api/aks/provision"))
+            .header("cookie", &cookie)
+            .json(&body)
+            .send()
+    };
+    let response = create(body(
+        "koreacentral",
+        "rg-k",
+        ("Standard_D2s_v5", 1),
+        ("Standard_E16s_v5", 10),
+    ))
+    .await?;
+    let status = response.status();
+    let answer: Value = response.json().await?;
+    ensure(
+        status == StatusCode::UNPROCESSABLE_ENTITY
+            && answer["code"] == "preflight_failed"
+            && answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("needs 162 vCPUs")),
+        format!("{status} {answer}"),
+    )?;
+    let quota = row(&answer, "quota")?;
+    ensure(
+        quota["status"] == "fail" && quota["details"]["max_worker_nodes_fit"] == 6,
+        format!("the same rows as the pre-flight: {answer}"),
+    )?;
+    // Nothing was queued: the fitting create of the same cluster is a new job.
+    let response = create(body(
+        "koreacentral",
+        "rg-k",
+        ("Standard_D2s_v5", 1),
+        ("Standard_E16s_v5", 6),
+    ))
+    .await?;
+    let status = response.status();
+    let answer: Value = response.json().await?;
+    ensure(
+        status == StatusCode::OK && answer["reused"] == false,
         format!("{status} {answer}"),
     )?;
     Ok(())

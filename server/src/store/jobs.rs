@@ -224,17 +224,26 @@ impl Store {
                     problem: "inserted row cannot be read back".into(),
                 });
         }
-        let running = sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE active_key = ?"
-        ))
-        .bind(&key)
-        .fetch_optional(&self.pool)
-        .await?;
-        match running {
-            Some(row) => Ok(InsertOutcome::AlreadyRunning(row.into_record()?)),
+        match self.running_job_for(&job.request).await? {
+            Some(record) => Ok(InsertOutcome::AlreadyRunning(record)),
             // The running job finished between the two statements: try once more.
             None => Box::pin(self.insert_job(job)).await,
         }
+    }
+
+    /// The running job for the same cluster as `request`, whoever owns it.
+    pub async fn running_job_for(
+        &self,
+        request: &ProvisionRequest,
+    ) -> Result<Option<JobRecord>, StoreError> {
+        sqlx::query_as::<_, JobRow>(&format!(
+            "SELECT {COLUMNS} FROM provision_jobs WHERE active_key = ?"
+        ))
+        .bind(active_key(request))
+        .fetch_optional(&self.pool)
+        .await?
+        .map(JobRow::into_record)
+        .transpose()
     }
 
     /// The job with `task_id`, whoever owns it (the caller checks ownership).
