@@ -4,6 +4,7 @@
 
 use crate::arm::{ArmClient, ArmClientError};
 use crate::provisioning::Provisioning;
+use crate::ttl_cache::TtlCache;
 use app::backend::Backend;
 use app::error::AppError;
 use shared::caller::{Caller, DemoUser};
@@ -17,13 +18,20 @@ use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
+use std::time::{Duration, Instant};
 
 /// Answers the UI's server functions from ARM.
 pub struct DashboardBackend {
     arm: ArmClient,
     provisioning: Provisioning,
     demo_users: Vec<DemoUser>,
+    /// VM size catalogues by subscription × region: the modal and every pre-flight read them,
+    /// and they change rarely.
+    catalogues: TtlCache<(String, String), VmSizeCatalogue>,
 }
+
+/// How long a region's VM size catalogue is reused.
+const CATALOGUE_TTL: Duration = Duration::from_secs(5 * 60);
 
 impl DashboardBackend {
     /// A backend over `arm` and `provisioning`; `demo_users` are offered on the sign-in page
@@ -33,6 +41,7 @@ impl DashboardBackend {
             arm,
             provisioning,
             demo_users,
+            catalogues: TtlCache::new(CATALOGUE_TTL),
         }
     }
 }
@@ -98,6 +107,10 @@ impl Backend for DashboardBackend {
         let subscription_id =
             checked(subscription_id, "subscription_id", validate_subscription_id)?;
         let region = checked(region, "region", validate_region_name)?;
+        let key = (subscription_id.to_ascii_lowercase(), region.to_owned());
+        if let Some(catalogue) = self.catalogues.get(&key, Instant::now()) {
+            return Ok(catalogue);
+        }
         let skus = self
             .arm
             .list_vm_skus(subscription_id, region)
@@ -123,10 +136,13 @@ impl Backend for DashboardBackend {
             })
             .collect();
         options.sort_by(|a, b| (a.vcpus, &a.name).cmp(&(b.vcpus, &b.name)));
-        Ok(VmSizeCatalogue {
+        let catalogue = VmSizeCatalogue {
             skus: options,
             degraded: false,
-        })
+        };
+        self.catalogues
+            .insert(key, catalogue.clone(), Instant::now());
+        Ok(catalogue)
     }
 
     #[tracing::instrument(skip_all, err)]

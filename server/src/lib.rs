@@ -15,6 +15,7 @@ pub mod rest;
 pub mod sandbox;
 pub mod session;
 pub mod store;
+pub mod ttl_cache;
 
 use app::backend::SharedBackend;
 use app::{App, shell};
