@@ -8,7 +8,7 @@ use libtest_mimic::{Arguments, Failed};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use support::{TestContext, ensure, fast_world, http, sign_in, trial};
+use support::{TestContext, alice_on_a_dashboard, ensure, fast_world, post_json, sign_in, trial};
 
 const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 
@@ -49,14 +49,7 @@ fn body(region: &str, group: &str, system: (&str, i32), worker: (&str, i32)) -> 
 }
 
 async fn preflight(base: &str, cookie: &str, body: &Value) -> Result<(StatusCode, Value), Failed> {
-    let response = http()
-        .post(format!("{base}/api/aks/preflight"))
-        .header("cookie", cookie)
-        .json(body)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
+    post_json(base, "/api/aks/preflight", cookie, body).await
 }
 
 /// The row called `name`.
@@ -68,9 +61,8 @@ fn row<'a>(report: &'a Value, name: &str) -> Result<&'a Value, Failed> {
 }
 
 async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let cookie = sign_in(base, "alice").await?;
 
     // Everything fits in eastus; rg-platform exists there and is reused.
     let (status, report) = preflight(
@@ -200,25 +192,20 @@ async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<()
 async fn a_create_the_server_pre_flight_fails_is_refused_with_the_rows(
     context: Arc<TestContext>,
 ) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
     let base = &dashboard.base_url;
-    let cookie = sign_in(base, "alice").await?;
-    let create = |body: Value| {
-        http()
-            .post(format!("{base}/api/aks/provision"))
-            .header("cookie", &cookie)
-            .json(&body)
-            .send()
-    };
-    let response = create(body(
-        "koreacentral",
-        "rg-k",
-        ("Standard_D2s_v5", 1),
-        ("Standard_E16s_v5", 10),
-    ))
+    let (status, answer) = post_json(
+        base,
+        "/api/aks/provision",
+        &cookie,
+        &body(
+            "koreacentral",
+            "rg-k",
+            ("Standard_D2s_v5", 1),
+            ("Standard_E16s_v5", 10),
+        ),
+    )
     .await?;
-    let status = response.status();
-    let answer: Value = response.json().await?;
     ensure(
         status == StatusCode::UNPROCESSABLE_ENTITY
             && answer["code"] == "preflight_failed"
@@ -233,15 +220,18 @@ async fn a_create_the_server_pre_flight_fails_is_refused_with_the_rows(
         format!("the same rows as the pre-flight: {answer}"),
     )?;
     // Nothing was queued: the fitting create of the same cluster is a new job.
-    let response = create(body(
-        "koreacentral",
-        "rg-k",
-        ("Standard_D2s_v5", 1),
-        ("Standard_E16s_v5", 6),
-    ))
+    let (status, answer) = post_json(
+        base,
+        "/api/aks/provision",
+        &cookie,
+        &body(
+            "koreacentral",
+            "rg-k",
+            ("Standard_D2s_v5", 1),
+            ("Standard_E16s_v5", 6),
+        ),
+    )
     .await?;
-    let status = response.status();
-    let answer: Value = response.json().await?;
     ensure(
         status == StatusCode::OK && answer["reused"] == false,
         format!("{status} {answer}"),

@@ -11,7 +11,9 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
-use support::{TestContext, TestDashboard, cookie_pair, ensure, fast_world, http, sign_in, trial};
+use support::{
+    TestContext, alice_on_a_dashboard, cookie_pair, ensure, http, post_json, sign_in, trial,
+};
 use tokio::io::AsyncBufReadExt;
 
 const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
@@ -67,26 +69,12 @@ fn create_body(cluster: &str, region: &str, resource_group: &str) -> Value {
     })
 }
 
-/// A dashboard on a fast sandbox, and alice's session cookie for it.
-async fn alice_on_a_dashboard(context: &TestContext) -> Result<(TestDashboard, String), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
-    let cookie = sign_in(&dashboard.base_url, "alice").await?;
-    Ok((dashboard, cookie))
-}
-
 async fn post_create(
     base_url: &str,
     cookie: &str,
     body: &Value,
 ) -> Result<(StatusCode, Value), Failed> {
-    let response = http()
-        .post(format!("{base_url}/api/aks/provision"))
-        .header("cookie", cookie)
-        .json(body)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
+    post_json(base_url, "/api/aks/provision", cookie, body).await
 }
 
 async fn get_task(

@@ -191,6 +191,33 @@ pub fn cookie_pair(headers: &reqwest::header::HeaderMap) -> Result<String, Faile
     Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
 }
 
+/// A dashboard on a fast sandbox, and alice's session cookie for it.
+pub async fn alice_on_a_dashboard(
+    context: &TestContext,
+) -> Result<(TestDashboard, String), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let cookie = sign_in(&dashboard.base_url, "alice").await?;
+    Ok((dashboard, cookie))
+}
+
+/// POSTs `body` as JSON to `base_url` + `path` with the session `cookie`; answers the status and
+/// the JSON body.
+pub async fn post_json(
+    base_url: &str,
+    path: &str,
+    cookie: &str,
+    body: &serde_json::Value,
+) -> Result<(reqwest::StatusCode, serde_json::Value), Failed> {
+    let response = http()
+        .post(format!("{base_url}{path}"))
+        .header("cookie", cookie)
+        .json(body)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.json().await?))
+}
+
 /// Fails the test with `message` unless `condition` holds.
 pub fn ensure(condition: bool, message: impl Into<String>) -> Result<(), Failed> {
     if condition {
