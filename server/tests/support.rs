@@ -45,6 +45,13 @@ pub fn start() -> Arc<TestContext> {
     })
 }
 
+impl TestContext {
+    /// Runs `future` on the shared runtime (benchmarks, which have no trials).
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.runtime.block_on(future)
+    }
+}
+
 /// A test case run on the shared runtime.
 pub fn trial<F, Fut>(context: &Arc<TestContext>, name: &str, test: F) -> Trial
 where

@@ -1,0 +1,72 @@
+//! Pre-flight latency against a sandbox cloud that adds 50 ms to every ARM answer, as the real
+//! service's latency would: prints p50/p95 of `POST /api/aks/preflight` over real HTTP.
+//! The three ARM reads of a pre-flight run concurrently and the VM size catalogue is cached, so
+//! a pre-flight should take about one ARM call (≈ 50 ms) plus a few milliseconds.
+//!
+//! Run: `cargo bench -p server --bench preflight_latency`.
+
+#[path = "../tests/support.rs"]
+mod support;
+
+use serde_json::json;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+const ARM_LATENCY_MS: u64 = 50;
+const RUNS: usize = 100;
+
+fn main() {
+    let context = support::start();
+    let outcome = context.block_on(async {
+        let mut world = support::fast_world();
+        world.faults.latency_ms = ARM_LATENCY_MS;
+        let dashboard = context.dashboard(world, true).await;
+        let base = &dashboard.base_url;
+        let cookie = support::sign_in(base, "alice")
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let body = json!({
+            "subscription_id": "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f",
+            "resource_group": "rg-platform",
+            "region": "koreacentral",
+            "cluster_name": "aks-bench",
+            "system_vm_size": "Standard_D2s_v5",
+            "system_node_count": 1,
+            "node_sku": "Standard_E16s_v5",
+            "node_count": 10,
+        });
+        let mut timings = Vec::with_capacity(RUNS + 1);
+        for _ in 0..=RUNS {
+            let started = Instant::now();
+            let (status, _) = support::post_json(base, "/api/aks/preflight", &cookie, &body)
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            if !status.is_success() {
+                return Err(format!("pre-flight answered {status}"));
+            }
+            timings.push(started.elapsed());
+        }
+        Ok::<_, String>(timings)
+    });
+    let mut timings = match outcome {
+        Ok(timings) => timings,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "benchmark failed: {error}");
+            std::process::exit(1);
+        }
+    };
+    let first = timings.remove(0);
+    timings.sort();
+    let percentile = |p: f64| timings[((timings.len() as f64 - 1.0) * p).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let report = format!(
+        "pre-flight with {ARM_LATENCY_MS} ms ARM latency, {RUNS} runs: first (catalogue not cached) \
+         {:.1} ms; p50 {:.1} ms; p95 {:.1} ms; max {:.1} ms",
+        ms(first),
+        ms(percentile(0.50)),
+        ms(percentile(0.95)),
+        ms(percentile(1.0)),
+    );
+    // A benchmark's figures are its output.
+    let _ = writeln!(std::io::stdout(), "{report}");
+}
