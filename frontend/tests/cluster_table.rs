@@ -8,21 +8,12 @@ use shared::cluster::{ClusterSummary, NodePoolSummary};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod support;
+
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn mount_table(clusters: Vec<ClusterSummary>) -> web_sys::HtmlElement {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let host: web_sys::HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
+    let host = support::host();
     let handle = leptos::mount::mount_to(
         host.clone(),
         move || view! { <ClusterTable clusters=clusters /> },

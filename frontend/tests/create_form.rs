@@ -11,26 +11,11 @@ use shared::vm_size::VmSizeOption;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
+mod support;
+
+use support::{document, host};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document")
-}
-
-fn host() -> web_sys::HtmlElement {
-    let host: web_sys::HtmlElement = document()
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document()
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
-    host
-}
 
 fn size(name: &str, vcpus: i32, memory_gb: f64, reason: Option<&str>) -> VmSizeOption {
     VmSizeOption {

@@ -13,23 +13,11 @@ use shared::progress::{
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
-wasm_bindgen_test_configure!(run_in_browser);
+mod support;
 
-fn host() -> web_sys::HtmlElement {
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .expect("a document");
-    let host: web_sys::HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
-    host
-}
+use support::host;
+
+wasm_bindgen_test_configure!(run_in_browser);
 
 fn mount(view: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
     let host = host();
