@@ -6,6 +6,7 @@ pub mod confirm_dialog;
 pub mod create_cluster_button;
 pub mod field_error;
 pub mod pool_chips;
+pub mod preflight_checks;
 pub mod progress_bar;
 pub mod progress_details;
 pub mod provision_failure_notice;

@@ -48,12 +48,14 @@ pub fn focus_first(container: &Element) {
     }
 }
 
-/// Focuses the first element in `container` that matches `selector`, if any.
-pub fn focus_matching(container: &Element, selector: &str) {
+/// Focuses the first element in `container` that matches `selector`, if any; true when one took
+/// the focus.
+pub fn focus_matching(container: &Element, selector: &str) -> bool {
     let found = container.query_selector(selector).ok().flatten();
-    if let Some(element) = found.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+    match found.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
         // An element that refuses focus leaves it where it was; nothing to recover.
-        let _ = element.focus();
+        Some(element) => element.focus().is_ok(),
+        None => false,
     }
 }
 

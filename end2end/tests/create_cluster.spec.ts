@@ -139,24 +139,25 @@ test.describe("create a cluster", () => {
 
   test("a create Azure refuses keeps the modal open with every value and the failure", async ({ page }, testInfo) => {
     const { dashboard, modal } = await openModal(page);
-    const name = uniqueName("e2e-denied");
+    const name = uniqueName("e2e-refused");
     await modal.fill({ name });
-    // The sandbox's rg-readonly exists but the dashboard's identity cannot write to it.
-    await modal.resourceGroup.fill("rg-readonly");
+    // Well formed, so neither the form nor the pre-flight stops it, but AKS does not offer it.
+    await modal.kubernetesVersion.fill("1.20");
+    await modal.expectSubmitLabel("Create cluster");
     await modal.submit.click();
 
     const failure = modal.dialog.getByRole("alert");
     await expect(failure).toContainText(`Provisioning ${name} failed.`);
     const raw = failure.getByRole("group").filter({ hasText: "Raw error from Azure" });
     await raw.getByText("Raw error from Azure").click();
-    await expect(raw).toContainText("AuthorizationFailed");
+    await expect(raw).toContainText("K8sVersionNotSupported");
     await attachScreenshot(testInfo, "create modal after a refused create", await page.screenshot());
 
     // Nothing runs any more: the form is editable again and still holds what was typed.
     await expect(modal.livePanel).toBeHidden();
     await expect(modal.clusterName).toBeEnabled();
     await expect(modal.clusterName).toHaveValue(name);
-    await expect(modal.resourceGroup).toHaveValue("rg-readonly");
+    await expect(modal.kubernetesVersion).toHaveValue("1.20");
     await expect(modal.workerSize).toHaveValue("Standard_D4s_v5");
     await expect(modal.submit).toBeEnabled();
     await expect(dashboard.banner(name)).toBeHidden();
@@ -189,6 +190,96 @@ test.describe("create a cluster", () => {
     await modal.submit.click();
     await expect(modal.kubernetesVersion).toBeFocused();
     await expect(modal.livePanel).toBeHidden();
+  });
+});
+
+test.describe("pre-flight", () => {
+  test("in the quota-tight region the worker count snaps to the fit, and Apply N restores it", async ({
+    page,
+  }, testInfo) => {
+    const { modal } = await openModal(page);
+    await modal.clusterName.fill(uniqueName("e2e-quota"));
+    // The small subscription has a quarter of every quota: 25 regional vCPUs in koreacentral.
+    // 1 × 2-core system + the default 3 × 16-core workers need 50; (25 − 2) / 16 = 1 worker
+    // fits. The count was never touched, so it follows the fit.
+    await modal.subscription.selectOption({ label: "Contoso Sandbox (small)" });
+    await modal.region.selectOption("koreacentral");
+    await modal.workerSize.selectOption("Standard_D16s_v5");
+    await expect(modal.workerNodes).toHaveValue("1");
+    await expect(modal.quotaRow).toHaveClass(/check-ok/);
+    await modal.expectSubmitLabel("Create cluster");
+
+    // Raising it by hand fails the quota row and the submit refuses.
+    await modal.workerNodes.fill("3");
+    await expect(modal.quotaRow).toHaveClass(/check-fail/);
+    await expect(modal.quotaRow).toContainText("needs 50 vCPUs of Total Regional vCPUs, 25 free; 1 worker node fits");
+    await modal.expectSubmitLabel("Fix errors above");
+    await expect(modal.submit).toHaveAttribute("aria-disabled", "true");
+    await attachScreenshot(testInfo, "pre-flight quota shortfall", await modal.dialog.screenshot());
+    // aria-disabled, not disabled: it stays focusable and a click lands (Playwright needs force).
+    await modal.submit.click({ force: true });
+    await expect(modal.applyNodes(1)).toBeFocused();
+    await expect(modal.livePanel).toBeHidden();
+    // The user's own count stays: the smart default acts once and never over a typed count.
+    await expect(modal.workerNodes).toHaveValue("3");
+
+    await modal.applyNodes(1).click();
+    await expect(modal.workerNodes).toHaveValue("1");
+    await expect(modal.quotaRow).toHaveClass(/check-ok/);
+    await modal.expectSubmitLabel("Create cluster");
+
+    // A size the subscription cannot deploy here is listed, disabled, with its reason.
+    const blocked = modal.sizeOption(modal.workerSize, "Standard_NC6s_v3 — not available in koreacentral");
+    await expect(blocked).toBeDisabled();
+    await expect(blocked).toHaveAttribute("title", "NotAvailableForSubscription");
+  });
+
+  test("only the newest check renders: a slow answer to an older edit is dropped", async ({ page }) => {
+    const { modal } = await openModal(page);
+    await modal.fill({ name: uniqueName("e2e-stale") });
+    await modal.expectSubmitLabel("Create cluster");
+
+    // Hold the next check's answer back for three seconds (the server still answers it).
+    let held = false;
+    await page.route("**/api/run_preflight*", async (route) => {
+      if (!held) {
+        held = true;
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+      }
+      await route.continue();
+    });
+    // 999 × 4 vCPUs cannot fit in eastus: that answer fails the quota row, but it comes late.
+    const slowRequest = page.waitForRequest("**/api/run_preflight*");
+    await modal.workerNodes.fill("999");
+    const slow = await slowRequest;
+    await modal.workerNodes.fill("2");
+    await expect(modal.quotaRow).toHaveClass(/check-ok/);
+    await modal.expectSubmitLabel("Create cluster");
+
+    await slow.response();
+    // Give the page a moment to (wrongly) render the late answer; it must not.
+    await page.waitForTimeout(300);
+    await expect(modal.quotaRow).toHaveClass(/check-ok/);
+    await expect(modal.quotaRow).toContainText("the quota has room");
+    await expect(modal.submit).toHaveText("Create cluster");
+  });
+
+  test("a resource group the dashboard cannot write fails its row before anything is created", async ({ page }) => {
+    const { modal } = await openModal(page);
+    await modal.fill({ name: uniqueName("e2e-denied") });
+    await modal.resourceGroup.fill("rg-readonly");
+    await expect(modal.resourceGroupRow).toHaveClass(/check-fail/);
+    await expect(modal.resourceGroupRow).toContainText("Microsoft.ContainerService/managedClusters/write");
+    await modal.expectSubmitLabel("Fix errors above");
+    await modal.submit.click({ force: true });
+    await expect(modal.resourceGroupRow).toBeFocused();
+    await expect(modal.livePanel).toBeHidden();
+
+    // Back to a group it may write: the row passes and the create can go.
+    await modal.resourceGroup.fill("rg-platform");
+    await expect(modal.resourceGroupRow).toHaveClass(/check-ok/);
+    await expect(modal.resourceGroupRow).toContainText("rg-platform exists in eastus and will be reused");
+    await modal.expectSubmitLabel("Create cluster");
   });
 });
 

@@ -1,12 +1,16 @@
 //! Pieces of the create modal in the browser: the VM size picker (unavailable sizes disabled
-//! with their reason, the cores summary, picking a size), the focus trap, and the question
+//! with their reason, zone-only restrictions, the cores summary, picking a size), the pre-flight
+//! rows ("Apply N nodes", Azure text as text, the busy state), the focus trap, and the question
 //! asked before closing while a create runs.
 #![cfg(target_arch = "wasm32")]
 
 use app::components::confirm_dialog::ConfirmDialog;
+use app::components::preflight_checks::PreflightChecks;
 use app::components::vm_size_picker::VmSizePicker;
 use app::focus::trap_tab;
 use leptos::prelude::*;
+use serde_json::json;
+use shared::preflight::{CheckStatus, PreflightCheck, PreflightReport};
 use shared::vm_size::VmSizeOption;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -25,6 +29,7 @@ fn size(name: &str, vcpus: i32, memory_gb: f64, reason: Option<&str>) -> VmSizeO
         family: "standardDSv5Family".into(),
         available: reason.is_none(),
         reason: reason.map(Into::into),
+        restricted_zones: Vec::new(),
     }
 }
 
@@ -39,6 +44,11 @@ fn catalogue() -> Vec<VmSizeOption> {
             Some("NotAvailableForSubscription"),
         ),
         size("Standard_E16s_v5", 16, 128.0, Some("QuotaId")),
+        VmSizeOption {
+            reason: Some("NotAvailableForSubscription".into()),
+            restricted_zones: vec!["3".into()],
+            ..size("Standard_DC2s_v2", 2, 8.0, None)
+        },
     ]
 }
 
@@ -109,6 +119,21 @@ fn unavailable_sizes_are_listed_but_disabled_with_their_reason() {
         .expect("query")
         .expect("a label for the select");
     assert_eq!(label.text_content().as_deref(), Some("VM size"));
+}
+
+#[wasm_bindgen_test]
+fn a_size_restricted_in_some_zones_stays_selectable_and_names_them() {
+    let picker = mount_picker(Some(catalogue()));
+    let zoned = option(&picker.host, "Standard_DC2s_v2");
+    assert!(!zoned.has_attribute("disabled"));
+    assert_eq!(
+        zoned.text_content().as_deref(),
+        Some("Standard_DC2s_v2 (2 vCPUs, 8 GB) · not in zone 3")
+    );
+    assert_eq!(
+        zoned.get_attribute("title").as_deref(),
+        Some("NotAvailableForSubscription")
+    );
 }
 
 #[wasm_bindgen_test]
@@ -268,4 +293,170 @@ async fn the_close_question_starts_on_the_safe_choice_and_reports_the_answer() {
     let keep: web_sys::HtmlElement = buttons.item(1).expect("keep").unchecked_into();
     keep.click();
     assert_eq!(answer.get_untracked(), Some("keep"));
+}
+
+fn check(name: &str, status: CheckStatus, message: &str) -> PreflightCheck {
+    PreflightCheck {
+        name: name.into(),
+        status,
+        message: message.into(),
+        details: json!({}),
+    }
+}
+
+/// The seed's case: the quota row fails, 6 workers fit.
+fn failing_report() -> PreflightReport {
+    PreflightReport::new(
+        vec![
+            check(
+                "vm_size",
+                CheckStatus::Ok,
+                "Standard_D2s_v5 and Standard_E16s_v5 can deploy in koreacentral.",
+            ),
+            check(
+                "quota",
+                CheckStatus::Fail,
+                "Quota too small in koreacentral: needs 162 vCPUs of Total Regional vCPUs, 100 free; 6 worker nodes fit.",
+            ),
+            check(
+                "resource_group",
+                CheckStatus::Warn,
+                "Resource group <b>rg-x</b> could not be read",
+            ),
+        ],
+        "https://aka.ms/quotas/view-quotas".into(),
+    )
+}
+
+struct Rows {
+    host: web_sys::HtmlElement,
+    checking: RwSignal<bool>,
+    fix: RwSignal<Option<i64>>,
+    applied: RwSignal<Option<i64>>,
+}
+
+fn mount_rows(report: Option<PreflightReport>) -> Rows {
+    let host = host();
+    let checking = RwSignal::new(false);
+    let fix = RwSignal::new(Some(6));
+    let applied = RwSignal::new(None);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <PreflightChecks
+                report=Signal::stored(report.clone())
+                checking
+                failure=Signal::stored(None::<String>)
+                worker_count_fix=fix
+                on_apply=Callback::new(move |nodes| applied.set(Some(nodes)))
+            />
+        }
+    });
+    std::mem::forget(handle);
+    Rows {
+        host,
+        checking,
+        fix,
+        applied,
+    }
+}
+
+fn text_of(host: &web_sys::HtmlElement, selector: &str) -> String {
+    host.query_selector(selector)
+        .expect("query")
+        .unwrap_or_else(|| panic!("{selector} in {}", host.inner_html()))
+        .text_content()
+        .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+fn rows_show_status_in_icon_and_words() {
+    let rows = mount_rows(Some(failing_report()));
+    let items = rows.host.query_selector_all("li.check").expect("rows");
+    assert_eq!(items.length(), 3);
+    assert_eq!(text_of(&rows.host, "li.check-ok .check-icon"), "✓");
+    assert_eq!(text_of(&rows.host, "li.check-fail .check-icon"), "✕");
+    assert_eq!(text_of(&rows.host, "li.check-warn .check-icon"), "!");
+    assert!(
+        text_of(&rows.host, "li[data-check=quota]")
+            .starts_with("✕Fails:vCPU quota Quota too small")
+    );
+}
+
+#[wasm_bindgen_test]
+fn azure_text_in_a_row_is_text_not_markup() {
+    let rows = mount_rows(Some(failing_report()));
+    assert!(rows.host.query_selector("li b").expect("query").is_none());
+    assert!(text_of(&rows.host, "li[data-check=resource_group]").contains("<b>rg-x</b>"));
+}
+
+#[wasm_bindgen_test]
+async fn apply_offers_the_fit_and_hands_it_over() {
+    let rows = mount_rows(Some(failing_report()));
+    let button: web_sys::HtmlElement = rows
+        .host
+        .query_selector("li[data-check=quota] button")
+        .expect("query")
+        .expect("an Apply button on the quota row")
+        .unchecked_into();
+    assert_eq!(button.text_content().as_deref(), Some("Apply 6 nodes"));
+    button.click();
+    assert_eq!(rows.applied.get_untracked(), Some(6));
+    let link = rows
+        .host
+        .query_selector("li[data-check=quota] a")
+        .expect("query")
+        .expect("the portal's quota page");
+    assert_eq!(
+        link.get_attribute("href").as_deref(),
+        Some("https://aka.ms/quotas/view-quotas")
+    );
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+
+    // No count fits: no button, the link stays.
+    rows.fix.set(None);
+    leptos::task::tick().await;
+    assert!(
+        rows.host
+            .query_selector("li button")
+            .expect("query")
+            .is_none()
+    );
+    assert!(
+        rows.host
+            .query_selector("li[data-check=quota] a")
+            .expect("query")
+            .is_some()
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_running_check_marks_the_rows_busy() {
+    let rows = mount_rows(Some(failing_report()));
+    let section = rows
+        .host
+        .query_selector("section.preflight")
+        .expect("query")
+        .expect("section");
+    assert_eq!(section.get_attribute("aria-busy").as_deref(), Some("false"));
+    rows.checking.set(true);
+    leptos::task::tick().await;
+    assert_eq!(section.get_attribute("aria-busy").as_deref(), Some("true"));
+    assert!(section.class_list().contains("preflight-stale"));
+    assert_eq!(text_of(&rows.host, ".preflight-state"), "Checking…");
+}
+
+#[wasm_bindgen_test]
+fn before_any_check_the_rows_say_when_checks_run() {
+    let rows = mount_rows(None);
+    assert!(
+        text_of(&rows.host, "section.preflight")
+            .contains("Checks run once the region, sizes and counts are set.")
+    );
+    assert_eq!(
+        rows.host.query_selector_all("li").expect("rows").length(),
+        0
+    );
 }

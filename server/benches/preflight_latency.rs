@@ -1,7 +1,8 @@
 //! Pre-flight latency against a sandbox cloud that adds 50 ms to every ARM answer, as the real
 //! service's latency would: prints p50/p95 of `POST /api/aks/preflight` over real HTTP.
-//! The three ARM reads of a pre-flight run concurrently and the VM size catalogue is cached, so
-//! a pre-flight should take about one ARM call (≈ 50 ms) plus a few milliseconds.
+//! The ARM reads of a pre-flight (VM sizes, usages, the resource group and its permissions) run
+//! concurrently and the VM size catalogue is cached, so a pre-flight should take about one ARM
+//! call (≈ 50 ms) plus a few milliseconds.
 //!
 //! Run: `cargo bench -p server --bench preflight_latency`.
 

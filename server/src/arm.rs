@@ -18,6 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use shared::arm_error::ArmError;
 use shared::operation_status::OperationState;
+use shared::permissions::RolePermission;
 use shared::region::{RegionInfo, region_name_from_display};
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,6 +59,8 @@ pub struct ApiVersions {
     pub compute_skus: String,
     /// Microsoft.Compute/locations/usages.
     pub compute_usages: String,
+    /// Microsoft.Authorization/permissions.
+    pub authorization: String,
 }
 
 impl Default for ApiVersions {
@@ -68,6 +71,8 @@ impl Default for ApiVersions {
             subscriptions: "2022-12-01".into(),
             compute_skus: "2021-07-01".into(),
             compute_usages: "2024-07-01".into(),
+            // The version learn.microsoft.com documents for Permissions - List For Resource Group.
+            authorization: "2022-04-01".into(),
         }
     }
 }
@@ -274,6 +279,25 @@ impl ArmClient {
             Err(ArmClientError::Arm(error)) if error.status == 404 => Ok(false),
             Err(error) => Err(error),
         }
+    }
+
+    /// The caller's permissions at a resource group, one entry per role that applies there
+    /// ("Permissions - List For Resource Group", follows `nextLink`); `None` when the group does
+    /// not exist (ARM's 404 `ResourceGroupNotFound`, expected when a create will make it).
+    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
+    pub async fn list_resource_group_permissions(
+        &self,
+        subscription_id: &str,
+        resource_group: &str,
+    ) -> Result<Option<Vec<RolePermission>>, ArmClientError> {
+        let path = format!(
+            "{}/providers/Microsoft.Authorization/permissions",
+            group_path(subscription_id, resource_group)
+        );
+        not_found_as_none(
+            self.list_all(self.url(&path, &self.versions.authorization, &[]))
+                .await,
+        )
     }
 
     /// `PUT` a resource group (create, or no-op when it exists in the same region).

@@ -6,7 +6,7 @@
 //! | `ARM_BASE_URL` | ARM endpoint in `azure` mode | `https://management.azure.com` |
 //! | `AZURE_CREDENTIAL` | `developer-tools`, `managed-identity`, `workload-identity`, `client-secret` | `developer-tools` |
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
-//! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES` | api-versions | see [`ApiVersions`] |
+//! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
 
 use crate::arm::ApiVersions;
@@ -124,6 +124,7 @@ impl Config {
                 subscriptions: version("ARM_API_VERSION_SUBSCRIPTIONS", defaults.subscriptions),
                 compute_skus: version("ARM_API_VERSION_SKUS", defaults.compute_skus),
                 compute_usages: version("ARM_API_VERSION_USAGES", defaults.compute_usages),
+                authorization: version("ARM_API_VERSION_AUTHORIZATION", defaults.authorization),
             },
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),

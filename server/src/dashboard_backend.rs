@@ -2,6 +2,7 @@
 //! jobs to the provisioning service. Identifiers that end up in ARM URLs are validated here,
 //! so the REST routes and the server functions share the check.
 
+use crate::arm::models::{SkuRestriction, VmSku};
 use crate::arm::{ArmClient, ArmClientError};
 use crate::provisioning::Provisioning;
 use crate::ttl_cache::TtlCache;
@@ -10,8 +11,10 @@ use app::error::AppError;
 use shared::caller::{Caller, DemoUser};
 use shared::cluster::ClusterListing;
 use shared::naming::{NameError, validate_region_name, validate_subscription_id};
+use shared::permissions::permits;
 use shared::preflight::{
-    GroupState, PreflightReport, QuotaUsage, quota_check, resource_group_check, size_check,
+    CLUSTER_WRITE_ACTION, GroupState, PreflightReport, QuotaUsage, quota_check,
+    resource_group_check, size_check,
 };
 use shared::progress::{ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
@@ -46,9 +49,14 @@ impl DashboardBackend {
     }
 }
 
-/// Extra nodes per pool counted against quota while a cluster is created. AKS's `maxSurge`
-/// applies to upgrades ("nodes that are surged during upgrade", agent pool `upgradeSettings`),
-/// and its create-time quota errors name only the requested nodes, so a create counts none.
+/// Extra nodes per pool counted against quota while a cluster is created: none. The AKS API
+/// documents the agent pool's `upgradeSettings.maxSurge` as "The maximum number or percentage of
+/// nodes that are surged during upgrade"
+/// (<https://learn.microsoft.com/javascript/api/@azure-rest/arm-containerservice/agentpoolupgradesettingsoutput>),
+/// and the AKS upgrade guide describes node surge as part of upgrading a node pool
+/// (<https://learn.microsoft.com/azure/aks/upgrade-cluster#customize-node-surge-upgrade>): surge
+/// applies to upgrades, not creates. AKS's create-time quota errors also name only the requested
+/// nodes.
 const CREATE_SURGE_NODES_PER_POOL: i64 = 0;
 
 /// Where a quota shortfall sends the user (PRODUCT.md §6's durable shortlink).
@@ -111,30 +119,19 @@ impl Backend for DashboardBackend {
         if let Some(catalogue) = self.catalogues.get(&key, Instant::now()) {
             return Ok(catalogue);
         }
-        let skus = self
-            .arm
-            .list_vm_skus(subscription_id, region)
-            .await
-            .map_err(to_app_error)?;
-        let mut options: Vec<VmSizeOption> = skus
-            .into_iter()
-            .map(|sku| {
-                // A Location restriction blocks the size in the whole region; zone-only
-                // restrictions still allow a create that asks for no zones.
-                let blocking = sku
-                    .restrictions
-                    .iter()
-                    .find(|r| r.kind.eq_ignore_ascii_case("Location"));
-                VmSizeOption {
-                    available: blocking.is_none(),
-                    reason: blocking.map(|r| r.reason_code.clone()),
-                    name: sku.name,
-                    vcpus: sku.vcpus,
-                    memory_gb: sku.memory_gb,
-                    family: sku.family,
-                }
-            })
-            .collect();
+        let skus = match self.arm.list_vm_skus(subscription_id, region).await {
+            Ok(skus) => skus,
+            Err(error) => {
+                // Unreachable, throttled or refusing: the modal and the pre-flight still work
+                // from a degraded answer (sizes unchecked), and the next call asks ARM again.
+                tracing::warn!(%error, region, "VM sizes unreadable; answering a degraded catalogue");
+                return Ok(VmSizeCatalogue {
+                    skus: Vec::new(),
+                    degraded: true,
+                });
+            }
+        };
+        let mut options: Vec<VmSizeOption> = skus.into_iter().map(size_option).collect();
         options.sort_by(|a, b| (a.vcpus, &a.name).cmp(&(b.vcpus, &b.name)));
         let catalogue = VmSizeCatalogue {
             skus: options,
@@ -185,6 +182,15 @@ impl Backend for DashboardBackend {
         if let Some(accepted) = self.provisioning.running_submit(caller, &request).await? {
             return Ok(accepted);
         }
+        // Every field is checked before Azure is read (the pre-flight alone accepts drafts).
+        request
+            .clone()
+            .normalized()
+            .validate()
+            .map_err(|error| AppError::Validation {
+                field: error.field,
+                message: error.message,
+            })?;
         // The browser's pre-flight is advice; this one decides (a client can lie).
         let report = self.preflight(request.clone()).await?;
         if !report.ok {
@@ -199,18 +205,34 @@ impl Backend for DashboardBackend {
 
     #[tracing::instrument(skip_all, err)]
     async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError> {
+        // A draft is checked while the user types: the name and version are not read, and an
+        // empty resource group only leaves its row out (a submit validates everything first).
         let request = request.normalized();
-        request.validate().map_err(|error| AppError::Validation {
-            field: error.field,
-            message: error.message,
-        })?;
+        if let Some(error) = request.preflight_errors().into_iter().next() {
+            return Err(AppError::Validation {
+                field: error.field,
+                message: error.message,
+            });
+        }
         let (subscription, region) = (&request.subscription_id, &request.region);
-        // The three reads are independent: run them at once.
-        let (catalogue, usages, group) = tokio::join!(
+        let group_name = &request.resource_group;
+        // The reads are independent: run them at once. The permissions read is only used when
+        // the group exists (for a missing group it answers None).
+        let group_reads = async {
+            if group_name.is_empty() {
+                None
+            } else {
+                Some(tokio::join!(
+                    self.arm.get_resource_group(subscription, group_name),
+                    self.arm
+                        .list_resource_group_permissions(subscription, group_name),
+                ))
+            }
+        };
+        let (catalogue, usages, group_reads) = tokio::join!(
             self.list_vm_sizes(subscription, region),
             self.arm.list_compute_usages(subscription, region),
-            self.arm
-                .get_resource_group(subscription, &request.resource_group),
+            group_reads,
         );
         let catalogue = catalogue
             .inspect_err(|error| tracing::warn!(%error, "pre-flight: VM sizes unreadable"))
@@ -228,14 +250,21 @@ impl Backend for DashboardBackend {
                     })
                     .collect()
             });
-        let group = match group {
+        let group = group_reads.map(|(group, permissions)| match group {
             Ok(Some(group)) => GroupState::Exists {
                 location: group.location,
+                writable: permissions
+                    .inspect_err(|error| {
+                        tracing::warn!(%error, "pre-flight: resource group permissions unreadable");
+                    })
+                    .ok()
+                    .flatten()
+                    .map(|permissions| permits(&permissions, CLUSTER_WRITE_ACTION)),
             },
             Ok(None) => GroupState::Missing,
             Err(error) => GroupState::Unreadable(error.to_string()),
-        };
-        let checks = vec![
+        });
+        let mut checks = vec![
             size_check(&request, catalogue.as_ref()),
             quota_check(
                 &request,
@@ -243,13 +272,42 @@ impl Backend for DashboardBackend {
                 usages.as_deref(),
                 CREATE_SURGE_NODES_PER_POOL,
             ),
-            resource_group_check(&request, &group),
         ];
+        checks.extend(group.map(|group| resource_group_check(&request, &group)));
         Ok(PreflightReport::new(checks, QUOTA_PORTAL_URL.to_owned()))
     }
 
     async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {
         self.provisioning.running(caller).await
+    }
+}
+
+/// The catalogue's view of one SKU. A `Location` restriction blocks the size in the whole region;
+/// `Zone` restrictions only block the zones they name, which a create that asks for no zones (the
+/// dashboard's) never uses, so the size stays available and carries the zones and reason.
+fn size_option(sku: VmSku) -> VmSizeOption {
+    let blocking = sku
+        .restrictions
+        .iter()
+        .find(|r| r.kind.eq_ignore_ascii_case("Location"));
+    let zonal: Vec<&SkuRestriction> = sku
+        .restrictions
+        .iter()
+        .filter(|r| r.kind.eq_ignore_ascii_case("Zone"))
+        .collect();
+    let mut restricted_zones: Vec<String> = zonal.iter().flat_map(|r| r.zones.clone()).collect();
+    restricted_zones.sort_unstable();
+    restricted_zones.dedup();
+    VmSizeOption {
+        available: blocking.is_none(),
+        reason: blocking
+            .or(zonal.first().copied())
+            .map(|r| r.reason_code.clone()),
+        restricted_zones,
+        name: sku.name,
+        vcpus: sku.vcpus,
+        memory_gb: sku.memory_gb,
+        family: sku.family,
     }
 }
 

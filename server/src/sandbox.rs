@@ -210,7 +210,7 @@ async fn arm_request(
             StatusCode::BAD_REQUEST,
             "InvalidApiVersionParameter",
             format!(
-                "The api-version '{api_version}' is invalid. The supported versions are '2026-01-01,2025-10-01,2025-04-01,2024-07-01,2021-07-01,2019-11-01'."
+                "The api-version '{api_version}' is invalid. The supported versions are '2026-01-01,2025-10-01,2025-04-01,2024-07-01,2022-04-01,2021-07-01,2019-11-01'."
             ),
         );
     }
@@ -301,6 +301,23 @@ async fn arm_request(
             },
             _ => method_not_allowed(method),
         },
+        [
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.authorization",
+            "permissions",
+        ] => {
+            if *method != Method::GET {
+                return method_not_allowed(method);
+            }
+            match plane.group_permissions(at(1), at(3)) {
+                Ok(items) => page(items),
+                Err(reply) => reply,
+            }
+        }
         [
             "subscriptions",
             _,

@@ -1,6 +1,7 @@
 //! The ARM client against the sandbox cloud over real HTTP, with tokens from the real
 //! `azure_identity::ManagedIdentityCredential`: creates and their long-running operations,
-//! ARM's failure answers, conflicts, abort, delete, authentication, throttling and paging.
+//! ARM's failure answers, conflicts, abort, delete, authentication, throttling, paging and a
+//! resource group's permissions.
 
 mod support;
 
@@ -9,6 +10,7 @@ use server::arm::models::{ManagedClusterSpec, NodePoolSpec};
 use server::arm::{AbortOutcome, ArmClientError, RetryPolicy};
 use shared::arm_error::ArmError;
 use shared::operation_status::OperationState;
+use shared::permissions::permits;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use support::{TestContext, ensure, fast_world, trial};
@@ -99,6 +101,11 @@ fn main() -> std::process::ExitCode {
             &context,
             "catalogue_usages_regions_and_groups",
             catalogue_usages_regions_and_groups,
+        ),
+        trial(
+            &context,
+            "group_permissions_follow_denied_scopes",
+            group_permissions_follow_denied_scopes,
         ),
         trial(
             &context,
@@ -881,6 +888,65 @@ async fn catalogue_usages_regions_and_groups(context: Arc<TestContext>) -> Resul
         unknown.status == 404 && unknown.code == "SubscriptionNotFound",
         format!("{unknown}"),
     )
+}
+
+async fn group_permissions_follow_denied_scopes(context: Arc<TestContext>) -> Result<(), Failed> {
+    const WRITE: &str = "Microsoft.ContainerService/managedClusters/write";
+    let mut world = fast_world();
+    // A denied scope below a group does not change what the group's permissions say.
+    world
+        .denied_write_scopes
+        .push(server::sandbox::world::DeniedScope {
+            scope: format!(
+                "/subscriptions/{SUB}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-locked"
+            ),
+        });
+    let cloud = context.cloud(world).await;
+
+    let contributor = cloud
+        .arm
+        .list_resource_group_permissions(SUB, "RG-Platform")
+        .await?
+        .ok_or("rg-platform exists")?;
+    ensure(
+        contributor.len() == 1
+            && contributor[0].actions == ["*"]
+            && contributor[0]
+                .not_actions
+                .iter()
+                .any(|a| a == "Microsoft.Authorization/*/Write"),
+        format!("Contributor's shape: {contributor:?}"),
+    )?;
+    ensure(permits(&contributor, WRITE), "Contributor creates clusters")?;
+    ensure(
+        !permits(
+            &contributor,
+            "Microsoft.Authorization/roleAssignments/write",
+        ),
+        "but assigns no roles",
+    )?;
+
+    let reader = cloud
+        .arm
+        .list_resource_group_permissions(SUB, "rg-readonly")
+        .await?
+        .ok_or("rg-readonly exists")?;
+    ensure(
+        reader.len() == 1 && reader[0].actions == ["*/read"] && reader[0].not_actions.is_empty(),
+        format!("Reader's shape: {reader:?}"),
+    )?;
+    ensure(!permits(&reader, WRITE), "Reader creates no cluster")?;
+    ensure(
+        permits(&reader, "Microsoft.ContainerService/managedClusters/read"),
+        "Reader reads",
+    )?;
+
+    // A missing group answers ARM's 404 ResourceGroupNotFound, which the client reads as None.
+    let missing = cloud
+        .arm
+        .list_resource_group_permissions(SUB, "rg-nope")
+        .await?;
+    ensure(missing.is_none(), format!("{missing:?}"))
 }
 
 async fn standalone_sandbox_command_serves_arm(_context: Arc<TestContext>) -> Result<(), Failed> {

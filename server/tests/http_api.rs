@@ -1,12 +1,14 @@
 //! The dashboard's HTTP surface over real HTTP, against the whole router and a sandbox cloud:
 //! who is calling (session guard, demo sign-in and sign-out, cross-site writes) and the read
-//! routes scripts use (PRODUCT.md §8).
+//! routes scripts use (PRODUCT.md §8), including the VM size catalogue's zone-only restrictions
+//! and its degraded answer when ARM cannot be read.
 
 mod support;
 
 use libtest_mimic::{Arguments, Failed};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
+use serde_json::json;
 use std::sync::Arc;
 use support::{TestContext, ensure, fast_world, http, sign_in, sign_in_request, trial};
 
@@ -42,6 +44,16 @@ fn main() -> std::process::ExitCode {
             &context,
             "read_routes_validate_and_pass_on_azure_errors",
             read_routes_validate_and_pass_on_azure_errors,
+        ),
+        trial(
+            &context,
+            "zone_only_restrictions_leave_a_size_available",
+            zone_only_restrictions_leave_a_size_available,
+        ),
+        trial(
+            &context,
+            "available_skus_degrade_when_arm_cannot_be_read",
+            available_skus_degrade_when_arm_cannot_be_read,
         ),
     ];
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
@@ -324,7 +336,7 @@ async fn read_routes_answer_for_a_signed_in_caller(
         .find(|s| s["name"] == "Standard_D4s_v5")
         .ok_or("D4s_v5")?;
     ensure(
-        d4["available"] == true && d4["reason"].is_null(),
+        d4["available"] == true && d4["reason"].is_null() && d4["restricted_zones"] == json!([]),
         d4.to_string(),
     )?;
     let vcpus: Vec<i64> = skus.iter().filter_map(|s| s["vcpus"].as_i64()).collect();
@@ -406,5 +418,96 @@ async fn read_routes_validate_and_pass_on_azure_errors(
     ensure(
         status == StatusCode::NOT_FOUND && body["code"] == "SubscriptionNotFound",
         format!("{status} {body}"),
+    )
+}
+
+/// `/api/aks/available-skus` for `region` in the default subscription.
+fn skus_path(region: &str) -> String {
+    format!("/api/aks/available-skus?subscription_id={SUB}&region={region}")
+}
+
+async fn zone_only_restrictions_leave_a_size_available(
+    context: Arc<TestContext>,
+) -> Result<(), Failed> {
+    let dashboard = context.dashboard(fast_world(), true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    // westeurope restricts Standard_DC2s_v2 in zone 3 only; the dashboard asks for no zones.
+    let (status, catalogue) = get_json(base, &skus_path("westeurope"), &cookie).await?;
+    ensure(status == StatusCode::OK, format!("{status} {catalogue}"))?;
+    let skus = catalogue["skus"].as_array().ok_or("skus")?;
+    let dc2 = skus
+        .iter()
+        .find(|s| s["name"] == "Standard_DC2s_v2")
+        .ok_or("DC2s_v2")?;
+    ensure(
+        dc2["available"] == true
+            && dc2["reason"] == "NotAvailableForSubscription"
+            && dc2["restricted_zones"] == json!(["3"]),
+        dc2.to_string(),
+    )?;
+    // A Location restriction in the same region still blocks, with no zones named.
+    let nc6 = skus
+        .iter()
+        .find(|s| s["name"] == "Standard_NC6s_v3")
+        .ok_or("NC6s_v3")?;
+    ensure(
+        nc6["available"] == false && nc6["restricted_zones"] == json!([]),
+        nc6.to_string(),
+    )?;
+    // Elsewhere the size has no restriction at all.
+    let (_, eastus) = get_json(base, &skus_path("eastus"), &cookie).await?;
+    let dc2 = eastus["skus"]
+        .as_array()
+        .and_then(|skus| skus.iter().find(|s| s["name"] == "Standard_DC2s_v2"))
+        .ok_or("DC2s_v2 in eastus")?;
+    ensure(
+        dc2["available"] == true && dc2["reason"].is_null() && dc2["restricted_zones"] == json!([]),
+        dc2.to_string(),
+    )
+}
+
+async fn available_skus_degrade_when_arm_cannot_be_read(
+    context: Arc<TestContext>,
+) -> Result<(), Failed> {
+    // Every ARM request answers 503 (the client's own retries included).
+    let mut world = fast_world();
+    world.faults.server_error_every_nth_request = 1;
+    let dashboard = context.dashboard(world, true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let (status, catalogue) = get_json(base, &skus_path("eastus"), &cookie).await?;
+    ensure(
+        status == StatusCode::OK && catalogue == json!({ "skus": [], "degraded": true }),
+        format!("5xx: {status} {catalogue}"),
+    )?;
+    // Our own validation still answers 400 before ARM is asked.
+    let (status, body) = get_json(base, &skus_path("East%20US"), &cookie).await?;
+    ensure(
+        status == StatusCode::BAD_REQUEST && body["field"] == "region",
+        format!("{status} {body}"),
+    )?;
+    drop(dashboard);
+
+    // Every second ARM request is throttled with a Retry-After longer than the client waits, so
+    // it gives up at once: the first read succeeds, the second degrades, the third succeeds.
+    let mut world = fast_world();
+    world.faults.throttle_every_nth_request = 2;
+    world.faults.throttle_retry_after_seconds = 600;
+    let dashboard = context.dashboard(world, true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let (_, first) = get_json(base, &skus_path("eastus"), &cookie).await?;
+    ensure(first["degraded"] == false, format!("first read: {first}"))?;
+    let (status, throttled) = get_json(base, &skus_path("westeurope"), &cookie).await?;
+    ensure(
+        status == StatusCode::OK && throttled == json!({ "skus": [], "degraded": true }),
+        format!("429: {status} {throttled}"),
+    )?;
+    // The degraded answer was not cached: the next call reads ARM again.
+    let (_, again) = get_json(base, &skus_path("westeurope"), &cookie).await?;
+    ensure(
+        again["degraded"] == false && again["skus"].as_array().is_some_and(|s| s.len() >= 12),
+        format!("not cached: {again}"),
     )
 }

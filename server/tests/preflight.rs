@@ -1,6 +1,7 @@
 //! `POST /api/aks/preflight` over real HTTP against the sandbox cloud's stories: a blocked size,
-//! quota shortfalls on the regional total and on a VM family, resource groups reused or
-//! created, a create that passes, and ARM unreadable (degraded rows that do not block).
+//! quota shortfalls on the regional total and on a VM family, resource groups reused, created
+//! or not writable by the dashboard's identity, a create that passes, and ARM unreadable
+//! (degraded rows that do not block).
 
 mod support;
 
@@ -24,6 +25,11 @@ fn main() -> std::process::ExitCode {
             &context,
             "a_create_the_server_pre_flight_fails_is_refused_with_the_rows",
             a_create_the_server_pre_flight_fails_is_refused_with_the_rows,
+        ),
+        trial(
+            &context,
+            "a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create",
+            a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create,
         ),
         trial(
             &context,
@@ -86,8 +92,33 @@ async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<()
     )?;
     let group = row(&report, "resource_group")?;
     ensure(
-        group["status"] == "ok" && group["details"]["exists"] == true,
+        group["status"] == "ok"
+            && group["details"]["exists"] == true
+            && group["details"]["writable"] == true,
         format!("reused: {group}"),
+    )?;
+
+    // rg-platform lives in eastus; a cluster in westeurope may still use it (AKS allows it).
+    let (_, report) = preflight(
+        base,
+        &cookie,
+        &body(
+            "westeurope",
+            "rg-platform",
+            ("Standard_D2s_v5", 1),
+            ("Standard_D4s_v5", 3),
+        ),
+    )
+    .await?;
+    let group = row(&report, "resource_group")?;
+    ensure(
+        report["ok"] == true
+            && group["status"] == "ok"
+            && group["details"]["location"] == "eastus"
+            && group["message"].as_str().is_some_and(|m| {
+                m.contains("exists in eastus") && m.contains("created in westeurope")
+            }),
+        format!("another region: {group}"),
     )?;
 
     // A new group will be created.
@@ -186,6 +217,33 @@ async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<()
         status == StatusCode::BAD_REQUEST && answer["field"] == "body",
         format!("{status} {answer}"),
     )?;
+
+    // A draft (the modal checks while the user types): no name and no group yet. The rows it
+    // can answer come back; the group's row waits for a group. Fields it reads must be valid.
+    let mut draft = body("eastus", "", ("Standard_D2s_v5", 1), ("Standard_D4s_v5", 3));
+    draft["cluster_name"] = json!("");
+    let (status, report) = preflight(base, &cookie, &draft).await?;
+    let names: Vec<&str> = report["checks"]
+        .as_array()
+        .map(|rows| rows.iter().filter_map(|r| r["name"].as_str()).collect())
+        .unwrap_or_default();
+    ensure(
+        status == StatusCode::OK && report["ok"] == true && names == ["vm_size", "quota"],
+        format!("draft: {status} {report}"),
+    )?;
+    draft["region"] = json!("East US");
+    let (status, answer) = preflight(base, &cookie, &draft).await?;
+    ensure(
+        status == StatusCode::BAD_REQUEST && answer["field"] == "region",
+        format!("draft with a bad region: {status} {answer}"),
+    )?;
+    // The create itself still needs every field, before Azure is read.
+    draft["region"] = json!("eastus");
+    let (status, answer) = post_json(base, "/api/aks/provision", &cookie, &draft).await?;
+    ensure(
+        status == StatusCode::BAD_REQUEST && answer["field"] == "cluster_name",
+        format!("a create of the draft: {status} {answer}"),
+    )?;
     Ok(())
 }
 
@@ -237,6 +295,74 @@ async fn a_create_the_server_pre_flight_fails_is_refused_with_the_rows(
         format!("{status} {answer}"),
     )?;
     Ok(())
+}
+
+/// The body of a create into rg-readonly (eastus) that passes every other row.
+fn read_only_group_body() -> Value {
+    body(
+        "eastus",
+        "rg-readonly",
+        ("Standard_D2s_v5", 1),
+        ("Standard_D4s_v5", 3),
+    )
+}
+
+/// Checks the rows of a report (or a 422 answer) for a create into rg-readonly.
+fn the_read_only_group_fails(report: &Value) -> Result<(), Failed> {
+    let group = row(report, "resource_group")?;
+    ensure(
+        group["status"] == "fail"
+            && group["message"]
+                == "The dashboard's identity cannot write to resource group rg-readonly (needs Microsoft.ContainerService/managedClusters/write).",
+        format!("{group}"),
+    )?;
+    ensure(
+        group["details"]
+            == json!({
+                "exists": true,
+                "location": "eastus",
+                "writable": false,
+                "action": "Microsoft.ContainerService/managedClusters/write",
+            }),
+        format!("details: {group}"),
+    )?;
+    for name in ["vm_size", "quota"] {
+        ensure(
+            row(report, name)?["status"] == "ok",
+            format!("only the group fails, not {name}: {report}"),
+        )?;
+    }
+    Ok(())
+}
+
+async fn a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create(
+    context: Arc<TestContext>,
+) -> Result<(), Failed> {
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+    let base = &dashboard.base_url;
+    let (status, report) = preflight(base, &cookie, &read_only_group_body()).await?;
+    ensure(
+        status == StatusCode::OK && report["ok"] == false,
+        format!("{status} {report}"),
+    )?;
+    the_read_only_group_fails(&report)?;
+
+    // The create runs the same pre-flight and is refused before any job exists.
+    let (status, answer) =
+        post_json(base, "/api/aks/provision", &cookie, &read_only_group_body()).await?;
+    ensure(
+        status == StatusCode::UNPROCESSABLE_ENTITY
+            && answer["code"] == "preflight_failed"
+            && answer["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("cannot write to resource group rg-readonly")),
+        format!("{status} {answer}"),
+    )?;
+    ensure(
+        answer["checks"] == report["checks"],
+        format!("the same rows as the pre-flight: {answer} / {report}"),
+    )?;
+    the_read_only_group_fails(&answer)
 }
 
 async fn unreadable_arm_degrades_to_warnings(context: Arc<TestContext>) -> Result<(), Failed> {

@@ -8,11 +8,13 @@ mod support;
 use libtest_mimic::{Arguments, Failed};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use server::sandbox::world::DeniedScope;
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
 use support::{
-    TestContext, alice_on_a_dashboard, cookie_pair, ensure, http, post_json, sign_in, trial,
+    TestContext, alice_on_a_dashboard, cookie_pair, ensure, fast_world, http, post_json, sign_in,
+    trial,
 };
 use tokio::io::AsyncBufReadExt;
 
@@ -397,12 +399,23 @@ async fn a_double_submit_gives_one_job(context: std::sync::Arc<TestContext>) -> 
 async fn azure_failures_end_the_job_with_azure_s_reason(
     context: std::sync::Arc<TestContext>,
 ) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+    // A write denied on the cluster alone: the group's permissions read still answers
+    // Contributor, so the pre-flight passes and ARM refuses the PUT (as a deny assignment or a
+    // narrower scope does in Azure). A group the identity cannot write at all (rg-readonly) is
+    // refused by the pre-flight instead; tests/preflight.rs covers that.
+    let mut world = fast_world();
+    world.denied_write_scopes.push(DeniedScope {
+        scope: format!(
+            "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-eastus"
+        ),
+    });
+    let dashboard = context.dashboard(world, true).await;
     let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
     // (region, resource group, expected innermost code, expected step)
     let cases = [
         ("swedencentral", "rg-sweden", "AllocationFailed", 3),
-        ("eastus", "rg-readonly", "AuthorizationFailed", 3),
+        ("eastus", "rg-platform", "AuthorizationFailed", 3),
         (
             "brazilsoutheast",
             "rg-brazil",

@@ -1,6 +1,6 @@
 //! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
-//! ARM error and long-running-operation parsing, portal links, the create request and the
-//! provisioning job's progress model.
+//! ARM error and long-running-operation parsing, portal links, RBAC permission matching, the
+//! create request and the provisioning job's progress model.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
@@ -10,8 +10,10 @@ pub mod caller;
 pub mod cluster;
 pub mod naming;
 pub mod operation_status;
+pub mod permissions;
 pub mod portal;
 pub mod preflight;
+pub mod preflight_advice;
 pub mod progress;
 pub mod provision;
 pub mod region;

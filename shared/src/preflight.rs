@@ -194,13 +194,20 @@ pub fn max_worker_nodes_fit(
     fit
 }
 
+/// The action a create needs on the resource group it lands in.
+pub const CLUSTER_WRITE_ACTION: &str = "Microsoft.ContainerService/managedClusters/write";
+
 /// Where the resource group stands, as ARM answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GroupState {
-    /// It exists, in this region.
+    /// It exists (in any region: AKS accepts a cluster in another region than its group).
     Exists {
         /// Its region.
         location: String,
+        /// Whether the dashboard's identity holds [`CLUSTER_WRITE_ACTION`] on it, from the
+        /// group's permissions read (`Microsoft.Authorization/permissions`): `Some(false)` fails
+        /// the row, `None` means the permissions could not be read and the row warns.
+        writable: Option<bool>,
     },
     /// It does not exist and will be created.
     Missing,
@@ -361,31 +368,62 @@ pub fn quota_check(
     }
 }
 
-/// The `resource_group` row: reused, created, or unreadable.
+/// The `resource_group` row: reused (when the identity may create clusters in it), refused
+/// (when it may not), created, or unreadable.
 pub fn resource_group_check(request: &ProvisionRequest, state: &GroupState) -> PreflightCheck {
+    let group = &request.resource_group;
     let (status, message, details) = match state {
-        GroupState::Exists { location } => (
-            CheckStatus::Ok,
+        GroupState::Exists {
+            location,
+            writable: Some(false),
+        } => (
+            CheckStatus::Fail,
             format!(
-                "Resource group {} exists in {location} and will be reused.",
-                request.resource_group
+                "The dashboard's identity cannot write to resource group {group} (needs {CLUSTER_WRITE_ACTION})."
             ),
-            json!({ "exists": true, "location": location }),
+            json!({ "exists": true, "location": location, "writable": false, "action": CLUSTER_WRITE_ACTION }),
         ),
+        GroupState::Exists { location, writable } => {
+            let mut message =
+                format!("Resource group {group} exists in {location} and will be reused");
+            if !location.eq_ignore_ascii_case(&request.region) {
+                // AKS accepts a cluster in another region than its group; say so, do not block.
+                message.push_str(&format!(
+                    "; the cluster itself will be created in {}",
+                    request.region
+                ));
+            }
+            let status = if writable.is_some() {
+                message.push('.');
+                CheckStatus::Ok
+            } else {
+                message.push_str(&format!(
+                    ". The dashboard's permissions on it could not be read, so {CLUSTER_WRITE_ACTION} was not checked."
+                ));
+                CheckStatus::Warn
+            };
+            let mut details = json!({
+                "exists": true, "location": location, "writable": writable, "action": CLUSTER_WRITE_ACTION,
+            });
+            if writable.is_none() {
+                details["degraded"] = json!(true);
+            }
+            (status, message, details)
+        }
+        // Creating the group needs Microsoft.Resources/subscriptions/resourceGroups/write at
+        // subscription scope; that is not checked here (the permissions read is per group), so a
+        // refusal shows up when the job ensures the group.
         GroupState::Missing => (
             CheckStatus::Ok,
             format!(
-                "Resource group {} will be created in {}.",
-                request.resource_group, request.region
+                "Resource group {group} will be created in {}.",
+                request.region
             ),
             json!({ "exists": false, "location": request.region }),
         ),
         GroupState::Unreadable(reason) => (
             CheckStatus::Warn,
-            format!(
-                "Resource group {} could not be read: {reason}",
-                request.resource_group
-            ),
+            format!("Resource group {group} could not be read: {reason}"),
             json!({ "degraded": true }),
         ),
     };
@@ -590,6 +628,7 @@ mod tests {
             family: family.into(),
             available: reason.is_none(),
             reason: reason.map(str::to_owned),
+            restricted_zones: Vec::new(),
         }
     }
 
@@ -677,27 +716,93 @@ mod tests {
     }
 
     #[test]
-    fn the_group_row_says_reuse_create_or_unreadable() {
+    fn a_zone_only_restriction_does_not_block_a_create_without_zones() {
+        let mut catalogue = seed_catalogue(None);
+        for option in &mut catalogue.skus {
+            option.reason = Some("NotAvailableForSubscription".into());
+            option.restricted_zones = vec!["3".into()];
+        }
+        let row = size_check(&seed_request(), Some(&catalogue));
+        assert_eq!(row.status, CheckStatus::Ok, "{}", row.message);
+    }
+
+    fn existing(location: &str, writable: Option<bool>) -> GroupState {
+        GroupState::Exists {
+            location: location.into(),
+            writable,
+        }
+    }
+
+    #[rstest]
+    #[case::reused_in_its_region(
+        existing("koreacentral", Some(true)),
+        CheckStatus::Ok,
+        "Resource group rg-k exists in koreacentral and will be reused."
+    )]
+    #[case::reused_from_another_region(
+        existing("eastus", Some(true)),
+        CheckStatus::Ok,
+        "Resource group rg-k exists in eastus and will be reused; the cluster itself will be created in koreacentral."
+    )]
+    #[case::not_writable(
+        existing("koreacentral", Some(false)),
+        CheckStatus::Fail,
+        "The dashboard's identity cannot write to resource group rg-k (needs Microsoft.ContainerService/managedClusters/write)."
+    )]
+    #[case::not_writable_in_another_region(
+        existing("eastus", Some(false)),
+        CheckStatus::Fail,
+        "The dashboard's identity cannot write to resource group rg-k (needs Microsoft.ContainerService/managedClusters/write)."
+    )]
+    #[case::permissions_unreadable(
+        existing("koreacentral", None),
+        CheckStatus::Warn,
+        "Resource group rg-k exists in koreacentral and will be reused. The dashboard's permissions on it could not be read, so Microsoft.ContainerService/managedClusters/write was not checked."
+    )]
+    #[case::created(
+        GroupState::Missing,
+        CheckStatus::Ok,
+        "Resource group rg-k will be created in koreacentral."
+    )]
+    #[case::unreadable(
+        GroupState::Unreadable("403".into()),
+        CheckStatus::Warn,
+        "Resource group rg-k could not be read: 403"
+    )]
+    fn the_group_row_says_reuse_refuse_create_or_unreadable(
+        #[case] state: GroupState,
+        #[case] status: CheckStatus,
+        #[case] message: &str,
+    ) {
+        let row = resource_group_check(&seed_request(), &state);
+        assert_eq!((row.status, row.message.as_str()), (status, message));
+    }
+
+    #[test]
+    fn the_group_row_details_name_the_action_and_the_answer() {
         let request = seed_request();
-        let reuse = resource_group_check(
-            &request,
-            &GroupState::Exists {
-                location: "eastus".into(),
-            },
+        let refused = resource_group_check(&request, &existing("eastus", Some(false)));
+        assert_eq!(
+            refused.details,
+            json!({
+                "exists": true, "location": "eastus", "writable": false,
+                "action": "Microsoft.ContainerService/managedClusters/write",
+            })
         );
-        assert_eq!(reuse.status, CheckStatus::Ok);
+        let unknown = resource_group_check(&request, &existing("eastus", None));
+        assert_eq!(unknown.details["writable"], serde_json::Value::Null);
+        assert_eq!(unknown.details["degraded"], true);
+        let reused = resource_group_check(&request, &existing("eastus", Some(true)));
+        assert_eq!(reused.details["writable"], true);
+        assert!(reused.details.get("degraded").is_none());
+        let created = resource_group_check(&request, &GroupState::Missing);
+        assert_eq!(
+            created.details,
+            json!({ "exists": false, "location": "koreacentral" })
+        );
         assert!(
-            reuse.message.contains("will be reused"),
-            "{}",
-            reuse.message
+            !PreflightReport::new(vec![refused], String::new()).ok,
+            "a group the identity cannot write blocks the create"
         );
-        let create = resource_group_check(&request, &GroupState::Missing);
-        assert!(
-            create.message.contains("will be created in koreacentral"),
-            "{}",
-            create.message
-        );
-        let unreadable = resource_group_check(&request, &GroupState::Unreadable("403".into()));
-        assert_eq!(unreadable.status, CheckStatus::Warn);
     }
 }

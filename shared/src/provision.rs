@@ -129,6 +129,20 @@ impl ProvisionRequest {
         }
     }
 
+    /// The problems among the fields a pre-flight reads. The cluster name and Kubernetes version
+    /// are not read, and an empty resource group only skips its row, so a draft can be checked
+    /// while the user is still typing (PRODUCT.md §3: the name does not trigger a pre-flight).
+    pub fn preflight_errors(&self) -> Vec<FieldError> {
+        self.field_errors()
+            .into_iter()
+            .filter(|error| match error.field.as_str() {
+                "cluster_name" | "kubernetes_version" => false,
+                "resource_group" => !self.resource_group.is_empty(),
+                _ => true,
+            })
+            .collect()
+    }
+
     /// The message for `field`, if it has one (the modal shows it under the input).
     pub fn error_for(&self, field: &str) -> Option<String> {
         self.field_errors()
@@ -216,6 +230,40 @@ mod tests {
             system_node_count: 1,
             kubernetes_version: None,
         }
+    }
+
+    #[test]
+    fn a_draft_without_name_or_group_can_be_pre_flighted() {
+        let mut draft = valid();
+        draft.cluster_name = String::new();
+        draft.resource_group = String::new();
+        draft.kubernetes_version = Some("latest".into());
+        assert_eq!(draft.preflight_errors(), vec![]);
+        assert!(draft.validate().is_err(), "but it cannot be submitted");
+    }
+
+    #[rstest]
+    #[case::bad_group("rg.", "resource_group")]
+    #[case::bad_region("East US", "region")]
+    fn fields_the_pre_flight_reads_must_be_valid(#[case] value: &str, #[case] field: &str) {
+        let mut draft = valid();
+        match field {
+            "resource_group" => draft.resource_group = value.into(),
+            _ => draft.region = value.into(),
+        }
+        let fields: Vec<String> = draft
+            .preflight_errors()
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(fields, vec![field.to_owned()]);
+    }
+
+    #[test]
+    fn a_worker_count_out_of_range_stops_the_pre_flight() {
+        let mut draft = valid();
+        draft.node_count = MAX_POOL_NODES + 1;
+        assert_eq!(draft.preflight_errors()[0].field, "node_count");
     }
 
     #[test]

@@ -13,10 +13,18 @@ pub struct VmSizeOption {
     pub memory_gb: f64,
     /// Quota family (`standardDSv5Family`).
     pub family: String,
-    /// False when the subscription cannot deploy it in the region.
+    /// False when the subscription cannot deploy it in the region (a `Location` restriction).
     pub available: bool,
-    /// ARM's restriction reason code (`NotAvailableForSubscription`, `QuotaId`) when not available.
+    /// ARM's restriction reason code (`NotAvailableForSubscription`, `QuotaId`). With
+    /// `available: false` it is the `Location` restriction's; with `available: true` it is a
+    /// zone-only restriction's, and `restricted_zones` names the zones.
     pub reason: Option<String>,
+    /// Zones where ARM's `Zone` restrictions block the size (`restrictionInfo.zones`), e.g.
+    /// `["3"]`. The size still deploys when the create asks for no zones, as the dashboard's
+    /// creates do, so these do not make it unavailable. Empty when nothing is zone-restricted;
+    /// missing in older answers.
+    #[serde(default)]
+    pub restricted_zones: Vec<String>,
 }
 
 /// A region's catalogue. `degraded` is true when ARM could not be read and the list is not
@@ -98,6 +106,7 @@ mod tests {
             family: "f".into(),
             available: true,
             reason: None,
+            restricted_zones: Vec::new(),
         }
     }
 
@@ -154,5 +163,15 @@ mod tests {
         let nothing_available = [named("Standard_D4s_v5", 4, 16.0, false)];
         assert_eq!(default_system_size(&nothing_available), None);
         assert_eq!(default_worker_size(&nothing_available), None);
+    }
+
+    #[test]
+    fn answers_without_restricted_zones_still_read() {
+        let option: VmSizeOption = serde_json::from_value(serde_json::json!({
+            "name": "Standard_D2s_v5", "vcpus": 2, "memory_gb": 8.0,
+            "family": "standardDSv5Family", "available": true, "reason": null,
+        }))
+        .expect("an answer from before restricted_zones");
+        assert!(option.restricted_zones.is_empty());
     }
 }

@@ -11,6 +11,7 @@
 
 mod form;
 mod form_fields;
+mod live_preflight;
 mod pool_fields;
 mod region_field;
 mod subscription_field;
@@ -18,6 +19,7 @@ mod subscription_field;
 use crate::api::provision::start_provision::StartProvision;
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
 use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::preflight_checks::PreflightChecks;
 use crate::components::provision_failure_notice::ProvisionFailureNotice;
 use crate::components::provision_live_panel::ProvisionLivePanel;
 use crate::contexts::provisioning::{Provisioning, use_provisioning};
@@ -28,6 +30,8 @@ use form_fields::FormFields;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+use live_preflight::LivePreflight;
+use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskFailure, TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::subscription::SubscriptionInfo;
@@ -71,7 +75,8 @@ pub fn ProvisionModal(
 
     let subscriptions = Resource::new(|| (), |_| list_subscriptions());
     load_choices(form, subscriptions, default_subscription);
-    follow_submit(provisioning, form, start, sent, submit_error);
+    let preflight = live_preflight::watch(form);
+    follow_submit(provisioning, form, preflight, start, sent, submit_error);
     // Azure accepted the create (or it already finished well): the banner takes over.
     Effect::new(move |_| {
         if task.with(|t| t.as_ref().is_some_and(handed_over)) {
@@ -105,6 +110,12 @@ pub fn ProvisionModal(
     let on_submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
         if running.get_untracked() {
+            return;
+        }
+        // A failing row refuses and points at it. A check still running does not: the server
+        // runs the same pre-flight before it creates anything.
+        if preflight.readiness() == SubmitReadiness::FixErrors {
+            request_animation_frame(move || focus_first_failing_check(dialog));
             return;
         }
         form.mark_submitted();
@@ -145,8 +156,13 @@ pub fn ProvisionModal(
             <button type="button" class="button secondary" on:click=move |_| request_close()>
                 "Close"
             </button>
-            <button type="submit" class="button" disabled=move || running.get()>
-                {move || submit_label(start.pending().get(), running.get())}
+            <button
+                type="submit"
+                class="button"
+                disabled=move || running.get()
+                aria-disabled=move || (preflight.readiness() == SubmitReadiness::FixErrors).to_string()
+            >
+                {move || submit_label(start.pending().get(), running.get(), preflight.readiness())}
             </button>
         </div>
     }
@@ -187,6 +203,15 @@ pub fn ProvisionModal(
                     <fieldset class="form-fields" disabled=move || running.get()>
                         <FormFields form subscriptions first_field />
                     </fieldset>
+                    <Show when=move || !running.get()>
+                        <PreflightChecks
+                            report=preflight.report
+                            checking=preflight.checking
+                            failure=preflight.failure
+                            worker_count_fix=Signal::derive(move || preflight.worker_count_fix(form))
+                            on_apply=Callback::new(move |nodes| preflight.apply(form, nodes))
+                        />
+                    </Show>
                     {actions}
                 </form>
                 {confirm}
@@ -222,10 +247,12 @@ fn load_choices(
 }
 
 /// Reacts to the server's answer to a submit: follow the job, or show why it was refused (a
-/// field's message under that field, anything else above the form).
+/// field's message under that field, the server's pre-flight rows in place of the live ones,
+/// anything else above the form).
 fn follow_submit(
     provisioning: Provisioning,
     form: CreateForm,
+    preflight: LivePreflight,
     start: ServerAction<StartProvision>,
     sent: StoredValue<Option<ProvisionRequest>>,
     submit_error: RwSignal<Option<String>>,
@@ -241,6 +268,7 @@ fn follow_submit(
         Some(Err(AppError::Validation { field, message })) => {
             form.set_server_error(field, message);
         }
+        Some(Err(AppError::PreflightFailed(report))) => preflight.show_server_answer(*report),
         Some(Err(error)) => submit_error.set(Some(error.to_string())),
     });
 }
@@ -287,6 +315,15 @@ fn focus_first_invalid(dialog: NodeRef<html::Div>) {
     }
 }
 
+/// Focuses the first failing pre-flight row's action ("Apply N nodes" or the portal link), else
+/// the first failing row itself.
+fn focus_first_failing_check(dialog: NodeRef<html::Div>) {
+    if let Some(dialog) = dialog.get_untracked() {
+        let _ = focus_matching(&dialog, "li.check-fail button, li.check-fail a")
+            || focus_matching(&dialog, "li.check-fail");
+    }
+}
+
 /// The job failed before Azure accepted the create: the cluster's name and why.
 fn failure_of(task: &TaskView) -> Option<(String, TaskFailure)> {
     if !matches!(task.status, TaskStatus::Failure | TaskStatus::Revoked) {
@@ -315,12 +352,12 @@ fn handed_over(task: &TaskView) -> bool {
 }
 
 /// The submit button's text.
-fn submit_label(sending: bool, running: bool) -> &'static str {
+fn submit_label(sending: bool, running: bool, readiness: SubmitReadiness) -> &'static str {
     if sending {
         "Submitting…"
     } else if running {
         "Creating…"
     } else {
-        "Create cluster"
+        readiness.label()
     }
 }

@@ -1,6 +1,7 @@
 //! A VM size `<select>` over a region's catalogue, with the cores and memory the pool adds up
 //! to. Sizes the subscription cannot deploy in the region stay visible but disabled, with ARM's
-//! reason code as their tooltip.
+//! reason code as their tooltip. A size restricted in some zones only stays selectable (the
+//! dashboard asks for no zones) and names those zones.
 
 use crate::components::field_error::FieldError;
 use leptos::prelude::*;
@@ -64,18 +65,8 @@ pub fn VmSizePicker(
                         sizes
                             .into_iter()
                             .map(|size| {
-                                let text = if size.available {
-                                    format!(
-                                        "{} ({} vCPUs, {} GB)",
-                                        size.name,
-                                        size.vcpus,
-                                        size.memory_gb,
-                                    )
-                                } else {
-                                    format!("{} — not available in {}", size.name, region.get())
-                                };
-                                let reason = (!size.available)
-                                    .then(|| size.reason.clone().unwrap_or_else(|| "Not available for this subscription".into()));
+                                let text = option_text(&size, &region.get());
+                                let reason = tooltip(&size);
                                 let name = size.name.clone();
                                 view! {
                                     <option
@@ -100,4 +91,36 @@ pub fn VmSizePicker(
         </div>
     }
     .into_any()
+}
+
+/// An option's text: "Standard_D4s_v5 (4 vCPUs, 16 GB)", "… · not in zone 3", or
+/// "Standard_D16s_v5 — not available in uksouth".
+fn option_text(size: &VmSizeOption, region: &str) -> String {
+    if !size.available {
+        return format!("{} — not available in {region}", size.name);
+    }
+    let text = format!(
+        "{} ({} vCPUs, {} GB)",
+        size.name, size.vcpus, size.memory_gb
+    );
+    match size.restricted_zones.as_slice() {
+        [] => text,
+        [zone] => format!("{text} · not in zone {zone}"),
+        zones => format!("{text} · not in zones {}", zones.join(", ")),
+    }
+}
+
+/// ARM's reason code for a blocked size or a zone restriction.
+fn tooltip(size: &VmSizeOption) -> Option<String> {
+    if !size.available {
+        Some(
+            size.reason
+                .clone()
+                .unwrap_or_else(|| "Not available for this subscription".into()),
+        )
+    } else if size.restricted_zones.is_empty() {
+        None
+    } else {
+        size.reason.clone()
+    }
 }

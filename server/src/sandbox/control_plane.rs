@@ -483,14 +483,41 @@ impl ControlPlane {
         reply
     }
 
-    /// 403 `AuthorizationFailed` when `scope` lies under a denied scope.
-    fn deny_write(&self, scope: &str, action: &str) -> Option<Reply> {
+    /// `GET …/resourcegroups/{rg}/providers/Microsoft.Authorization/permissions`: the identity's
+    /// permissions at the group, one entry per role. The identity holds Contributor, or Reader
+    /// where the group lies under a denied write scope. A denied scope *below* the group (one
+    /// cluster, say) leaves the group's answer at Contributor, as a deny on a single resource
+    /// does in Azure, so such a create passes this read and is refused by the PUT.
+    pub fn group_permissions(&self, subscription: &str, name: &str) -> Result<Vec<Value>, Reply> {
+        if self.group(subscription, name).is_none() {
+            return Err(group_not_found(name));
+        }
+        let scope = format!("/subscriptions/{subscription}/resourceGroups/{name}");
+        let (actions, not_actions): (&[&str], &[&str]) = if self.write_denied(&scope) {
+            (&["*/read"], &[])
+        } else {
+            (&["*"], CONTRIBUTOR_NOT_ACTIONS)
+        };
+        Ok(vec![json!({
+            "actions": actions,
+            "notActions": not_actions,
+            "dataActions": [],
+            "notDataActions": [],
+        })])
+    }
+
+    /// True when `scope` is a denied write scope or lies under one.
+    fn write_denied(&self, scope: &str) -> bool {
         let scope_lower = lower(scope);
-        let denied = self.world.denied_write_scopes.iter().any(|d| {
+        self.world.denied_write_scopes.iter().any(|d| {
             let denied = lower(d.scope.trim_end_matches('/'));
             scope_lower == denied || scope_lower.starts_with(&format!("{denied}/"))
-        });
-        denied.then(|| {
+        })
+    }
+
+    /// 403 `AuthorizationFailed` when `scope` lies under a denied scope.
+    fn deny_write(&self, scope: &str, action: &str) -> Option<Reply> {
+        self.write_denied(scope).then(|| {
             let identity = &self.world.identity;
             Reply::arm_error(
                 StatusCode::FORBIDDEN,
@@ -1367,6 +1394,22 @@ impl ControlPlane {
         })
     }
 }
+
+/// The built-in Contributor role's `notActions`
+/// (<https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged#contributor>).
+const CONTRIBUTOR_NOT_ACTIONS: &[&str] = &[
+    "Microsoft.Authorization/*/Delete",
+    "Microsoft.Authorization/*/Write",
+    "Microsoft.Authorization/elevateAccess/Action",
+    "Microsoft.Blueprint/blueprintAssignments/write",
+    "Microsoft.Blueprint/blueprintAssignments/delete",
+    "Microsoft.Compute/galleries/share/action",
+    "Microsoft.Purview/consents/write",
+    "Microsoft.Purview/consents/delete",
+    "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
+    "Microsoft.Subscription/cancel/action",
+    "Microsoft.Subscription/enable/action",
+];
 
 fn cluster_key(subscription: &str, group: &str, name: &str) -> ClusterKey {
     (lower(subscription), lower(group), lower(name))

@@ -64,7 +64,9 @@ pub struct World {
     /// Resource groups that exist at start.
     #[serde(default)]
     pub resource_groups: Vec<ResourceGroupSeed>,
-    /// Scopes the identity may read but not write.
+    /// Scopes the identity may read but not write: writes there answer 403, and a resource
+    /// group's permissions read answers Reader's permissions at or under them (Contributor's
+    /// elsewhere).
     #[serde(default)]
     pub denied_write_scopes: Vec<DeniedScope>,
     /// Clusters that exist at start.

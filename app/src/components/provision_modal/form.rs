@@ -150,6 +150,26 @@ impl CreateForm {
         .normalized()
     }
 
+    /// What a pre-flight checks, once every field it reads is valid. The name and Kubernetes
+    /// version are left out (no check reads them), so typing the name starts no check unless
+    /// the resource group still follows it.
+    pub fn preflight_request(&self) -> Option<ProvisionRequest> {
+        let counts_ok = parse_count(&self.system_node_count.get()).is_some()
+            && parse_count(&self.node_count.get()).is_some();
+        let request = ProvisionRequest {
+            cluster_name: String::new(),
+            kubernetes_version: None,
+            ..self.request()
+        };
+        (counts_ok && request.preflight_errors().is_empty()).then_some(request)
+    }
+
+    /// True once the user edited `field` (not counting a submit attempt).
+    pub fn is_touched(&self, field: &'static str) -> bool {
+        self.touched
+            .with_untracked(|touched| touched.contains(&field))
+    }
+
     /// The message for `field` whether or not it shows yet.
     fn problem(&self, field: &str) -> Option<String> {
         let server = self.server_error.with(|e| {

@@ -1,5 +1,6 @@
 //! The create form's two pools, over the region's VM size catalogue (refetched when the
-//! subscription or the region changes).
+//! subscription or the region changes). When Azure's catalogue cannot be read the sizes are
+//! typed instead of picked: the user is not stopped, and the create tells the truth.
 
 use super::form::{CreateForm, field};
 use crate::api::catalogue::list_vm_sizes::list_vm_sizes;
@@ -40,25 +41,53 @@ pub fn PoolFields(
     };
     let degraded = move || matches!(catalogue.get(), Some(Ok(Some(c))) if c.degraded);
     let region = Signal::derive(move || form.region.get());
+    // The size input of one pool: the picker, or a text field when the catalogue is degraded.
+    let size_input = move |id: &'static str,
+                           selected: RwSignal<String>,
+                           size_field: &'static str,
+                           count: fn(&CreateForm) -> i32| {
+        let error = Signal::derive(move || load_error().or_else(|| form.message(size_field)));
+        if degraded() {
+            view! {
+                <TextField
+                    id
+                    label="VM size"
+                    value=selected
+                    on_input=Callback::new(move |value| {
+                        selected.set(value);
+                        form.touch(size_field);
+                    })
+                    error
+                    hint="Type a size name, e.g. Standard_D4s_v5."
+                />
+            }
+            .into_any()
+        } else {
+            view! {
+                <VmSizePicker
+                    id
+                    label="VM size"
+                    region
+                    sizes
+                    selected
+                    count=Signal::derive(move || count(&form))
+                    error
+                    on_pick=Callback::new(move |()| form.touch(size_field))
+                />
+            }
+            .into_any()
+        }
+    };
     view! {
         <Show when=degraded>
             <p class="hint">
-                "Azure's VM size list could not be read, so availability is not checked here."
+                "Azure's VM size list could not be read: type the sizes. The create still checks them on Azure."
             </p>
         </Show>
         <div class="pool-grid">
             <fieldset class="pool">
                 <legend>"System pool"</legend>
-                <VmSizePicker
-                    id="create-system-size"
-                    label="VM size"
-                    region
-                    sizes
-                    selected=form.system_vm_size
-                    count=Signal::derive(move || form.system_nodes())
-                    error=Signal::derive(move || load_error().or_else(|| form.message(field::SYSTEM_VM_SIZE)))
-                    on_pick=Callback::new(move |()| form.touch(field::SYSTEM_VM_SIZE))
-                />
+                {move || size_input("create-system-size", form.system_vm_size, field::SYSTEM_VM_SIZE, CreateForm::system_nodes)}
                 <TextField
                     id="create-system-count"
                     label="Nodes"
@@ -75,16 +104,7 @@ pub fn PoolFields(
             </fieldset>
             <fieldset class="pool">
                 <legend>"Worker pool"</legend>
-                <VmSizePicker
-                    id="create-worker-size"
-                    label="VM size"
-                    region
-                    sizes
-                    selected=form.node_sku
-                    count=Signal::derive(move || form.worker_nodes())
-                    error=Signal::derive(move || load_error().or_else(|| form.message(field::WORKER_VM_SIZE)))
-                    on_pick=Callback::new(move |()| form.touch(field::WORKER_VM_SIZE))
-                />
+                {move || size_input("create-worker-size", form.node_sku, field::WORKER_VM_SIZE, CreateForm::worker_nodes)}
                 <TextField
                     id="create-worker-count"
                     label="Nodes"

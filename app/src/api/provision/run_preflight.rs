@@ -1,0 +1,14 @@
+//! Runs the create's pre-flight (the same service as `POST /api/aks/preflight`).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use shared::preflight::PreflightReport;
+use shared::provision::ProvisionRequest;
+
+/// Checks VM size availability, quota and the resource group for `request` (a draft: the name
+/// may still be empty); `ok` is false when any row fails.
+#[server]
+pub async fn run_preflight(request: ProvisionRequest) -> Result<PreflightReport, AppError> {
+    crate::backend::use_caller()?;
+    crate::backend::use_backend()?.preflight(request).await
+}
