@@ -50,6 +50,10 @@ export default defineConfig({
       // (halfway through), short enough to keep the suite quick.
       SANDBOX_CREATE_SECONDS: "10",
       SANDBOX_RETRY_AFTER_SECONDS: "1",
+      // Azure takes a moment to accept a create; long enough to press Stop in the modal first.
+      SANDBOX_VALIDATION_MS: "2500",
+      // A partial cluster's delete, long enough to see it run.
+      SANDBOX_DELETE_SECONDS: "3",
       RUST_LOG: "warn",
     },
   },

@@ -9,7 +9,7 @@ mod ssr {
     use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
     use shared::preflight::PreflightReport;
-    use shared::progress::{ProvisionAccepted, TaskView};
+    use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
     use shared::provision::ProvisionRequest;
     use shared::region::RegionInfo;
     use shared::subscription::SubscriptionInfo;
@@ -45,10 +45,29 @@ mod ssr {
         ) -> Result<ProvisionAccepted, AppError>;
         /// A task of the caller (`Forbidden` for another user's, `NotFound` for an unknown id).
         async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError>;
+        /// Cancels a task of the caller (the same ownership rule as `task_status`): a finished
+        /// one is left as it is (`was_running: false`); a running or queued one is stopped, its
+        /// Azure create aborted, and it ends REVOKED within `settle_after_seconds`.
+        async fn cancel_provision(
+            &self,
+            caller: &Caller,
+            task_id: &str,
+        ) -> Result<CancelOutcome, AppError>;
+        /// Deletes the managed cluster a cancelled or failed task of the caller left on Azure
+        /// (the same ownership rule as `task_status`), never a resource group: refused with
+        /// `Conflict` while the task runs, when no cluster was seen, or while Azure still runs
+        /// an operation on it; answers the task with its `deletion`, which then runs in the
+        /// background. Asking again while it runs or after it succeeded changes nothing.
+        async fn delete_partial_cluster(
+            &self,
+            caller: &Caller,
+            task_id: &str,
+        ) -> Result<TaskView, AppError>;
         /// Checks `request` against what the subscription can deploy in the region (sizes,
         /// vCPU quota, resource group) before anything is created.
         async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError>;
-        /// The caller's unfinished tasks, oldest first (the banner after a reload).
+        /// The caller's unfinished tasks, and finished ones whose partial cluster is being
+        /// deleted, oldest first (the banner after a reload).
         async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError>;
     }
 

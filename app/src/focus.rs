@@ -71,3 +71,13 @@ fn focusable_in(container: &Element) -> Vec<HtmlElement> {
         .filter(|element| element.get_client_rects().length() > 0)
         .collect()
 }
+
+/// True when `event` comes from inside a confirmation question (`role=alertdialog`), which
+/// handles its own keys.
+pub fn from_question(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|target| target.dyn_into::<Element>().ok())
+        .and_then(|element| element.closest("[role=alertdialog]").ok().flatten())
+        .is_some()
+}

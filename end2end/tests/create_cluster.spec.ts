@@ -1,30 +1,10 @@
-import { expect, test, type Page, type TestInfo } from "@playwright/test";
-import { CreateClusterModal } from "./fixtures/create_cluster_modal";
+import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
+import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
 // The sandbox create takes SANDBOX_CREATE_SECONDS (playwright.config.ts); the journey waits for
 // the cluster to be ready, so its expectations get that long and a little more.
 const CREATE_TIMEOUT = 25_000;
-
-/** A cluster name no other run or test has used. */
-function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e4)}`;
-}
-
-async function attachScreenshot(testInfo: TestInfo, name: string, body: Buffer): Promise<void> {
-  await testInfo.attach(name, { body, contentType: "image/png" });
-}
-
-/** Signs in as Alice, opens the dashboard and the create modal. */
-async function openModal(page: Page): Promise<{ dashboard: DashboardPage; modal: CreateClusterModal }> {
-  const dashboard = new DashboardPage(page);
-  await dashboard.signIn();
-  await dashboard.open();
-  await dashboard.createCluster.click();
-  const modal = new CreateClusterModal(page);
-  await expect(modal.dialog).toBeVisible();
-  return { dashboard, modal };
-}
 
 test.describe("create a cluster", () => {
   test("from the modal to the banner to the clusters list", async ({ page }, testInfo) => {

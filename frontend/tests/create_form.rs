@@ -293,6 +293,31 @@ async fn the_close_question_starts_on_the_safe_choice_and_reports_the_answer() {
     let keep: web_sys::HtmlElement = buttons.item(1).expect("keep").unchecked_into();
     keep.click();
     assert_eq!(answer.get_untracked(), Some("keep"));
+
+    // Its own keys: ESC is the safe choice, Tab stays on its two buttons.
+    answer.set(None);
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Escape");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let escape =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    keep.dispatch_event(&escape).expect("dispatch");
+    assert_eq!(answer.get_untracked(), Some("keep"));
+    assert!(escape.default_prevented());
+    keep.focus().expect("focus");
+    init.set_key("Tab");
+    let forward =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    keep.dispatch_event(&forward).expect("dispatch");
+    assert_eq!(
+        document()
+            .active_element()
+            .and_then(|e| e.text_content())
+            .as_deref(),
+        Some("Close"),
+        "from the last button Tab wraps to the first"
+    );
 }
 
 fn check(name: &str, status: CheckStatus, message: &str) -> PreflightCheck {

@@ -1,14 +1,14 @@
 //! The provisioning banner rendered by the browser: the step line, Azure's state, the bar, pool
-//! chips coloured by state and the portal link; the clock moving between polls; and the success
-//! and failure lines, with Azure's text kept as text.
+//! chips coloured by state and the portal link; the clock moving between polls; and the success,
+//! failure and cancelled lines, with Azure's text kept as text.
 #![cfg(target_arch = "wasm32")]
 
 use app::components::provisioning_banner::ProvisioningBanner;
 use leptos::prelude::*;
 use shared::cluster::ClusterSummary;
 use shared::progress::{
-    PoolProgress, ProvisionPhase, ProvisionProgress, ProvisionResult, TOTAL_STEPS, TaskFailure,
-    TaskStatus, TaskView,
+    CANCELLED_CODE, CANCELLED_MESSAGE, PoolProgress, ProvisionPhase, ProvisionProgress,
+    ProvisionResult, TOTAL_STEPS, TaskFailure, TaskStatus, TaskView,
 };
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -69,6 +69,7 @@ fn creating() -> TaskView {
         }),
         result: None,
         error: None,
+        deletion: None,
     }
 }
 
@@ -275,4 +276,61 @@ fn a_failure_shows_the_message_and_the_raw_text_folded_as_text() {
     assert!(notice.query_selector("script").expect("query").is_none());
     // No dismiss callback given: no button.
     assert!(notice.query_selector("button").expect("query").is_none());
+}
+
+#[wasm_bindgen_test]
+fn a_stopped_create_says_so_and_links_what_azure_may_have_left() {
+    let mut task = creating();
+    task.status = TaskStatus::Revoked;
+    task.ready = true;
+    task.error = Some(TaskFailure {
+        code: CANCELLED_CODE.into(),
+        message: CANCELLED_MESSAGE.into(),
+        raw: String::new(),
+    });
+    let portal = task
+        .progress
+        .as_ref()
+        .and_then(|p| p.portal_url.clone())
+        .expect("the fixture's cluster is visible on Azure");
+    let host = mount(move || view! { <ProvisioningBanner task=task /> }.into_any());
+    let notice = find(&host, ".failure-notice.cancelled-notice[role=status]");
+    assert_eq!(
+        text(&find(&host, ".failure-headline")),
+        "Provisioning aks-demo was cancelled. Provisioning task was cancelled before it finished."
+    );
+    let link = find(&host, "a.leftover-link");
+    assert_eq!(text(&link), "Open cluster in Azure portal ↗");
+    assert_eq!(link.get_attribute("href").as_deref(), Some(portal.as_str()));
+    assert_eq!(
+        link.get_attribute("rel").as_deref(),
+        Some("noopener noreferrer")
+    );
+    assert!(
+        notice.query_selector("details").expect("query").is_none(),
+        "no raw text"
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_create_stopped_before_azure_saw_it_leaves_nothing_to_open() {
+    let mut task = creating();
+    task.status = TaskStatus::Revoked;
+    task.ready = true;
+    if let Some(progress) = task.progress.as_mut() {
+        progress.portal_url = None;
+        progress.cluster_state = None;
+    }
+    task.error = Some(TaskFailure {
+        code: CANCELLED_CODE.into(),
+        message: CANCELLED_MESSAGE.into(),
+        raw: String::new(),
+    });
+    let host = mount(move || view! { <ProvisioningBanner task=task /> }.into_any());
+    find(&host, ".cancelled-notice");
+    assert!(
+        host.query_selector("a.leftover-link")
+            .expect("query")
+            .is_none()
+    );
 }

@@ -16,7 +16,7 @@ use shared::preflight::{
     CLUSTER_WRITE_ACTION, GroupState, PreflightReport, QuotaUsage, quota_check,
     resource_group_check, size_check,
 };
-use shared::progress::{ProvisionAccepted, TaskView};
+use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
@@ -203,6 +203,24 @@ impl Backend for DashboardBackend {
         self.provisioning.task(caller, task_id).await
     }
 
+    async fn cancel_provision(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<CancelOutcome, AppError> {
+        self.provisioning.cancel(caller, task_id).await
+    }
+
+    async fn delete_partial_cluster(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<TaskView, AppError> {
+        self.provisioning
+            .delete_partial_cluster(caller, task_id)
+            .await
+    }
+
     #[tracing::instrument(skip_all, err)]
     async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError> {
         // A draft is checked while the user types: the name and version are not read, and an
@@ -313,7 +331,7 @@ fn size_option(sku: VmSku) -> VmSizeOption {
 
 /// ARM's own errors reach the user; transport and credential failures say Azure is
 /// unavailable; anything else is logged and hidden.
-fn to_app_error(error: ArmClientError) -> AppError {
+pub(crate) fn to_app_error(error: ArmClientError) -> AppError {
     match error {
         ArmClientError::Arm(error) => AppError::Azure(error),
         ArmClientError::Credential(_) | ArmClientError::Transport(_) => {

@@ -133,6 +133,13 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
     if resumed > 0 {
         tracing::info!(resumed, "resumed unfinished provisioning jobs");
     }
+    let deletions = provisioning
+        .resume_deletions()
+        .await
+        .map_err(|e| format!("cannot read running deletions: {e}"))?;
+    if deletions > 0 {
+        tracing::info!(deletions, "resumed deletions of partial clusters");
+    }
     let state = AppState {
         leptos_options: leptos.leptos_options,
         backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),

@@ -6,17 +6,37 @@
 //! job. At start-up [`Provisioning::resume_unfinished`] restarts the worker of every job a
 //! previous process left unfinished; the worker resumes from what the row holds.
 //!
+//! [`Provisioning::cancel`] (PRODUCT.md §5) checks ownership as reads do, records the cancel in
+//! the row (who, when), then signals the job's worker ([`cancel_signals`]), which wakes at once,
+//! aborts the Azure create if Azure had accepted it, and writes the REVOKED end. The route does
+//! not write REVOKED itself: the worker stays the only writer of a running job's state, so
+//! REVOKED means "the worker has stopped and the abort was sent", which is what the UI's
+//! "Waiting for the worker to stop…" waits for, and a cancel recorded just before a crash is
+//! completed by the next start instead of leaving an unaborted create behind.
+//!
+//! [`Provisioning::delete_partial_cluster`] deletes the managed cluster a cancelled or failed
+//! create left on Azure, for its owner, once Azure has settled it ([`deletion`]); only the
+//! managed cluster, never a resource group.
+//!
 //! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
 //! so that exactly one replica resumes it; the row is ready for that, the lease is not built.
 
+mod cancel_signals;
+mod deletion;
 mod worker;
 
 use crate::arm::ArmClient;
+use crate::arm::models::ManagedCluster;
 use crate::store::{InsertOutcome, JobRecord, NewJob, Store, StoreError};
 use app::error::AppError;
+use cancel_signals::CancelSignals;
+use deletion::DeletionTasks;
 use shared::caller::Caller;
 use shared::portal::{managed_cluster_id, portal_resource_url};
-use shared::progress::{ProvisionAccepted, ProvisionProgress, TOTAL_STEPS, TaskView};
+use shared::progress::{
+    CancelOutcome, ClusterDeletion, PoolProgress, ProvisionAccepted, ProvisionProgress,
+    TOTAL_STEPS, TaskStatus, TaskView,
+};
 use shared::provision::ProvisionRequest;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,10 +53,24 @@ struct Inner {
     store: Store,
     arm: ArmClient,
     settings: WorkerSettings,
+    cancel_signals: CancelSignals,
+    deletions: DeletionTasks,
 }
 
 /// Task ids are UUIDs; anything much longer is not one of ours and is not looked up.
 const MAX_TASK_ID_LEN: usize = 64;
+
+/// What a cancel answers as `settle_after_seconds`: the time after which the worker has stopped,
+/// written REVOKED and, when Azure had accepted the create, sent the abort. Measured by
+/// `cargo bench -p server --bench cancel_latency` (README): on the sandbox both take
+/// milliseconds at p95 (one abort POST and one cluster read after the signal), so one second
+/// covers them with room for ARM's own latency. A cancel that lands while the create PUT is in
+/// flight waits for ARM's answer first (ARM_FACTS.md §8: at most its 60 s timeout), the one
+/// case this bound does not cover.
+const CANCEL_SETTLE_SECONDS: i64 = 1;
+
+/// The job's message while its cancel settles.
+const CANCEL_REQUESTED_MESSAGE: &str = "Cancellation requested; waiting for the worker to stop.";
 
 impl Provisioning {
     /// A service over `store` and `arm`.
@@ -46,6 +80,8 @@ impl Provisioning {
                 store,
                 arm,
                 settings,
+                cancel_signals: CancelSignals::default(),
+                deletions: DeletionTasks::default(),
             }),
         }
     }
@@ -111,9 +147,74 @@ impl Provisioning {
     }
 
     /// The caller's task: `Forbidden` when it belongs to someone else, `NotFound` when there is
-    /// no such task.
+    /// no such task. A cancelled or failed create whose cluster Azure was still moving (e.g.
+    /// Canceling) is answered with the cluster's state read again from Azure, at most every few
+    /// seconds, so the owner learns when its partial cluster can be deleted.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
     pub async fn task(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
+        let job = self.owned_job(caller, task_id).await?;
+        let now = now_ms();
+        let job = self.with_fresh_cluster(job, now).await;
+        Ok(task_view(&job, now))
+    }
+
+    /// Cancels the caller's task (PRODUCT.md §5), with the same ownership rule as
+    /// [`Provisioning::task`]. A finished task is answered with `was_running: false` and left as
+    /// it is. A queued or running one gets its cancel recorded and its worker told at once; the
+    /// worker then ends it REVOKED within `settle_after_seconds`. Cancelling twice is harmless:
+    /// the second call records nothing and answers like the first.
+    #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
+    pub async fn cancel(&self, caller: &Caller, task_id: &str) -> Result<CancelOutcome, AppError> {
+        let job = self.owned_job(caller, task_id).await?;
+        if job.status.is_finished() {
+            return Ok(cancel_outcome(&job, job.status, false));
+        }
+        let store = &self.inner.store;
+        let requested_at_ms = now_ms();
+        let recorded = store
+            .request_cancel(
+                &job.job_id,
+                &caller.object_id,
+                requested_at_ms,
+                CANCEL_REQUESTED_MESSAGE,
+            )
+            .await
+            .map_err(internal)?;
+        let (job, previous_status) = match recorded {
+            Some(previous_status) => {
+                tracing::info!(job_id = %job.job_id, previous = previous_status.as_str(), "cancel recorded");
+                let job = JobRecord {
+                    cancel_requested_at_ms: Some(requested_at_ms),
+                    cancelled_by: Some(caller.object_id.clone()),
+                    ..job
+                };
+                (job, previous_status)
+            }
+            None => {
+                // The job finished, or another cancel was recorded, since it was read.
+                let job = store
+                    .job_by_task(task_id)
+                    .await
+                    .map_err(internal)?
+                    .ok_or_else(|| {
+                        tracing::error!(task_id, "job row vanished during a cancel");
+                        AppError::Internal
+                    })?;
+                if job.status.is_finished() {
+                    return Ok(cancel_outcome(&job, job.status, false));
+                }
+                let status = job.status;
+                (job, status)
+            }
+        };
+        let outcome = cancel_outcome(&job, previous_status, true);
+        self.tell_worker_to_stop(job);
+        Ok(outcome)
+    }
+
+    /// The caller's job with `task_id`: `NotFound` for an id with no job (or one too long to be
+    /// ours), `Forbidden`, with nothing of the job, when it belongs to someone else.
+    async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, AppError> {
         let not_found = || AppError::NotFound(format!("No task with id {task_id:?}."));
         if task_id.is_empty() || task_id.len() > MAX_TASK_ID_LEN {
             return Err(not_found());
@@ -130,17 +231,34 @@ impl Provisioning {
                 "This task belongs to another user.".into(),
             ));
         }
-        Ok(task_view(&job, now_ms()))
+        Ok(job)
     }
 
-    /// The caller's unfinished tasks, oldest first.
+    /// Fires the stop signal of the worker of `job` (a record with its cancel request). When no
+    /// worker of this process runs it (it was just inserted and not yet started, or its worker
+    /// ended without finishing the row), one is started that goes straight to the cancel path;
+    /// if another start won that race, its worker is registered by then and is signalled.
+    fn tell_worker_to_stop(&self, job: JobRecord) {
+        let signals = &self.inner.cancel_signals;
+        if signals.signal(&job.job_id) {
+            return;
+        }
+        let job_id = job.job_id.clone();
+        if !self.spawn(job) {
+            signals.signal(&job_id);
+        }
+    }
+
+    /// The caller's tasks that something still works on, oldest first: the unfinished ones, and
+    /// the finished ones whose partial cluster is being deleted (so a reload mid-deletion still
+    /// shows it).
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
     pub async fn running(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {
         let now = now_ms();
         Ok(self
             .inner
             .store
-            .unfinished_jobs_of(&caller.object_id)
+            .active_jobs_of(&caller.object_id)
             .await
             .map_err(internal)?
             .iter()
@@ -148,18 +266,29 @@ impl Provisioning {
             .collect())
     }
 
-    /// Restarts the worker of every unfinished job; returns how many.
+    /// Restarts the worker of every unfinished job; returns how many. A job whose cancel was
+    /// recorded is not resumed: its worker completes the cancel (and the Azure abort) instead.
     pub async fn resume_unfinished(&self) -> Result<usize, StoreError> {
         let jobs = self.inner.store.unfinished_jobs().await?;
         let count = jobs.len();
         for job in jobs {
-            tracing::info!(job_id = %job.job_id, phase = job.phase.as_str(), "resuming job");
+            tracing::info!(
+                job_id = %job.job_id,
+                phase = job.phase.as_str(),
+                cancel_requested = job.cancel_requested_at_ms.is_some(),
+                "resuming job"
+            );
             self.spawn(job);
         }
         Ok(count)
     }
 
-    fn spawn(&self, job: JobRecord) {
+    /// Starts a worker for `job`; false when one already runs it in this process.
+    fn spawn(&self, job: JobRecord) -> bool {
+        let Some(registration) = self.inner.cancel_signals.register(&job.job_id) else {
+            tracing::debug!(job_id = %job.job_id, "the job has a worker already");
+            return false;
+        };
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
             worker::run(
@@ -167,9 +296,34 @@ impl Provisioning {
                 inner.arm.clone(),
                 inner.settings.clone(),
                 job,
+                registration.token(),
             )
             .await;
+            // Held until here: the job has a worker until the worker is done.
+            drop(registration);
         });
+        true
+    }
+}
+
+/// What a cancel of `job` answers: `previous_status` is the status the cancel found, and
+/// `was_running` whether it found the job unfinished.
+fn cancel_outcome(
+    job: &JobRecord,
+    previous_status: TaskStatus,
+    was_running: bool,
+) -> CancelOutcome {
+    CancelOutcome {
+        task_id: job.task_id.clone(),
+        job_id: job.job_id.clone(),
+        previous_status,
+        was_running,
+        cancelled: true,
+        settle_after_seconds: if was_running {
+            CANCEL_SETTLE_SECONDS
+        } else {
+            0
+        },
     }
 }
 
@@ -239,7 +393,42 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
         progress: Some(progress),
         result: job.result.clone(),
         error: job.error.clone(),
+        deletion: job.deletion.as_ref().map(|deletion| ClusterDeletion {
+            state: deletion.state,
+            message: deletion.message.clone(),
+            elapsed_seconds: seconds_between(
+                deletion.started_at_ms,
+                deletion.finished_at_ms.unwrap_or(now_ms),
+            ),
+        }),
     }
+}
+
+/// Copies the cluster's and its pools' states, and its portal page, into `job`.
+fn absorb_cluster(job: &mut JobRecord, cluster: &ManagedCluster) {
+    job.cluster_state = Some(cluster.provisioning_state().to_owned());
+    job.portal_url = Some(cluster_portal_url(&job.request));
+    job.pools = cluster
+        .properties
+        .agent_pool_profiles
+        .iter()
+        .map(|pool| PoolProgress {
+            name: pool.name.clone(),
+            provisioning_state: pool
+                .provisioning_state
+                .clone()
+                .unwrap_or_else(|| cluster.provisioning_state().to_owned()),
+            count: pool.count.unwrap_or(0),
+            vm_size: pool.vm_size.clone().unwrap_or_default(),
+        })
+        .collect();
+}
+
+/// Azure has no cluster of `job`'s: nothing to link to.
+fn forget_cluster(job: &mut JobRecord) {
+    job.cluster_state = None;
+    job.portal_url = None;
+    job.pools.clear();
 }
 
 /// Portal page of the job's cluster.
@@ -284,6 +473,9 @@ mod tests {
             percent_complete: None,
             error: None,
             result: None,
+            cancel_requested_at_ms: None,
+            cancelled_by: None,
+            deletion: None,
         }
     }
 
@@ -302,6 +494,33 @@ mod tests {
         let view = task_view(&finished, 999_000);
         assert!(view.ready);
         assert_eq!(view.progress.expect("progress").elapsed_seconds, 60);
+    }
+
+    #[test]
+    fn a_cancel_promises_a_settle_time_only_for_a_running_job() {
+        let running = cancel_outcome(&job(), TaskStatus::Progress, true);
+        assert_eq!(
+            (
+                running.previous_status,
+                running.was_running,
+                running.cancelled
+            ),
+            (TaskStatus::Progress, true, true)
+        );
+        assert_eq!(running.settle_after_seconds, CANCEL_SETTLE_SECONDS);
+        assert_eq!(
+            (running.task_id.as_str(), running.job_id.as_str()),
+            ("t", "j")
+        );
+        let finished = cancel_outcome(&job(), TaskStatus::Success, false);
+        assert_eq!(
+            (
+                finished.previous_status,
+                finished.was_running,
+                finished.settle_after_seconds
+            ),
+            (TaskStatus::Success, false, 0)
+        );
     }
 
     #[test]

@@ -17,14 +17,14 @@ use serde_json::json;
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
 use shared::preflight::PreflightReport;
-use shared::progress::{ProvisionAccepted, TaskView};
+use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
 /// The routes of PRODUCT.md §8 built so far: the reads the create modal and dashboard need,
-/// starting a create and reading its task.
+/// starting a create, reading its task, cancelling it and deleting the partial cluster it left.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/subscriptions", get(subscriptions))
@@ -34,6 +34,14 @@ pub fn routes() -> Router<AppState> {
         .route("/api/aks/provision", post(provision))
         .route("/api/aks/preflight", post(preflight))
         .route("/api/tasks/{task_id}", get(task))
+        .route(
+            "/api/aks/cancel-provision/{task_id}",
+            post(cancel_provision),
+        )
+        .route(
+            "/api/aks/delete-partial-cluster/{task_id}",
+            post(delete_partial_cluster),
+        )
 }
 
 /// An [`AppError`] answered as `{code, message}` (internal details stay in the log).
@@ -163,4 +171,34 @@ async fn task(
     Path(task_id): Path<String>,
 ) -> Result<Json<TaskView>, ApiError> {
     Ok(Json(state.backend.task_status(&caller, &task_id).await?))
+}
+
+/// `POST /api/aks/cancel-provision/{task_id}` → `{task_id, job_id, previous_status, was_running,
+/// cancelled, settle_after_seconds}`; only for the task's owner (behind the session guard like
+/// every route: 401 without a caller).
+async fn cancel_provision(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(task_id): Path<String>,
+) -> Result<Json<CancelOutcome>, ApiError> {
+    Ok(Json(
+        state.backend.cancel_provision(&caller, &task_id).await?,
+    ))
+}
+
+/// `POST /api/aks/delete-partial-cluster/{task_id}` → the task (`GET /api/tasks/{task_id}`'s
+/// answer) with its `deletion: {state, message, elapsed_seconds}`; only for the task's owner;
+/// 409 `{code: "conflict", message}` while the create runs, when it left no cluster, or while
+/// Azure still runs an operation on the cluster. Deletes the managed cluster only.
+async fn delete_partial_cluster(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(task_id): Path<String>,
+) -> Result<Json<TaskView>, ApiError> {
+    Ok(Json(
+        state
+            .backend
+            .delete_partial_cluster(&caller, &task_id)
+            .await?,
+    ))
 }

@@ -2,9 +2,11 @@
 //! PostgreSQL implementation for several replicas can replace it behind the same seam.
 //! Migrations (`server/migrations/`) are compiled in and run when the store opens.
 
+mod deletions;
 mod jobs;
 
-pub use jobs::{InsertOutcome, JobRecord, NewJob};
+pub use deletions::DeletionEnd;
+pub use jobs::{DeletionRecord, InsertOutcome, JobRecord, NewJob, SaveOutcome};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::str::FromStr;

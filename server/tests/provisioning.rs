@@ -13,12 +13,10 @@ use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
 use support::{
-    TestContext, alice_on_a_dashboard, cookie_pair, ensure, fast_world, http, post_json, sign_in,
-    trial,
+    SUBSCRIPTION, TestContext, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
+    get_task, http, post_create, sign_in, trial, until_ready,
 };
 use tokio::io::AsyncBufReadExt;
-
-const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 
 fn main() -> std::process::ExitCode {
     let context = support::start();
@@ -55,70 +53,6 @@ fn main() -> std::process::ExitCode {
         ),
     ];
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
-}
-
-/// A valid create body for `cluster` in `region`.
-fn create_body(cluster: &str, region: &str, resource_group: &str) -> Value {
-    json!({
-        "subscription_id": SUBSCRIPTION,
-        "resource_group": resource_group,
-        "region": region,
-        "cluster_name": cluster,
-        "node_sku": "Standard_D4s_v5",
-        "node_count": 2,
-        "system_vm_size": "Standard_D2s_v5",
-        "system_node_count": 1,
-    })
-}
-
-async fn post_create(
-    base_url: &str,
-    cookie: &str,
-    body: &Value,
-) -> Result<(StatusCode, Value), Failed> {
-    post_json(base_url, "/api/aks/provision", cookie, body).await
-}
-
-async fn get_task(
-    base_url: &str,
-    cookie: &str,
-    task_id: &str,
-) -> Result<(StatusCode, Value), Failed> {
-    let response = http()
-        .get(format!("{base_url}/api/tasks/{task_id}"))
-        .header("cookie", cookie)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
-}
-
-/// Reads the task every 100 ms until it is ready, calling `seen` with each answer; fails after
-/// `limit`.
-async fn until_ready(
-    base_url: &str,
-    cookie: &str,
-    task_id: &str,
-    limit: Duration,
-    mut seen: impl FnMut(&Value),
-) -> Result<Value, Failed> {
-    let deadline = tokio::time::Instant::now() + limit;
-    loop {
-        let (status, task) = get_task(base_url, cookie, task_id).await?;
-        ensure(
-            status == StatusCode::OK,
-            format!("task read answers {status}: {task}"),
-        )?;
-        seen(&task);
-        if task["ready"] == json!(true) {
-            return Ok(task);
-        }
-        ensure(
-            tokio::time::Instant::now() < deadline,
-            format!("task not ready after {limit:?}: {task}"),
-        )?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 }
 
 async fn a_create_reaches_success_and_reports_pool_states_on_the_way(

@@ -14,6 +14,7 @@ use server::sandbox::world::World;
 use server::sandbox::{PreparedSandbox, RunningSandbox};
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What every test gets.
 pub struct TestContext {
@@ -146,7 +147,7 @@ impl TestContext {
         });
         TestDashboard {
             base_url,
-            _cloud: cloud,
+            cloud,
             _database: database,
             task,
         }
@@ -225,6 +226,97 @@ pub async fn post_json(
     Ok((status, response.json().await?))
 }
 
+/// The default world's subscription.
+pub const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+
+/// A valid create body for `cluster` in `region`.
+pub fn create_body(cluster: &str, region: &str, resource_group: &str) -> serde_json::Value {
+    serde_json::json!({
+        "subscription_id": SUBSCRIPTION,
+        "resource_group": resource_group,
+        "region": region,
+        "cluster_name": cluster,
+        "node_sku": "Standard_D4s_v5",
+        "node_count": 2,
+        "system_vm_size": "Standard_D2s_v5",
+        "system_node_count": 1,
+    })
+}
+
+/// `POST /api/aks/provision` with `body`.
+pub async fn post_create(
+    base_url: &str,
+    cookie: &str,
+    body: &serde_json::Value,
+) -> Result<(reqwest::StatusCode, serde_json::Value), Failed> {
+    post_json(base_url, "/api/aks/provision", cookie, body).await
+}
+
+/// `GET /api/tasks/{task_id}`.
+pub async fn get_task(
+    base_url: &str,
+    cookie: &str,
+    task_id: &str,
+) -> Result<(reqwest::StatusCode, serde_json::Value), Failed> {
+    let response = http()
+        .get(format!("{base_url}/api/tasks/{task_id}"))
+        .header("cookie", cookie)
+        .send()
+        .await?;
+    let status = response.status();
+    Ok((status, response.json().await?))
+}
+
+/// Reads the task every 100 ms until it is ready, calling `seen` with each answer; fails after
+/// `limit`.
+pub async fn until_ready(
+    base_url: &str,
+    cookie: &str,
+    task_id: &str,
+    limit: Duration,
+    mut seen: impl FnMut(&serde_json::Value),
+) -> Result<serde_json::Value, Failed> {
+    until_task(
+        base_url,
+        cookie,
+        task_id,
+        limit,
+        Duration::from_millis(100),
+        |task| {
+            seen(task);
+            task["ready"] == serde_json::json!(true)
+        },
+    )
+    .await
+}
+
+/// Reads the task every `every` until `done` holds for it; fails after `limit`.
+pub async fn until_task(
+    base_url: &str,
+    cookie: &str,
+    task_id: &str,
+    limit: Duration,
+    every: Duration,
+    mut done: impl FnMut(&serde_json::Value) -> bool,
+) -> Result<serde_json::Value, Failed> {
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let (status, task) = get_task(base_url, cookie, task_id).await?;
+        ensure(
+            status == reqwest::StatusCode::OK,
+            format!("task read answers {status}: {task}"),
+        )?;
+        if done(&task) {
+            return Ok(task);
+        }
+        ensure(
+            tokio::time::Instant::now() < deadline,
+            format!("task not there after {limit:?}: {task}"),
+        )?;
+        tokio::time::sleep(every).await;
+    }
+}
+
 /// Fails the test with `message` unless `condition` holds.
 pub fn ensure(condition: bool, message: impl Into<String>) -> Result<(), Failed> {
     if condition {
@@ -238,7 +330,8 @@ pub fn ensure(condition: bool, message: impl Into<String>) -> Result<(), Failed>
 pub struct TestDashboard {
     /// e.g. `http://127.0.0.1:40123`.
     pub base_url: String,
-    _cloud: TestCloud,
+    /// The sandbox it talks to, and an ARM client for looking at it directly.
+    pub cloud: TestCloud,
     _database: tempfile::TempDir,
     task: tokio::task::JoinHandle<()>,
 }

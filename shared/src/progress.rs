@@ -79,10 +79,12 @@ pub enum ProvisionPhase {
     Done,
     /// The create failed.
     Failed,
+    /// Its owner stopped it (the job is REVOKED; an Azure create it started was aborted).
+    CancelledByUser,
 }
 
 impl ProvisionPhase {
-    const ALL: [Self; 7] = [
+    const ALL: [Self; 8] = [
         Self::Queued,
         Self::PreparingRequest,
         Self::EnsuringResourceGroup,
@@ -90,10 +92,11 @@ impl ProvisionPhase {
         Self::VerifyingCluster,
         Self::Done,
         Self::Failed,
+        Self::CancelledByUser,
     ];
 
-    /// The step a running phase is (`None` for `Queued` and `Failed`, which have no step of their
-    /// own).
+    /// The step a running phase is (`None` for `Queued`, `Failed` and `CancelledByUser`, which
+    /// have no step of their own).
     pub fn step(self) -> Option<i32> {
         match self {
             Self::PreparingRequest => Some(1),
@@ -101,7 +104,7 @@ impl ProvisionPhase {
             Self::CreatingCluster => Some(3),
             Self::VerifyingCluster => Some(4),
             Self::Done => Some(5),
-            Self::Queued | Self::Failed => None,
+            Self::Queued | Self::Failed | Self::CancelledByUser => None,
         }
     }
 
@@ -115,6 +118,7 @@ impl ProvisionPhase {
             Self::VerifyingCluster => "Verifying cluster",
             Self::Done => "Cluster ready",
             Self::Failed => "Provisioning failed",
+            Self::CancelledByUser => "Cancelled",
         }
     }
 
@@ -128,6 +132,7 @@ impl ProvisionPhase {
             Self::VerifyingCluster => "verifying_cluster",
             Self::Done => "done",
             Self::Failed => "failed",
+            Self::CancelledByUser => "cancelled_by_user",
         }
     }
 
@@ -232,7 +237,8 @@ impl ProvisionProgress {
             ProvisionPhase::CreatingCluster => 0.10 + 0.80 * self.creating_fraction(),
             ProvisionPhase::VerifyingCluster => 0.95,
             ProvisionPhase::Done => 1.0,
-            ProvisionPhase::Failed => match self.step {
+            // A stopped job keeps the bar where it stopped.
+            ProvisionPhase::Failed | ProvisionPhase::CancelledByUser => match self.step {
                 3 => 0.10 + 0.80 * self.creating_fraction(),
                 step => f64::from(step.clamp(0, TOTAL_STEPS)) / f64::from(TOTAL_STEPS),
             },
@@ -276,6 +282,109 @@ pub struct TaskView {
     pub result: Option<ProvisionResult>,
     /// Why it failed, on FAILURE or REVOKED.
     pub error: Option<TaskFailure>,
+    /// The deletion of the partial cluster a cancelled or failed create left, once its owner
+    /// asked for it (absent until then, and from answers of servers that predate it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion: Option<ClusterDeletion>,
+}
+
+/// Where the deletion of a partial cluster stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeletionState {
+    /// Azure accepted (or is about to be sent) the delete of the managed cluster.
+    Deleting,
+    /// The managed cluster is gone.
+    Deleted,
+    /// Azure refused or failed the delete; `message` says why. Its owner may ask again.
+    Failed,
+}
+
+impl DeletionState {
+    /// The wire spelling (`deleting`, …), also what the store keeps.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Deleting => "deleting",
+            Self::Deleted => "deleted",
+            Self::Failed => "failed",
+        }
+    }
+
+    /// Reads the wire spelling back.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Deleting, Self::Deleted, Self::Failed]
+            .into_iter()
+            .find(|state| state.as_str() == value)
+    }
+}
+
+/// The deletion of the managed cluster a cancelled or failed create left on Azure. Only the
+/// managed cluster is ever deleted, never its resource group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClusterDeletion {
+    /// Where it stands.
+    pub state: DeletionState,
+    /// In words: [`DELETING_MESSAGE`], [`DELETED_MESSAGE`], or why it failed.
+    pub message: String,
+    /// Seconds since its owner asked, until it ended.
+    pub elapsed_seconds: i64,
+}
+
+/// The message of a deletion that runs.
+pub const DELETING_MESSAGE: &str = "Deleting the partial cluster on Azure…";
+
+/// The message of a deletion that ended with the cluster gone.
+pub const DELETED_MESSAGE: &str = "Partial cluster deleted.";
+
+/// True for the provisioningStates in which Azure runs no operation on a cluster (Succeeded,
+/// Failed, Canceled; any case), so a delete is accepted instead of refused with a conflict.
+/// Creating, Canceling, Deleting, Updating and every other value are in progress, as ARM says.
+pub fn is_terminal_cluster_state(state: &str) -> bool {
+    let state = state.trim();
+    ["Succeeded", "Failed", "Canceled"]
+        .iter()
+        .any(|settled| state.eq_ignore_ascii_case(settled))
+}
+
+/// Whether the owner of `task` may be offered **Delete partial cluster**: the create was
+/// cancelled (REVOKED) or failed, it left a cluster resource on Azure (the task has its state
+/// and portal page), that cluster's state is terminal on Azure ([`is_terminal_cluster_state`]), and no
+/// deletion runs or has succeeded (a failed one may be retried). The server applies the same
+/// rule against Azure's state at the moment of the request.
+pub fn can_delete_partial_cluster(task: &TaskView) -> bool {
+    let stopped = matches!(task.status, TaskStatus::Revoked | TaskStatus::Failure);
+    let settled_cluster = task.progress.as_ref().is_some_and(|progress| {
+        progress.portal_url.is_some()
+            && progress
+                .cluster_state
+                .as_deref()
+                .is_some_and(is_terminal_cluster_state)
+    });
+    let deletion_open = task
+        .deletion
+        .as_ref()
+        .is_none_or(|deletion| deletion.state == DeletionState::Failed);
+    stopped && settled_cluster && deletion_open
+}
+
+/// True while a stopped task still changes on Azure: its partial cluster is being deleted, or
+/// Azure has not yet finished the operation the cluster was left in (Canceling after an abort),
+/// so the page keeps reading it until **Delete partial cluster** can be offered.
+pub fn settling_on_azure(task: &TaskView) -> bool {
+    let deleting = task
+        .deletion
+        .as_ref()
+        .is_some_and(|deletion| deletion.state == DeletionState::Deleting);
+    let cluster_busy = task.deletion.is_none()
+        && matches!(task.status, TaskStatus::Revoked | TaskStatus::Failure)
+        && task.progress.as_ref().is_some_and(|progress| {
+            progress.portal_url.is_some()
+                && progress
+                    .cluster_state
+                    .as_deref()
+                    .is_some_and(|state| !is_terminal_cluster_state(state))
+        });
+    deleting || cluster_busy
 }
 
 /// The outcome of a successful job.
@@ -311,6 +420,30 @@ pub struct ProvisionAccepted {
     /// True when this submit matched a job of the caller that was already running for the same
     /// cluster (a double click), which is answered instead of starting a second one.
     pub reused: bool,
+}
+
+/// The error code of a job its owner cancelled (also its phase's wire spelling).
+pub const CANCELLED_CODE: &str = "cancelled_by_user";
+
+/// The message of a job its owner cancelled.
+pub const CANCELLED_MESSAGE: &str = "Provisioning task was cancelled before it finished.";
+
+/// What `POST /api/aks/cancel-provision/{task_id}` answers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CancelOutcome {
+    /// The task.
+    pub task_id: String,
+    /// Its job row.
+    pub job_id: String,
+    /// The status before this cancel.
+    pub previous_status: TaskStatus,
+    /// False when the job had already finished (nothing changed).
+    pub was_running: bool,
+    /// True: the job is (now or already) not running.
+    pub cancelled: bool,
+    /// Seconds after which the worker has stopped and the Azure abort has been sent, measured
+    /// (see the cancel benchmark), so a client knows when to read the task again.
+    pub settle_after_seconds: i64,
 }
 
 /// The colour family of a state chip.
@@ -458,7 +591,31 @@ mod tests {
         let steps: Vec<Option<i32>> = ProvisionPhase::ALL.iter().map(|p| p.step()).collect();
         assert_eq!(
             steps,
-            [None, Some(1), Some(2), Some(3), Some(4), Some(5), None]
+            [
+                None,
+                Some(1),
+                Some(2),
+                Some(3),
+                Some(4),
+                Some(5),
+                None,
+                None
+            ]
+        );
+    }
+
+    #[test]
+    fn a_cancelled_job_spells_its_phase_as_its_error_code() {
+        assert_eq!(ProvisionPhase::CancelledByUser.as_str(), CANCELLED_CODE);
+        assert_eq!(
+            ProvisionPhase::parse(CANCELLED_CODE),
+            Some(ProvisionPhase::CancelledByUser)
+        );
+        let mut stopped = progress(ProvisionPhase::CancelledByUser);
+        stopped.step = 2;
+        assert!(
+            (stopped.fraction() - 0.4).abs() < 1e-9,
+            "stays where it stopped"
         );
     }
 
@@ -506,6 +663,144 @@ mod tests {
     fn chips_take_the_tone_of_their_state(#[case] state: &str, #[case] tone: StateTone) {
         assert_eq!(StateTone::of(state), tone);
         assert!(!tone.css_class().is_empty());
+    }
+
+    /// A REVOKED task whose create Azure had accepted, its cluster now `state`.
+    fn stopped_task(status: TaskStatus, state: Option<&str>) -> TaskView {
+        let mut progress = progress(ProvisionPhase::CancelledByUser);
+        progress.status = status;
+        progress.cluster_state = state.map(str::to_owned);
+        progress.portal_url = Some("https://portal.azure.com/#resource/x".into());
+        TaskView {
+            task_id: "t".into(),
+            job_id: "j".into(),
+            status,
+            ready: status.is_finished(),
+            progress: Some(progress),
+            result: None,
+            error: None,
+            deletion: None,
+        }
+    }
+
+    fn deletion(state: DeletionState) -> Option<ClusterDeletion> {
+        Some(ClusterDeletion {
+            state,
+            message: "m".into(),
+            elapsed_seconds: 3,
+        })
+    }
+
+    #[rstest]
+    #[case(TaskStatus::Revoked, Some("Canceled"), true)]
+    #[case(TaskStatus::Revoked, Some("canceled"), true)]
+    #[case(TaskStatus::Revoked, Some("Succeeded"), true)]
+    #[case(TaskStatus::Failure, Some("Failed"), true)]
+    #[case(TaskStatus::Failure, Some(" FAILED "), true)]
+    #[case(TaskStatus::Revoked, Some("Canceling"), false)]
+    #[case(TaskStatus::Revoked, Some("Creating"), false)]
+    #[case(TaskStatus::Failure, Some("Deleting"), false)]
+    #[case(TaskStatus::Failure, Some("Updating"), false)]
+    #[case(TaskStatus::Revoked, Some("ProvisionControlPlane"), false)]
+    #[case(TaskStatus::Revoked, None, false)]
+    #[case(TaskStatus::Success, Some("Succeeded"), false)]
+    #[case(TaskStatus::Progress, Some("Canceled"), false)]
+    #[case(TaskStatus::Pending, Some("Failed"), false)]
+    fn a_partial_cluster_can_be_deleted_once_its_create_stopped_and_azure_settled(
+        #[case] status: TaskStatus,
+        #[case] state: Option<&str>,
+        #[case] expected: bool,
+    ) {
+        assert_eq!(
+            can_delete_partial_cluster(&stopped_task(status, state)),
+            expected
+        );
+    }
+
+    #[test]
+    fn a_partial_cluster_needs_a_portal_page_and_no_deletion_under_way() {
+        let mut task = stopped_task(TaskStatus::Revoked, Some("Canceled"));
+        assert!(can_delete_partial_cluster(&task));
+        task.deletion = deletion(DeletionState::Failed);
+        assert!(
+            can_delete_partial_cluster(&task),
+            "a failed deletion may be retried"
+        );
+        task.deletion = deletion(DeletionState::Deleting);
+        assert!(!can_delete_partial_cluster(&task), "one is running");
+        task.deletion = deletion(DeletionState::Deleted);
+        assert!(!can_delete_partial_cluster(&task), "it is gone");
+        task.deletion = None;
+        if let Some(progress) = task.progress.as_mut() {
+            progress.portal_url = None;
+        }
+        assert!(
+            !can_delete_partial_cluster(&task),
+            "no cluster resource seen"
+        );
+        task.progress = None;
+        assert!(!can_delete_partial_cluster(&task));
+    }
+
+    #[rstest]
+    #[case::canceling_after_an_abort(TaskStatus::Revoked, Some("Canceling"), None, true)]
+    #[case::settled(TaskStatus::Revoked, Some("Canceled"), None, false)]
+    #[case::never_reached_azure(TaskStatus::Revoked, None, None, false)]
+    #[case::still_running(TaskStatus::Progress, Some("Creating"), None, false)]
+    #[case::deleting(
+        TaskStatus::Revoked,
+        Some("Canceled"),
+        Some(DeletionState::Deleting),
+        true
+    )]
+    #[case::deleted(
+        TaskStatus::Revoked,
+        Some("Canceled"),
+        Some(DeletionState::Deleted),
+        false
+    )]
+    #[case::deletion_failed(
+        TaskStatus::Failure,
+        Some("Failed"),
+        Some(DeletionState::Failed),
+        false
+    )]
+    fn a_stopped_task_is_read_again_until_azure_settles(
+        #[case] status: TaskStatus,
+        #[case] state: Option<&str>,
+        #[case] deletion_state: Option<DeletionState>,
+        #[case] expected: bool,
+    ) {
+        let mut task = stopped_task(status, state);
+        task.deletion = deletion_state.and_then(deletion);
+        assert_eq!(settling_on_azure(&task), expected);
+    }
+
+    #[test]
+    fn a_deletion_is_absent_from_the_wire_until_there_is_one() {
+        let mut task = stopped_task(TaskStatus::Revoked, Some("Canceled"));
+        let json = serde_json::to_value(&task).expect("serialize");
+        assert!(json.get("deletion").is_none(), "{json}");
+        let read: TaskView = serde_json::from_value(json).expect("an older answer still reads");
+        assert_eq!(read.deletion, None);
+        task.deletion = deletion(DeletionState::Deleting);
+        let json = serde_json::to_value(&task).expect("serialize");
+        assert_eq!(
+            json["deletion"],
+            serde_json::json!({"state": "deleting", "message": "m", "elapsed_seconds": 3})
+        );
+        for state in [
+            DeletionState::Deleting,
+            DeletionState::Deleted,
+            DeletionState::Failed,
+        ] {
+            assert_eq!(DeletionState::parse(state.as_str()), Some(state));
+            assert_eq!(
+                serde_json::to_value(state).expect("serialize"),
+                serde_json::json!(state.as_str())
+            );
+        }
+        assert_eq!(DeletionState::parse("Deleted"), None);
     }
 
     #[test]

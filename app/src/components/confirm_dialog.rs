@@ -1,6 +1,8 @@
-//! A small confirmation on top of a dialog: a question, what happens, and two buttons. Focus
-//! starts on the safe choice.
+//! A small confirmation on top of a dialog or the page: a question, what happens, and two
+//! buttons. Focus starts on the safe choice, Tab stays inside, and ESC picks the safe choice.
+//! It handles its own keys, so a dialog beneath it leaves keys from inside it alone.
 
+use crate::focus::trap_tab;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -25,6 +27,19 @@ pub fn ConfirmDialog(
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let safe_choice = NodeRef::<html::Button>::new();
+    let question = NodeRef::<html::Div>::new();
+    let on_keydown = move |event: leptos::ev::KeyboardEvent| match event.key().as_str() {
+        "Escape" => {
+            event.prevent_default();
+            on_cancel.run(());
+        }
+        "Tab" => {
+            if let Some(question) = question.get_untracked() {
+                trap_tab(&event, &question);
+            }
+        }
+        _ => {}
+    };
     Effect::new(move |_| {
         if let Some(button) = safe_choice.get() {
             // Keyboard convenience only; nothing to recover if the browser refuses.
@@ -39,6 +54,8 @@ pub fn ConfirmDialog(
                 aria-modal="true"
                 aria-labelledby="confirm-title"
                 aria-describedby="confirm-message"
+                node_ref=question
+                on:keydown=on_keydown
             >
                 <h3 id="confirm-title">{title}</h3>
                 <p id="confirm-message">{message}</p>

@@ -1,8 +1,10 @@
-//! The create modal's compact live view of its job (step N/M, phase, elapsed, Azure's state),
-//! shown from the submit until Azure accepted the create and the banner takes over.
+//! The create modal's compact live view of its job (step N/M, phase, elapsed, Azure's state)
+//! and its Stop chip, shown from the submit until Azure accepted the create and the banner
+//! takes over.
 
 use crate::components::pool_chips::PoolChips;
 use crate::components::progress_details::ProgressDetails;
+use crate::components::stop_provisioning::StopProvisioning;
 use crate::progress_text::{step_line, ticked};
 use leptos::html;
 use leptos::prelude::*;
@@ -32,6 +34,21 @@ pub fn ProvisionLivePanel(
                 .map(|p| ticked(p, extra_seconds.get()))
         })
     });
+    // Read once per task, so a poll does not rebuild the Stop control (and its open question).
+    let running_task_id = Memo::new(move |_| {
+        task.with(|t| {
+            t.as_ref()
+                .filter(|t| !t.status.is_finished())
+                .map(|t| t.task_id.clone())
+        })
+    });
+    let cluster_name = Signal::derive(move || {
+        progress.with(|p| {
+            p.as_ref()
+                .map(|p| p.cluster_name.clone())
+                .unwrap_or_default()
+        })
+    });
     let step = move || {
         progress.with(|p| match p {
             Some(p) => step_line(p),
@@ -43,7 +60,11 @@ pub fn ProvisionLivePanel(
         <section class="live-panel" aria-labelledby="live-panel-heading" tabindex="-1" node_ref=panel>
             <div class="live-panel-header">
                 <h3 id="live-panel-heading">"Live progress"</h3>
-            // The Stop chip joins here with the cancel issue.
+                {move || {
+                    running_task_id
+                        .get()
+                        .map(|task_id| view! { <StopProvisioning task_id cluster_name label="Stop" /> })
+                }}
             </div>
             <p class="live-step">{step}</p>
             <ProgressDetails progress=progress bar_label="Create progress" />

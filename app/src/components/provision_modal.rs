@@ -19,12 +19,13 @@ mod subscription_field;
 use crate::api::provision::start_provision::StartProvision;
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
 use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::delete_partial_cluster::DeletePartialCluster;
 use crate::components::preflight_checks::PreflightChecks;
 use crate::components::provision_failure_notice::ProvisionFailureNotice;
 use crate::components::provision_live_panel::ProvisionLivePanel;
 use crate::contexts::provisioning::{Provisioning, use_provisioning};
 use crate::error::AppError;
-use crate::focus::{focus_first, focus_matching, trap_tab};
+use crate::focus::{focus_first, focus_matching, from_question, trap_tab};
 use form::CreateForm;
 use form_fields::FormFields;
 use leptos::ev;
@@ -144,10 +145,13 @@ pub fn ProvisionModal(
         {move || {
             failure
                 .get()
-                .map(|(cluster_name, failure)| {
-                    view! { <ProvisionFailureNotice cluster_name failure /> }
+                .map(|(cluster_name, failure, portal_url)| {
+                    view! { <ProvisionFailureNotice cluster_name failure portal_url /> }
                 })
         }}
+        <Show when=move || failure.with(Option::is_some)>
+            <DeletePartialCluster task=Signal::derive(move || task.get()) />
+        </Show>
         {move || submit_error.get().map(|message| view! { <p class="inline-error" role="alert">{message}</p> })}
     }
     .into_any();
@@ -274,7 +278,8 @@ fn follow_submit(
 }
 
 /// ESC closes (or asks first, or dismisses the question); Tab stays inside the dialog, or inside
-/// the question while it is open. A window listener, so it works wherever focus is.
+/// the question while it is open. A window listener, so it works wherever focus is; keys from
+/// inside a question (this one or the Stop chip's) are the question's own.
 fn handle_keys(
     dialog: NodeRef<html::Div>,
     confirm_close: RwSignal<bool>,
@@ -285,6 +290,9 @@ fn handle_keys(
         let Some(dialog) = dialog.get_untracked() else {
             return;
         };
+        if from_question(&event) {
+            return;
+        }
         let asking = confirm_close.get_untracked();
         match event.key().as_str() {
             "Escape" => {
@@ -324,8 +332,9 @@ fn focus_first_failing_check(dialog: NodeRef<html::Div>) {
     }
 }
 
-/// The job failed before Azure accepted the create: the cluster's name and why.
-fn failure_of(task: &TaskView) -> Option<(String, TaskFailure)> {
+/// The job failed or was stopped before Azure accepted the create: the cluster's name, why,
+/// and the cluster's portal page if Azure had started creating it.
+fn failure_of(task: &TaskView) -> Option<(String, TaskFailure, Option<String>)> {
     if !matches!(task.status, TaskStatus::Failure | TaskStatus::Revoked) {
         return None;
     }
@@ -334,21 +343,24 @@ fn failure_of(task: &TaskView) -> Option<(String, TaskFailure)> {
         .as_ref()
         .map(|p| p.cluster_name.clone())
         .unwrap_or_default();
+    let portal_url = task.progress.as_ref().and_then(|p| p.portal_url.clone());
     let failure = task.error.clone().unwrap_or_else(|| TaskFailure {
         code: "stopped".into(),
         message: "The job ended before the cluster was created.".into(),
         raw: String::new(),
     });
-    Some((cluster_name, failure))
+    Some((cluster_name, failure, portal_url))
 }
 
 /// True once the banner should show the job instead of the modal.
+/// A job that failed or was stopped stays in the modal, even when Azure had started the create.
 fn handed_over(task: &TaskView) -> bool {
     task.status == TaskStatus::Success
-        || task
-            .progress
-            .as_ref()
-            .is_some_and(|p| p.cluster_state.is_some())
+        || (!task.status.is_finished()
+            && task
+                .progress
+                .as_ref()
+                .is_some_and(|p| p.cluster_state.is_some()))
 }
 
 /// The submit button's text.

@@ -4,6 +4,7 @@
 
 mod running_banner;
 
+use crate::components::delete_partial_cluster::DeletePartialCluster;
 use crate::components::provision_failure_notice::ProvisionFailureNotice;
 use leptos::prelude::*;
 use running_banner::RunningBanner;
@@ -75,9 +76,13 @@ pub fn ProvisioningBanner(
                         raw: String::new(),
                     })
             });
+            let portal_url = Signal::derive(move || {
+                task.with(|t| t.progress.as_ref().and_then(|p| p.portal_url.clone()))
+            });
             view! {
                 <div class="banner banner-failed">
-                    <ProvisionFailureNotice cluster_name failure on_dismiss=on_dismiss />
+                    <ProvisionFailureNotice cluster_name failure on_dismiss=on_dismiss portal_url />
+                    <DeletePartialCluster task=Signal::derive(move || Some(task.get())) />
                 </div>
             }
             .into_any()

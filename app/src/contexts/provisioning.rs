@@ -42,6 +42,8 @@ pub struct Provisioning {
     clusters_version: RwSignal<u32>,
     /// The "Create cluster" button, which gets focus back when the modal closes.
     trigger: NodeRef<html::Button>,
+    /// Tasks whose owner asked to stop them here, until they report their end.
+    cancel_requested: RwSignal<Vec<String>>,
 }
 
 /// Creates the provisioning state for a page, provides it as context and returns it.
@@ -55,6 +57,7 @@ pub fn provide_provisioning() -> Provisioning {
         tick: RwSignal::new(0),
         clusters_version: RwSignal::new(0),
         trigger: NodeRef::new(),
+        cancel_requested: RwSignal::new(Vec::new()),
     };
     provide_context(provisioning);
     #[cfg(feature = "hydrate")]
@@ -121,6 +124,7 @@ impl Provisioning {
             progress: Some(ProvisionProgress::queued(&accepted.job_id, request)),
             result: None,
             error: None,
+            deletion: None,
         };
         self.followed
             .update(|followed| followed.push(Followed { view, read_at }));
@@ -185,6 +189,42 @@ impl Provisioning {
             self.dismiss(&previous);
         }
         self.modal_task.set(Some(task_id.to_owned()));
+    }
+
+    /// Replaces a task's view with a newer one the page received outside polling (the answer
+    /// to a delete request); a task that is settling is polled again.
+    pub fn update_view(&self, view: TaskView) {
+        let read_at = self.tick.get_untracked();
+        self.followed.update(|followed| {
+            match followed.iter_mut().find(|f| f.view.task_id == view.task_id) {
+                Some(entry) => *entry = Followed { view, read_at },
+                None => followed.push(Followed { view, read_at }),
+            }
+        });
+    }
+
+    /// Records that the owner asked to stop `task_id` (the modal and the banner then say so
+    /// until the task reports its end).
+    pub fn mark_cancel_requested(&self, task_id: &str) {
+        self.cancel_requested.update(|ids| {
+            if !ids.iter().any(|id| id == task_id) {
+                ids.push(task_id.to_owned());
+            }
+        });
+    }
+
+    /// Forgets a stop the server refused (the task keeps running).
+    pub fn forget_cancel_request(&self, task_id: &str) {
+        self.cancel_requested
+            .update(|ids| ids.retain(|id| id != task_id));
+    }
+
+    /// True while a stop asked for here waits for the task to end.
+    pub fn cancel_pending(&self, task_id: &str) -> bool {
+        let asked = self
+            .cancel_requested
+            .with(|ids| ids.iter().any(|id| id == task_id));
+        asked && self.task(task_id).is_some_and(|t| !t.status.is_finished())
     }
 
     /// Changes whenever the clusters list should be read again.
@@ -256,7 +296,7 @@ mod client {
     use gloo_timers::future::TimeoutFuture;
     use leptos::prelude::*;
     use leptos::task::spawn_local;
-    use shared::progress::{TaskStatus, TaskView};
+    use shared::progress::{DeletionState, TaskStatus, TaskView, settling_on_azure};
 
     /// How often unfinished tasks are read again.
     const POLL_MS: u32 = 1_000;
@@ -272,7 +312,7 @@ mod client {
             provisioning
                 .entries()
                 .iter()
-                .any(|entry| !entry.view.status.is_finished())
+                .any(|entry| changing(&entry.view))
         });
         Effect::new(move |_| {
             if !any_active.get() {
@@ -289,14 +329,20 @@ mod client {
         });
     }
 
-    /// Ids of the unfinished tasks; `None` once the page is gone.
+    /// True while a task still changes: it runs, or the partial cluster it left is still
+    /// settling or being deleted on Azure.
+    fn changing(view: &TaskView) -> bool {
+        !view.status.is_finished() || settling_on_azure(view)
+    }
+
+    /// Ids of the tasks that still change; `None` once the page is gone.
     fn active_ids(provisioning: Provisioning) -> Option<Vec<String>> {
         provisioning.followed.try_with_untracked(|_| ())?;
         Some(
             provisioning
                 .entries_untracked()
                 .into_iter()
-                .filter(|entry| !entry.view.status.is_finished())
+                .filter(|entry| changing(&entry.view))
                 .map(|entry| entry.view.task_id)
                 .collect(),
         )
@@ -347,7 +393,8 @@ mod client {
 
     /// Stores a newer view. The local clock restarts only when the server's elapsed numbers
     /// changed, so a server that reports them at its own pace still shows a moving clock. The
-    /// clusters card refetches when the cluster first exists on Azure and when the job succeeds.
+    /// clusters card refetches when the cluster first exists on Azure, when the job succeeds and
+    /// when its partial cluster is deleted.
     fn record(provisioning: Provisioning, view: TaskView) {
         let previous = provisioning
             .entries_untracked()
@@ -374,8 +421,15 @@ mod client {
         let had_succeeded = previous
             .as_ref()
             .is_some_and(|entry| entry.view.status == TaskStatus::Success);
+        let deleted = |view: &TaskView| {
+            view.deletion
+                .as_ref()
+                .is_some_and(|d| d.state == DeletionState::Deleted)
+        };
+        let was_deleted = previous.as_ref().is_some_and(|entry| deleted(&entry.view));
         let clusters_changed = (!was_on_azure && on_azure(&view))
-            || (!had_succeeded && view.status == TaskStatus::Success);
+            || (!had_succeeded && view.status == TaskStatus::Success)
+            || (!was_deleted && deleted(&view));
         provisioning.followed.try_update(|followed| {
             let newer = Followed { view, read_at };
             match followed

@@ -9,16 +9,26 @@
 //! "creating" without an operation URL (the process died around the PUT) → GET the cluster
 //! first and PUT only if it does not exist; earlier phases → start over (both steps are safe to
 //! repeat). A create is never sent blindly twice.
+//!
+//! Cancel: every wait (a sleep until the next poll, an ARM read, the resource group PUT) races
+//! the job's stop signal in `tokio::select!`, so a cancel interrupts it at once; the row's
+//! cancel request also refuses the worker's next save, which catches a cancel between waits.
+//! The cluster PUT alone is never interrupted once sent: ARM may already be creating, and only
+//! its answer says whether there is a create to abort. What happens next is in [`cancel`].
 
-use super::{cluster_portal_url, now_ms};
+mod cancel;
+
+use super::{absorb_cluster, now_ms};
 use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
-use crate::store::{JobRecord, Store};
+use crate::store::{JobRecord, SaveOutcome, Store};
 use shared::arm_error::ArmError;
 use shared::operation_status::OperationState;
-use shared::progress::{PoolProgress, ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
+use shared::progress::{ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
 use shared::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
+use std::future::Future;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// How patient the worker is.
 #[derive(Clone, Debug)]
@@ -28,6 +38,10 @@ pub struct WorkerSettings {
     pub poll_interval_without_retry_after: Duration,
     /// Give up on a create after this long (ARM_FACTS.md §8: plan 30–60 min).
     pub create_timeout: Duration,
+    /// Stop following the delete of a partial cluster after this long (counted on the wall
+    /// clock from its owner's request, so a restart does not extend it) and report it failed;
+    /// Azure may still finish it.
+    pub delete_timeout: Duration,
     /// Consecutive failed reads (after the ARM client's own retries) before the job fails.
     pub max_consecutive_read_failures: u32,
 }
@@ -37,6 +51,7 @@ impl Default for WorkerSettings {
         Self {
             poll_interval_without_retry_after: Duration::from_secs(30),
             create_timeout: Duration::from_secs(60 * 60),
+            delete_timeout: Duration::from_secs(60 * 60),
             max_consecutive_read_failures: 5,
         }
     }
@@ -46,26 +61,80 @@ impl Default for WorkerSettings {
 enum Stop {
     /// The job failed; save this failure.
     Failed(TaskFailure),
+    /// Its owner cancelled it: take the cancel path.
+    Cancelled,
     /// The row finished elsewhere (saved by someone else) or cannot be saved: stop quietly.
     Abandoned,
 }
 
-/// Runs `job` to its end. Never panics; every outcome ends in the row.
-pub(super) async fn run(store: Store, arm: ArmClient, settings: WorkerSettings, job: JobRecord) {
+/// How far the create got on Azure, which decides what a cancel must do there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CreateOnAzure {
+    /// No create was sent, or ARM refused it: nothing to abort.
+    NotSent,
+    /// A PUT may have reached ARM (its answer was lost, or the process died around it).
+    MaybeSent,
+    /// ARM accepted the create and it has not been seen to end.
+    Running,
+    /// The create's operation reached a terminal state.
+    Ended,
+}
+
+impl CreateOnAzure {
+    /// What a job read back from its row tells: an operation URL means ARM accepted the create;
+    /// the creating phases without one mean the process died around the PUT.
+    fn of(job: &JobRecord) -> Self {
+        match (&job.operation_url, job.phase) {
+            (Some(_), _) => Self::Running,
+            (None, ProvisionPhase::CreatingCluster | ProvisionPhase::VerifyingCluster) => {
+                Self::MaybeSent
+            }
+            (None, _) => Self::NotSent,
+        }
+    }
+}
+
+/// Runs `job` to its end, stopping when `cancel` fires. Never panics; every outcome ends in
+/// the row.
+pub(super) async fn run(
+    store: Store,
+    arm: ArmClient,
+    settings: WorkerSettings,
+    job: JobRecord,
+    cancel: CancellationToken,
+) {
     let job_id = job.job_id.clone();
     let mut run = JobRun {
         store,
         arm,
         settings,
+        create_on_azure: CreateOnAzure::of(&job),
         job,
+        cancel,
     };
-    match run.drive().await {
-        Ok(()) => tracing::info!(%job_id, "job succeeded"),
-        Err(Stop::Abandoned) => tracing::info!(%job_id, "job stopped: its row finished elsewhere"),
-        Err(Stop::Failed(failure)) => {
-            tracing::warn!(%job_id, code = %failure.code, "job failed");
-            run.finish_failed(failure).await;
-        }
+    // A job whose cancel was recorded before this worker started never starts.
+    let mut outcome = if run.job.cancel_requested_at_ms.is_some() {
+        Err(Stop::Cancelled)
+    } else {
+        run.drive().await
+    };
+    loop {
+        outcome = match outcome {
+            Ok(()) => {
+                tracing::info!(%job_id, status = run.job.status.as_str(), "job finished");
+                return;
+            }
+            Err(Stop::Abandoned) => {
+                tracing::info!(%job_id, "job stopped: its row finished elsewhere");
+                return;
+            }
+            // Saving the failure meets a cancel recorded meanwhile: the cancel wins.
+            Err(Stop::Failed(failure)) => run.finish_failed(failure).await,
+            Err(Stop::Cancelled) => {
+                run.finish_cancelled().await;
+                return;
+            }
+        };
     }
 }
 
@@ -74,6 +143,8 @@ struct JobRun {
     arm: ArmClient,
     settings: WorkerSettings,
     job: JobRecord,
+    cancel: CancellationToken,
+    create_on_azure: CreateOnAzure,
 }
 
 impl JobRun {
@@ -97,11 +168,15 @@ impl JobRun {
             (None, ProvisionPhase::CreatingCluster | ProvisionPhase::VerifyingCluster) => {
                 match self.read_cluster().await? {
                     Some(cluster) => {
+                        self.create_on_azure = CreateOnAzure::Running;
                         self.note("Resumed: the cluster exists on Azure; following its state.")
                             .await?;
                         self.follow_cluster(cluster).await?
                     }
-                    None => self.create().await?,
+                    None => {
+                        self.create_on_azure = CreateOnAzure::NotSent;
+                        self.create().await?
+                    }
                 }
             }
             (None, _) => {
@@ -124,9 +199,11 @@ impl JobRun {
         )
         .await?;
         let existing = self
-            .arm
-            .get_resource_group(&request.subscription_id, &request.resource_group)
-            .await
+            .unless_cancelled(
+                self.arm
+                    .get_resource_group(&request.subscription_id, &request.resource_group),
+            )
+            .await?
             .map_err(azure_failure)?;
         let message = match existing {
             Some(group) => format!(
@@ -134,14 +211,15 @@ impl JobRun {
                 group.name, group.location
             ),
             None => {
-                self.arm
-                    .create_resource_group(
-                        &request.subscription_id,
-                        &request.resource_group,
-                        &request.region,
-                    )
-                    .await
-                    .map_err(azure_failure)?;
+                // Safe to drop on a cancel: at worst the group exists and the row says this job
+                // did not create it, so nothing will ever delete it on the job's behalf.
+                self.unless_cancelled(self.arm.create_resource_group(
+                    &request.subscription_id,
+                    &request.resource_group,
+                    &request.region,
+                ))
+                .await?
+                .map_err(azure_failure)?;
                 self.job.resource_group_created = true;
                 format!(
                     "Created resource group {} in {}.",
@@ -181,7 +259,14 @@ impl JobRun {
                 },
             ],
         };
-        let accepted = match self
+        // The last moment a cancel keeps the create from reaching Azure at all.
+        if self.cancel.is_cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        self.create_on_azure = CreateOnAzure::MaybeSent;
+        // Not raced with the stop signal: once sent, only ARM's answer says whether a create
+        // runs that a cancel must abort.
+        let sent = self
             .arm
             .create_cluster(
                 &request.subscription_id,
@@ -189,8 +274,15 @@ impl JobRun {
                 &request.cluster_name,
                 &spec,
             )
-            .await
+            .await;
+        if let Err(ArmClientError::Arm(error)) = &sent
+            && error.status < 500
         {
+            // Refused (412 included: the existing cluster is not this job's to abort). A 5xx,
+            // a 504 gateway timeout above all, leaves the create possibly running.
+            self.create_on_azure = CreateOnAzure::NotSent;
+        }
+        let accepted = match sent {
             Ok(accepted) => accepted,
             Err(ArmClientError::Arm(error)) if error.status == 412 => {
                 return Err(Stop::Failed(TaskFailure {
@@ -206,12 +298,16 @@ impl JobRun {
                 // The PUT may have reached ARM: look before deciding anything.
                 tracing::warn!(%error, "create answer lost; reading the cluster");
                 return match self.read_cluster().await? {
-                    Some(cluster) => self.follow_cluster(cluster).await,
+                    Some(cluster) => {
+                        self.create_on_azure = CreateOnAzure::Running;
+                        self.follow_cluster(cluster).await
+                    }
                     None => Err(azure_failure(error)),
                 };
             }
             Err(error) => return Err(azure_failure(error)),
         };
+        self.create_on_azure = CreateOnAzure::Running;
         self.job.arm_started_at_ms = Some(now_ms());
         self.job.operation_url = Some(accepted.operation.status_url.clone());
         self.absorb(&accepted.cluster);
@@ -236,8 +332,11 @@ impl JobRun {
         let mut failures = 0;
         loop {
             self.check_deadline()?;
-            tokio::time::sleep(wait).await;
-            let poll = match self.arm.poll_operation(&operation).await {
+            self.unless_cancelled(tokio::time::sleep(wait)).await?;
+            let poll = match self
+                .unless_cancelled(self.arm.poll_operation(&operation))
+                .await?
+            {
                 Ok(poll) => poll,
                 Err(ArmClientError::Arm(error)) if error.status == 404 => {
                     // The status resource expired (ARM keeps it for a limited time): the
@@ -276,6 +375,7 @@ impl JobRun {
                     });
                 }
                 OperationState::Succeeded => {
+                    self.create_on_azure = CreateOnAzure::Ended;
                     return cluster.ok_or_else(|| {
                         Stop::Failed(TaskFailure {
                             code: "ResourceNotFound".into(),
@@ -285,6 +385,9 @@ impl JobRun {
                     });
                 }
                 OperationState::Failed | OperationState::Canceled => {
+                    // A Canceled create after its owner's cancel ends REVOKED, not failed:
+                    // saving this failure meets the recorded cancel (see `run`).
+                    self.create_on_azure = CreateOnAzure::Ended;
                     return Err(Stop::Failed(operation_failure(&poll)));
                 }
             }
@@ -306,8 +409,12 @@ impl JobRun {
         loop {
             self.absorb(&cluster);
             match OperationState::parse(cluster.provisioning_state()) {
-                OperationState::Succeeded => return Ok(cluster),
+                OperationState::Succeeded => {
+                    self.create_on_azure = CreateOnAzure::Ended;
+                    return Ok(cluster);
+                }
                 OperationState::Failed | OperationState::Canceled => {
+                    self.create_on_azure = CreateOnAzure::Ended;
                     return Err(Stop::Failed(TaskFailure {
                         code: format!("Cluster{}", cluster.provisioning_state()),
                         message: format!(
@@ -328,16 +435,15 @@ impl JobRun {
                 } else {
                     wait
                 };
-                tokio::time::sleep(wait).await;
+                self.unless_cancelled(tokio::time::sleep(wait)).await?;
                 let request = &self.job.request;
                 match self
-                    .arm
-                    .get_cluster(
+                    .unless_cancelled(self.arm.get_cluster(
                         &request.subscription_id,
                         &request.resource_group,
                         &request.cluster_name,
-                    )
-                    .await
+                    ))
+                    .await?
                 {
                     Ok(Some(read)) => {
                         cluster = read;
@@ -423,8 +529,9 @@ impl JobRun {
     async fn save(&mut self) -> Result<(), Stop> {
         self.job.updated_at_ms = now_ms();
         match self.store.save_job(&self.job).await {
-            Ok(true) => Ok(()),
-            Ok(false) => Err(Stop::Abandoned),
+            Ok(SaveOutcome::Saved) => Ok(()),
+            Ok(SaveOutcome::CancelRequested) => Err(Stop::Cancelled),
+            Ok(SaveOutcome::Finished) => Err(Stop::Abandoned),
             Err(error) => {
                 // Without the row nobody can follow the job; stop rather than work unseen. The
                 // job stays unfinished and resumes at the next start.
@@ -434,46 +541,42 @@ impl JobRun {
         }
     }
 
-    async fn finish_failed(&mut self, failure: TaskFailure) {
+    /// Saves the failure; a cancel recorded meanwhile refuses it (`Err(Stop::Cancelled)`).
+    async fn finish_failed(&mut self, failure: TaskFailure) -> Result<(), Stop> {
+        tracing::warn!(job_id = %self.job.job_id, code = %failure.code, "job failed");
         self.job.status = TaskStatus::Failure;
         self.job.phase = ProvisionPhase::Failed;
         self.job.message = failure.message.clone();
         self.job.error = Some(failure);
         self.job.finished_at_ms = Some(now_ms());
-        // Nothing more can be done if this save fails; the job resumes at the next start.
-        let _ = self.save().await;
+        // If this save fails the job resumes at the next start; nothing more can be done here.
+        self.save().await
     }
 
     /// Copies the cluster's and pools' states into the job.
     fn absorb(&mut self, cluster: &ManagedCluster) {
-        self.job.cluster_state = Some(cluster.provisioning_state().to_owned());
-        self.job.portal_url = Some(cluster_portal_url(&self.job.request));
-        self.job.pools = cluster
-            .properties
-            .agent_pool_profiles
-            .iter()
-            .map(|pool| PoolProgress {
-                name: pool.name.clone(),
-                provisioning_state: pool
-                    .provisioning_state
-                    .clone()
-                    .unwrap_or_else(|| cluster.provisioning_state().to_owned()),
-                count: pool.count.unwrap_or(0),
-                vm_size: pool.vm_size.clone().unwrap_or_default(),
-            })
-            .collect();
+        absorb_cluster(&mut self.job, cluster);
     }
 
     async fn read_cluster(&self) -> Result<Option<ManagedCluster>, Stop> {
         let request = &self.job.request;
-        self.arm
-            .get_cluster(
-                &request.subscription_id,
-                &request.resource_group,
-                &request.cluster_name,
-            )
-            .await
-            .map_err(azure_failure)
+        self.unless_cancelled(self.arm.get_cluster(
+            &request.subscription_id,
+            &request.resource_group,
+            &request.cluster_name,
+        ))
+        .await?
+        .map_err(azure_failure)
+    }
+
+    /// `work`'s result, unless the job's stop signal fires first: then `work` is dropped at once
+    /// (only reads, waits and the resource group PUT are passed here).
+    async fn unless_cancelled<T>(&self, work: impl Future<Output = T>) -> Result<T, Stop> {
+        tokio::select! {
+            biased;
+            () = self.cancel.cancelled() => Err(Stop::Cancelled),
+            value = work => Ok(value),
+        }
     }
 
     /// Counts a failed read; fails the job after too many in a row, else answers how long to
@@ -546,5 +649,88 @@ fn operation_failure(poll: &OperationPoll) -> TaskFailure {
             message: "Azure reports that the create failed, without saying why.".into(),
             raw: String::new(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::caller::Caller;
+    use shared::provision::ProvisionRequest;
+
+    fn job(phase: ProvisionPhase, operation_url: Option<&str>) -> JobRecord {
+        JobRecord {
+            job_id: "j".into(),
+            task_id: "t".into(),
+            owner: Caller {
+                object_id: "o".into(),
+                display_name: "O".into(),
+            },
+            request: ProvisionRequest::default(),
+            status: TaskStatus::Progress,
+            phase,
+            step: phase.step().unwrap_or(0),
+            message: String::new(),
+            created_at_ms: 0,
+            updated_at_ms: 0,
+            arm_started_at_ms: None,
+            finished_at_ms: None,
+            operation_url: operation_url.map(str::to_owned),
+            resource_group_created: false,
+            cluster_state: None,
+            pools: vec![],
+            portal_url: None,
+            percent_complete: None,
+            error: None,
+            result: None,
+            cancel_requested_at_ms: Some(1),
+            cancelled_by: Some("o".into()),
+            deletion: None,
+        }
+    }
+
+    #[test]
+    fn a_resumed_cancel_aborts_only_what_may_have_reached_azure() {
+        let cases = [
+            (ProvisionPhase::Queued, None, CreateOnAzure::NotSent),
+            (
+                ProvisionPhase::PreparingRequest,
+                None,
+                CreateOnAzure::NotSent,
+            ),
+            (
+                ProvisionPhase::EnsuringResourceGroup,
+                None,
+                CreateOnAzure::NotSent,
+            ),
+            // Saved just before the PUT: the process may have died with it in flight.
+            (
+                ProvisionPhase::CreatingCluster,
+                None,
+                CreateOnAzure::MaybeSent,
+            ),
+            (
+                ProvisionPhase::VerifyingCluster,
+                None,
+                CreateOnAzure::MaybeSent,
+            ),
+            (
+                ProvisionPhase::CreatingCluster,
+                Some("https://arm/op"),
+                CreateOnAzure::Running,
+            ),
+            (
+                ProvisionPhase::VerifyingCluster,
+                Some("https://arm/op"),
+                CreateOnAzure::Running,
+            ),
+        ];
+        for (phase, operation_url, expected) in cases {
+            assert_eq!(
+                CreateOnAzure::of(&job(phase, operation_url)),
+                expected,
+                "{phase:?} {operation_url:?}"
+            );
+        }
     }
 }

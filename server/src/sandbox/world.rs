@@ -295,7 +295,8 @@ impl World {
     }
 
     /// The world the process environment asks for: `SANDBOX_CONFIG` (a path) or the default,
-    /// then `SANDBOX_CREATE_SECONDS` / `SANDBOX_RETRY_AFTER_SECONDS`.
+    /// then `SANDBOX_CREATE_SECONDS` / `SANDBOX_DELETE_SECONDS` / `SANDBOX_RETRY_AFTER_SECONDS` /
+    /// `SANDBOX_VALIDATION_MS`.
     pub fn from_env() -> Result<Self, WorldError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }
@@ -309,8 +310,14 @@ impl World {
         if let Some(seconds) = number(&lookup, "SANDBOX_CREATE_SECONDS")? {
             world.timings.create_seconds = seconds;
         }
+        if let Some(seconds) = number(&lookup, "SANDBOX_DELETE_SECONDS")? {
+            world.timings.delete_seconds = seconds;
+        }
         if let Some(seconds) = number(&lookup, "SANDBOX_RETRY_AFTER_SECONDS")? {
             world.timings.retry_after_seconds = seconds.round() as u64;
+        }
+        if let Some(millis) = number(&lookup, "SANDBOX_VALIDATION_MS")? {
+            world.timings.validation_ms = millis.round() as u64;
         }
         Ok(world)
     }
@@ -462,15 +469,29 @@ mod tests {
         };
         let world = World::from_lookup(lookup(&[
             ("SANDBOX_CREATE_SECONDS", "2.5"),
+            ("SANDBOX_DELETE_SECONDS", "0.75"),
             ("SANDBOX_RETRY_AFTER_SECONDS", "1"),
+            ("SANDBOX_VALIDATION_MS", "2500"),
         ]))
         .expect("world");
         assert!((world.timings.create_seconds - 2.5).abs() < f64::EPSILON);
+        assert!((world.timings.delete_seconds - 0.75).abs() < f64::EPSILON);
         assert_eq!(world.timings.retry_after_seconds, 1);
+        assert_eq!(world.timings.validation_ms, 2500);
         let error = World::from_lookup(lookup(&[("SANDBOX_CREATE_SECONDS", "soon")])).unwrap_err();
         assert_eq!(
             error.to_string(),
             "SANDBOX_CREATE_SECONDS must be a non-negative number, got \"soon\""
+        );
+        let error = World::from_lookup(lookup(&[("SANDBOX_DELETE_SECONDS", "-1")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "SANDBOX_DELETE_SECONDS must be a non-negative number, got \"-1\""
+        );
+        let default = World::from_lookup(lookup(&[])).expect("world");
+        assert!(
+            (default.timings.delete_seconds - 15.0).abs() < f64::EPSILON,
+            "the default world's delete takes 15 s"
         );
         let error = World::from_lookup(lookup(&[("SANDBOX_CONFIG", "/nonexistent/world.toml")]))
             .unwrap_err();

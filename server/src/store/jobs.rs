@@ -1,13 +1,19 @@
 //! The `provision_jobs` table: inserting a job (with the double-submit rule), reading jobs back
-//! for their owner and for resume, and saving what the worker learns.
+//! for their owner and for resume, saving what the worker learns, and recording a cancel. The
+//! deletion of a finished job's partial cluster is written by [`super::deletions`].
 //!
-//! The worker is the only writer of a running job; every save is conditional on the row not
-//! having finished, so once a job is finished (by its worker, or later by a cancel) no late
-//! write can change it.
+//! The worker is the only writer of a running job's progress; every save is conditional on the
+//! row not having finished, so once a job is finished no late write can change it. A cancel is
+//! one conditional statement too ([`Store::request_cancel`]): it only lands on an unfinished row
+//! without a cancel, and from then on the worker's ordinary saves are refused and only its
+//! REVOKED end ([`Store::finish_cancelled_job`]) is accepted. So a cancel racing the job's own
+//! success or failure ends in exactly one of the two, whichever statement SQLite ran first.
 
 use super::{Store, StoreError};
 use shared::caller::Caller;
-use shared::progress::{PoolProgress, ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
+use shared::progress::{
+    DeletionState, PoolProgress, ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus,
+};
 use shared::provision::ProvisionRequest;
 use sqlx::FromRow;
 
@@ -78,10 +84,44 @@ pub struct JobRecord {
     pub error: Option<TaskFailure>,
     /// What it created.
     pub result: Option<ProvisionResult>,
+    /// Epoch ms when its owner asked to cancel it.
+    pub cancel_requested_at_ms: Option<i64>,
+    /// Object id of who asked to cancel it.
+    pub cancelled_by: Option<String>,
+    /// The deletion of the partial cluster it left, once its owner asked for one.
+    pub deletion: Option<DeletionRecord>,
+}
+
+/// The deletion of a finished job's partial cluster, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeletionRecord {
+    /// Where it stands.
+    pub state: DeletionState,
+    /// The latest thing it did, in words (ARM's message when it failed).
+    pub message: String,
+    /// Object id of who asked for it.
+    pub requested_by: String,
+    /// Epoch ms when it was asked for.
+    pub started_at_ms: i64,
+    /// Epoch ms when it ended (deleted or failed).
+    pub finished_at_ms: Option<i64>,
+    /// The DELETE's operation URL, once ARM accepted it.
+    pub operation_url: Option<String>,
+}
+
+/// What saving a job did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// The row now holds the job.
+    Saved,
+    /// Nothing changed: the row had already finished (or no longer exists).
+    Finished,
+    /// Nothing changed: its owner asked to cancel it; only the cancelled end may be saved.
+    CancelRequested,
 }
 
 #[derive(FromRow)]
-struct JobRow {
+pub(super) struct JobRow {
     job_id: String,
     task_id: String,
     owner_object_id: String,
@@ -105,15 +145,26 @@ struct JobRow {
     error_message: Option<String>,
     error_raw: Option<String>,
     result_json: Option<String>,
+    cancel_requested_at_ms: Option<i64>,
+    cancelled_by: Option<String>,
+    deletion_state: Option<String>,
+    deletion_message: Option<String>,
+    deletion_requested_by: Option<String>,
+    deletion_started_at_ms: Option<i64>,
+    deletion_finished_at_ms: Option<i64>,
+    deletion_operation_url: Option<String>,
 }
 
-const COLUMNS: &str = "job_id, task_id, owner_object_id, owner_display_name, request_json, \
-    status, phase, step, message, created_at_ms, updated_at_ms, arm_started_at_ms, \
+pub(super) const COLUMNS: &str = "job_id, task_id, owner_object_id, owner_display_name, \
+    request_json, status, phase, step, message, created_at_ms, updated_at_ms, arm_started_at_ms, \
     finished_at_ms, operation_url, resource_group_created, cluster_state, pools_json, \
-    portal_url, percent_complete, error_code, error_message, error_raw, result_json";
+    portal_url, percent_complete, error_code, error_message, error_raw, result_json, \
+    cancel_requested_at_ms, cancelled_by, deletion_state, deletion_message, \
+    deletion_requested_by, deletion_started_at_ms, deletion_finished_at_ms, \
+    deletion_operation_url";
 
 impl JobRow {
-    fn into_record(self) -> Result<JobRecord, StoreError> {
+    pub(super) fn into_record(self) -> Result<JobRecord, StoreError> {
         let corrupt = |problem: String| StoreError::Corrupt {
             job_id: self.job_id.clone(),
             problem,
@@ -138,6 +189,19 @@ impl JobRow {
             message: self.error_message.unwrap_or_default(),
             raw: self.error_raw.unwrap_or_default(),
         });
+        let deletion = match (self.deletion_state, self.deletion_started_at_ms) {
+            (None, _) => None,
+            (Some(state), Some(started_at_ms)) => Some(DeletionRecord {
+                state: DeletionState::parse(&state)
+                    .ok_or_else(|| corrupt(format!("deletion_state {state:?}")))?,
+                message: self.deletion_message.unwrap_or_default(),
+                requested_by: self.deletion_requested_by.unwrap_or_default(),
+                started_at_ms,
+                finished_at_ms: self.deletion_finished_at_ms,
+                operation_url: self.deletion_operation_url,
+            }),
+            (Some(_), None) => return Err(corrupt("deletion without a start time".into())),
+        };
         Ok(JobRecord {
             job_id: self.job_id,
             task_id: self.task_id,
@@ -162,6 +226,9 @@ impl JobRow {
             percent_complete: self.percent_complete,
             error,
             result,
+            cancel_requested_at_ms: self.cancel_requested_at_ms,
+            cancelled_by: self.cancelled_by,
+            deletion,
         })
     }
 }
@@ -177,7 +244,7 @@ fn active_key(request: &ProvisionRequest) -> String {
     )
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
     // Serializing these plain structs cannot fail; an empty object would still be readable.
     serde_json::to_string(value).unwrap_or_else(|_| "null".into())
 }
@@ -271,14 +338,18 @@ impl Store {
         .collect()
     }
 
-    /// The unfinished jobs of `owner_object_id`, oldest first (the banner).
-    pub async fn unfinished_jobs_of(
+    /// The jobs of `owner_object_id` that something still works on, oldest first (the banner,
+    /// also after a reload): the unfinished ones, and the finished ones whose partial cluster is
+    /// being deleted.
+    pub async fn active_jobs_of(
         &self,
         owner_object_id: &str,
     ) -> Result<Vec<JobRecord>, StoreError> {
         sqlx::query_as::<_, JobRow>(&format!(
             "SELECT {COLUMNS} FROM provision_jobs \
-             WHERE finished_at_ms IS NULL AND owner_object_id = ? ORDER BY created_at_ms, job_id"
+             WHERE owner_object_id = ? \
+             AND (finished_at_ms IS NULL OR deletion_state = 'deleting') \
+             ORDER BY created_at_ms, job_id"
         ))
         .bind(owner_object_id)
         .fetch_all(&self.pool)
@@ -289,10 +360,25 @@ impl Store {
     }
 
     /// Saves everything the worker may change about `job`. A finished job is saved with
-    /// `finished_at_ms` set and releases its cluster for new submits. Returns false, and
-    /// changes nothing, when the stored row had already finished.
+    /// `finished_at_ms` set and releases its cluster for new submits. Changes nothing, and says
+    /// why, when the stored row had already finished or its owner asked to cancel it.
     #[tracing::instrument(skip_all, err, fields(job_id = %job.job_id, status = job.status.as_str()))]
-    pub async fn save_job(&self, job: &JobRecord) -> Result<bool, StoreError> {
+    pub async fn save_job(&self, job: &JobRecord) -> Result<SaveOutcome, StoreError> {
+        self.save(job, WriteAfterCancel::Refused).await
+    }
+
+    /// Saves the REVOKED end of a job whose cancel was recorded ([`Store::request_cancel`]).
+    /// Changes nothing when the row had already finished (or has no cancel request).
+    #[tracing::instrument(skip_all, err, fields(job_id = %job.job_id))]
+    pub async fn finish_cancelled_job(&self, job: &JobRecord) -> Result<SaveOutcome, StoreError> {
+        self.save(job, WriteAfterCancel::Required).await
+    }
+
+    async fn save(
+        &self,
+        job: &JobRecord,
+        after_cancel: WriteAfterCancel,
+    ) -> Result<SaveOutcome, StoreError> {
         let (error_code, error_message, error_raw) = match &job.error {
             Some(error) => (
                 Some(error.code.as_str()),
@@ -308,7 +394,8 @@ impl Store {
              resource_group_created = ?, cluster_state = ?, pools_json = ?, portal_url = ?, \
              percent_complete = ?, error_code = ?, error_message = ?, error_raw = ?, \
              result_json = ?, active_key = CASE WHEN ? THEN NULL ELSE active_key END \
-             WHERE job_id = ? AND finished_at_ms IS NULL",
+             WHERE job_id = ? AND finished_at_ms IS NULL \
+             AND (cancel_requested_at_ms IS NOT NULL) = ?",
         )
         .bind(job.status.as_str())
         .bind(job.phase.as_str())
@@ -329,10 +416,69 @@ impl Store {
         .bind(job.result.as_ref().map(to_json))
         .bind(finished)
         .bind(&job.job_id)
+        .bind(after_cancel == WriteAfterCancel::Required)
         .execute(&self.pool)
         .await?;
-        Ok(saved.rows_affected() == 1)
+        if saved.rows_affected() == 1 {
+            return Ok(SaveOutcome::Saved);
+        }
+        // Refused: say why. Only the worker finishes a row with a cancel request, so the answer
+        // cannot go stale between the two statements.
+        let cancel_pending: Option<bool> = sqlx::query_scalar(
+            "SELECT cancel_requested_at_ms IS NOT NULL FROM provision_jobs \
+             WHERE job_id = ? AND finished_at_ms IS NULL",
+        )
+        .bind(&job.job_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match cancel_pending {
+            Some(true) if after_cancel == WriteAfterCancel::Refused => SaveOutcome::CancelRequested,
+            _ => SaveOutcome::Finished,
+        })
     }
+
+    /// Records that `cancelled_by` asked at `at_ms` to cancel the job, with `message` as its
+    /// latest message, when the job has not finished and no cancel was recorded before (one
+    /// statement, so racing cancels and the worker's own end cannot both win). Answers the
+    /// job's status at that moment when this call recorded the cancel, `None` when it did not.
+    #[tracing::instrument(skip_all, err, fields(job_id = %job_id))]
+    pub async fn request_cancel(
+        &self,
+        job_id: &str,
+        cancelled_by: &str,
+        at_ms: i64,
+        message: &str,
+    ) -> Result<Option<TaskStatus>, StoreError> {
+        let status: Option<String> = sqlx::query_scalar(
+            "UPDATE provision_jobs SET cancel_requested_at_ms = ?, cancelled_by = ?, \
+             message = ?, updated_at_ms = ? \
+             WHERE job_id = ? AND finished_at_ms IS NULL AND cancel_requested_at_ms IS NULL \
+             RETURNING status",
+        )
+        .bind(at_ms)
+        .bind(cancelled_by)
+        .bind(message)
+        .bind(at_ms)
+        .bind(job_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        status
+            .map(|status| {
+                TaskStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
+                    job_id: job_id.to_owned(),
+                    problem: format!("status {status:?}"),
+                })
+            })
+            .transpose()
+    }
+}
+
+/// Whether a save is the worker's progress (refused once a cancel is recorded) or the REVOKED
+/// end that a recorded cancel requires.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum WriteAfterCancel {
+    Refused,
+    Required,
 }
 
 #[cfg(test)]
@@ -396,7 +542,7 @@ mod tests {
         );
         assert_eq!(store.job_by_task("task-2").await.expect("read"), None);
         assert_eq!(store.unfinished_jobs().await.expect("read").len(), 1);
-        assert_eq!(store.unfinished_jobs_of("bob").await.expect("read"), vec![]);
+        assert_eq!(store.active_jobs_of("bob").await.expect("read"), vec![]);
     }
 
     #[tokio::test]
@@ -419,7 +565,10 @@ mod tests {
             count: 1,
             vm_size: "Standard_D2s_v5".into(),
         }];
-        assert!(store.save_job(&job).await.expect("save"));
+        assert_eq!(
+            store.save_job(&job).await.expect("save"),
+            SaveOutcome::Saved
+        );
         let read = store.job_by_task("task-1").await.expect("read");
         assert_eq!(read.as_ref(), Some(&job));
 
@@ -431,9 +580,16 @@ mod tests {
             message: "m".into(),
             raw: "{}".into(),
         });
-        assert!(store.save_job(&job).await.expect("save"));
+        assert_eq!(
+            store.save_job(&job).await.expect("save"),
+            SaveOutcome::Saved
+        );
         job.status = TaskStatus::Success;
-        assert!(!store.save_job(&job).await.expect("late write"), "ignored");
+        assert_eq!(
+            store.save_job(&job).await.expect("late write"),
+            SaveOutcome::Finished,
+            "ignored"
+        );
         let read = store
             .job_by_task("task-1")
             .await
@@ -448,6 +604,152 @@ mod tests {
         assert!(
             matches!(retry, InsertOutcome::Inserted(_)),
             "a retry after a failure is a new job"
+        );
+    }
+
+    /// A running job of alice's for `cluster`, saved at step 3.
+    async fn running_job(store: &Store, id: &str, cluster: &str) -> JobRecord {
+        let InsertOutcome::Inserted(mut job) = store
+            .insert_job(&new_job(id, "alice", request(cluster)))
+            .await
+            .expect("insert")
+        else {
+            panic!("written");
+        };
+        job.status = TaskStatus::Progress;
+        job.phase = ProvisionPhase::CreatingCluster;
+        job.step = 3;
+        assert_eq!(
+            store.save_job(&job).await.expect("save"),
+            SaveOutcome::Saved
+        );
+        job
+    }
+
+    fn revoked(mut job: JobRecord) -> JobRecord {
+        job.status = TaskStatus::Revoked;
+        job.phase = ProvisionPhase::CancelledByUser;
+        job.message = "Cancelled.".into();
+        job.finished_at_ms = Some(9_000);
+        job
+    }
+
+    #[tokio::test]
+    async fn a_cancel_recorded_first_wins_over_the_worker_s_success() {
+        let (store, _dir) = store().await;
+        let job = running_job(&store, "1", "aks-a").await;
+        let recorded = store
+            .request_cancel(&job.job_id, "alice", 5_000, "Stopping.")
+            .await
+            .expect("cancel");
+        assert_eq!(recorded, Some(TaskStatus::Progress));
+        let second = store
+            .request_cancel(&job.job_id, "alice", 5_001, "Stopping again.")
+            .await
+            .expect("second cancel");
+        assert_eq!(second, None, "a second cancel records nothing");
+        let settling = store.job_by_task("task-1").await.expect("read");
+        assert_eq!(
+            settling.map(|job| (job.status, job.message)),
+            Some((TaskStatus::Progress, "Stopping.".to_owned())),
+            "the first cancel's message; the worker writes the status"
+        );
+
+        let mut succeeded = job.clone();
+        succeeded.status = TaskStatus::Success;
+        succeeded.finished_at_ms = Some(6_000);
+        assert_eq!(
+            store.save_job(&succeeded).await.expect("save"),
+            SaveOutcome::CancelRequested,
+            "the worker's success is refused once a cancel is recorded"
+        );
+        assert_eq!(
+            store
+                .finish_cancelled_job(&revoked(job.clone()))
+                .await
+                .expect("finish"),
+            SaveOutcome::Saved
+        );
+        let read = store
+            .job_by_task("task-1")
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(read.status, TaskStatus::Revoked);
+        assert_eq!(read.cancel_requested_at_ms, Some(5_000));
+        assert_eq!(read.cancelled_by.as_deref(), Some("alice"));
+        assert_eq!(read.message, "Cancelled.", "the worker's closing message");
+        assert_eq!(
+            store.save_job(&succeeded).await.expect("late save"),
+            SaveOutcome::Finished
+        );
+        assert!(
+            matches!(
+                store
+                    .insert_job(&new_job("2", "alice", request("aks-a")))
+                    .await,
+                Ok(InsertOutcome::Inserted(_))
+            ),
+            "a cancelled job frees its cluster"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_success_saved_first_wins_over_the_cancel() {
+        let (store, _dir) = store().await;
+        let job = running_job(&store, "1", "aks-a").await;
+        let mut succeeded = job.clone();
+        succeeded.status = TaskStatus::Success;
+        succeeded.finished_at_ms = Some(6_000);
+        assert_eq!(
+            store.save_job(&succeeded).await.expect("save"),
+            SaveOutcome::Saved
+        );
+        let recorded = store
+            .request_cancel(&job.job_id, "alice", 7_000, "Stopping.")
+            .await
+            .expect("cancel");
+        assert_eq!(recorded, None, "nothing to cancel");
+        assert_eq!(
+            store
+                .finish_cancelled_job(&revoked(job))
+                .await
+                .expect("finish"),
+            SaveOutcome::Finished
+        );
+        let read = store
+            .job_by_task("task-1")
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(read.status, TaskStatus::Success);
+        assert_eq!(read.cancel_requested_at_ms, None);
+    }
+
+    #[tokio::test]
+    async fn the_cancelled_end_needs_a_recorded_cancel() {
+        let (store, _dir) = store().await;
+        let job = running_job(&store, "1", "aks-a").await;
+        assert_eq!(
+            store
+                .finish_cancelled_job(&revoked(job))
+                .await
+                .expect("finish"),
+            SaveOutcome::Finished,
+            "no cancel request: refused"
+        );
+        let read = store
+            .job_by_task("task-1")
+            .await
+            .expect("read")
+            .expect("row");
+        assert_eq!(read.status, TaskStatus::Progress);
+        assert_eq!(
+            store
+                .request_cancel("job-unknown", "alice", 1, "m")
+                .await
+                .expect("cancel"),
+            None
         );
     }
 

@@ -1,8 +1,9 @@
 //! The banner while its job runs: "Step 3/5 · Creating AKS cluster · 4m 12s", Azure's state,
-//! the bar, the message, pool chips and the portal link.
+//! the bar, the message, pool chips, the portal link and "Stop provisioning".
 
 use crate::components::pool_chips::PoolChips;
 use crate::components::progress_details::ProgressDetails;
+use crate::components::stop_provisioning::StopProvisioning;
 use crate::progress_text::{step_line, ticked};
 use leptos::prelude::*;
 use shared::progress::{ProvisionPhase, TaskView};
@@ -25,6 +26,7 @@ pub fn RunningBanner(
     });
     let heading_id = task.with_untracked(|t| format!("banner-{}", t.task_id));
     let labelled_by = heading_id.clone();
+    let task_id = task.with_untracked(|t| t.task_id.clone());
     let place = move || {
         progress.with(|p| {
             p.as_ref()
@@ -47,7 +49,7 @@ pub fn RunningBanner(
                     <span class="cluster-name">{cluster_name}</span>
                 </h2>
                 <span class="muted">{place}</span>
-            // "Stop provisioning" joins here with the cancel issue.
+                <StopProvisioning task_id cluster_name label="Stop provisioning" />
             </div>
             <p class="banner-step">{step}</p>
             <ProgressDetails progress=progress bar_label="Provisioning progress" />

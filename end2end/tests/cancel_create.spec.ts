@@ -1,0 +1,141 @@
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { DashboardPage } from "./fixtures/dashboard_page";
+import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
+
+// Stopping a create (PRODUCT.md §5): from the modal before Azure accepted it, from the banner
+// after, and never someone else's.
+
+const SUBSCRIPTION = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+const SETTLE_TIMEOUT = 15_000;
+
+/** An API client signed in as a demo user (the sandbox's dev sign-in form). */
+async function signedInRequest(browser: Browser, user: string): Promise<APIRequestContext> {
+  const context = await browser.newContext();
+  const response = await context.request.post("/auth/dev/sign-in", { form: { user }, maxRedirects: 0 });
+  expect(response.status()).toBeLessThan(400);
+  return context.request;
+}
+
+test.describe("stop a create", () => {
+  test("from the banner: the question, the wait, then the cancelled card with the portal link", async ({
+    page,
+  }, testInfo) => {
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-stop");
+    await modal.fill({ name, workerNodes: 1 });
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+    const banner = dashboard.banner(name);
+    await expect(modal.dialog).toBeHidden();
+    await expect(banner).toContainText(/AKS state: Creating/);
+
+    // The question names the cluster and warns about what may be left; "Keep running" is safe.
+    const stop = banner.getByRole("button", { name: "Stop provisioning" });
+    await stop.click();
+    const question = page.getByRole("alertdialog", { name: `Stop creating ${name}?` });
+    await expect(question).toContainText("Part of the cluster may already exist on Azure and may need deleting.");
+    await expect(question.getByRole("button", { name: "Keep running" })).toBeFocused();
+    await attachScreenshot(testInfo, "stop question", await page.screenshot());
+    await page.keyboard.press("Escape");
+    await expect(question).toBeHidden();
+    await expect(stop).toBeFocused();
+
+    await stop.click();
+    await question.getByRole("button", { name: "Stop provisioning" }).click();
+    await expect(banner.getByRole("status")).toHaveText("Cancellation requested. Waiting for the worker to stop…");
+
+    const cancelled = page.locator(".cancelled-notice").filter({ hasText: `Provisioning ${name} was cancelled.` });
+    await expect(cancelled).toBeVisible({ timeout: SETTLE_TIMEOUT });
+    await expect(cancelled).toContainText("Provisioning task was cancelled before it finished.");
+    const leftover = cancelled.getByRole("link", { name: "Open cluster in Azure portal ↗" });
+    await expect(leftover).toHaveAttribute("href", new RegExp(`/managedClusters/${name}$`));
+    await expect(leftover).toHaveAttribute("rel", "noopener noreferrer");
+    await attachScreenshot(testInfo, "cancelled card", await page.screenshot());
+
+    // Azure was told: the cluster goes Canceling, then Canceled (read again until it is).
+    await expect(async () => {
+      await dashboard.refresh.click();
+      await expect(dashboard.clusterRow(name)).toContainText("Canceled", { timeout: 1_000 });
+    }).toPass({ timeout: SETTLE_TIMEOUT });
+
+    // Delete partial cluster: asks first (the resource group is kept), then shows the deletion.
+    const card = page.locator(".banner-failed").filter({ has: cancelled });
+    await card.getByRole("button", { name: "Delete partial cluster" }).click();
+    const deleteQuestion = page.getByRole("alertdialog", { name: `Delete cluster ${name} from Azure?` });
+    await expect(deleteQuestion).toContainText(`Its resource group rg-${name} is kept.`);
+    await deleteQuestion.getByRole("button", { name: "Delete cluster" }).click();
+    await expect(card.getByRole("status").filter({ hasText: "Deleting the partial cluster on Azure…" })).toBeVisible();
+    await expect(card.getByRole("status").filter({ hasText: "Partial cluster deleted." })).toBeVisible({
+      timeout: SETTLE_TIMEOUT,
+    });
+    await expect(card.getByRole("button", { name: "Delete partial cluster" })).toHaveCount(0);
+    // The list was read again: the cluster is gone.
+    await expect(dashboard.clusterRow(name)).toHaveCount(0);
+  });
+
+  test("from the modal, while Azure still validates the create: the modal shows the cancelled card", async ({
+    page,
+  }) => {
+    const { modal } = await openModal(page);
+    const name = uniqueName("e2e-stop-early");
+    await modal.fill({ name, workerNodes: 1 });
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+
+    // The sandbox takes SANDBOX_VALIDATION_MS (playwright.config.ts) to accept the PUT: the
+    // modal shows the job until then.
+    const stop = modal.livePanel.getByRole("button", { name: "Stop", exact: true });
+    await stop.click();
+    const question = page.getByRole("alertdialog", { name: `Stop creating ${name}?` });
+    // ESC inside the question answers it ("Keep running"); it does not close the modal.
+    await page.keyboard.press("Escape");
+    await expect(question).toBeHidden();
+    await expect(modal.dialog).toBeVisible();
+    await stop.click();
+    await question.getByRole("button", { name: "Stop provisioning" }).click();
+
+    // The worker lets the PUT it already sent finish, then aborts; the job ends in the modal.
+    await expect(modal.livePanel).toContainText("Cancellation requested. Waiting for the worker to stop…");
+    const cancelled = modal.dialog.locator(".cancelled-notice");
+    await expect(cancelled).toContainText(`Provisioning ${name} was cancelled.`, { timeout: SETTLE_TIMEOUT });
+    // The form is editable again with every value.
+    await expect(modal.clusterName).toHaveValue(name);
+    await expect(modal.clusterName).toBeEnabled();
+  });
+
+  test("bob can neither see nor stop alice's create", async ({ browser, page }) => {
+    const alice = await signedInRequest(browser, "alice");
+    const bob = await signedInRequest(browser, "bob");
+    const name = uniqueName("e2e-owner");
+    const started = await alice.post("/api/aks/provision", {
+      data: {
+        subscription_id: SUBSCRIPTION,
+        resource_group: `rg-${name}`,
+        region: "eastus",
+        cluster_name: name,
+        system_vm_size: "Standard_D2s_v5",
+        system_node_count: 1,
+        node_sku: "Standard_D4s_v5",
+        node_count: 1,
+      },
+    });
+    expect(started.status()).toBe(200);
+    const { task_id: taskId } = await started.json();
+
+    const refused = await bob.post(`/api/aks/cancel-provision/${taskId}`);
+    expect(refused.status()).toBe(403);
+    expect(JSON.stringify(await refused.json())).not.toContain(name);
+
+    // Bob's dashboard has no banner, so no Stop, for Alice's job.
+    const dashboard = new DashboardPage(page);
+    await dashboard.signIn("Bob Example");
+    await dashboard.open();
+    await expect(dashboard.banner(name)).toHaveCount(0);
+    await expect(page.getByRole("button", { name: "Stop provisioning" })).toHaveCount(0);
+
+    // Alice's own stop is accepted.
+    const stopped = await alice.post(`/api/aks/cancel-provision/${taskId}`);
+    expect(stopped.status()).toBe(200);
+    expect(await stopped.json()).toMatchObject({ task_id: taskId, cancelled: true });
+  });
+});

@@ -1,0 +1,185 @@
+//! Cancel latency against a sandbox cloud that adds 50 ms to every ARM answer (as the pre-flight
+//! benchmark does): for creates that Azure has accepted, prints p50/p95 of
+//!
+//! - cancel request → worker stopped: from sending `POST /api/aks/cancel-provision/{task_id}`
+//!   until `GET /api/tasks/{task_id}` reports REVOKED (read every 2 ms);
+//! - cancel request → abort sent: until the sandbox cluster reports `Canceling`, which it does
+//!   once it has handled the abort (a cluster read is started every 5 ms, each taking 50 ms).
+//!
+//! The worker sleeps on a 20 s `Retry-After` when the cancel arrives, so these times are the
+//! signal, one abort POST and one cluster read, not a poll interval. They set the service's
+//! `settle_after_seconds`.
+//!
+//! Run: `cargo bench -p server --bench cancel_latency`.
+
+#[path = "../tests/support.rs"]
+mod support;
+
+use server::arm::ArmClient;
+use std::io::Write;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+const ARM_LATENCY_MS: u64 = 50;
+const RUNS: usize = 60;
+const RESOURCE_GROUP: &str = "rg-bench";
+
+/// The two latencies of one cancel.
+struct Sample {
+    worker_stopped: Duration,
+    abort_sent: Duration,
+}
+
+fn main() {
+    let context = support::start();
+    let outcome = context.block_on(async {
+        let mut world = support::fast_world();
+        world.faults.latency_ms = ARM_LATENCY_MS;
+        world.timings.create_seconds = 600.0;
+        world.timings.retry_after_seconds = 20;
+        // Canceled clusters keep their quota until deleted: make room for every run's cluster.
+        for subscription in &mut world.subscriptions {
+            subscription.quota_scale *= 100.0;
+        }
+        let dashboard = context.dashboard(world, true).await;
+        let base = &dashboard.base_url;
+        let cookie = support::sign_in(base, "alice")
+            .await
+            .map_err(|e| format!("{e:?}"))?;
+        let mut samples = Vec::with_capacity(RUNS + 1);
+        for run in 0..=RUNS {
+            let cluster = format!("aks-bench-{run}");
+            samples.push(one_cancel(base, &cookie, &dashboard.cloud.arm, &cluster).await?);
+        }
+        Ok::<_, String>(samples)
+    });
+    let mut samples = match outcome {
+        Ok(samples) => samples,
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "benchmark failed: {error}");
+            std::process::exit(1);
+        }
+    };
+    // The first run warms the catalogue cache and the connections.
+    samples.remove(0);
+    let stopped = summary(samples.iter().map(|s| s.worker_stopped).collect());
+    let aborted = summary(samples.iter().map(|s| s.abort_sent).collect());
+    let report = format!(
+        "cancel with {ARM_LATENCY_MS} ms ARM latency, {RUNS} runs after Azure accepted the create:\n  \
+         cancel request → worker stopped (REVOKED): {stopped}\n  \
+         cancel request → abort sent (cluster Canceling): {aborted}"
+    );
+    // A benchmark's figures are its output.
+    let _ = writeln!(std::io::stdout(), "{report}");
+}
+
+/// Starts a create of `cluster`, waits until Azure accepted it, cancels it, and times both ends.
+async fn one_cancel(
+    base: &str,
+    cookie: &str,
+    arm: &ArmClient,
+    cluster: &str,
+) -> Result<Sample, String> {
+    let failed = |e: libtest_mimic::Failed| format!("{e:?}");
+    let body = support::create_body(cluster, "eastus", RESOURCE_GROUP);
+    let (status, accepted) = support::post_create(base, cookie, &body)
+        .await
+        .map_err(failed)?;
+    if !status.is_success() {
+        return Err(format!("create answered {status}: {accepted}"));
+    }
+    let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
+    support::until_task(
+        base,
+        cookie,
+        &task_id,
+        Duration::from_secs(20),
+        Duration::from_millis(10),
+        |task| task["progress"]["cluster_state"] == "Creating",
+    )
+    .await
+    .map_err(failed)?;
+
+    let (states, mut seen) = mpsc::unbounded_channel();
+    let watcher = tokio::spawn(watch_cluster(arm.clone(), cluster.to_owned(), states));
+    let asked = Instant::now();
+    let (status, outcome) = support::post_json(
+        base,
+        &format!("/api/aks/cancel-provision/{task_id}"),
+        cookie,
+        &serde_json::json!({}),
+    )
+    .await
+    .map_err(failed)?;
+    if !status.is_success() || outcome["was_running"] != serde_json::json!(true) {
+        watcher.abort();
+        return Err(format!("cancel answered {status}: {outcome}"));
+    }
+    let revoked = support::until_task(
+        base,
+        cookie,
+        &task_id,
+        Duration::from_secs(20),
+        Duration::from_millis(2),
+        |task| task["ready"] == serde_json::json!(true),
+    )
+    .await
+    .map_err(failed)?;
+    let worker_stopped = asked.elapsed();
+    if revoked["status"] != "REVOKED" {
+        watcher.abort();
+        return Err(format!("the cancelled task ended {revoked}"));
+    }
+    let abort_sent = loop {
+        match tokio::time::timeout(Duration::from_secs(20), seen.recv()).await {
+            Ok(Some((at, state))) if state == "Canceling" || state == "Canceled" => {
+                break at.saturating_duration_since(asked);
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => {
+                watcher.abort();
+                return Err(format!("cluster {cluster} never reported Canceling"));
+            }
+        }
+    };
+    watcher.abort();
+    Ok(Sample {
+        worker_stopped,
+        abort_sent,
+    })
+}
+
+/// Starts a read of the sandbox cluster every 5 ms and sends each answer's arrival time and
+/// provisioningState, so a state change is seen within about 5 ms despite the ARM latency.
+async fn watch_cluster(
+    arm: ArmClient,
+    cluster: String,
+    states: mpsc::UnboundedSender<(Instant, String)>,
+) {
+    let mut every = tokio::time::interval(Duration::from_millis(5));
+    loop {
+        every.tick().await;
+        let (arm, cluster, states) = (arm.clone(), cluster.clone(), states.clone());
+        tokio::spawn(async move {
+            if let Ok(Some(read)) = arm
+                .get_cluster(support::SUBSCRIPTION, RESOURCE_GROUP, &cluster)
+                .await
+            {
+                let _ = states.send((Instant::now(), read.provisioning_state().to_owned()));
+            }
+        });
+    }
+}
+
+/// `p50 … ms; p95 … ms; max … ms` of `timings`.
+fn summary(mut timings: Vec<Duration>) -> String {
+    timings.sort();
+    let percentile = |p: f64| timings[((timings.len() as f64 - 1.0) * p).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "p50 {:.1} ms; p95 {:.1} ms; max {:.1} ms",
+        ms(percentile(0.50)),
+        ms(percentile(0.95)),
+        ms(percentile(1.0)),
+    )
+}

@@ -1,0 +1,633 @@
+//! Delete partial cluster (PRODUCT.md §5): removing the managed cluster that a cancelled or
+//! failed create left on Azure, for the job's owner.
+//!
+//! The request ([`Provisioning::delete_partial_cluster`]) checks ownership as a task read does,
+//! refuses while the job runs, when no cluster was ever seen, and while Azure still runs an
+//! operation on the cluster (AKS refuses a delete during Canceling, and a delete would pre-empt
+//! a create the worker still follows), reading the cluster from Azure at that moment. It then
+//! records the deletion in the job row (one conditional statement, so a second request finds it
+//! running and changes nothing) and starts a task here that sends the ARM DELETE, follows its
+//! operation at ARM's `Retry-After`, and records the end: deleted, or failed with ARM's message.
+//! A deletion left running by a crash is resumed at the next start
+//! ([`Provisioning::resume_deletions`]): the saved operation URL is polled again, or, when the
+//! process died before ARM answered, the DELETE is sent again (ARM answers a repeated DELETE
+//! with the running delete's operation).
+//!
+//! **Only the managed cluster is ever deleted, never a resource group.** The product must never
+//! delete a group that existed before the create, and even a group this attempt created
+//! (`resource_group_created`) is left in place: it may hold things that arrived since (another
+//! cluster of the same user, a VNet, a role assignment), which the dashboard cannot tell apart,
+//! and an empty group costs nothing. So nothing but the cluster is ever removed; deleting the
+//! group stays a deliberate act in the portal.
+//!
+//! Task reads also refresh what a stopped create knows of its cluster
+//! ([`Provisioning::with_fresh_cluster`]): the cancel path records the state right after the
+//! abort (Canceling), and without a new read the task would never show the settled state that
+//! makes the cluster deletable.
+
+use super::{
+    JobRecord, Provisioning, WorkerSettings, absorb_cluster, forget_cluster, internal, now_ms,
+    task_view,
+};
+use crate::arm::{ArmClient, ArmClientError, OperationHandle};
+use crate::dashboard_backend::to_app_error;
+use crate::store::{DeletionEnd, Store, StoreError};
+use app::error::AppError;
+use shared::arm_error::ArmError;
+use shared::caller::Caller;
+use shared::operation_status::OperationState;
+use shared::progress::{
+    DELETED_MESSAGE, DELETING_MESSAGE, DeletionState, TaskStatus, TaskView,
+    is_terminal_cluster_state,
+};
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+/// How often a task read asks Azure again about a stopped create's cluster that is still moving.
+const CLUSTER_REFRESH_INTERVAL_MS: i64 = 5_000;
+
+/// How long that read may take before the task is answered with what the row holds.
+const CLUSTER_READ_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Longest single wait between two reads of a delete's progress.
+const MAX_WAIT: Duration = Duration::from_secs(300);
+
+impl Provisioning {
+    /// Deletes the managed cluster that the caller's cancelled or failed task left on Azure,
+    /// with the same ownership rule as [`Provisioning::task`]. Refused with `Conflict` while
+    /// the job runs, when it succeeded, when no cluster was ever seen, and while Azure, read
+    /// now, still reports an operation on the cluster. A cluster Azure no longer has is
+    /// recorded as deleted with nothing sent. Otherwise the deletion is recorded and runs in
+    /// the background; the answer is the task with its `deletion`. A request while a deletion
+    /// runs, or after it succeeded, changes nothing and answers the task as it is; a failed one
+    /// may be asked for again. Never deletes a resource group (see the module documentation).
+    #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
+    pub async fn delete_partial_cluster(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<TaskView, AppError> {
+        let job = self.owned_job(caller, task_id).await?;
+        if job
+            .deletion
+            .as_ref()
+            .is_some_and(|deletion| deletion.state != DeletionState::Failed)
+        {
+            return Ok(task_view(&job, now_ms()));
+        }
+        refuse_unless_partial(&job)?;
+        let job = self.read_cluster_now(job).await?;
+        if let Some(state) = job
+            .cluster_state
+            .as_deref()
+            .filter(|state| !is_terminal_cluster_state(state))
+        {
+            return Err(AppError::Conflict(format!(
+                "Azure still reports {state}; try again when it has finished."
+            )));
+        }
+        let store = &self.inner.store;
+        let started = store
+            .start_deletion(&job.job_id, &caller.object_id, now_ms(), DELETING_MESSAGE)
+            .await
+            .map_err(internal)?;
+        let gone = job.cluster_state.is_none();
+        if started && gone {
+            tracing::info!(job_id = %job.job_id, "partial cluster already gone");
+            let message = format!(
+                "Azure has no cluster {} any more; there was nothing left to delete.",
+                job.request.cluster_name
+            );
+            store
+                .finish_deletion(&job.job_id, DeletionEnd::Deleted, &message, now_ms())
+                .await
+                .map_err(internal)?;
+        }
+        // What this request recorded, or what a racing one did.
+        let job = store
+            .job_by_task(task_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(vanished)?;
+        if started && !gone {
+            tracing::info!(job_id = %job.job_id, "deleting the partial cluster");
+            self.spawn_deletion(job.clone());
+        }
+        Ok(task_view(&job, now_ms()))
+    }
+
+    /// Resumes every deletion a previous process left running; returns how many.
+    pub async fn resume_deletions(&self) -> Result<usize, StoreError> {
+        let jobs = self.inner.store.deleting_jobs().await?;
+        let count = jobs.len();
+        for job in jobs {
+            tracing::info!(job_id = %job.job_id, "resuming the deletion of a partial cluster");
+            self.spawn_deletion(job);
+        }
+        Ok(count)
+    }
+
+    /// `job` with its cluster read again from Azure when it is a stopped create's cluster that
+    /// was still moving when last read, and that read is older than
+    /// [`CLUSTER_REFRESH_INTERVAL_MS`]. A read that fails or is slow leaves the job as it was
+    /// (and still waits out the interval before the next try).
+    pub(super) async fn with_fresh_cluster(&self, job: JobRecord, now: i64) -> JobRecord {
+        let moving = job
+            .cluster_state
+            .as_deref()
+            .is_some_and(|state| !is_terminal_cluster_state(state));
+        let deletion_open = job
+            .deletion
+            .as_ref()
+            .is_none_or(|deletion| deletion.state == DeletionState::Failed);
+        if !(stopped(&job)
+            && moving
+            && deletion_open
+            && now.saturating_sub(job.updated_at_ms) >= CLUSTER_REFRESH_INTERVAL_MS)
+        {
+            return job;
+        }
+        let mut fresh = job.clone();
+        fresh.updated_at_ms = now;
+        let request = &job.request;
+        let read = tokio::time::timeout(
+            CLUSTER_READ_TIMEOUT,
+            self.inner.arm.get_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name,
+            ),
+        )
+        .await;
+        match read {
+            Ok(Ok(Some(cluster))) => absorb_cluster(&mut fresh, &cluster),
+            Ok(Ok(None)) => forget_cluster(&mut fresh),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, job_id = %job.job_id, "stopped create's cluster unreadable");
+            }
+            Err(_) => {
+                tracing::warn!(job_id = %job.job_id, "stopped create's cluster read timed out");
+            }
+        }
+        match self.inner.store.refresh_cluster(&fresh).await {
+            Ok(true) => fresh,
+            // A deletion started meanwhile: it tells what happens to the cluster now.
+            Ok(false) => job,
+            Err(error) => {
+                tracing::error!(%error, job_id = %job.job_id, "cannot save the cluster's state");
+                job
+            }
+        }
+    }
+
+    /// Reads `job`'s cluster from Azure now and saves what it found (its state, or that it is
+    /// gone); Azure's errors are the request's.
+    async fn read_cluster_now(&self, mut job: JobRecord) -> Result<JobRecord, AppError> {
+        let request = &job.request;
+        let cluster = self
+            .inner
+            .arm
+            .get_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name,
+            )
+            .await
+            .map_err(to_app_error)?;
+        match &cluster {
+            Some(cluster) => absorb_cluster(&mut job, cluster),
+            None => forget_cluster(&mut job),
+        }
+        job.updated_at_ms = now_ms();
+        // Refused only when a racing request started a deletion; the caller reads the row next.
+        self.inner
+            .store
+            .refresh_cluster(&job)
+            .await
+            .map_err(internal)?;
+        Ok(job)
+    }
+
+    /// Starts the task that follows `job`'s deletion, unless one runs it in this process.
+    fn spawn_deletion(&self, job: JobRecord) {
+        let Some(claim) = self.inner.deletions.claim(&job.job_id) else {
+            tracing::debug!(job_id = %job.job_id, "the deletion is followed already");
+            return;
+        };
+        let inner = Arc::clone(&self.inner);
+        tokio::spawn(async move {
+            run(&inner.store, &inner.arm, &inner.settings, job, claim).await;
+        });
+    }
+}
+
+/// True for a create that stopped short of success (REVOKED or FAILURE): the only jobs whose
+/// cluster is a partial one.
+fn stopped(job: &JobRecord) -> bool {
+    job.finished_at_ms.is_some() && matches!(job.status, TaskStatus::Revoked | TaskStatus::Failure)
+}
+
+/// The conflicts a deletion request meets before Azure is asked anything.
+fn refuse_unless_partial(job: &JobRecord) -> Result<(), AppError> {
+    let name = &job.request.cluster_name;
+    if !job.status.is_finished() {
+        return Err(AppError::Conflict(format!(
+            "The create of cluster {name} is still running; stop it first, then delete what it left."
+        )));
+    }
+    if !stopped(job) {
+        return Err(AppError::Conflict(format!(
+            "The create of cluster {name} succeeded; the dashboard deletes only partial clusters."
+        )));
+    }
+    if job.cluster_state.is_none() || job.portal_url.is_none() {
+        return Err(AppError::Conflict(format!(
+            "No cluster {name} was ever seen on Azure for this task; there is nothing to delete."
+        )));
+    }
+    Ok(())
+}
+
+fn vanished() -> AppError {
+    tracing::error!("job row vanished during a deletion");
+    AppError::Internal
+}
+
+/// The deletion tasks of this process, by job id: one per job.
+#[derive(Clone, Default)]
+pub(super) struct DeletionTasks {
+    running: Arc<Mutex<HashSet<String>>>,
+}
+
+impl DeletionTasks {
+    /// Claims `job_id` for a new task; `None` when one runs it.
+    fn claim(&self, job_id: &str) -> Option<DeletionClaim> {
+        self.lock()
+            .insert(job_id.to_owned())
+            .then(|| DeletionClaim {
+                job_id: job_id.to_owned(),
+                tasks: self.clone(),
+            })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashSet<String>> {
+        // One insert or remove at a time: the set stays consistent after a panicking holder.
+        self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A task's claim on its job; dropping it (when the task ends, even by a panic) frees the job.
+struct DeletionClaim {
+    job_id: String,
+    tasks: DeletionTasks,
+}
+
+impl Drop for DeletionClaim {
+    fn drop(&mut self) {
+        self.tasks.lock().remove(&self.job_id);
+    }
+}
+
+/// Why following a delete stopped short of the cluster being gone.
+enum Stop {
+    /// Azure refused or failed the delete, or it took too long: record this message.
+    Failed(String),
+    /// The deletion ended elsewhere, or the row cannot be written: stop without recording.
+    Abandoned,
+}
+
+/// What the follower reads to learn how the delete goes.
+enum Track {
+    /// The DELETE's operation.
+    Operation(OperationHandle),
+    /// The cluster itself, once ARM forgot the operation (status resources expire).
+    Cluster,
+}
+
+/// Sends the DELETE of `job`'s managed cluster (or follows the one already sent), then records
+/// how it ended. Never panics; a store failure leaves the deletion running in the row, and the
+/// next start resumes it.
+async fn run(
+    store: &Store,
+    arm: &ArmClient,
+    settings: &WorkerSettings,
+    job: JobRecord,
+    claim: DeletionClaim,
+) {
+    let job_id = job.job_id.clone();
+    let outcome = follow(store, arm, settings, &job).await;
+    // Released before the end is written: once it is, its owner may ask again at once (after a
+    // failure), and that new deletion must find the job free.
+    drop(claim);
+    let (end, message) = match outcome {
+        Ok(()) => (DeletionEnd::Deleted, DELETED_MESSAGE.to_owned()),
+        Err(Stop::Failed(message)) => (DeletionEnd::Failed, message),
+        Err(Stop::Abandoned) => {
+            tracing::info!(%job_id, "stopped following the deletion");
+            return;
+        }
+    };
+    match store
+        .finish_deletion(&job_id, end, &message, now_ms())
+        .await
+    {
+        Ok(true) => tracing::info!(%job_id, ?end, "deletion of the partial cluster ended"),
+        Ok(false) => tracing::info!(%job_id, "deletion end not saved: it ended elsewhere"),
+        Err(error) => tracing::error!(%error, %job_id, "cannot save the deletion's end"),
+    }
+}
+
+/// `Ok` once the cluster is gone.
+async fn follow(
+    store: &Store,
+    arm: &ArmClient,
+    settings: &WorkerSettings,
+    job: &JobRecord,
+) -> Result<(), Stop> {
+    let Some(deletion) = &job.deletion else {
+        tracing::error!(job_id = %job.job_id, "a deletion task started without a deletion");
+        return Err(Stop::Abandoned);
+    };
+    let limit_ms = i64::try_from(settings.delete_timeout.as_millis()).unwrap_or(i64::MAX);
+    let deadline_ms = deletion.started_at_ms.saturating_add(limit_ms);
+    let (mut track, mut wait) = match &deletion.operation_url {
+        Some(status_url) => (
+            Track::Operation(OperationHandle {
+                status_url: status_url.clone(),
+                retry_after: None,
+            }),
+            Duration::ZERO,
+        ),
+        None => {
+            let Some(operation) = send_delete(arm, settings, job, deadline_ms).await? else {
+                // 204: no cluster to delete.
+                return Ok(());
+            };
+            match store
+                .save_deletion_operation(&job.job_id, &operation.status_url, now_ms())
+                .await
+            {
+                Ok(true) => {}
+                Ok(false) => return Err(Stop::Abandoned),
+                // Followed all the same; a restart sends the (idempotent) DELETE again.
+                Err(error) => {
+                    tracing::error!(%error, job_id = %job.job_id, "cannot save the delete's operation");
+                }
+            }
+            let wait = operation
+                .retry_after
+                .unwrap_or(settings.poll_interval_without_retry_after);
+            (Track::Operation(operation), wait)
+        }
+    };
+    let request = &job.request;
+    let mut failures = 0;
+    loop {
+        sleep_before(deadline_ms, wait, settings).await?;
+        match &track {
+            Track::Operation(operation) => match arm.poll_operation(operation).await {
+                Ok(poll) => {
+                    failures = 0;
+                    match poll.state {
+                        OperationState::Succeeded => return Ok(()),
+                        OperationState::Failed | OperationState::Canceled => {
+                            return Err(Stop::Failed(match &poll.error {
+                                Some(error) => failed_message(error),
+                                None => format!(
+                                    "Deleting the partial cluster failed: Azure reports the delete as {}, without saying why.",
+                                    poll.state.as_str()
+                                ),
+                            }));
+                        }
+                        OperationState::Running(_) => {
+                            wait = poll.retry_after.unwrap_or(if wait.is_zero() {
+                                settings.poll_interval_without_retry_after
+                            } else {
+                                wait
+                            });
+                        }
+                    }
+                }
+                Err(ArmClientError::Arm(error)) if error.status == 404 => {
+                    tracing::info!(job_id = %job.job_id, "delete operation expired; following the cluster");
+                    track = Track::Cluster;
+                    wait = Duration::ZERO;
+                }
+                Err(error) => wait = after_failure(&mut failures, error, wait, settings)?,
+            },
+            Track::Cluster => match arm
+                .get_cluster(
+                    &request.subscription_id,
+                    &request.resource_group,
+                    &request.cluster_name,
+                )
+                .await
+            {
+                Ok(None) => return Ok(()),
+                Ok(Some(cluster))
+                    if cluster
+                        .provisioning_state()
+                        .eq_ignore_ascii_case("Deleting") =>
+                {
+                    failures = 0;
+                    wait = settings.poll_interval_without_retry_after;
+                }
+                Ok(Some(cluster)) => {
+                    return Err(Stop::Failed(format!(
+                        "Deleting the partial cluster failed: Azure stopped deleting it and reports it {}.",
+                        cluster.provisioning_state()
+                    )));
+                }
+                Err(error) => wait = after_failure(&mut failures, error, wait, settings)?,
+            },
+        }
+    }
+}
+
+/// Sends the DELETE; `None` when the cluster did not exist. A DELETE that may not have reached
+/// ARM (no answer) is sent again: deleting is idempotent on ARM.
+async fn send_delete(
+    arm: &ArmClient,
+    settings: &WorkerSettings,
+    job: &JobRecord,
+    deadline_ms: i64,
+) -> Result<Option<OperationHandle>, Stop> {
+    let request = &job.request;
+    let mut failures = 0;
+    let mut wait = Duration::ZERO;
+    loop {
+        sleep_before(deadline_ms, wait, settings).await?;
+        match arm
+            .delete_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name,
+            )
+            .await
+        {
+            Ok(operation) => return Ok(operation),
+            // The resource group is gone, and the cluster with it.
+            Err(ArmClientError::Arm(error)) if error.status == 404 => return Ok(None),
+            Err(ArmClientError::Arm(error)) if error.status < 500 => {
+                return Err(Stop::Failed(failed_message(&error)));
+            }
+            Err(error) => wait = after_failure(&mut failures, error, wait, settings)?,
+        }
+    }
+}
+
+/// Sleeps `wait` (at most [`MAX_WAIT`]), or fails the deletion when the deadline has passed.
+/// The deadline is on the wall clock, so time the process spent suspended or stopped counts.
+async fn sleep_before(
+    deadline_ms: i64,
+    wait: Duration,
+    settings: &WorkerSettings,
+) -> Result<(), Stop> {
+    if now_ms() > deadline_ms {
+        return Err(Stop::Failed(format!(
+            "Deleting the partial cluster did not finish within {} minutes; check the cluster in the Azure portal.",
+            settings.delete_timeout.as_secs() / 60
+        )));
+    }
+    tokio::time::sleep(wait.min(MAX_WAIT)).await;
+    Ok(())
+}
+
+/// Counts a failed call; fails the deletion after too many in a row, else answers how long to
+/// back off (doubling, at most [`MAX_WAIT`]).
+fn after_failure(
+    failures: &mut u32,
+    error: ArmClientError,
+    wait: Duration,
+    settings: &WorkerSettings,
+) -> Result<Duration, Stop> {
+    *failures += 1;
+    if *failures > settings.max_consecutive_read_failures {
+        return Err(Stop::Failed(match &error {
+            ArmClientError::Arm(error) => failed_message(error),
+            other => format!("Deleting the partial cluster failed: {other}"),
+        }));
+    }
+    tracing::warn!(%error, failures = *failures, "a call about the delete failed; retrying");
+    Ok((wait.max(Duration::from_secs(1)) * 2).min(MAX_WAIT))
+}
+
+/// ARM's innermost message, as the deletion's failure.
+fn failed_message(error: &ArmError) -> String {
+    let (code, message) = error.innermost();
+    format!("Deleting the partial cluster failed: {message} ({code})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::DeletionRecord;
+    use shared::caller::Caller;
+    use shared::progress::ProvisionPhase;
+    use shared::provision::ProvisionRequest;
+
+    fn job(status: TaskStatus, cluster_state: Option<&str>) -> JobRecord {
+        JobRecord {
+            job_id: "j".into(),
+            task_id: "t".into(),
+            owner: Caller {
+                object_id: "o".into(),
+                display_name: "O".into(),
+            },
+            request: ProvisionRequest {
+                cluster_name: "aks-a".into(),
+                ..ProvisionRequest::default()
+            },
+            status,
+            phase: ProvisionPhase::CancelledByUser,
+            step: 3,
+            message: "m".into(),
+            created_at_ms: 0,
+            updated_at_ms: 0,
+            arm_started_at_ms: Some(0),
+            finished_at_ms: status.is_finished().then_some(1_000),
+            operation_url: None,
+            resource_group_created: true,
+            cluster_state: cluster_state.map(str::to_owned),
+            pools: vec![],
+            portal_url: cluster_state.map(|_| "https://portal/x".to_owned()),
+            percent_complete: None,
+            error: None,
+            result: None,
+            cancel_requested_at_ms: None,
+            cancelled_by: None,
+            deletion: None,
+        }
+    }
+
+    fn conflict(job: &JobRecord) -> Option<String> {
+        match refuse_unless_partial(job) {
+            Ok(()) => None,
+            Err(AppError::Conflict(message)) => Some(message),
+            Err(other) => panic!("not a conflict: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn only_a_stopped_create_that_left_a_cluster_gets_past_the_first_checks() {
+        assert_eq!(conflict(&job(TaskStatus::Revoked, Some("Canceling"))), None);
+        assert_eq!(conflict(&job(TaskStatus::Failure, Some("Failed"))), None);
+        let running = conflict(&job(TaskStatus::Progress, Some("Creating")));
+        assert!(running.is_some_and(|m| m.contains("still running")));
+        let succeeded = conflict(&job(TaskStatus::Success, Some("Succeeded")));
+        assert!(succeeded.is_some_and(|m| m.contains("succeeded")));
+        let nothing = conflict(&job(TaskStatus::Revoked, None));
+        assert!(nothing.is_some_and(|m| m.contains("nothing to delete")));
+    }
+
+    #[test]
+    fn a_deletion_reports_its_state_message_and_time_until_it_ended() {
+        let mut deleting = job(TaskStatus::Revoked, Some("Canceled"));
+        deleting.deletion = Some(DeletionRecord {
+            state: DeletionState::Deleting,
+            message: DELETING_MESSAGE.into(),
+            requested_by: "o".into(),
+            started_at_ms: 10_000,
+            finished_at_ms: None,
+            operation_url: None,
+        });
+        let view = task_view(&deleting, 25_000).deletion.expect("deletion");
+        assert_eq!(
+            (view.state, view.message.as_str(), view.elapsed_seconds),
+            (DeletionState::Deleting, DELETING_MESSAGE, 15)
+        );
+        if let Some(deletion) = deleting.deletion.as_mut() {
+            deletion.state = DeletionState::Deleted;
+            deletion.message = DELETED_MESSAGE.into();
+            deletion.finished_at_ms = Some(18_000);
+        }
+        let view = task_view(&deleting, 99_000).deletion.expect("deletion");
+        assert_eq!(
+            (view.state, view.elapsed_seconds),
+            (DeletionState::Deleted, 8)
+        );
+        assert_eq!(task_view(&job(TaskStatus::Revoked, None), 0).deletion, None);
+    }
+
+    #[test]
+    fn failures_keep_arm_s_message() {
+        let error = ArmError::from_response(
+            409,
+            r#"{"error":{"code":"OperationNotAllowed","message":"Operation is not allowed."}}"#,
+        );
+        assert_eq!(
+            failed_message(&error),
+            "Deleting the partial cluster failed: Operation is not allowed. (OperationNotAllowed)"
+        );
+    }
+
+    #[test]
+    fn one_task_per_deletion() {
+        let tasks = DeletionTasks::default();
+        let claim = tasks.claim("j").expect("first");
+        assert!(tasks.claim("j").is_none(), "a second task is refused");
+        drop(claim);
+        assert!(tasks.claim("j").is_some(), "free again once the task ended");
+    }
+}

@@ -1,0 +1,171 @@
+//! The worker's cancel path (PRODUCT.md §5): what it does on Azure once its owner cancelled,
+//! and the REVOKED end it writes.
+//!
+//! - The create never reached Azure (a queued job, or a cancel before the PUT): nothing more is
+//!   sent to Azure.
+//! - ARM accepted the create, or may have: one *abort latest operation* (ARM_FACTS.md §1).
+//!   202/204 → Azure moves the cluster to Canceling, then Canceled; 409 → the create had already
+//!   ended; 404 → no cluster exists. Then one bounded read records the cluster's state.
+//! - The worker had already seen the create's operation end: only the read.
+//!
+//! The job is not held open until Azure reports Canceled (seconds to minutes on Azure): the row
+//! keeps the state read, the portal URL whenever a cluster exists, and a message saying that
+//! part of the cluster may remain, which is what the UI needs to offer the portal link.
+
+use super::{CreateOnAzure, JobRun};
+use crate::arm::{AbortOutcome, ArmClientError};
+use crate::provisioning::{cluster_portal_url, forget_cluster, now_ms};
+use crate::store::SaveOutcome;
+use shared::progress::{
+    CANCELLED_CODE, CANCELLED_MESSAGE, ProvisionPhase, TaskFailure, TaskStatus,
+};
+use std::time::Duration;
+
+/// How long the cluster read after an abort may take before the job ends without it.
+const CLUSTER_READ_AFTER_CANCEL: Duration = Duration::from_secs(2);
+
+impl JobRun {
+    /// Stops the create on Azure as far as it got there, then writes the REVOKED end.
+    pub(super) async fn finish_cancelled(&mut self) {
+        let job_id = self.job.job_id.clone();
+        tracing::info!(%job_id, create = ?self.create_on_azure, "cancelling");
+        let message = match self.create_on_azure {
+            CreateOnAzure::NotSent => self.nothing_sent_message(),
+            CreateOnAzure::MaybeSent | CreateOnAzure::Running => self.abort_create().await,
+            CreateOnAzure::Ended => {
+                self.record_cluster().await;
+                self.already_ended_message()
+            }
+        };
+        self.job.status = TaskStatus::Revoked;
+        self.job.phase = ProvisionPhase::CancelledByUser;
+        self.job.message = message;
+        self.job.error = Some(TaskFailure {
+            code: CANCELLED_CODE.into(),
+            message: CANCELLED_MESSAGE.into(),
+            raw: String::new(),
+        });
+        self.job.result = None;
+        let now = now_ms();
+        self.job.updated_at_ms = now;
+        self.job.finished_at_ms = Some(now);
+        match self.store.finish_cancelled_job(&self.job).await {
+            Ok(SaveOutcome::Saved) => tracing::info!(%job_id, "job cancelled"),
+            Ok(SaveOutcome::Finished | SaveOutcome::CancelRequested) => {
+                tracing::info!(%job_id, "cancel not saved: the row finished elsewhere");
+            }
+            Err(error) => {
+                // The row keeps its cancel request: the next start completes the cancel.
+                tracing::error!(%error, %job_id, "cannot save the cancelled job");
+            }
+        }
+    }
+
+    /// Sends the abort; answers the job's closing message.
+    async fn abort_create(&mut self) -> String {
+        let request = self.job.request.clone();
+        let name = &request.cluster_name;
+        let abort = self
+            .arm
+            .abort_latest_operation(&request.subscription_id, &request.resource_group, name)
+            .await;
+        match abort {
+            Ok(AbortOutcome::Aborting(_) | AbortOutcome::Aborted) => {
+                tracing::info!(job_id = %self.job.job_id, "abort sent to Azure");
+                self.record_cluster().await;
+                format!(
+                    "Cancelled. Azure is stopping the create: cluster {name} is {}. Part of the \
+                     cluster may already exist on Azure and may need deleting; see it in the \
+                     Azure portal.",
+                    self.cluster_state()
+                )
+            }
+            Ok(AbortOutcome::NothingToAbort(conflict)) => {
+                tracing::info!(job_id = %self.job.job_id, code = %conflict.code, "nothing to abort: the create had ended");
+                self.create_on_azure = CreateOnAzure::Ended;
+                self.record_cluster().await;
+                self.already_ended_message()
+            }
+            Err(ArmClientError::Arm(missing)) if missing.status == 404 => {
+                self.forget_cluster();
+                format!("Cancelled before Azure created anything: there is no cluster {name}.")
+            }
+            Err(error) => {
+                tracing::warn!(%error, job_id = %self.job.job_id, "the abort could not be sent");
+                self.record_cluster().await;
+                self.job
+                    .portal_url
+                    .get_or_insert_with(|| cluster_portal_url(&request));
+                format!(
+                    "Cancelled, but the abort could not be sent to Azure ({error}); the create \
+                     of cluster {name} may still be running. Check it in the Azure portal."
+                )
+            }
+        }
+    }
+
+    /// Reads the cluster once, within [`CLUSTER_READ_AFTER_CANCEL`], into the job; keeps what
+    /// the job last knew when the read fails.
+    async fn record_cluster(&mut self) {
+        let request = &self.job.request;
+        let read = tokio::time::timeout(
+            CLUSTER_READ_AFTER_CANCEL,
+            self.arm.get_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name,
+            ),
+        )
+        .await;
+        match read {
+            Ok(Ok(Some(cluster))) => self.absorb(&cluster),
+            Ok(Ok(None)) => self.forget_cluster(),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, job_id = %self.job.job_id, "cluster unreadable after the cancel");
+            }
+            Err(_) => {
+                tracing::warn!(job_id = %self.job.job_id, "cluster read after the cancel timed out");
+            }
+        }
+    }
+
+    /// No cluster exists: nothing to link to.
+    fn forget_cluster(&mut self) {
+        forget_cluster(&mut self.job);
+    }
+
+    fn cluster_state(&self) -> &str {
+        self.job
+            .cluster_state
+            .as_deref()
+            .unwrap_or("in an unknown state")
+    }
+
+    fn nothing_sent_message(&self) -> String {
+        let request = &self.job.request;
+        if self.job.resource_group_created {
+            format!(
+                "Cancelled before the create was sent to Azure. Resource group {} was created \
+                 for it and is left in place.",
+                request.resource_group
+            )
+        } else {
+            "Cancelled before the create was sent to Azure; nothing was created.".into()
+        }
+    }
+
+    fn already_ended_message(&self) -> String {
+        match self.job.cluster_state {
+            Some(_) => format!(
+                "Cancelled, but Azure had already finished the create: cluster {} is {}. It \
+                 exists on Azure and may need deleting; see it in the Azure portal.",
+                self.job.request.cluster_name,
+                self.cluster_state()
+            ),
+            None => format!(
+                "Cancelled; Azure had already ended the create and there is no cluster {}.",
+                self.job.request.cluster_name
+            ),
+        }
+    }
+}
