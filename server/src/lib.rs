@@ -6,6 +6,7 @@
 
 pub mod arm;
 pub mod azure_credential;
+pub mod classify_cli;
 pub mod config;
 pub mod dashboard_backend;
 pub mod dev_sign_in;

@@ -1,4 +1,5 @@
-//! `server`: serves the dashboard (default), or runs the sandbox cloud on its own.
+//! `server`: serves the dashboard (default), runs the sandbox cloud on its own, or classifies
+//! ARM errors read as JSON Lines on stdin (`server classify`).
 //!
 //! In sandbox mode the sandbox's socket is bound and `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` are
 //! set before the async runtime starts, so the real `ManagedIdentityCredential` finds the
@@ -37,17 +38,24 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:4100")]
         listen: SocketAddr,
     },
+    /// Classify ARM errors: JSON Lines `{"text": …, "context"?: …}` on stdin, one JSON result
+    /// per line on stdout.
+    Classify,
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
-    let outcome = match Cli::parse().command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(),
-        Command::Sandbox { listen } => run_sandbox(listen),
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
+    let outcome = match command {
+        // stdout carries the answers in classify mode, so logging (which writes there) stays off.
+        Command::Classify => return classify_stdin(),
+        Command::Serve => {
+            init_tracing();
+            serve()
+        }
+        Command::Sandbox { listen } => {
+            init_tracing();
+            run_sandbox(listen)
+        }
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -56,6 +64,14 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn init_tracing() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -156,6 +172,27 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| e.to_string())
+}
+
+fn classify_stdin() -> ExitCode {
+    let stdin = std::io::stdin().lock();
+    let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    match server::classify_cli::run(stdin, stdout) {
+        Ok(stats) if stats.rejected == 0 => ExitCode::SUCCESS,
+        Ok(stats) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "{} of {} lines were not {{\"text\": …}} objects",
+                stats.rejected,
+                stats.rejected + stats.classified
+            );
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            let _ = writeln!(std::io::stderr(), "classify: {error}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 fn run_sandbox(listen: SocketAddr) -> Result<(), String> {

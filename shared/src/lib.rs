@@ -1,12 +1,13 @@
 //! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
-//! ARM error and long-running-operation parsing, portal links, RBAC permission matching, the
-//! create request and the provisioning job's progress model.
+//! ARM error and long-running-operation parsing, the ARM error classifier, portal links, RBAC
+//! permission matching, the create request and the provisioning job's progress model.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
 
 pub mod arm_error;
 pub mod caller;
+pub mod classify;
 pub mod cluster;
 pub mod naming;
 pub mod operation_status;

@@ -78,9 +78,26 @@ pub fn ProvisionModal(
     load_choices(form, subscriptions, default_subscription);
     let preflight = live_preflight::watch(form);
     follow_submit(provisioning, form, preflight, start, sent, submit_error);
-    // Azure accepted the create (or it already finished well): the banner takes over.
+    // Azure accepted the create (or it already finished well): the banner takes over. Not while
+    // the user decides whether to stop it, or waits for the stop: the modal shows how it ends.
+    // (Each poll re-runs this, so a "Keep running" answer hands over at the next read.)
     Effect::new(move |_| {
-        if task.with(|t| t.as_ref().is_some_and(handed_over)) {
+        let Some(task_id) = task.with(|t| {
+            t.as_ref()
+                .filter(|t| handed_over(t))
+                .map(|t| t.task_id.clone())
+        }) else {
+            return;
+        };
+        let deciding = dialog
+            .get_untracked()
+            .and_then(|d| {
+                d.query_selector(".stop-control [role=alertdialog]")
+                    .ok()
+                    .flatten()
+            })
+            .is_some();
+        if !deciding && !provisioning.cancel_pending(&task_id) {
             provisioning.close_modal();
         }
     });
