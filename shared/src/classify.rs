@@ -105,15 +105,15 @@ pub struct ErrorContext {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Facts {
     /// Quota units the request needed ("Additional Required", "requested").
-    pub needed: Option<u64>,
+    pub needed: Option<i64>,
     /// Quota units still free (stated, or limit minus usage).
-    pub free: Option<u64>,
+    pub free: Option<i64>,
     /// The current quota limit.
-    pub limit: Option<u64>,
+    pub limit: Option<i64>,
     /// The current quota usage.
-    pub usage: Option<u64>,
+    pub usage: Option<i64>,
     /// The smallest limit that would let the request through, when stated.
-    pub new_limit: Option<u64>,
+    pub new_limit: Option<i64>,
     /// The quota family (`standardDASv5Family`, `Total Regional Cores`).
     pub family: Option<String>,
     /// The region the error is about.
@@ -125,7 +125,7 @@ pub struct Facts {
     /// ARM scope the permission was missing on.
     pub scope: Option<String>,
     /// Seconds Azure asked to wait before retrying.
-    pub retry_after_secs: Option<u64>,
+    pub retry_after_secs: Option<i64>,
 }
 
 /// What an action button does.

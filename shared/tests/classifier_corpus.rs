@@ -33,11 +33,11 @@ struct Row {
 
 #[derive(Deserialize)]
 struct Numbers {
-    limit: Option<u64>,
-    current_usage: Option<u64>,
-    requested: Option<u64>,
-    new_limit_required: Option<u64>,
-    available: Option<u64>,
+    limit: Option<i64>,
+    current_usage: Option<i64>,
+    requested: Option<i64>,
+    new_limit_required: Option<i64>,
+    available: Option<i64>,
 }
 
 fn rows() -> Vec<Row> {

@@ -44,7 +44,8 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
     let limit = number_after(text, LIMIT_LABELS);
     let usage = number_after(text, USAGE_LABELS);
     let free = number_after(text, FREE_LABELS).or_else(|| match (limit, usage) {
-        (Some(limit), Some(usage)) => Some(limit.saturating_sub(usage)),
+        // A usage over its limit leaves nothing free, never a negative amount.
+        (Some(limit), Some(usage)) => Some(limit.saturating_sub(usage).max(0)),
         _ => None,
     });
     Facts {
@@ -68,7 +69,7 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
 }
 
 /// The first number that directly follows any of `labels` (tried in order, every occurrence).
-fn number_after(text: &Normalized, labels: &[&str]) -> Option<u64> {
+fn number_after(text: &Normalized, labels: &[&str]) -> Option<i64> {
     labels.iter().find_map(|label| {
         occurrences(&text.lower, label).find_map(|end| leading_number(&text.lower[end..]))
     })
@@ -86,7 +87,7 @@ fn occurrences<'a>(haystack: &'a str, needle: &'a str) -> impl Iterator<Item = u
 }
 
 /// A number at the start of `s` after at most a few separators (`: = ' "` and spaces).
-fn leading_number(s: &str) -> Option<u64> {
+fn leading_number(s: &str) -> Option<i64> {
     let rest = s.trim_start_matches([' ', ':', '=', '\'', '"']);
     if s.len() - rest.len() > 4 {
         return None;
@@ -300,11 +301,11 @@ mod tests {
     )]
     fn quota_numbers(
         #[case] raw: &str,
-        #[case] limit: Option<u64>,
-        #[case] usage: Option<u64>,
-        #[case] needed: Option<u64>,
-        #[case] new_limit: Option<u64>,
-        #[case] free: Option<u64>,
+        #[case] limit: Option<i64>,
+        #[case] usage: Option<i64>,
+        #[case] needed: Option<i64>,
+        #[case] new_limit: Option<i64>,
+        #[case] free: Option<i64>,
     ) {
         let f = facts(raw);
         assert_eq!(
@@ -378,7 +379,7 @@ mod tests {
     #[case("Please try again after '6' seconds.", Some(6))]
     #[case("Please retry after 293 seconds", Some(293))]
     #[case("retry again in X seconds", None)]
-    fn retry_delays(#[case] raw: &str, #[case] expected: Option<u64>) {
+    fn retry_delays(#[case] raw: &str, #[case] expected: Option<i64>) {
         assert_eq!(facts(raw).retry_after_secs, expected);
     }
 }
