@@ -445,7 +445,8 @@ mod tests {
     use super::*;
     use shared::progress::{ProvisionPhase, TaskStatus};
 
-    fn job() -> JobRecord {
+    /// A running job in the creating step (the deletion tests start from it too).
+    pub(super) fn job() -> JobRecord {
         JobRecord {
             job_id: "j".into(),
             task_id: "t".into(),

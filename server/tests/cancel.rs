@@ -119,18 +119,68 @@ fn slow_world() -> World {
 }
 
 /// `POST /api/aks/cancel-provision/{task_id}` with the session `cookie` (none when empty).
-async fn cancel(
+/// Route of the cancel.
+const CANCEL_ROUTE: &str = "/api/aks/cancel-provision";
+/// Route of the partial-cluster delete.
+const DELETE_ROUTE: &str = "/api/aks/delete-partial-cluster";
+
+/// `POST {route}/{task_id}` without a body, as `cookie` (empty: no session).
+async fn post_task(
     base_url: &str,
+    route: &str,
     cookie: &str,
     task_id: &str,
 ) -> Result<(StatusCode, Value), Failed> {
-    let mut request = http().post(format!("{base_url}/api/aks/cancel-provision/{task_id}"));
+    let mut request = http().post(format!("{base_url}{route}/{task_id}"));
     if !cookie.is_empty() {
         request = request.header("cookie", cookie);
     }
     let response = request.send().await?;
     let status = response.status();
     Ok((status, response.json().await?))
+}
+
+async fn cancel(
+    base_url: &str,
+    cookie: &str,
+    task_id: &str,
+) -> Result<(StatusCode, Value), Failed> {
+    post_task(base_url, CANCEL_ROUTE, cookie, task_id).await
+}
+
+/// The owner-only answers of a task route: another user 403 with nothing of the job (not its
+/// cluster's name, not its job id), an unknown or absurd id 404, no session 401.
+async fn ensure_owner_only(
+    base: &str,
+    route: &str,
+    (alice, bob): (&str, &str),
+    task_id: &str,
+    cluster: &str,
+) -> Result<(), Failed> {
+    let (status, answer) = post_task(base, route, bob, task_id).await?;
+    ensure(
+        status == StatusCode::FORBIDDEN && answer["code"] == "forbidden",
+        format!("another user: {status} {answer}"),
+    )?;
+    ensure(
+        !answer.to_string().contains(cluster) && answer.get("job_id").is_none(),
+        format!("nothing of the job leaks: {answer}"),
+    )?;
+    let (status, answer) = post_task(base, route, alice, "no-such-task").await?;
+    ensure(
+        status == StatusCode::NOT_FOUND && answer["code"] == "not_found",
+        format!("unknown: {status} {answer}"),
+    )?;
+    let (status, _) = post_task(base, route, alice, &"x".repeat(5000)).await?;
+    ensure(
+        status == StatusCode::NOT_FOUND,
+        format!("absurd id: {status}"),
+    )?;
+    let (status, answer) = post_task(base, route, "", task_id).await?;
+    ensure(
+        status == StatusCode::UNAUTHORIZED,
+        format!("anonymous: {status} {answer}"),
+    )
 }
 
 /// Starts a create of `cluster` and answers its task id.
@@ -212,30 +262,7 @@ async fn only_the_owner_can_cancel_a_task(context: Arc<TestContext>) -> Result<(
     let task_id = start(base, &alice, &create_body("aks-mine", "eastus", "rg-mine")).await?;
     until_accepted(base, &alice, &task_id).await?;
 
-    let (status, answer) = cancel(base, &bob, &task_id).await?;
-    ensure(
-        status == StatusCode::FORBIDDEN && answer["code"] == "forbidden",
-        format!("another user: {status} {answer}"),
-    )?;
-    ensure(
-        !answer.to_string().contains("aks-mine") && answer.get("job_id").is_none(),
-        format!("nothing of the job leaks: {answer}"),
-    )?;
-    let (status, answer) = cancel(base, &alice, "no-such-task").await?;
-    ensure(
-        status == StatusCode::NOT_FOUND && answer["code"] == "not_found",
-        format!("unknown: {status} {answer}"),
-    )?;
-    let (status, _) = cancel(base, &alice, &"x".repeat(5000)).await?;
-    ensure(
-        status == StatusCode::NOT_FOUND,
-        format!("absurd id: {status}"),
-    )?;
-    let (status, answer) = cancel(base, "", &task_id).await?;
-    ensure(
-        status == StatusCode::UNAUTHORIZED,
-        format!("anonymous: {status} {answer}"),
-    )?;
+    ensure_owner_only(base, CANCEL_ROUTE, (&alice, &bob), &task_id, "aks-mine").await?;
     let (_, task) = get_task(base, &alice, &task_id).await?;
     ensure(
         task["ready"] == json!(false) && task["progress"]["cluster_state"] == "Creating",
@@ -748,15 +775,7 @@ async fn delete_partial(
     cookie: &str,
     task_id: &str,
 ) -> Result<(StatusCode, Value), Failed> {
-    let mut request = http().post(format!(
-        "{base_url}/api/aks/delete-partial-cluster/{task_id}"
-    ));
-    if !cookie.is_empty() {
-        request = request.header("cookie", cookie);
-    }
-    let response = request.send().await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
+    post_task(base_url, DELETE_ROUTE, cookie, task_id).await
 }
 
 /// The UI's `list_running_tasks` server function, as the banner calls it after a reload.
@@ -910,28 +929,7 @@ async fn only_the_owner_can_delete_a_partial_cluster_and_not_while_it_runs(
     let task_id = start(base, &alice, &create_body("aks-own", "eastus", "rg-own")).await?;
     until_accepted(base, &alice, &task_id).await?;
 
-    let (status, answer) = delete_partial(base, &bob, &task_id).await?;
-    ensure(
-        status == StatusCode::FORBIDDEN
-            && answer["code"] == "forbidden"
-            && !answer.to_string().contains("aks-own"),
-        format!("another user: {status} {answer}"),
-    )?;
-    let (status, answer) = delete_partial(base, &alice, "no-such-task").await?;
-    ensure(
-        status == StatusCode::NOT_FOUND && answer["code"] == "not_found",
-        format!("unknown: {status} {answer}"),
-    )?;
-    let (status, _) = delete_partial(base, &alice, &"x".repeat(5000)).await?;
-    ensure(
-        status == StatusCode::NOT_FOUND,
-        format!("absurd id: {status}"),
-    )?;
-    let (status, answer) = delete_partial(base, "", &task_id).await?;
-    ensure(
-        status == StatusCode::UNAUTHORIZED,
-        format!("anonymous: {status} {answer}"),
-    )?;
+    ensure_owner_only(base, DELETE_ROUTE, (&alice, &bob), &task_id, "aks-own").await?;
     let (status, answer) = delete_partial(base, &alice, &task_id).await?;
     ensure(
         status == StatusCode::CONFLICT

@@ -523,41 +523,21 @@ fn failed_message(error: &ArmError) -> String {
 mod tests {
     use super::*;
     use crate::store::DeletionRecord;
-    use shared::caller::Caller;
     use shared::progress::ProvisionPhase;
-    use shared::provision::ProvisionRequest;
 
+    /// A job in `status` whose cluster Azure last reported as `cluster_state`.
     fn job(status: TaskStatus, cluster_state: Option<&str>) -> JobRecord {
         JobRecord {
-            job_id: "j".into(),
-            task_id: "t".into(),
-            owner: Caller {
-                object_id: "o".into(),
-                display_name: "O".into(),
-            },
-            request: ProvisionRequest {
-                cluster_name: "aks-a".into(),
-                ..ProvisionRequest::default()
-            },
             status,
             phase: ProvisionPhase::CancelledByUser,
-            step: 3,
-            message: "m".into(),
             created_at_ms: 0,
             updated_at_ms: 0,
             arm_started_at_ms: Some(0),
             finished_at_ms: status.is_finished().then_some(1_000),
-            operation_url: None,
             resource_group_created: true,
             cluster_state: cluster_state.map(str::to_owned),
-            pools: vec![],
             portal_url: cluster_state.map(|_| "https://portal/x".to_owned()),
-            percent_complete: None,
-            error: None,
-            result: None,
-            cancel_requested_at_ms: None,
-            cancelled_by: None,
-            deletion: None,
+            ..crate::provisioning::tests::job()
         }
     }
 
