@@ -8,6 +8,7 @@ mod ssr {
     use crate::error::AppError;
     use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
+    use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
     use shared::preflight::PreflightReport;
     use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
     use shared::provision::ProvisionRequest;
@@ -69,6 +70,22 @@ mod ssr {
         /// The caller's unfinished tasks, and finished ones whose partial cluster is being
         /// deleted, oldest first (the banner after a reload).
         async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError>;
+        /// The caller's failed creates within `window` that they have not dismissed, newest
+        /// first, each with its job id and category (never a cancelled one, never another
+        /// user's); `degraded` with none when the history cannot be read.
+        async fn recent_failed_provisions(
+            &self,
+            caller: &Caller,
+            window: HistoryWindow,
+        ) -> Result<RecentFailures, AppError>;
+        /// Dismisses the caller's failed job `job_id` so the history no longer answers it (the
+        /// same ownership rule as `task_status`; `Conflict` for a job that did not fail).
+        /// Dismissing twice changes nothing (`already_dismissed: true`).
+        async fn dismiss_failed_provision(
+            &self,
+            caller: &Caller,
+            job_id: &str,
+        ) -> Result<DismissOutcome, AppError>;
     }
 
     /// How the backend is shared through context.

@@ -3,14 +3,16 @@
 pub mod cluster_table;
 pub mod clusters_card;
 pub mod confirm_dialog;
+pub mod copy_command;
 pub mod create_cluster_button;
 pub mod delete_partial_cluster;
 pub mod field_error;
+pub mod last_failure_card;
 pub mod pool_chips;
 pub mod preflight_checks;
 pub mod progress_bar;
 pub mod progress_details;
-pub mod provision_failure_notice;
+pub mod provision_error_card;
 pub mod provision_live_panel;
 pub mod provision_modal;
 pub mod provisioning_banner;

@@ -9,6 +9,8 @@ pub mod components;
 pub mod contexts;
 pub mod error;
 pub mod focus;
+#[cfg(feature = "hydrate")]
+pub mod last_failure_slot;
 pub mod pages;
 pub mod progress_text;
 

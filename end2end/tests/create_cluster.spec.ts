@@ -128,6 +128,8 @@ test.describe("create a cluster", () => {
 
     const failure = modal.dialog.getByRole("alert");
     await expect(failure).toContainText(`Provisioning ${name} failed.`);
+    await expect(failure).toHaveAttribute("data-category", "invalid_config");
+    await expect(failure.getByRole("heading")).toHaveText(/A setting was rejected/);
     const raw = failure.getByRole("group").filter({ hasText: "Raw error from Azure" });
     await raw.getByText("Raw error from Azure").click();
     await expect(raw).toContainText("K8sVersionNotSupported");
@@ -141,6 +143,13 @@ test.describe("create a cluster", () => {
     await expect(modal.workerSize).toHaveValue("Standard_D4s_v5");
     await expect(modal.submit).toBeEnabled();
     await expect(dashboard.banner(name)).toBeHidden();
+
+    // Dismiss clears the card and leaves the form as it was, ready for another try.
+    await failure.getByRole("button", { name: "Dismiss" }).click();
+    await expect(modal.dialog.locator("section.error-card")).toHaveCount(0);
+    await expect(modal.clusterName).toBeFocused();
+    await expect(modal.clusterName).toHaveValue(name);
+    await modal.expectSubmitLabel("Create cluster");
 
     // Closing drops the failed job; it does not turn into a banner.
     await modal.close.click();

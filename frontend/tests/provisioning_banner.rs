@@ -264,18 +264,31 @@ fn a_failure_shows_the_message_and_the_raw_text_folded_as_text() {
             .into(),
     });
     let host = mount(move || view! { <ProvisioningBanner task=task /> }.into_any());
-    let notice = find(&host, ".failure-notice[role=alert]");
+    let notice = find(&host, ".error-card[role=alert]");
     assert_eq!(
-        text(&find(&host, ".failure-headline")),
-        "Provisioning aks-demo failed. Allocation failed in eastus."
+        notice.get_attribute("data-category").as_deref(),
+        Some("region")
+    );
+    assert_eq!(
+        text(&find(&host, ".error-card-lead")),
+        "Provisioning aks-demo failed."
+    );
+    assert_eq!(
+        text(&find(&host, ".error-card-summary")),
+        "Region eastus cannot host this cluster right now."
     );
     let details = find(&host, "details.raw-error");
     assert!(details.get_attribute("open").is_none(), "folded");
     let raw = find(&host, "details.raw-error pre");
     assert!(text(&raw).contains("<script>alert(1)</script>"));
     assert!(notice.query_selector("script").expect("query").is_none());
-    // No dismiss callback given: no button.
-    assert!(notice.query_selector("button").expect("query").is_none());
+    // No callbacks and no provisioning context: no Edit & retry, no Dismiss.
+    assert!(
+        notice
+            .query_selector(".error-card-buttons")
+            .expect("query")
+            .is_none()
+    );
 }
 
 #[wasm_bindgen_test]
@@ -294,11 +307,16 @@ fn a_stopped_create_says_so_and_links_what_azure_may_have_left() {
         .and_then(|p| p.portal_url.clone())
         .expect("the fixture's cluster is visible on Azure");
     let host = mount(move || view! { <ProvisioningBanner task=task /> }.into_any());
-    let notice = find(&host, ".failure-notice.cancelled-notice[role=status]");
+    let notice = find(&host, ".error-card.cancelled-notice[role=status]");
     assert_eq!(
-        text(&find(&host, ".failure-headline")),
-        "Provisioning aks-demo was cancelled. Provisioning task was cancelled before it finished."
+        notice.get_attribute("data-category").as_deref(),
+        Some("cancelled")
     );
+    assert_eq!(
+        text(&find(&host, ".error-card-lead")),
+        "Provisioning aks-demo was cancelled."
+    );
+    assert_eq!(text(&find(&host, ".error-card-summary")), CANCELLED_MESSAGE);
     let link = find(&host, "a.leftover-link");
     assert_eq!(text(&link), "Open cluster in Azure portal ↗");
     assert_eq!(link.get_attribute("href").as_deref(), Some(portal.as_str()));

@@ -10,6 +10,7 @@ use app::backend::Backend;
 use app::error::AppError;
 use shared::caller::{Caller, DemoUser};
 use shared::cluster::ClusterListing;
+use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
 use shared::naming::{NameError, validate_region_name, validate_subscription_id};
 use shared::permissions::permits;
 use shared::preflight::{
@@ -297,6 +298,22 @@ impl Backend for DashboardBackend {
 
     async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {
         self.provisioning.running(caller).await
+    }
+
+    async fn recent_failed_provisions(
+        &self,
+        caller: &Caller,
+        window: HistoryWindow,
+    ) -> Result<RecentFailures, AppError> {
+        Ok(self.provisioning.recent_failures(caller, window).await)
+    }
+
+    async fn dismiss_failed_provision(
+        &self,
+        caller: &Caller,
+        job_id: &str,
+    ) -> Result<DismissOutcome, AppError> {
+        self.provisioning.dismiss_failure(caller, job_id).await
     }
 }
 

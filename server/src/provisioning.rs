@@ -18,11 +18,16 @@
 //! create left on Azure, for its owner, once Azure has settled it ([`deletion`]); only the
 //! managed cluster, never a resource group.
 //!
+//! [`Provisioning::recent_failures`] answers the caller's failed creates for the "Last attempt
+//! failed" card (PRODUCT.md §7), and [`Provisioning::dismiss_failure`] records its Dismiss
+//! ([`failures`]).
+//!
 //! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
 //! so that exactly one replica resumes it; the row is ready for that, the lease is not built.
 
 mod cancel_signals;
 mod deletion;
+mod failures;
 mod worker;
 
 use crate::arm::ArmClient;
@@ -57,8 +62,8 @@ struct Inner {
     deletions: DeletionTasks,
 }
 
-/// Task ids are UUIDs; anything much longer is not one of ours and is not looked up.
-const MAX_TASK_ID_LEN: usize = 64;
+/// Task and job ids are UUIDs; anything much longer is not one of ours and is not looked up.
+const MAX_ID_LEN: usize = 64;
 
 /// What a cancel answers as `settle_after_seconds`: the time after which the worker has stopped,
 /// written REVOKED and, when Azure had accepted the create, sent the abort. Measured by
@@ -216,22 +221,25 @@ impl Provisioning {
     /// ours), `Forbidden`, with nothing of the job, when it belongs to someone else.
     async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, AppError> {
         let not_found = || AppError::NotFound(format!("No task with id {task_id:?}."));
-        if task_id.is_empty() || task_id.len() > MAX_TASK_ID_LEN {
+        if task_id.is_empty() || task_id.len() > MAX_ID_LEN {
             return Err(not_found());
         }
-        let job = self
-            .inner
-            .store
-            .job_by_task(task_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(not_found)?;
-        if job.owner.object_id != caller.object_id {
-            return Err(AppError::Forbidden(
-                "This task belongs to another user.".into(),
-            ));
+        let job = self.inner.store.job_by_task(task_id).await;
+        owned_by(
+            caller,
+            job.map_err(internal)?.ok_or_else(not_found)?,
+            "task",
+        )
+    }
+
+    /// The caller's job with row id `job_id`, with the same rule as [`Provisioning::owned_job`].
+    async fn owned_job_by_id(&self, caller: &Caller, job_id: &str) -> Result<JobRecord, AppError> {
+        let not_found = || AppError::NotFound(format!("No job with id {job_id:?}."));
+        if job_id.is_empty() || job_id.len() > MAX_ID_LEN {
+            return Err(not_found());
         }
-        Ok(job)
+        let job = self.inner.store.job_by_id(job_id).await;
+        owned_by(caller, job.map_err(internal)?.ok_or_else(not_found)?, "job")
     }
 
     /// Fires the stop signal of the worker of `job` (a record with its cancel request). When no
@@ -304,6 +312,17 @@ impl Provisioning {
         });
         true
     }
+}
+
+/// `job` when `caller` owns it; otherwise `Forbidden`, saying nothing of the job (`noun` is what
+/// the caller asked for: task or job).
+fn owned_by(caller: &Caller, job: JobRecord, noun: &str) -> Result<JobRecord, AppError> {
+    if job.owner.object_id != caller.object_id {
+        return Err(AppError::Forbidden(format!(
+            "This {noun} belongs to another user."
+        )));
+    }
+    Ok(job)
 }
 
 /// What a cancel of `job` answers: `previous_status` is the status the cancel found, and

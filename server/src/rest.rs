@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use app::error::AppError;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -16,6 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
+use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
 use shared::preflight::PreflightReport;
 use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
@@ -24,7 +25,8 @@ use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
 /// The routes of PRODUCT.md §8 built so far: the reads the create modal and dashboard need,
-/// starting a create, reading its task, cancelling it and deleting the partial cluster it left.
+/// starting a create, reading its task, cancelling it, deleting the partial cluster it left,
+/// and the caller's recent failures with their Dismiss.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/subscriptions", get(subscriptions))
@@ -41,6 +43,14 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/api/aks/delete-partial-cluster/{task_id}",
             post(delete_partial_cluster),
+        )
+        .route(
+            "/api/aks/recent-failed-provisions",
+            get(recent_failed_provisions),
+        )
+        .route(
+            "/api/aks/recent-failed-provisions/{job_id}/dismiss",
+            post(dismiss_failed_provision),
         )
 }
 
@@ -199,6 +209,63 @@ async fn delete_partial_cluster(
         state
             .backend
             .delete_partial_cluster(&caller, &task_id)
+            .await?,
+    ))
+}
+
+/// `?hours=…&limit=…`, both optional; read as text so a non-number is answered like an
+/// out-of-range one (a 400 naming the field) rather than as a generic query rejection.
+#[derive(Deserialize)]
+struct WindowQuery {
+    hours: Option<String>,
+    limit: Option<String>,
+}
+
+/// `GET /api/aks/recent-failed-provisions?hours=24&limit=10` → `{jobs: [{raw, clusterName,
+/// region, resourceGroup, subscriptionId, when, jobId, category}], degraded}`: the caller's
+/// failed creates (never cancelled ones, never another user's, not the dismissed ones), newest
+/// first, `hours` 1–168 (default 24), `limit` 1–20 (default 10); 400 `{code: "validation",
+/// field, message}` otherwise. `degraded: true` with no jobs when the history is unreadable.
+async fn recent_failed_provisions(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    query: Result<Query<WindowQuery>, QueryRejection>,
+) -> Result<Json<RecentFailures>, ApiError> {
+    let Query(query) = query.map_err(|rejection| AppError::Validation {
+        field: "query".into(),
+        message: format!(
+            "The query must be ?hours=…&limit=…: {}",
+            rejection.body_text()
+        ),
+    })?;
+    let window =
+        HistoryWindow::parse(query.hours.as_deref(), query.limit.as_deref()).map_err(|error| {
+            AppError::Validation {
+                field: error.field,
+                message: error.message,
+            }
+        })?;
+    Ok(Json(
+        state
+            .backend
+            .recent_failed_provisions(&caller, window)
+            .await?,
+    ))
+}
+
+/// `POST /api/aks/recent-failed-provisions/{job_id}/dismiss` → 200 `{job_id, dismissed: true,
+/// already_dismissed}`; only for the job's owner (another user's 403, an unknown id 404), 409
+/// `{code: "conflict"}` for a job that did not fail. Dismissing again answers 200 with
+/// `already_dismissed: true` and changes nothing.
+async fn dismiss_failed_provision(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(job_id): Path<String>,
+) -> Result<Json<DismissOutcome>, ApiError> {
+    Ok(Json(
+        state
+            .backend
+            .dismiss_failed_provision(&caller, &job_id)
             .await?,
     ))
 }

@@ -3,6 +3,7 @@
 //! Migrations (`server/migrations/`) are compiled in and run when the store opens.
 
 mod deletions;
+mod failures;
 mod jobs;
 
 pub use deletions::DeletionEnd;
@@ -74,6 +75,23 @@ impl Store {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+
+    /// Closes every connection once the queries under way have finished; every later query of
+    /// this store and its clones fails with [`StoreError::Database`]. The server does not call
+    /// it (process exit ends the connections, and a closed store would only turn the workers'
+    /// last saves into errors); tests use it to make the store unreadable for real.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A store in a fresh SQLite file of its own, for the store's unit tests (keep the directory
+/// alive as long as the store).
+#[cfg(test)]
+pub(crate) async fn temp_store() -> (Store, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
+    (Store::open(&url).await.expect("open"), dir)
 }
 
 #[cfg(test)]
@@ -89,6 +107,8 @@ mod tests {
             .expect("open");
         store.ping().await.expect("ping");
         assert!(path.exists(), "the file is created");
+        store.close().await;
+        assert!(store.ping().await.is_err(), "a closed store answers errors");
     }
 
     #[tokio::test]

@@ -1,7 +1,9 @@
 //! The provisioning job over real HTTP against the sandbox cloud (PRODUCT.md §4, §8): a create
 //! from `POST /api/aks/provision` to SUCCESS with pool states seen on the way, validation,
-//! ownership of tasks, double submits, failures from Azure, and a dashboard process killed with
-//! SIGKILL mid-create whose job finishes after a restart.
+//! ownership of tasks, double submits, failures from Azure, the default world's stories that pass
+//! the pre-flight and then fail on Azure (a quota race, a size without capacity, a cluster the
+//! identity cannot write) read through the classifier as the error card reads them, and a
+//! dashboard process killed with SIGKILL mid-create whose job finishes after a restart.
 
 mod support;
 
@@ -9,12 +11,15 @@ use libtest_mimic::{Arguments, Failed};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use server::sandbox::world::DeniedScope;
+use shared::classify::{ActionKind, Category, Classification};
+use shared::error_card::FailedAttempt;
+use shared::progress::{TaskFailure, TaskView};
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
 use support::{
     SUBSCRIPTION, TestContext, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
-    get_task, http, post_create, sign_in, trial, until_ready,
+    get_task, http, post_create, post_json, sign_in, trial, until_ready,
 };
 use tokio::io::AsyncBufReadExt;
 
@@ -45,6 +50,21 @@ fn main() -> std::process::ExitCode {
             &context,
             "azure_failures_end_the_job_with_azure_s_reason",
             azure_failures_end_the_job_with_azure_s_reason,
+        ),
+        trial(
+            &context,
+            "a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight",
+            a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight,
+        ),
+        trial(
+            &context,
+            "a_size_without_capacity_fails_the_create_after_the_pre_flight",
+            a_size_without_capacity_fails_the_create_after_the_pre_flight,
+        ),
+        trial(
+            &context,
+            "a_locked_cluster_name_fails_the_create_after_the_pre_flight",
+            a_locked_cluster_name_fails_the_create_after_the_pre_flight,
         ),
         trial(
             &context,
@@ -386,6 +406,191 @@ async fn azure_failures_end_the_job_with_azure_s_reason(
             format!("{region}: raw text kept: {done}"),
         )?;
     }
+    Ok(())
+}
+
+/// A story's create run end to end: the pre-flight passes, the create is accepted and ends
+/// FAILURE; answers the final task, its failure and the classifier's reading of it (the text is
+/// the failure's code, message and raw Azure text, as the error card reads it).
+async fn passes_the_pre_flight_then_fails(
+    base: &str,
+    cookie: &str,
+    body: &Value,
+) -> Result<(Value, TaskFailure, Classification), Failed> {
+    let (status, report) = post_json(base, "/api/aks/preflight", cookie, body).await?;
+    ensure(
+        status == StatusCode::OK && report["ok"] == true,
+        format!("the pre-flight passes: {status} {report}"),
+    )?;
+    let (status, accepted) = post_create(base, cookie, body).await?;
+    ensure(
+        status == StatusCode::OK,
+        format!("accepted: {status} {accepted}"),
+    )?;
+    let task_id = accepted["task_id"].as_str().ok_or("task_id")?;
+    let done = until_ready(base, cookie, task_id, Duration::from_secs(30), |_| {}).await?;
+    ensure(done["status"] == "FAILURE", format!("{done}"))?;
+    let failure: TaskFailure = serde_json::from_value(done["error"].clone())?;
+    // Classified as the error card does it, from the task the browser reads.
+    let view: TaskView = serde_json::from_value(done.clone())?;
+    let classification = FailedAttempt::of_task(&view)
+        .ok_or("a failed task has a card")?
+        .classification;
+    Ok((done, failure, classification))
+}
+
+/// The `name:provisioningState` of every pool in a task's progress.
+fn pool_states(task: &Value) -> BTreeSet<String> {
+    task["progress"]["pools"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|pool| {
+            format!(
+                "{}:{}",
+                pool["name"].as_str().unwrap_or_default(),
+                pool["provisioningState"].as_str().unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+async fn a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight(
+    context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+    let base = &dashboard.base_url;
+    // 1 × Standard_D2s_v5 + 2 × Standard_D4s_v5 = 10 of centralindia's 40 free vCPUs. Midway,
+    // with the system pool up, another deployment takes 32: the workers' 8 no longer fit.
+    let body = create_body("aks-race", "centralindia", "rg-race");
+    let (done, failure, classification) =
+        passes_the_pre_flight_then_fails(base, &cookie, &body).await?;
+    ensure(
+        failure.code == "OperationNotAllowed"
+            && failure.message.starts_with(
+                "Operation could not be completed as it results in exceeding approved Total Regional Cores quota.",
+            )
+            && failure.raw.contains("\"QuotaExceeded\""),
+        format!("{failure:?}"),
+    )?;
+    ensure(
+        pool_states(&done) == BTreeSet::from(["system:Succeeded".into(), "workers:Failed".into()]),
+        format!("pools: {done}"),
+    )?;
+    // The figures the sandbox holds now: the claim stays, the failed workers hold nothing.
+    let cores = dashboard
+        .cloud
+        .arm
+        .list_compute_usages(SUBSCRIPTION, "centralindia")
+        .await?
+        .into_iter()
+        .find(|u| u.name.value == "cores")
+        .ok_or("cores row")?;
+    ensure(
+        cores.limit == 40 && cores.current_value == 32 + 2,
+        format!("{cores:?}"),
+    )?;
+    let facts = &classification.facts;
+    ensure(
+        classification.category == Category::Quota
+            && facts.needed == Some(2 * 4)
+            && facts.limit == Some(cores.limit)
+            && facts.usage == Some(cores.current_value)
+            && facts.free == Some(cores.limit - cores.current_value)
+            && facts.new_limit == Some(cores.current_value + 2 * 4)
+            && facts.region.as_deref() == Some("centralindia"),
+        format!("{classification:?}"),
+    )?;
+    // Later pre-flights see the claim: the same create no longer fits.
+    let (_, report) = post_json(base, "/api/aks/preflight", &cookie, &body).await?;
+    let quota = report["checks"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["name"] == "quota"))
+        .ok_or("quota row")?;
+    ensure(
+        report["ok"] == false
+            && quota["status"] == "fail"
+            && quota["details"]["free"] == cores.limit - cores.current_value,
+        format!("{report}"),
+    )?;
+    Ok(())
+}
+
+async fn a_size_without_capacity_fails_the_create_after_the_pre_flight(
+    context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+    let base = &dashboard.base_url;
+    // francecentral lists Standard_D4s_v5 without restriction; it has no capacity at deploy time.
+    let body = create_body("aks-paris", "francecentral", "rg-paris");
+    let (done, failure, classification) =
+        passes_the_pre_flight_then_fails(base, &cookie, &body).await?;
+    ensure(
+        failure.code == "SkuNotAvailable"
+            && failure.message
+                == "The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: Standard_D4s_v5' is currently not available in location 'francecentral'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details."
+            && failure.raw.contains("ResourceOperationFailure"),
+        format!("{failure:?}"),
+    )?;
+    ensure(
+        pool_states(&done) == BTreeSet::from(["system:Succeeded".into(), "workers:Failed".into()]),
+        format!("pools: {done}"),
+    )?;
+    ensure(
+        classification.category == Category::SkuBlocked
+            && classification.facts.sizes == ["Standard_D4s_v5"],
+        format!("{classification:?}"),
+    )?;
+    // Other sizes deploy there.
+    let mut other = create_body("aks-paris-ok", "francecentral", "rg-paris");
+    other["node_sku"] = json!("Standard_D8s_v5");
+    let (status, accepted) = post_create(base, &cookie, &other).await?;
+    ensure(status == StatusCode::OK, format!("{status} {accepted}"))?;
+    let task_id = accepted["task_id"].as_str().ok_or("task_id")?;
+    let done = until_ready(base, &cookie, task_id, Duration::from_secs(30), |_| {}).await?;
+    ensure(done["status"] == "SUCCESS", format!("{done}"))?;
+    Ok(())
+}
+
+async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight(
+    context: std::sync::Arc<TestContext>,
+) -> Result<(), Failed> {
+    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+    let base = &dashboard.base_url;
+    // rg-platform is writable; only the cluster aks-locked in it is not.
+    let body = create_body("aks-locked", "eastus", "rg-platform");
+    let (_, failure, classification) =
+        passes_the_pre_flight_then_fails(base, &cookie, &body).await?;
+    let scope = format!(
+        "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-locked"
+    );
+    let identity = server::sandbox::world::World::default_world()?.identity;
+    ensure(
+        failure.code == "AuthorizationFailed"
+            && failure.message
+                == format!(
+                    "The client '{}' with object id '{}' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/write' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
+                    identity.principal_client_id, identity.principal_object_id
+                ),
+        format!("{failure:?}"),
+    )?;
+    ensure(
+        classification.category == Category::RgPermission
+            && classification.facts.scope.as_deref() == Some(scope.as_str())
+            && classification.facts.principal_object_id.as_deref()
+                == Some(identity.principal_object_id.as_str()),
+        format!("{classification:?}"),
+    )?;
+    ensure(
+        classification.actions.iter().any(|action| {
+            action.kind == ActionKind::Command
+                && action
+                    .command
+                    .as_deref()
+                    .is_some_and(|c| c.contains("az role assignment create"))
+        }),
+        format!("{:?}", classification.actions),
+    )?;
     Ok(())
 }
 

@@ -113,6 +113,7 @@ impl TestContext {
             database.path().join("dashboard.db").display()
         );
         let store = server::store::Store::open(&url).await.expect("store");
+        let store_handle = store.clone();
         let leptos = leptos::config::get_configuration(None).expect("leptos options");
         let demo_users = if demo_sign_in {
             server::dev_sign_in::demo_users()
@@ -148,6 +149,7 @@ impl TestContext {
         TestDashboard {
             base_url,
             cloud,
+            store: store_handle,
             _database: database,
             task,
         }
@@ -332,6 +334,8 @@ pub struct TestDashboard {
     pub base_url: String,
     /// The sandbox it talks to, and an ARM client for looking at it directly.
     pub cloud: TestCloud,
+    /// Its job store (the same pool the server uses).
+    pub store: server::store::Store,
     _database: tempfile::TempDir,
     task: tokio::task::JoinHandle<()>,
 }

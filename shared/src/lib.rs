@@ -9,6 +9,8 @@ pub mod arm_error;
 pub mod caller;
 pub mod classify;
 pub mod cluster;
+pub mod error_card;
+pub mod last_failure;
 pub mod naming;
 pub mod operation_status;
 pub mod permissions;

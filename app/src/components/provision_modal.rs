@@ -21,8 +21,9 @@ use crate::api::subscriptions::list_subscriptions::list_subscriptions;
 use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::delete_partial_cluster::DeletePartialCluster;
 use crate::components::preflight_checks::PreflightChecks;
-use crate::components::provision_failure_notice::ProvisionFailureNotice;
+use crate::components::provision_error_card::ProvisionErrorCard;
 use crate::components::provision_live_panel::ProvisionLivePanel;
+use crate::contexts::last_failure::use_last_failure_memory;
 use crate::contexts::provisioning::{Provisioning, use_provisioning};
 use crate::error::AppError;
 use crate::focus::{focus_first, focus_matching, from_question, trap_tab};
@@ -32,8 +33,9 @@ use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use live_preflight::LivePreflight;
+use shared::error_card::FailedAttempt;
 use shared::preflight_advice::SubmitReadiness;
-use shared::progress::{TaskFailure, TaskStatus, TaskView};
+use shared::progress::{TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::subscription::SubscriptionInfo;
 use web_sys::Element;
@@ -72,7 +74,12 @@ pub fn ProvisionModal(
             || answered_unfollowed
             || task.with(|t| t.as_ref().is_some_and(|t| !t.status.is_finished()))
     });
-    let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(failure_of)));
+    let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(FailedAttempt::of_task)));
+    // Opened by "Edit & retry" on a failure card: the form starts from that attempt.
+    let retry_focus = provisioning.take_retry_draft().map(|draft| {
+        form.apply_draft(&draft);
+        form::field::input_id(draft.focus_field)
+    });
 
     let subscriptions = Resource::new(|| (), |_| list_subscriptions());
     load_choices(form, subscriptions, default_subscription);
@@ -104,8 +111,52 @@ pub fn ProvisionModal(
     Effect::new(move |_| {
         if let Some(input) = first_field.get() {
             // Keyboard convenience only; nothing to recover if the browser refuses.
-            let _ = input.focus();
+            let focused_retry_field = retry_focus.is_some_and(|id| {
+                dialog
+                    .get_untracked()
+                    .is_some_and(|dialog| focus_matching(&dialog, &format!("#{id}")))
+            });
+            if !focused_retry_field {
+                let _ = input.focus();
+            }
         }
+    });
+    // The failed job leaves the modal, and with the submit's answer forgotten too nothing
+    // counts as running: the form is editable again.
+    let release_form = move || {
+        start.value().set(None);
+        provisioning.forget_modal_task();
+    };
+    // The card's "Edit & retry": the form is the user's again, on the field the failure points
+    // at; "Dismiss" puts them on the first field.
+    let edit_and_retry = Callback::new(move |()| {
+        let field = failure.with_untracked(|f| f.as_ref().map(|f| f.draft.focus_field));
+        release_form();
+        request_animation_frame(move || {
+            if let Some(dialog) = dialog.get_untracked() {
+                let id = form::field::input_id(field.unwrap_or(form::field::CLUSTER_NAME));
+                if !focus_matching(&dialog, &format!("#{id}")) {
+                    focus_first(&dialog);
+                }
+            }
+        });
+    });
+    let memory = use_last_failure_memory();
+    let dismiss_failure = Callback::new(move |()| {
+        let failed = task.with_untracked(|t| {
+            t.as_ref()
+                .filter(|t| t.status == TaskStatus::Failure)
+                .map(|t| t.job_id.clone())
+        });
+        if let (Some(job_id), Some(memory)) = (failed, memory) {
+            memory.dismiss_job(&job_id);
+        }
+        release_form();
+        request_animation_frame(move || {
+            if let Some(dialog) = dialog.get_untracked() {
+                focus_first(&dialog);
+            }
+        });
     });
 
     let request_close = move || {
@@ -162,8 +213,14 @@ pub fn ProvisionModal(
         {move || {
             failure
                 .get()
-                .map(|(cluster_name, failure, portal_url)| {
-                    view! { <ProvisionFailureNotice cluster_name failure portal_url /> }
+                .map(|attempt| {
+                    view! {
+                        <ProvisionErrorCard
+                            attempt
+                            on_retry=Some(edit_and_retry)
+                            on_dismiss=Some(dismiss_failure)
+                        />
+                    }
                 })
         }}
         <Show when=move || failure.with(Option::is_some)>
@@ -347,26 +404,6 @@ fn focus_first_failing_check(dialog: NodeRef<html::Div>) {
         let _ = focus_matching(&dialog, "li.check-fail button, li.check-fail a")
             || focus_matching(&dialog, "li.check-fail");
     }
-}
-
-/// The job failed or was stopped before Azure accepted the create: the cluster's name, why,
-/// and the cluster's portal page if Azure had started creating it.
-fn failure_of(task: &TaskView) -> Option<(String, TaskFailure, Option<String>)> {
-    if !matches!(task.status, TaskStatus::Failure | TaskStatus::Revoked) {
-        return None;
-    }
-    let cluster_name = task
-        .progress
-        .as_ref()
-        .map(|p| p.cluster_name.clone())
-        .unwrap_or_default();
-    let portal_url = task.progress.as_ref().and_then(|p| p.portal_url.clone());
-    let failure = task.error.clone().unwrap_or_else(|| TaskFailure {
-        code: "stopped".into(),
-        message: "The job ended before the cluster was created.".into(),
-        raw: String::new(),
-    });
-    Some((cluster_name, failure, portal_url))
 }
 
 /// True once the banner should show the job instead of the modal.

@@ -1,14 +1,16 @@
 //! One running create on the dashboard: step, elapsed time, Azure's state, a progress bar that
 //! moves within the long step, pool chips and the portal link. When the job ends it turns into
-//! a one-line success or a failure notice.
+//! a one-line success or the error card.
 
 mod running_banner;
 
 use crate::components::delete_partial_cluster::DeletePartialCluster;
-use crate::components::provision_failure_notice::ProvisionFailureNotice;
+use crate::components::provision_error_card::ProvisionErrorCard;
+use crate::contexts::provisioning::use_provisioning;
 use leptos::prelude::*;
 use running_banner::RunningBanner;
-use shared::progress::{TaskFailure, TaskStatus, TaskView};
+use shared::error_card::FailedAttempt;
+use shared::progress::{TaskStatus, TaskView};
 
 /// What the banner shows for a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,6 +39,8 @@ pub fn ProvisioningBanner(
         TaskStatus::Failure | TaskStatus::Revoked => Outcome::Failed,
         TaskStatus::Pending | TaskStatus::Started | TaskStatus::Progress => Outcome::Running,
     });
+    let failed = Memo::new(move |_| task.with(FailedAttempt::of_task));
+    let provisioning = use_provisioning();
     let cluster_name = Memo::new(move |_| {
         task.with(|t| {
             t.progress
@@ -46,7 +50,8 @@ pub fn ProvisioningBanner(
                 .unwrap_or_default()
         })
     });
-    move || match outcome.get() {
+    move || {
+        match outcome.get() {
         Outcome::Running => view! { <RunningBanner task extra_seconds cluster_name /> }.into_any(),
         Outcome::Succeeded => view! {
             <div class="banner banner-success" role="status">
@@ -67,25 +72,24 @@ pub fn ProvisioningBanner(
             </div>
         }
         .into_any(),
-        Outcome::Failed => {
-            let failure = Signal::derive(move || {
-                task.with(|t| t.error.clone())
-                    .unwrap_or_else(|| TaskFailure {
-                        code: "stopped".into(),
-                        message: "The job ended before the cluster was ready.".into(),
-                        raw: String::new(),
-                    })
-            });
-            let portal_url = Signal::derive(move || {
-                task.with(|t| t.progress.as_ref().and_then(|p| p.portal_url.clone()))
-            });
-            view! {
-                <div class="banner banner-failed">
-                    <ProvisionFailureNotice cluster_name failure on_dismiss=on_dismiss portal_url />
-                    <DeletePartialCluster task=Signal::derive(move || Some(task.get())) />
-                </div>
-            }
-            .into_any()
+        Outcome::Failed => view! {
+            <div class="banner banner-failed">
+                {move || {
+                    failed
+                        .get()
+                        .map(|attempt| {
+                            let draft = attempt.draft.clone();
+                            let on_retry = provisioning
+                                .map(|provisioning| {
+                                    Callback::new(move |()| provisioning.open_modal_with(draft.clone()))
+                                });
+                            view! { <ProvisionErrorCard attempt on_retry on_dismiss /> }
+                        })
+                }}
+                <DeletePartialCluster task=Signal::derive(move || Some(task.get())) />
+            </div>
         }
+        .into_any(),
+    }
     }
 }

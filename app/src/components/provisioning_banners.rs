@@ -3,14 +3,26 @@
 //! by the provisioning context's polling.
 
 use crate::components::provisioning_banner::ProvisioningBanner;
+use crate::contexts::last_failure::use_last_failure_memory;
 use crate::contexts::provisioning::use_provisioning;
 use leptos::prelude::*;
+use shared::progress::TaskStatus;
 
 /// One banner per followed task, oldest first.
 #[component]
 pub fn ProvisioningBanners() -> impl IntoView {
     let Some(provisioning) = use_provisioning() else {
         return ().into_any();
+    };
+    // Dismissing a failure's card dismisses the failure: it does not come back as "Last
+    // attempt failed", here, in another tab or on another device.
+    let memory = use_last_failure_memory();
+    let forget_failure = move |task_id: &str| {
+        let failed =
+            untrack(|| provisioning.task(task_id)).filter(|t| t.status == TaskStatus::Failure);
+        if let (Some(task), Some(memory)) = (failed, memory) {
+            memory.dismiss_job(&task.job_id);
+        }
     };
     view! {
         <Transition fallback=|| ()>
@@ -31,7 +43,10 @@ pub fn ProvisioningBanners() -> impl IntoView {
                                                 });
                                                 let id = task_id.clone();
                                                 let extra_seconds = Signal::derive(move || provisioning.extra_seconds(&id));
-                                                let dismiss = Callback::new(move |()| provisioning.dismiss(&task_id));
+                                                let dismiss = Callback::new(move |()| {
+                                                    forget_failure(&task_id);
+                                                    provisioning.dismiss(&task_id);
+                                                });
                                                 view! { <ProvisioningBanner task extra_seconds on_dismiss=dismiss /> }
                                             })
                                     }

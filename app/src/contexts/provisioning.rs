@@ -14,6 +14,7 @@ use crate::api::provision::list_running_tasks::list_running_tasks;
 use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
+use shared::error_card::RetryDraft;
 use shared::progress::{ProvisionAccepted, ProvisionProgress, TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 
@@ -44,6 +45,8 @@ pub struct Provisioning {
     trigger: NodeRef<html::Button>,
     /// Tasks whose owner asked to stop them here, until they report their end.
     cancel_requested: RwSignal<Vec<String>>,
+    /// Settings "Edit & retry" hands to the modal it opens.
+    retry_draft: RwSignal<Option<RetryDraft>>,
 }
 
 /// Creates the provisioning state for a page, provides it as context and returns it.
@@ -58,6 +61,7 @@ pub fn provide_provisioning() -> Provisioning {
         clusters_version: RwSignal::new(0),
         trigger: NodeRef::new(),
         cancel_requested: RwSignal::new(Vec::new()),
+        retry_draft: RwSignal::new(None),
     };
     provide_context(provisioning);
     #[cfg(feature = "hydrate")]
@@ -92,6 +96,22 @@ impl Provisioning {
             .into_iter()
             .find(|entry| entry.view.task_id == task_id)
             .map(|entry| entry.view)
+    }
+
+    /// The newest views of the followed tasks that finished.
+    pub fn finished_views(&self) -> Vec<TaskView> {
+        self.entries()
+            .into_iter()
+            .map(|entry| entry.view)
+            .filter(|view| view.status.is_finished())
+            .collect()
+    }
+
+    /// True while the page shows job `job_id` (as a banner or in the modal).
+    pub fn shows_job(&self, job_id: &str) -> bool {
+        self.entries()
+            .iter()
+            .any(|entry| entry.view.job_id == job_id)
     }
 
     /// Seconds counted locally since the task's elapsed numbers were read (0 once it finished).
@@ -147,6 +167,26 @@ impl Provisioning {
     /// Opens the create modal.
     pub fn open_modal(&self) {
         self.modal_open.set(true);
+    }
+
+    /// Opens the create modal filled with a failed attempt's settings ("Edit & retry").
+    pub fn open_modal_with(&self, draft: RetryDraft) {
+        self.retry_draft.set(Some(draft));
+        self.modal_open.set(true);
+    }
+
+    /// The settings the modal was opened with, once (the modal reads them as it opens).
+    pub fn take_retry_draft(&self) -> Option<RetryDraft> {
+        self.retry_draft.try_update(Option::take).flatten()
+    }
+
+    /// Drops the modal's failed task (its card was dismissed or the user is editing to retry):
+    /// the form is the user's again.
+    pub fn forget_modal_task(&self) {
+        if let Some(task_id) = self.modal_task.get_untracked() {
+            self.dismiss(&task_id);
+            self.modal_task.set(None);
+        }
     }
 
     /// Closes the create modal. Its task, if still running, becomes a banner; a failed one was

@@ -6,7 +6,7 @@
 //! task is needed, and a paused reader sees exactly what a poller would have seen.
 
 use super::reply::{Reply, headers};
-use super::world::{RestrictionConfig, World};
+use super::world::{RegionConfig, RestrictionConfig, World};
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use shared::naming::{validate_cluster_name, validate_pool_name};
@@ -107,7 +107,9 @@ struct Operation {
     started: Instant,
     started_at: OffsetDateTime,
     duration: Duration,
-    fail_after: Option<Duration>,
+    /// When the region's midway events (capacity, capacity-restricted sizes, the competing
+    /// deployment's claim) are met; cleared once they have been, so they happen once.
+    hazard_at: Option<Duration>,
     abort_requested: Option<Instant>,
     /// For an abort: the operation it cancels.
     aborts: Option<String>,
@@ -134,7 +136,7 @@ impl Operation {
             started: Instant::now(),
             started_at: OffsetDateTime::now_utc(),
             duration,
-            fail_after: None,
+            hazard_at: None,
             abort_requested: None,
             aborts: None,
             status: OperationStatus::InProgress,
@@ -150,6 +152,9 @@ pub struct ControlPlane {
     groups: BTreeMap<GroupKey, ResourceGroup>,
     clusters: BTreeMap<ClusterKey, Cluster>,
     operations: BTreeMap<String, Operation>,
+    /// Regional vCPUs the competing deployment took, per lower-cased (subscription, region).
+    /// An entry is made once and never removed: that deployment keeps its VMs.
+    competing_claims: BTreeMap<(String, String), i64>,
 }
 
 fn lower(value: &str) -> String {
@@ -182,6 +187,7 @@ impl ControlPlane {
             groups: BTreeMap::new(),
             clusters: BTreeMap::new(),
             operations: BTreeMap::new(),
+            competing_claims: BTreeMap::new(),
         };
         for seed in plane.world.resource_groups.clone() {
             plane.groups.insert(
@@ -343,13 +349,10 @@ impl ControlPlane {
                 &self.world,
             );
         };
-        let scale = self
-            .world
-            .subscription(subscription)
-            .map_or(1.0, |s| s.quota_scale);
-        let scaled = |limit: u32| (f64::from(limit) * scale).floor() as i64;
+        let scaled = |limit: u32| self.scaled_limit(subscription, limit);
         let usage = self.cluster_usage(subscription, &region.name);
-        let regional_used = i64::from(region.regional_vcpu_usage) + usage.values().sum::<i64>();
+        let regional_used =
+            self.outside_regional_usage(subscription, &region) + usage.values().sum::<i64>();
         let mut value = vec![json!({
             "unit": "Count",
             "currentValue": regional_used,
@@ -381,8 +384,29 @@ impl ControlPlane {
         Reply::json(StatusCode::OK, json!({ "value": value }))
     }
 
+    /// A quota limit of the world as `subscription` sees it (scaled by its `quota_scale`).
+    fn scaled_limit(&self, subscription: &str, limit: u32) -> i64 {
+        let scale = self
+            .world
+            .subscription(subscription)
+            .map_or(1.0, |s| s.quota_scale);
+        (f64::from(limit) * scale).floor() as i64
+    }
+
+    /// Regional vCPUs used outside the sandbox's clusters in one subscription × region: the
+    /// region's configured usage plus what the competing deployment took there, once it has.
+    fn outside_regional_usage(&self, subscription: &str, region: &RegionConfig) -> i64 {
+        let claimed = self
+            .competing_claims
+            .get(&(lower(subscription), lower(&region.name)))
+            .copied()
+            .unwrap_or(0);
+        i64::from(region.regional_vcpu_usage) + claimed
+    }
+
     /// vCPUs used per family by the sandbox's clusters in one subscription × region. Failed and
-    /// Canceled clusters keep counting until deleted, as their scale sets still hold the VMs.
+    /// Canceled clusters keep counting until deleted, as their scale sets still hold the VMs;
+    /// a pool whose VMs could not be allocated (it carries a provisioning error) holds none.
     fn cluster_usage(&self, subscription: &str, location: &str) -> BTreeMap<String, i64> {
         let mut usage = BTreeMap::new();
         for cluster in self.clusters.values() {
@@ -391,7 +415,11 @@ impl ControlPlane {
             {
                 continue;
             }
-            for pool in &cluster.pools {
+            for pool in cluster
+                .pools
+                .iter()
+                .filter(|p| p.provisioning_error.is_none())
+            {
                 if let Some(size) = self.world.vm_size(&pool.vm_size) {
                     *usage.entry(size.family.clone()).or_insert(0) +=
                         i64::from(pool.count * size.vcpus);
@@ -646,13 +674,18 @@ impl ControlPlane {
         }
 
         let timings = self.world.timings.clone();
-        let region_fails = self
-            .world
-            .region(&request.location)
-            .is_some_and(|r| r.fail_creates_midway);
+        let hazardous = self.world.region(&request.location).is_some_and(|r| {
+            r.fail_creates_midway
+                || r.competing_deployment_vcpus > 0
+                || request
+                    .pools
+                    .iter()
+                    .any(|p| r.capacity_restricted(&p.vm_size))
+        });
         let duration = seconds(timings.create_seconds);
         let operation = Operation {
-            fail_after: region_fails.then(|| duration.mul_f64(0.6)),
+            // Past the system pools (half-way), while the other pools' VMs are allocated.
+            hazard_at: hazardous.then(|| duration.mul_f64(0.6)),
             ..Operation::start(
                 OperationKind::Create,
                 subscription,
@@ -875,11 +908,7 @@ impl ControlPlane {
         request: &ClusterRequest,
     ) -> Option<Reply> {
         let region = self.world.region(&request.location)?;
-        let scale = self
-            .world
-            .subscription(subscription)
-            .map_or(1.0, |s| s.quota_scale);
-        let scaled = |limit: u32| (f64::from(limit) * scale).floor() as i64;
+        let scaled = |limit: u32| self.scaled_limit(subscription, limit);
         let surge = self.world.cluster_defaults.surge_nodes_per_pool;
         let mut needed: BTreeMap<String, i64> = BTreeMap::new();
         for pool in &request.pools {
@@ -891,7 +920,11 @@ impl ControlPlane {
         // An update only needs what it adds beyond what the cluster already holds.
         let mut usage = self.cluster_usage(subscription, &request.location);
         if let Some(current) = self.clusters.get(key) {
-            for pool in &current.pools {
+            for pool in current
+                .pools
+                .iter()
+                .filter(|p| p.provisioning_error.is_none())
+            {
                 if let Some(size) = self.world.vm_size(&pool.vm_size) {
                     *usage.entry(size.family.clone()).or_insert(0) -=
                         i64::from(pool.count * size.vcpus);
@@ -921,7 +954,7 @@ impl ControlPlane {
             }
         }
         let total: i64 = needed.values().sum();
-        let used = i64::from(region.regional_vcpu_usage) + usage.values().sum::<i64>();
+        let used = self.outside_regional_usage(subscription, region) + usage.values().sum::<i64>();
         let remaining = (scaled(region.regional_vcpu_limit) - used).max(0);
         (total > remaining).then(|| {
             // The family form above is a real AKS text; this regional form is reconstructed (unverified).
@@ -1227,19 +1260,22 @@ impl ControlPlane {
 
     fn advance_create(&mut self, op: &Operation, now: Instant, elapsed: Duration) {
         // System pools come up halfway through, as the control plane needs them, unless the
-        // create was aborted or failed before that point. Checked first so a reader who arrives
-        // after a later milestone still sees this one.
+        // create was aborted or failed before that point, or their size has no capacity here.
+        // Checked first so a reader who arrives after a later milestone still sees this one.
         let system_ready = op.duration / 2;
         let stopped_before = op
             .abort_requested
             .map(|at| at.saturating_duration_since(op.started));
-        let failed_before = op.fail_after;
+        let failed_before = op.hazard_at;
         if elapsed >= system_ready
             && stopped_before.is_none_or(|at| at >= system_ready)
             && failed_before.is_none_or(|at| at >= system_ready)
             && let Some(cluster) = self.clusters.get_mut(&op.cluster)
         {
-            for pool in cluster.pools.iter_mut().filter(|p| p.mode == "System") {
+            let region = self.world.region(&op.location);
+            for pool in cluster.pools.iter_mut().filter(|p| {
+                p.mode == "System" && !region.is_some_and(|r| r.capacity_restricted(&p.vm_size))
+            }) {
                 pool.provisioning_state = "Succeeded".into();
             }
         }
@@ -1255,40 +1291,153 @@ impl ControlPlane {
             }
             return;
         }
-        if let Some(fail_after) = op.fail_after
-            && elapsed >= fail_after
+        if let Some(hazard_at) = op.hazard_at
+            && elapsed >= hazard_at
         {
-            let pool = self
-                .clusters
-                .get(&op.cluster)
-                .and_then(|c| {
-                    c.pools
-                        .iter()
-                        .find(|p| p.mode == "User")
-                        .or(c.pools.first())
-                })
-                .map(|p| (p.name.clone(), p.vm_size.clone()))
-                .unwrap_or_default();
-            let allocation = json!({
-                "code": "AllocationFailed",
-                "target": pool.0,
-                "message": format!("Allocation failed. We do not have sufficient capacity for the requested VM size {} in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance", pool.1),
-            });
-            if let Some(cluster) = self.clusters.get_mut(&op.cluster)
-                && let Some(failed) = cluster.pools.iter_mut().find(|p| p.name == pool.0)
-            {
-                failed.provisioning_error = Some(allocation.clone());
+            // Met once: a create that survives them runs on to the end.
+            if let Some(stored) = self.operations.get_mut(&op.id) {
+                stored.hazard_at = None;
             }
-            let error = json!({
-                "code": "ResourceOperationFailure",
-                "message": "The resource operation completed with terminal provisioning state 'Failed'.",
-                "details": [allocation],
-            });
-            self.finish(&op.id, OperationStatus::Failed, Some(error));
-            return;
+            if let Some(failure) = self.meet_hazards(op) {
+                if let Some(cluster) = self.clusters.get_mut(&op.cluster)
+                    && let Some(failed) = cluster.pools.iter_mut().find(|p| p.name == failure.pool)
+                {
+                    failed.provisioning_error = Some(failure.detail);
+                }
+                self.finish(&op.id, OperationStatus::Failed, Some(failure.error));
+                return;
+            }
         }
         if elapsed >= op.duration {
             self.finish(&op.id, OperationStatus::Succeeded, None);
+        }
+    }
+
+    /// The region's midway events, in the order a create meets them: a pool of a
+    /// capacity-restricted size fails as its scale set is deployed; then the competing deployment
+    /// takes its vCPUs and the pools still to come must fit the regional quota; then capacity
+    /// runs out (`fail_creates_midway`). Answers the first failure, if any.
+    fn meet_hazards(&mut self, op: &Operation) -> Option<PoolFailure> {
+        let region = self.world.region(&op.location)?.clone();
+        if let Some(failure) = self.capacity_restricted_failure(&region, op) {
+            return Some(failure);
+        }
+        if let Some(failure) = self.competing_claim(&region, op) {
+            return Some(failure);
+        }
+        region
+            .fail_creates_midway
+            .then(|| self.allocation_failure(op))
+    }
+
+    /// `SkuNotAvailable` for the first pool still to come whose size has no capacity here,
+    /// although the SKU list shows it without restriction.
+    fn capacity_restricted_failure(
+        &self,
+        region: &RegionConfig,
+        op: &Operation,
+    ) -> Option<PoolFailure> {
+        let pool = self.clusters.get(&op.cluster)?.pools.iter().find(|p| {
+            p.provisioning_state != "Succeeded" && region.capacity_restricted(&p.vm_size)
+        })?;
+        // Compute's wording (corpus s011, s022), wrapped as AKS wraps a failed scale set.
+        let detail = json!({
+            "code": "SkuNotAvailable",
+            "message": format!(
+                "The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: {}' is currently not available in location '{}'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details.",
+                pool.vm_size, region.name
+            ),
+        });
+        Some(PoolFailure {
+            pool: pool.name.clone(),
+            error: resource_operation_failure(&detail),
+            detail,
+        })
+    }
+
+    /// The competing deployment's claim, made once per subscription × region: it takes
+    /// `competing_deployment_vcpus` (no more than is free at that moment) and keeps them. The
+    /// create's pools still to come are then allocated in order; the first that no longer fits
+    /// the regional quota fails the create with Compute's quota error as AKS relays it.
+    fn competing_claim(&mut self, region: &RegionConfig, op: &Operation) -> Option<PoolFailure> {
+        let key = (lower(&op.subscription), lower(&region.name));
+        if region.competing_deployment_vcpus == 0 || self.competing_claims.contains_key(&key) {
+            return None;
+        }
+        let cluster = self.clusters.get(&op.cluster)?;
+        let surge = self.world.cluster_defaults.surge_nodes_per_pool;
+        // (pool, vCPUs it holds once up, vCPUs its allocation needs, surge included)
+        let pending: Vec<(String, i64, i64)> = cluster
+            .pools
+            .iter()
+            .filter(|p| p.provisioning_state != "Succeeded" && p.provisioning_error.is_none())
+            .filter_map(|p| {
+                let size = self.world.vm_size(&p.vm_size)?;
+                Some((
+                    p.name.clone(),
+                    i64::from(p.count * size.vcpus),
+                    i64::from((p.count + surge) * size.vcpus),
+                ))
+            })
+            .collect();
+        let (cluster_name, group) = (cluster.name.clone(), cluster.resource_group.clone());
+        let limit = self.scaled_limit(&op.subscription, region.regional_vcpu_limit);
+        // Allocated now: everything but this create's pools still to come.
+        let mut used = self.outside_regional_usage(&op.subscription, region)
+            + self
+                .cluster_usage(&op.subscription, &region.name)
+                .values()
+                .sum::<i64>()
+            - pending.iter().map(|(_, held, _)| held).sum::<i64>();
+        let claim = i64::from(region.competing_deployment_vcpus).min((limit - used).max(0));
+        self.competing_claims.insert(key, claim);
+        tracing::info!(
+            subscription = %op.subscription,
+            region = %region.name,
+            claim,
+            "sandbox: a competing deployment took regional vCPUs"
+        );
+        used += claim;
+        for (pool, _, needed) in pending {
+            if used + needed > limit {
+                let shortfall = RegionalQuotaShortfall {
+                    subscription: &op.subscription,
+                    location: &region.name,
+                    group: &group,
+                    cluster: &cluster_name,
+                    limit,
+                    used,
+                    needed,
+                };
+                return Some(shortfall.failure(pool));
+            }
+            used += needed;
+        }
+        None
+    }
+
+    /// `AllocationFailed` on the first user pool (or the first pool): no capacity for its size.
+    fn allocation_failure(&self, op: &Operation) -> PoolFailure {
+        let (pool, vm_size) = self
+            .clusters
+            .get(&op.cluster)
+            .and_then(|c| {
+                c.pools
+                    .iter()
+                    .find(|p| p.mode == "User")
+                    .or(c.pools.first())
+            })
+            .map(|p| (p.name.clone(), p.vm_size.clone()))
+            .unwrap_or_default();
+        let detail = json!({
+            "code": "AllocationFailed",
+            "target": pool,
+            "message": format!("Allocation failed. We do not have sufficient capacity for the requested VM size {vm_size} in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance"),
+        });
+        PoolFailure {
+            pool,
+            error: resource_operation_failure(&detail),
+            detail,
         }
     }
 
@@ -1410,6 +1559,78 @@ const CONTRIBUTOR_NOT_ACTIONS: &[&str] = &[
     "Microsoft.Subscription/cancel/action",
     "Microsoft.Subscription/enable/action",
 ];
+
+/// A pool that failed midway through a create.
+struct PoolFailure {
+    /// The pool's name.
+    pool: String,
+    /// What the pool shows as `status.provisioningError`.
+    detail: Value,
+    /// The operation's error.
+    error: Value,
+}
+
+/// A node pool's scale set that the regional vCPU quota refuses, with Compute's figures.
+struct RegionalQuotaShortfall<'a> {
+    /// Subscription id.
+    subscription: &'a str,
+    /// Region name.
+    location: &'a str,
+    /// The cluster's resource group.
+    group: &'a str,
+    /// The cluster.
+    cluster: &'a str,
+    /// "Current Limit".
+    limit: i64,
+    /// "Current Usage".
+    used: i64,
+    /// "Additional Required".
+    needed: i64,
+}
+
+impl RegionalQuotaShortfall<'_> {
+    /// Compute's refusal of `pool`'s scale set (`OperationNotAllowed`; wording and request link
+    /// from real errors), relayed by AKS as the operation's `QuotaExceeded` with its
+    /// "Provisioning of resource(s) for container service …" prefix (ARM error corpus q007-q009
+    /// and the failed-LRO shape in arm-errors-NOTES.md).
+    fn failure(&self, pool: String) -> PoolFailure {
+        let Self {
+            subscription,
+            location,
+            group,
+            cluster,
+            limit,
+            used,
+            needed,
+        } = self;
+        let new_limit = used + needed;
+        let compute = format!(
+            "Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: {location}, Current Limit: {limit}, Current Usage: {used}, Additional Required: {needed}, (Minimum) New Limit Required: {new_limit}. Setup Alerts when Quota reaches threshold. Learn more at https://aka.ms/quotamonitoringalerting . Submit a request for Quota increase at https://aka.ms/ProdportalCRP/#blade/Microsoft_Azure_Capacity/UsageAndQuota.ReactView/Parameters/%7B%22subscriptionId%22:%22{subscription}%22,%22command%22:%22openQuotaApprovalBlade%22,%22quotas%22:[%7B%22location%22:%22{location}%22,%22providerId%22:%22Microsoft.Compute%22,%22resourceName%22:%22cores%22,%22quotaRequest%22:%7B%22properties%22:%7B%22limit%22:{new_limit},%22unit%22:%22Count%22,%22name%22:%7B%22value%22:%22cores%22%7D%7D%7D%7D]%7D by specifying parameters listed in the ‘Details’ section for deployment to succeed. Please read more about quota limits at https://docs.microsoft.com/en-us/azure/azure-supportability/regional-quota-requests"
+        );
+        let detail = json!({ "code": "OperationNotAllowed", "message": compute });
+        let error = json!({
+            "code": "QuotaExceeded",
+            "message": format!(
+                "Provisioning of resource(s) for container service {cluster} in resource group {group} failed. Message: {compute}"
+            ),
+            "details": [detail],
+        });
+        PoolFailure {
+            pool,
+            detail,
+            error,
+        }
+    }
+}
+
+/// AKS's operation error when a resource it deploys (a node pool's scale set) ends Failed.
+fn resource_operation_failure(detail: &Value) -> Value {
+    json!({
+        "code": "ResourceOperationFailure",
+        "message": "The resource operation completed with terminal provisioning state 'Failed'.",
+        "details": [detail],
+    })
+}
 
 fn cluster_key(subscription: &str, group: &str, name: &str) -> ClusterKey {
     (lower(subscription), lower(group), lower(name))
@@ -1537,6 +1758,222 @@ mod tests {
         assert_eq!(
             family_display_name("standardNCSv3Family"),
             "Standard NCSv3 Family vCPUs"
+        );
+    }
+
+    const SUB: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+    const OTHER_SUB: &str = "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+    const ORIGIN: Origin<'static> = Origin {
+        base_url: "http://127.0.0.1:1",
+        api_version: "2025-10-01",
+    };
+
+    /// A create body: one system pool of 1 × Standard_D2s_v5, `workers` × Standard_D4s_v5.
+    fn cluster_body(location: &str, workers: u32) -> Value {
+        json!({
+            "location": location,
+            "identity": { "type": "SystemAssigned" },
+            "properties": {
+                "dnsPrefix": "race",
+                "agentPoolProfiles": [
+                    { "name": "system", "mode": "System", "vmSize": "Standard_D2s_v5", "count": 1 },
+                    { "name": "workers", "mode": "User", "vmSize": "Standard_D4s_v5", "count": workers },
+                ],
+            },
+        })
+    }
+
+    /// PUTs a centralindia cluster with `workers` workers and lets its whole create run;
+    /// answers the operation's final status.
+    fn create_sized(
+        plane: &mut ControlPlane,
+        sub: &str,
+        group: &str,
+        name: &str,
+        workers: u32,
+    ) -> Value {
+        let reply = plane.put_cluster(
+            &ORIGIN,
+            sub,
+            group,
+            name,
+            Some("*"),
+            &cluster_body("centralindia", workers),
+        );
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        let url = reply
+            .headers
+            .iter()
+            .find(|(h, _)| *h == headers::AZURE_ASYNC_OPERATION)
+            .map(|(_, url)| url.clone())
+            .expect("operation url");
+        let id = url
+            .split('?')
+            .next()
+            .and_then(|path| path.rsplit('/').next())
+            .expect("operation id")
+            .to_owned();
+        plane.advance(Instant::now() + Duration::from_secs(3600));
+        plane
+            .operation_status(sub, "centralindia", &id)
+            .body
+            .expect("status body")
+    }
+
+    /// The subscription's Total Regional vCPUs in use in centralindia.
+    fn regional_cores(plane: &mut ControlPlane, sub: &str) -> i64 {
+        let body = plane
+            .compute_usages(sub, "centralindia")
+            .body
+            .expect("usages");
+        body["value"][0]["currentValue"].as_i64().expect("cores")
+    }
+
+    #[test]
+    fn the_competing_deployment_claims_once_per_subscription() {
+        let mut world = World::default_world().expect("world");
+        // Both subscriptions see centralindia's full 40 vCPUs.
+        world
+            .subscriptions
+            .iter_mut()
+            .for_each(|s| s.quota_scale = 1.0);
+        let mut plane = ControlPlane::new(world);
+        assert_eq!(regional_cores(&mut plane, SUB), 0, "nothing used before");
+
+        // 1 × 2 + 3 × 4 = 14 vCPUs fit the 40 free; halfway, the system pool is up (2) and the
+        // other deployment takes 32, so the workers' 12 no longer fit: 2 + 32 + 12 > 40.
+        let status = create_sized(&mut plane, SUB, "rg-platform", "aks-race", 3);
+        assert_eq!(status["status"], "Failed", "{status}");
+        let error = &status["error"];
+        assert_eq!(error["code"], "QuotaExceeded", "{error}");
+        assert_eq!(
+            error["details"][0]["code"], "OperationNotAllowed",
+            "{error}"
+        );
+        let message = error["details"][0]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.starts_with("Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: centralindia, Current Limit: 40, Current Usage: 34, Additional Required: 12, (Minimum) New Limit Required: 46. "),
+            "{message}"
+        );
+        assert!(
+            error["message"].as_str().is_some_and(|m| m.starts_with(
+                "Provisioning of resource(s) for container service aks-race in resource group rg-platform failed. Message: Operation could not be completed"
+            )),
+            "{error}"
+        );
+        let cluster = plane
+            .get_cluster(SUB, "rg-platform", "aks-race")
+            .body
+            .expect("cluster");
+        let pools = &cluster["properties"]["agentPoolProfiles"];
+        assert_eq!(cluster["properties"]["provisioningState"], "Failed");
+        assert_eq!(pools[0]["provisioningState"], "Succeeded", "{pools}");
+        assert_eq!(pools[1]["provisioningState"], "Failed", "{pools}");
+        assert_eq!(
+            pools[1]["status"]["provisioningError"]["code"], "OperationNotAllowed",
+            "{pools}"
+        );
+        // The claim stays; the failed workers hold nothing, the system pool its 2 vCPUs.
+        assert_eq!(regional_cores(&mut plane, SUB), 34);
+
+        // A create that fits what is left meets no second claim and succeeds.
+        let status = create_sized(&mut plane, SUB, "rg-platform", "aks-after", 1);
+        assert_eq!(status["status"], "Succeeded", "{status}");
+        assert_eq!(
+            regional_cores(&mut plane, SUB),
+            40,
+            "32 + 2 + 6, claimed once"
+        );
+
+        // Another subscription has its own competing deployment.
+        assert_eq!(regional_cores(&mut plane, OTHER_SUB), 0);
+        let group = plane.put_group(
+            OTHER_SUB,
+            "rg-other",
+            &json!({ "location": "centralindia" }),
+        );
+        assert_eq!(group.status, StatusCode::CREATED);
+        let status = create_sized(&mut plane, OTHER_SUB, "rg-other", "aks-race", 3);
+        assert_eq!(status["error"]["code"], "QuotaExceeded", "{status}");
+        assert_eq!(regional_cores(&mut plane, OTHER_SUB), 34);
+        assert_eq!(regional_cores(&mut plane, SUB), 40, "untouched");
+    }
+
+    #[test]
+    fn a_claim_takes_no_more_than_is_free() {
+        // The small subscription sees a quarter of centralindia: 10 vCPUs. With the system pool
+        // up (2), the other deployment can take only 8, and the single worker (4) does not fit.
+        let mut plane = ControlPlane::new(World::default_world().expect("world"));
+        plane.put_group(
+            OTHER_SUB,
+            "rg-small",
+            &json!({ "location": "centralindia" }),
+        );
+        let status = create_sized(&mut plane, OTHER_SUB, "rg-small", "aks-small", 1);
+        let message = status["error"]["details"][0]["message"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(
+            message.contains("Current Limit: 10, Current Usage: 10, Additional Required: 4, (Minimum) New Limit Required: 14."),
+            "{message}"
+        );
+        assert_eq!(regional_cores(&mut plane, OTHER_SUB), 10);
+    }
+
+    #[test]
+    fn a_capacity_restricted_size_fails_only_the_creates_that_use_it() {
+        let mut plane = ControlPlane::new(World::default_world().expect("world"));
+        let skus = plane.resource_skus(Some("francecentral"));
+        let d4 = skus
+            .iter()
+            .find(|s| s["name"] == "Standard_D4s_v5")
+            .expect("listed");
+        assert_eq!(d4["restrictions"], json!([]), "listed as available");
+
+        let mut body = cluster_body("francecentral", 2);
+        let reply = plane.put_cluster(&ORIGIN, SUB, "rg-platform", "aks-fr", None, &body);
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        // A system pool of the restricted size is never up either.
+        body["properties"]["agentPoolProfiles"] = json!([
+            { "name": "system", "mode": "System", "vmSize": "Standard_D4s_v5", "count": 1 },
+        ]);
+        let reply = plane.put_cluster(&ORIGIN, SUB, "rg-platform", "aks-fr-sys", None, &body);
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        body["properties"]["agentPoolProfiles"] = json!([
+            { "name": "system", "mode": "System", "vmSize": "Standard_D2s_v5", "count": 1 },
+            { "name": "workers", "mode": "User", "vmSize": "Standard_D8s_v5", "count": 2 },
+        ]);
+        let reply = plane.put_cluster(&ORIGIN, SUB, "rg-platform", "aks-fr-ok", None, &body);
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        plane.advance(Instant::now() + Duration::from_secs(3600));
+
+        let cluster = |plane: &mut ControlPlane, name: &str| {
+            plane
+                .get_cluster(SUB, "rg-platform", name)
+                .body
+                .expect("cluster")["properties"]
+                .clone()
+        };
+        let failed = cluster(&mut plane, "aks-fr");
+        assert_eq!(failed["provisioningState"], "Failed");
+        let pools = &failed["agentPoolProfiles"];
+        assert_eq!(pools[0]["provisioningState"], "Succeeded", "{pools}");
+        assert_eq!(pools[1]["provisioningState"], "Failed", "{pools}");
+        assert_eq!(
+            pools[1]["status"]["provisioningError"],
+            json!({
+                "code": "SkuNotAvailable",
+                "message": "The requested VM size for resource 'Following SKUs have failed for Capacity Restrictions: Standard_D4s_v5' is currently not available in location 'francecentral'. Please try another size or deploy to a different location or different zone. See https://aka.ms/azureskunotavailable for details.",
+            })
+        );
+        let system_only = cluster(&mut plane, "aks-fr-sys");
+        assert_eq!(
+            system_only["agentPoolProfiles"][0]["provisioningState"], "Failed",
+            "{system_only}"
+        );
+        assert_eq!(
+            cluster(&mut plane, "aks-fr-ok")["provisioningState"],
+            "Succeeded"
         );
     }
 

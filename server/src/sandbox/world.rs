@@ -214,6 +214,29 @@ pub struct RegionConfig {
     /// Creates here pass validation, then fail midway on capacity.
     #[serde(default)]
     pub fail_creates_midway: bool,
+    /// Another deployment in the same subscription claims this many regional vCPUs while a
+    /// create runs here: at the create's midpoint, once per subscription, the claim (no more
+    /// than is free at that moment) joins the subscription's regional usage and stays there (the
+    /// usages API and later pre-flights see it). A create whose remaining pools no longer fit
+    /// then fails on regional quota, as AKS reports a quota error found at node allocation.
+    /// 0 turns the race off.
+    #[serde(default)]
+    pub competing_deployment_vcpus: u32,
+    /// Sizes the SKU list shows as available (no restriction) that have no capacity when a
+    /// create deploys them: a create with a pool of one passes validation, then fails midway
+    /// with `SkuNotAvailable` ("Following SKUs have failed for Capacity Restrictions").
+    #[serde(default)]
+    pub capacity_restricted_sizes: Vec<String>,
+}
+
+impl RegionConfig {
+    /// True when `vm_size` is one of this region's capacity-restricted sizes (case-insensitive,
+    /// as ARM matches SKU names).
+    pub fn capacity_restricted(&self, vm_size: &str) -> bool {
+        self.capacity_restricted_sizes
+            .iter()
+            .any(|s| s.eq_ignore_ascii_case(vm_size))
+    }
 }
 
 /// A VM size this region will not deploy (whole region, or only some zones).
@@ -377,6 +400,16 @@ impl World {
                     ));
                 }
             }
+            if let Some(unknown) = region
+                .capacity_restricted_sizes
+                .iter()
+                .find(|size| self.vm_size(size).is_none())
+            {
+                return fail(format!(
+                    "region {} capacity-restricts unknown VM size {unknown}",
+                    region.name
+                ));
+            }
         }
         for group in &self.resource_groups {
             if self.subscription(&group.subscription).is_none()
@@ -455,6 +488,26 @@ mod tests {
             "a blocked size"
         );
         assert!(!world.denied_write_scopes.is_empty(), "a read-only scope");
+        assert!(
+            world
+                .regions
+                .iter()
+                .any(|r| r.aks && r.competing_deployment_vcpus > 0),
+            "a quota race"
+        );
+        assert!(
+            world.regions.iter().any(|r| r.aks
+                && r.capacity_restricted("Standard_D4s_v5")
+                && r.restrictions.is_empty()),
+            "a size listed as available that has no capacity at deploy time"
+        );
+        assert!(
+            world
+                .denied_write_scopes
+                .iter()
+                .any(|d| d.scope.ends_with("/managedClusters/aks-locked")),
+            "a cluster the identity cannot write in a group it can"
+        );
     }
 
     #[test]
@@ -511,6 +564,12 @@ mod tests {
         );
         let error = World::from_toml(&broken).unwrap_err();
         assert!(error.to_string().contains("Standard_Nope"), "{error}");
+        let broken = DEFAULT_WORLD_TOML.replace(
+            "capacity_restricted_sizes = [\"Standard_D4s_v5\"]",
+            "capacity_restricted_sizes = [\"Standard_Gone\"]",
+        );
+        let error = World::from_toml(&broken).unwrap_err();
+        assert!(error.to_string().contains("Standard_Gone"), "{error}");
         let unknown_key = format!("{DEFAULT_WORLD_TOML}\n[surprise]\nx = 1\n");
         assert!(matches!(
             World::from_toml(&unknown_key),

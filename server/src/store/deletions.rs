@@ -152,16 +152,11 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::temp_store;
     use crate::store::{InsertOutcome, NewJob, SaveOutcome};
     use shared::caller::Caller;
     use shared::progress::{ProvisionPhase, TaskFailure};
     use shared::provision::ProvisionRequest;
-
-    async fn store() -> (Store, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
-        (Store::open(&url).await.expect("open"), dir)
-    }
 
     /// A job of alice's for `cluster`, saved with `status` (finished unless running).
     async fn job(store: &Store, id: &str, status: TaskStatus) -> JobRecord {
@@ -223,7 +218,7 @@ mod tests {
 
     #[tokio::test]
     async fn one_deletion_at_a_time_and_none_after_it_succeeded() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let job = job(&store, "1", TaskStatus::Failure).await;
         assert!(
             store
@@ -299,7 +294,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_deletion_may_start_again_from_scratch() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let job = job(&store, "1", TaskStatus::Revoked).await;
         assert!(
             store
@@ -334,7 +329,7 @@ mod tests {
 
     #[tokio::test]
     async fn only_a_stopped_create_s_cluster_is_ever_deleted() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let running = job(&store, "1", TaskStatus::Progress).await;
         let succeeded = job(&store, "2", TaskStatus::Success).await;
         for job in [&running, &succeeded] {
@@ -362,7 +357,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_corrupt_deletion_is_an_error_not_a_panic() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let job = job(&store, "1", TaskStatus::Failure).await;
         sqlx::query("UPDATE provision_jobs SET deletion_state = 'deleting'")
             .execute(&store.pool)

@@ -315,10 +315,21 @@ impl Store {
 
     /// The job with `task_id`, whoever owns it (the caller checks ownership).
     pub async fn job_by_task(&self, task_id: &str) -> Result<Option<JobRecord>, StoreError> {
+        self.job_where(JobKey::TaskId, task_id).await
+    }
+
+    /// The job with row id `job_id`, whoever owns it (the caller checks ownership).
+    pub async fn job_by_id(&self, job_id: &str) -> Result<Option<JobRecord>, StoreError> {
+        self.job_where(JobKey::JobId, job_id).await
+    }
+
+    /// The one job whose `key` column holds `value`.
+    async fn job_where(&self, key: JobKey, value: &str) -> Result<Option<JobRecord>, StoreError> {
         sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE task_id = ?"
+            "SELECT {COLUMNS} FROM provision_jobs WHERE {} = ?",
+            key.column()
         ))
-        .bind(task_id)
+        .bind(value)
         .fetch_optional(&self.pool)
         .await?
         .map(JobRow::into_record)
@@ -473,6 +484,23 @@ impl Store {
     }
 }
 
+/// A unique column a single job is looked up by (a closed set, so the column name spliced into
+/// the query is never user input).
+#[derive(Clone, Copy)]
+enum JobKey {
+    TaskId,
+    JobId,
+}
+
+impl JobKey {
+    fn column(self) -> &'static str {
+        match self {
+            Self::TaskId => "task_id",
+            Self::JobId => "job_id",
+        }
+    }
+}
+
 /// Whether a save is the worker's progress (refused once a cancel is recorded) or the REVOKED
 /// end that a recorded cancel requires.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -484,6 +512,7 @@ enum WriteAfterCancel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::temp_store;
 
     fn request(cluster: &str) -> ProvisionRequest {
         ProvisionRequest {
@@ -512,15 +541,9 @@ mod tests {
         }
     }
 
-    async fn store() -> (Store, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("jobs.db").display());
-        (Store::open(&url).await.expect("open"), dir)
-    }
-
     #[tokio::test]
     async fn a_job_round_trips_and_a_second_submit_finds_it() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let InsertOutcome::Inserted(first) = store
             .insert_job(&new_job("1", "alice", request("aks-a")))
             .await
@@ -541,13 +564,19 @@ mod tests {
             "{again:?}"
         );
         assert_eq!(store.job_by_task("task-2").await.expect("read"), None);
+        assert_eq!(
+            store.job_by_id("job-1").await.expect("read").as_ref(),
+            Some(&first),
+            "the same row by its id"
+        );
+        assert_eq!(store.job_by_id("task-1").await.expect("read"), None);
         assert_eq!(store.unfinished_jobs().await.expect("read").len(), 1);
         assert_eq!(store.active_jobs_of("bob").await.expect("read"), vec![]);
     }
 
     #[tokio::test]
     async fn a_finished_job_frees_its_cluster_and_ignores_late_writes() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let InsertOutcome::Inserted(mut job) = store
             .insert_job(&new_job("1", "alice", request("aks-a")))
             .await
@@ -636,7 +665,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_cancel_recorded_first_wins_over_the_worker_s_success() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let job = running_job(&store, "1", "aks-a").await;
         let recorded = store
             .request_cancel(&job.job_id, "alice", 5_000, "Stopping.")
@@ -696,7 +725,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_success_saved_first_wins_over_the_cancel() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let job = running_job(&store, "1", "aks-a").await;
         let mut succeeded = job.clone();
         succeeded.status = TaskStatus::Success;
@@ -728,7 +757,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_cancelled_end_needs_a_recorded_cancel() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         let job = running_job(&store, "1", "aks-a").await;
         assert_eq!(
             store
@@ -755,7 +784,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_corrupt_row_is_an_error_not_a_panic() {
-        let (store, _dir) = store().await;
+        let (store, _dir) = temp_store().await;
         store
             .insert_job(&new_job("1", "alice", request("aks-a")))
             .await

@@ -3,6 +3,7 @@
 //! server answers 400 with, so the form and the API never disagree.
 
 use leptos::prelude::*;
+use shared::error_card::RetryDraft;
 use shared::provision::ProvisionRequest;
 use shared::vm_size::{VmSizeOption, default_system_size, default_worker_size};
 
@@ -26,6 +27,21 @@ pub mod field {
     pub const WORKER_NODE_COUNT: &str = "node_count";
     /// Kubernetes version.
     pub const KUBERNETES_VERSION: &str = "kubernetes_version";
+
+    /// The id of the input that edits `field` (the cluster name's for an unknown field).
+    pub fn input_id(field: &str) -> &'static str {
+        match field {
+            SUBSCRIPTION => "create-subscription",
+            REGION => "create-region",
+            RESOURCE_GROUP => "create-resource-group",
+            SYSTEM_VM_SIZE => "create-system-size",
+            SYSTEM_NODE_COUNT => "create-system-count",
+            WORKER_VM_SIZE => "create-worker-size",
+            WORKER_NODE_COUNT => "create-worker-count",
+            KUBERNETES_VERSION => "create-kubernetes-version",
+            _ => "create-cluster-name",
+        }
+    }
 }
 
 /// Nodes the system pool starts with.
@@ -95,6 +111,25 @@ impl CreateForm {
     /// Stores what the user typed into the resource group field.
     pub fn set_resource_group(&self, value: String) {
         self.resource_group.set(Some(value));
+    }
+
+    /// Fills the form with a failed attempt's settings. Counts that come from the attempt count
+    /// as typed, so the pre-flight's smart default never changes them behind the user's back.
+    pub fn apply_draft(&self, draft: &RetryDraft) {
+        self.subscription_id.set(draft.subscription_id.clone());
+        self.cluster_name.set(draft.cluster_name.clone());
+        self.region.set(draft.region.clone());
+        self.resource_group.set(Some(draft.resource_group.clone()));
+        if let Some(pool) = &draft.system_pool {
+            self.system_vm_size.set(pool.vm_size.clone());
+            self.system_node_count.set(pool.count.to_string());
+            self.touch(field::SYSTEM_NODE_COUNT);
+        }
+        if let Some(pool) = &draft.worker_pool {
+            self.node_sku.set(pool.vm_size.clone());
+            self.node_count.set(pool.count.to_string());
+            self.touch(field::WORKER_NODE_COUNT);
+        }
     }
 
     /// Records that the user edited `field`: its message shows from now on, and a message the

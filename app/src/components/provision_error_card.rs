@@ -1,0 +1,139 @@
+//! The error card (PRODUCT.md §6): why a create failed, in the classifier's words. A category
+//! icon and headline, the one-line summary with the figures, the explanation, the actions
+//! (portal and docs links open in a new tab; a command copies to the clipboard), Azure's raw
+//! text folded away as text, and Edit & retry / Dismiss. A create its owner stopped shows in
+//! the same card as `cancelled`, as a status rather than an alert, with the portal link to what
+//! may be left on Azure.
+
+use crate::components::copy_command::CopyCommand;
+use leptos::prelude::*;
+use shared::classify::{Action, ActionKind};
+use shared::error_card::{FailedAttempt, headline, icon};
+
+/// The card of one failed or stopped create.
+#[component]
+pub fn ProvisionErrorCard(
+    /// The attempt to explain.
+    #[prop(into)]
+    attempt: Signal<FailedAttempt>,
+    /// Replaces the line above the summary ("Provisioning <name> failed.").
+    #[prop(optional, into)]
+    lead: MaybeProp<String>,
+    /// Announces the card as it appears (`role="alert"`, or `status` for a stop). A remembered
+    /// failure shown on page load passes false: it is a labelled region, not news.
+    #[prop(default = true)]
+    live: bool,
+    /// Shows "Edit & retry", which calls this.
+    #[prop(optional_no_strip)]
+    on_retry: Option<Callback<()>>,
+    /// Shows "Dismiss", which calls this.
+    #[prop(optional_no_strip)]
+    on_dismiss: Option<Callback<()>>,
+) -> impl IntoView {
+    move || {
+        let attempt = attempt.get();
+        let lead = lead.get().unwrap_or_else(|| attempt.lead());
+        let classification = attempt.classification;
+        let category = classification.category;
+        let (role, class) = if attempt.stopped_by_owner {
+            ("status", "error-card cancelled-notice")
+        } else {
+            ("alert", "error-card")
+        };
+        let role = live.then_some(role);
+        let leftover = attempt.portal_url.clone().filter(|_| attempt.stopped_by_owner).map(|href| {
+            view! {
+                <p class="leftover">
+                    "Part of the cluster may exist on Azure and may need deleting. "
+                    <a class="leftover-link" href=href target="_blank" rel="noopener noreferrer">
+                        "Open cluster in Azure portal ↗"
+                    </a>
+                </p>
+            }
+        });
+        let cluster_link = attempt.portal_url.clone().filter(|_| !attempt.stopped_by_owner).map(|href| {
+            view! {
+                <li>
+                    <a class="button secondary action-link" data-kind="portal" href=href target="_blank" rel="noopener noreferrer">
+                        "Open cluster in Azure portal ↗"
+                    </a>
+                </li>
+            }
+        });
+        let actions = classification
+            .actions
+            .into_iter()
+            .filter_map(action_view)
+            .collect_view();
+        let raw = (!attempt.raw.is_empty()).then(|| {
+            view! {
+                <details class="raw-error">
+                    <summary>"Raw error from Azure"</summary>
+                    <pre>{attempt.raw.clone()}</pre>
+                </details>
+            }
+        });
+        let buttons = (on_retry.is_some() || on_dismiss.is_some()).then(|| {
+            view! {
+                <div class="error-card-buttons">
+                    {on_retry.map(|retry| view! {
+                        <button type="button" class="button" on:click=move |_| retry.run(())>
+                            "Edit & retry"
+                        </button>
+                    })}
+                    {on_dismiss.map(|dismiss| view! {
+                        <button type="button" class="button secondary" on:click=move |_| dismiss.run(())>
+                            "Dismiss"
+                        </button>
+                    })}
+                </div>
+            }
+        });
+        view! {
+            <section class=class role=role data-category=category.as_str() aria-label=headline(category)>
+                <h3 class="error-card-title">
+                    <span class="error-card-icon" aria-hidden="true">{icon(category)}</span>
+                    {headline(category)}
+                </h3>
+                <p class="error-card-lead"><strong>{lead}</strong></p>
+                <p class="error-card-summary">{classification.summary}</p>
+                <p class="error-card-details">{classification.details}</p>
+                {leftover}
+                <ul class="error-card-actions">{cluster_link}{actions}</ul>
+                {raw}
+                {buttons}
+            </section>
+        }
+    }
+}
+
+/// A link for portal and docs actions, a copy button for commands. Retry actions are what
+/// "Edit & retry" does, so they have no button of their own; a link that is not https is never
+/// rendered.
+fn action_view(action: Action) -> Option<AnyView> {
+    match action.kind {
+        ActionKind::Portal | ActionKind::Docs => {
+            let href = action.href.filter(|href| href.starts_with("https://"))?;
+            let kind = if action.kind == ActionKind::Portal {
+                "portal"
+            } else {
+                "docs"
+            };
+            Some(
+                view! {
+                    <li>
+                        <a class="button secondary action-link" data-kind=kind href=href target="_blank" rel="noopener noreferrer">
+                            {action.label} " ↗"
+                        </a>
+                    </li>
+                }
+                .into_any(),
+            )
+        }
+        ActionKind::Command => {
+            let command = action.command?;
+            Some(view! { <li class="command-action"><CopyCommand label=action.label command /></li> }.into_any())
+        }
+        ActionKind::Retry => None,
+    }
+}

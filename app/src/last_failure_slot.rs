@@ -1,0 +1,54 @@
+//! The browser's "Last attempt failed" slot: localStorage key
+//! [`SLOT_KEY`](shared::last_failure::SLOT_KEY) through gloo-storage (PRODUCT.md §7).
+//!
+//! What a slot means (fresh, stale, malformed) is decided in `shared::last_failure`; this module
+//! only reads, writes and prunes. Storage is a convenience: when the browser refuses it (private
+//! mode, a full quota, a blocked origin) every call degrades to "no memory" and never throws.
+//! gloo-storage's own accessor throws when localStorage is unavailable, so each call checks
+//! first.
+
+use gloo_storage::{LocalStorage, Storage};
+use shared::last_failure::{LastFailure, SLOT_KEY, SlotRead, read_slot};
+
+/// The slot's record when it is fresh at `now_ms`. A stale or malformed slot is removed.
+pub fn load(now_ms: i64) -> Option<LastFailure> {
+    let storage = available()?;
+    let text = storage.get_item(SLOT_KEY).ok().flatten();
+    read_text(text.as_deref(), now_ms)
+}
+
+/// What a slot's text (as a `storage` event carries it) holds at `now_ms`; a stale or
+/// malformed slot is removed.
+pub fn read_text(text: Option<&str>, now_ms: i64) -> Option<LastFailure> {
+    match read_slot(text, now_ms) {
+        SlotRead::Fresh(record) => Some(record),
+        SlotRead::Empty => None,
+        SlotRead::Stale | SlotRead::Malformed => {
+            clear();
+            None
+        }
+    }
+}
+
+/// Stores `record`; true when the browser kept it.
+pub fn save(record: &LastFailure) -> bool {
+    available().is_some() && LocalStorage::set(SLOT_KEY, record).is_ok()
+}
+
+/// Empties the slot.
+pub fn clear() {
+    if available().is_some() {
+        LocalStorage::delete(SLOT_KEY);
+    }
+}
+
+/// Milliseconds since the epoch, as the slot's `when` counts them.
+pub fn now_ms() -> i64 {
+    // Date.now() is a whole number of milliseconds well inside i64.
+    js_sys::Date::now() as i64
+}
+
+/// localStorage, unless the browser refuses it.
+fn available() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}

@@ -1,0 +1,133 @@
+import { expect, test, type Page } from "@playwright/test";
+import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
+
+// The error card (PRODUCT.md §6) on failures Azure reports after the pre-flight passed, one
+// sandbox story each: a quota another deployment took mid-create (centralindia), a size Azure
+// had no capacity for at deploy time (francecentral), and a write refused on one cluster name
+// (aks-locked in rg-platform).
+
+const SUBSCRIPTION = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+const PRINCIPAL = "5d3f1e2a-7b9c-4d8e-a1f0-3c2b4a5d6e7f";
+// The sandbox fails these creates at 60 % of SANDBOX_CREATE_SECONDS (10 s in playwright.config).
+const FAILURE_TIMEOUT = 20_000;
+
+/** Every link of a card opens in a new tab without handing it the dashboard. */
+async function expectSafeLinks(page: Page, card: ReturnType<Page["locator"]>): Promise<void> {
+  const links = card.getByRole("link");
+  const count = await links.count();
+  expect(count).toBeGreaterThan(0);
+  for (let i = 0; i < count; i++) {
+    await expect(links.nth(i)).toHaveAttribute("target", "_blank");
+    await expect(links.nth(i)).toHaveAttribute("rel", "noopener noreferrer");
+    await expect(links.nth(i)).toHaveAttribute("href", /^https:\/\//);
+  }
+}
+
+test.describe("the error card", () => {
+  test("a quota taken mid-create: the figures, the aka.ms action, then Edit & retry", async ({ page }, testInfo) => {
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-quota");
+    await modal.fill({ name, region: "centralindia" });
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+
+    // Azure accepted the create, so the banner follows it; the card replaces the banner.
+    const card = dashboard.errorCard(name);
+    await expect(card).toHaveAttribute("data-category", "quota", { timeout: FAILURE_TIMEOUT });
+    await expect(card).toHaveAttribute("role", "alert");
+    await expect(card.getByRole("heading")).toHaveText(/Quota too small/);
+    await expect(card.locator(".error-card-summary")).toHaveText(
+      /Quota too small in centralindia — needs \d+ vCPUs, (you have \d+ free|the limit is \d+ vCPUs)\./,
+    );
+    const quota = card.getByRole("link", { name: /Request more quota/ });
+    await expect(quota).toHaveAttribute(
+      "href",
+      `https://aka.ms/quotas/view-quotas?subscriptionId=${SUBSCRIPTION}&location=centralindia`,
+    );
+    await expectSafeLinks(page, card);
+    await card.getByText("Raw error from Azure").click();
+    await expect(card.locator("details.raw-error pre")).toContainText("Total Regional Cores");
+    await attachScreenshot(testInfo, "quota error card", await page.screenshot());
+
+    // Edit & retry opens the form with the attempt's settings, on the worker count.
+    await card.getByRole("button", { name: "Edit & retry" }).click();
+    await expect(modal.dialog).toBeVisible();
+    await expect(modal.clusterName).toHaveValue(name);
+    await expect(modal.region).toHaveValue("centralindia");
+    await expect(modal.resourceGroup).toHaveValue(`rg-${name}`);
+    await expect(modal.workerNodes).toBeFocused();
+    // The other deployment still holds its vCPUs: the pre-flight now says so before Azure does.
+    await expect(modal.quotaRow).toHaveClass(/check-fail/);
+    await modal.expectSubmitLabel("Fix errors above");
+  });
+
+  test("a size Azure has no capacity for at deploy time shows as sku_blocked", async ({ page }) => {
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-sku");
+    await modal.fill({ name, region: "francecentral", workerSize: "Standard_D4s_v5" });
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+
+    const card = dashboard.errorCard(name);
+    await expect(card).toHaveAttribute("data-category", "sku_blocked", { timeout: FAILURE_TIMEOUT });
+    await expect(card.getByRole("heading")).toHaveText(/VM size not available/);
+    await expect(card.locator(".error-card-summary")).toContainText("Standard_D4s_v5");
+    await expectSafeLinks(page, card);
+  });
+
+  test("a refused write offers the role assignment command, copied to the clipboard", async ({
+    page,
+    context,
+  }, testInfo) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const { dashboard, modal } = await openModal(page);
+    await modal.fill({ name: "aks-locked" });
+    await modal.resourceGroup.fill("rg-platform");
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+
+    // Refused before Azure accepted anything: the card shows in the modal, the form stays.
+    const card = dashboard.errorCard("aks-locked");
+    await expect(modal.dialog.locator("section.error-card")).toHaveAttribute("data-category", "rg_permission", {
+      timeout: FAILURE_TIMEOUT,
+    });
+    const command = `az role assignment create --assignee ${PRINCIPAL} --role Contributor --scope /subscriptions/${SUBSCRIPTION}/resourceGroups/rg-platform`;
+    await expect(card.locator("code.command-line")).toHaveText(command);
+    await card.getByRole("button", { name: "Copy the role assignment command" }).click();
+    await expect(card.getByRole("status")).toHaveText("Copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(command);
+    await expectSafeLinks(page, card);
+    await attachScreenshot(testInfo, "permission error card", await page.screenshot());
+
+    // Edit & retry hands the form back, on the resource group; Dismiss clears the card.
+    await card.getByRole("button", { name: "Edit & retry" }).click();
+    await expect(card).toBeHidden();
+    await expect(modal.resourceGroup).toBeFocused();
+    await expect(modal.resourceGroup).toHaveValue("rg-platform");
+  });
+
+  test("Azure's raw text is shown as text, never as HTML", async ({ page }) => {
+    // Azure's text is not under the user's control, so a hostile body is injected into the
+    // task answers the page reads; the card must show it literally.
+    const hostile = `<script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">`;
+    await page.route("**/api/get_task*", async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      if (body?.error) body.error.raw = `${body.error.raw}\n${hostile}`;
+      await route.fulfill({ response, json: body });
+    });
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-raw");
+    await modal.fill({ name });
+    await modal.kubernetesVersion.fill("1.20");
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+
+    const card = dashboard.errorCard(name);
+    await expect(card).toHaveAttribute("data-category", "invalid_config", { timeout: FAILURE_TIMEOUT });
+    await card.getByText("Raw error from Azure").click();
+    await expect(card.locator("details.raw-error pre")).toContainText(hostile);
+    await expect(card.locator("script, img")).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
+  });
+});

@@ -1,0 +1,208 @@
+import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { CreateClusterModal } from "./fixtures/create_cluster_modal";
+import { DashboardPage } from "./fixtures/dashboard_page";
+import { attachScreenshot, uniqueName } from "./fixtures/journey";
+
+// "Last attempt failed" (PRODUCT.md §7): the last failed create survives a reload (in the first
+// HTML, also with JavaScript off), another device (server history) and shows in other tabs
+// live; Dismiss and a later success clear it; a stale or malformed slot is pruned.
+//
+// Carol is the only user of these journeys, so no other test's failure becomes her last one;
+// they build on each other and run in order.
+test.describe.configure({ mode: "serial" });
+
+const SLOT = "elb_last_failed_provision_v1";
+const SMALL_SUBSCRIPTION = "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+// The sandbox fails these creates at 60 % of SANDBOX_CREATE_SECONDS (10 s in playwright.config).
+const FAILURE_TIMEOUT = 20_000;
+const CREATE_TIMEOUT = 25_000;
+
+/** Carol's dashboard in `context`, hydrated. */
+async function carolsDashboard(context: BrowserContext, signIn = true): Promise<DashboardPage> {
+  const page = await context.newPage();
+  const dashboard = new DashboardPage(page);
+  if (signIn) await dashboard.signIn("Carol Example");
+  await dashboard.open();
+  return dashboard;
+}
+
+/** Submits a create from `dashboard`'s modal and waits for Azure to fail it. */
+async function failCreate(
+  dashboard: DashboardPage,
+  form: { name: string; region: string; workerSize?: string; workerNodes?: number; small?: boolean },
+): Promise<void> {
+  await dashboard.createCluster.click();
+  const modal = new CreateClusterModal(dashboard.page);
+  await expect(modal.dialog).toBeVisible();
+  if (form.small) await modal.subscription.selectOption({ label: "Contoso Sandbox (small)" });
+  await modal.fill({
+    name: form.name,
+    region: form.region,
+    workerSize: form.workerSize,
+    workerNodes: form.workerNodes,
+  });
+  await modal.expectSubmitLabel("Create cluster");
+  await modal.submit.click();
+  await expect(dashboard.errorCard(form.name)).toBeVisible({ timeout: FAILURE_TIMEOUT });
+}
+
+/** The slot's text in `page`'s localStorage. */
+function slotOf(page: Page): Promise<string | null> {
+  return page.evaluate((key) => localStorage.getItem(key), SLOT);
+}
+
+async function withoutJavaScript<T>(
+  browser: Browser,
+  testInfo: TestInfo,
+  from: BrowserContext,
+  body: (page: Page) => Promise<T>,
+): Promise<T> {
+  const noScript = await browser.newContext({
+    javaScriptEnabled: false,
+    baseURL: testInfo.project.use.baseURL,
+    storageState: await from.storageState(),
+  });
+  try {
+    const page = await noScript.newPage();
+    await page.goto("/");
+    return await body(page);
+  } finally {
+    await noScript.close();
+  }
+}
+
+test.describe("the last failed attempt", () => {
+  const quotaName = uniqueName("e2e-last");
+
+  test("survives a reload, is in the first HTML, and Edit & retry refills the form", async ({
+    context,
+    browser,
+  }, testInfo) => {
+    const dashboard = await carolsDashboard(context);
+    await expect(dashboard.lastFailure).toHaveCount(0);
+    // The small subscription's 10 vCPUs in centralindia: 6 fit at the pre-flight, then another
+    // deployment takes the rest while the create runs.
+    await failCreate(dashboard, { name: quotaName, region: "centralindia", workerNodes: 1, small: true });
+    await expect(dashboard.errorCard(quotaName)).toHaveAttribute("data-category", "quota");
+    // The page shows the failure in its banner; the remembered card does not repeat it.
+    await expect(dashboard.lastFailure).toHaveCount(0);
+    expect(JSON.parse((await slotOf(dashboard.page)) ?? "null")).toMatchObject({
+      clusterName: quotaName,
+      region: "centralindia",
+      resourceGroup: `rg-${quotaName}`,
+      subscriptionId: SMALL_SUBSCRIPTION,
+    });
+
+    await dashboard.page.reload();
+    const card = dashboard.lastFailure;
+    await expect(card).toContainText(`Last attempt failed: creating ${quotaName} in centralindia.`);
+    await expect(card).toHaveAttribute("data-category", "quota");
+    await expect(card.locator(".error-card-summary")).toContainText("Quota too small in centralindia");
+    await attachScreenshot(testInfo, "last attempt failed", await dashboard.page.screenshot());
+
+    // The server rendered it: a browser without JavaScript gets the same card.
+    await withoutJavaScript(browser, testInfo, context, async (page) => {
+      const staticCard = new DashboardPage(page).lastFailure;
+      await expect(staticCard).toContainText(`Last attempt failed: creating ${quotaName} in centralindia.`);
+      await expect(staticCard).toHaveAttribute("data-category", "quota");
+    });
+
+    await card.getByRole("button", { name: "Edit & retry" }).click();
+    const modal = new CreateClusterModal(dashboard.page);
+    await expect(modal.dialog).toBeVisible();
+    await expect(modal.clusterName).toHaveValue(quotaName);
+    await expect(modal.subscription).toHaveValue(SMALL_SUBSCRIPTION);
+    await expect(modal.region).toHaveValue("centralindia");
+    await expect(modal.resourceGroup).toHaveValue(`rg-${quotaName}`);
+  });
+
+  test("another device sees it from the server's history", async ({ browser }, testInfo) => {
+    const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+    try {
+      const dashboard = await carolsDashboard(other);
+      await expect
+        .poll(() => slotOf(dashboard.page), { message: "mirrored into this browser's slot" })
+        .toContain(quotaName);
+      await expect(dashboard.lastFailure).toContainText(`Last attempt failed: creating ${quotaName} in centralindia.`);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("other tabs see a new failure and a Dismiss live, and the Dismiss holds everywhere", async ({
+    context,
+    browser,
+  }, testInfo) => {
+    const first = await carolsDashboard(context);
+    const second = await carolsDashboard(context, false);
+    await expect(second.lastFailure).toContainText(quotaName);
+
+    // A third tab fails a create and closes; both open tabs follow without a reload.
+    const skuName = uniqueName("e2e-last-sku");
+    const third = await carolsDashboard(context, false);
+    await failCreate(third, { name: skuName, region: "francecentral", workerSize: "Standard_D4s_v5" });
+    await third.page.close();
+    for (const tab of [first, second]) {
+      await expect(tab.lastFailure).toContainText(`Last attempt failed: creating ${skuName} in francecentral.`);
+      await expect(tab.lastFailure).toHaveAttribute("data-category", "sku_blocked");
+    }
+
+    await first.lastFailure.getByRole("button", { name: "Dismiss" }).click();
+    await expect(first.lastFailure).toHaveCount(0);
+    await expect(second.lastFailure).toHaveCount(0);
+
+    // Stored on the server: another device gets no card, and the older failure does not
+    // take the dismissed one's place.
+    const other = await browser.newContext({ baseURL: testInfo.project.use.baseURL });
+    try {
+      const dashboard = await carolsDashboard(other);
+      await expect(dashboard.heading).toBeVisible();
+      await expect(dashboard.lastFailure).toHaveCount(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test("a later success clears it", async ({ context, browser }, testInfo) => {
+    const dashboard = await carolsDashboard(context);
+    const failedName = uniqueName("e2e-last-fail");
+    await failCreate(dashboard, { name: failedName, region: "francecentral", workerSize: "Standard_D4s_v5" });
+    await dashboard.page.reload();
+    await expect(dashboard.lastFailure).toContainText(failedName);
+
+    const goodName = uniqueName("e2e-last-ok");
+    await dashboard.createCluster.click();
+    const modal = new CreateClusterModal(dashboard.page);
+    await modal.fill({ name: goodName, workerNodes: 1 });
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+    await expect(dashboard.readyLine(goodName)).toBeVisible({ timeout: CREATE_TIMEOUT });
+    await expect(dashboard.lastFailure).toHaveCount(0);
+    expect(await slotOf(dashboard.page)).toBeNull();
+
+    // Nor does the server bring it back.
+    await withoutJavaScript(browser, testInfo, context, async (page) => {
+      await expect(new DashboardPage(page).heading).toBeVisible();
+      await expect(new DashboardPage(page).lastFailure).toHaveCount(0);
+    });
+  });
+
+  test("a slot dated 25 h ago and a malformed slot are pruned", async ({ context }) => {
+    const dashboard = await carolsDashboard(context);
+    const page = dashboard.page;
+    const stale = {
+      raw: "QuotaExceeded: Operation could not be completed as it results in exceeding approved Total Regional Cores quota.",
+      clusterName: "aks-yesterday",
+      region: "koreacentral",
+      resourceGroup: "rg-yesterday",
+      subscriptionId: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f",
+      when: Date.now() - 25 * 60 * 60 * 1000,
+    };
+    for (const text of [JSON.stringify(stale), "{not json", JSON.stringify({ ...stale, when: "yesterday" })]) {
+      await page.evaluate(([key, value]) => localStorage.setItem(key, value), [SLOT, text]);
+      await dashboard.open();
+      await expect(dashboard.lastFailure).toHaveCount(0);
+      await expect.poll(() => slotOf(page), { message: text }).toBeNull();
+    }
+  });
+});

@@ -1,0 +1,115 @@
+//! The "Last attempt failed" slot in the browser's real localStorage: a record round-trips, a
+//! stale or malformed slot is pruned on read (also when another tab's `storage` event carries
+//! it), and a browser that refuses storage degrades to no memory instead of throwing.
+#![cfg(target_arch = "wasm32")]
+
+use app::last_failure_slot::{clear, load, now_ms, read_text, save};
+use shared::last_failure::{LastFailure, MAX_AGE_MS, SLOT_KEY};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn storage() -> web_sys::Storage {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .expect("the test browser has localStorage")
+}
+
+fn stored_text() -> Option<String> {
+    storage().get_item(SLOT_KEY).expect("get_item")
+}
+
+fn record(when: i64) -> LastFailure {
+    LastFailure {
+        raw: "QuotaExceeded: Operation could not be completed as it results in exceeding approved Total Regional Cores quota.".into(),
+        cluster_name: "aks-demo".into(),
+        region: "koreacentral".into(),
+        resource_group: "rg-demo".into(),
+        subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
+        when,
+        job_id: Some("job-1".into()),
+        category: None,
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_record_round_trips_under_the_product_s_key() {
+    let now = now_ms();
+    let saved = record(now - 1_000);
+    assert!(save(&saved));
+    let text = stored_text().expect("written under elb_last_failed_provision_v1");
+    assert!(text.contains("\"clusterName\":\"aks-demo\""), "{text}");
+    assert_eq!(load(now), Some(saved));
+    clear();
+    assert_eq!(stored_text(), None);
+    assert_eq!(load(now), None);
+}
+
+#[wasm_bindgen_test]
+fn a_slot_older_than_a_day_is_pruned_on_read() {
+    let now = now_ms();
+    assert!(save(&record(now - MAX_AGE_MS - 60 * 60 * 1000)));
+    assert_eq!(load(now), None);
+    assert_eq!(stored_text(), None, "pruned");
+}
+
+#[wasm_bindgen_test]
+fn a_malformed_slot_is_pruned_on_read() {
+    let now = now_ms();
+    for text in [
+        "{not json",
+        r#"{"raw":"x","clusterName":"a","region":"r","resourceGroup":"g","subscriptionId":"s","when":"yesterday"}"#,
+        r#"{"raw":"x","clusterName":"a","region":"r","resourceGroup":"g","when":1}"#,
+        "[]",
+    ] {
+        storage().set_item(SLOT_KEY, text).expect("set_item");
+        assert_eq!(load(now), None, "{text}");
+        assert_eq!(stored_text(), None, "pruned: {text}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn another_tab_s_slot_is_read_with_the_same_rules() {
+    let now = now_ms();
+    let fresh = record(now - 5_000);
+    let text = serde_json::to_string(&fresh).expect("serialize");
+    assert_eq!(read_text(Some(&text), now), Some(fresh));
+    assert_eq!(read_text(None, now), None, "the other tab emptied it");
+    storage().set_item(SLOT_KEY, "{not json").expect("set_item");
+    assert_eq!(read_text(Some("{not json"), now), None);
+    assert_eq!(stored_text(), None, "pruned");
+}
+
+#[wasm_bindgen_test]
+fn a_browser_that_refuses_storage_has_no_memory_and_no_error() {
+    let window: JsValue = web_sys::window().expect("window").into();
+    let key = JsValue::from_str("localStorage");
+    // As private modes and blocked origins do: reading window.localStorage throws.
+    let original = js_sys::Object::get_own_property_descriptor(&window.clone().into(), &key);
+    let throwing = js_sys::Object::new();
+    let getter =
+        js_sys::Function::new_no_args("throw new DOMException('denied', 'SecurityError');");
+    js_sys::Reflect::set(&throwing, &"get".into(), &getter).expect("descriptor");
+    js_sys::Reflect::set(&throwing, &"configurable".into(), &JsValue::TRUE).expect("descriptor");
+    js_sys::Object::define_property(&window.clone().into(), &key, &throwing);
+
+    let now = now_ms();
+    let kept = save(&record(now));
+    let loaded = load(now);
+    clear();
+    let text = read_text(Some("{not json"), now);
+
+    if original.is_undefined() {
+        js_sys::Reflect::delete_property(&window.clone().into(), &key).expect("restore");
+    } else {
+        js_sys::Object::define_property(&window.into(), &key, &original.into());
+    }
+    assert!(!kept, "nothing kept");
+    assert_eq!(loaded, None);
+    assert_eq!(text, None);
+    assert!(
+        storage().length().is_ok(),
+        "storage restored for the other tests"
+    );
+}

@@ -1,0 +1,482 @@
+//! What the error card says about a create that failed or was stopped: the category's headline
+//! and icon, the job's failure classified with the job's own settings as context, the settings
+//! "Edit & retry" refills the form with, and the field it puts the user on.
+//!
+//! The card renders on the server (first HTML) and in the browser from the same data, so all of
+//! this is pure and shared.
+
+use crate::classify::{
+    Action, ActionKind, Category, Classification, ErrorContext, Facts, classify,
+};
+use crate::progress::{CANCELLED_CODE, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
+use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
+
+/// Where AKS documents aborting a running operation (ARM_FACTS.md §6).
+const DOCS_ABORT: &str = "https://learn.microsoft.com/azure/aks/manage-abort-operations";
+
+/// The card's title for a category.
+pub fn headline(category: Category) -> &'static str {
+    match category {
+        Category::Quota => "Quota too small",
+        Category::SkuBlocked => "VM size not available",
+        Category::Region => "Region cannot host the cluster",
+        Category::RgPermission => "Permission denied",
+        Category::Auth => "Azure refused the credentials",
+        Category::Conflict => "Another operation is running",
+        Category::Throttled => "Azure is throttling requests",
+        Category::InvalidConfig => "A setting was rejected",
+        Category::Cancelled => "Cancelled",
+        Category::Unknown => "Provisioning failed",
+    }
+}
+
+/// A decorative symbol for a category (the headline carries the meaning).
+pub fn icon(category: Category) -> &'static str {
+    match category {
+        Category::Quota => "▤",
+        Category::SkuBlocked => "⊘",
+        Category::Region => "⌖",
+        Category::RgPermission => "🔒",
+        Category::Auth => "🔑",
+        Category::Conflict => "⇄",
+        Category::Throttled => "⏳",
+        Category::InvalidConfig => "⚙",
+        Category::Cancelled => "■",
+        Category::Unknown => "!",
+    }
+}
+
+/// What the job knew about its request, for the classifier's links and missing facts.
+pub fn error_context(progress: &ProvisionProgress) -> ErrorContext {
+    let mut vm_sizes: Vec<String> = Vec::new();
+    for pool in &progress.pools {
+        if !pool.vm_size.is_empty() && !vm_sizes.contains(&pool.vm_size) {
+            vm_sizes.push(pool.vm_size.clone());
+        }
+    }
+    ErrorContext {
+        subscription_id: non_empty(&progress.subscription_id),
+        region: non_empty(&progress.region),
+        resource_group: non_empty(&progress.resource_group),
+        vm_sizes,
+    }
+}
+
+fn non_empty(value: &str) -> Option<String> {
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The text the classifier reads for a job's failure: Azure's raw text, with the job's code and
+/// message in front when the raw text does not carry the code (the dashboard's own failures,
+/// such as a timeout, have no raw text at all).
+pub fn failure_text(failure: &TaskFailure) -> String {
+    let head = if failure.code.is_empty() {
+        failure.message.clone()
+    } else {
+        format!("{}: {}", failure.code, failure.message)
+    };
+    if failure.raw.is_empty() {
+        head
+    } else if !failure.code.is_empty() && failure.raw.contains(&failure.code) {
+        failure.raw.clone()
+    } else {
+        format!("{head}\n{}", failure.raw)
+    }
+}
+
+/// The card's content for a job's failure. A stop its owner asked for is `cancelled` with the
+/// job's own words; anything else goes through the classifier.
+pub fn classify_failure(failure: &TaskFailure, context: &ErrorContext) -> Classification {
+    if failure.code == CANCELLED_CODE {
+        return Classification {
+            category: Category::Cancelled,
+            summary: failure.message.clone(),
+            details: "The dashboard stopped the job and asked Azure to abort the create. Nothing is rolled back: whatever Azure had built stays until it is deleted.".to_owned(),
+            facts: Facts::default(),
+            actions: vec![Action {
+                kind: ActionKind::Docs,
+                label: "Aborting AKS operations".to_owned(),
+                href: Some(DOCS_ABORT.to_owned()),
+                command: None,
+            }],
+        };
+    }
+    classify(&failure_text(failure), None, context)
+}
+
+/// A create that failed or was stopped, as its card shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedAttempt {
+    /// The job's task.
+    pub task_id: String,
+    /// The cluster it was creating.
+    pub cluster_name: String,
+    /// True when its owner stopped it (the card informs rather than alarms).
+    pub stopped_by_owner: bool,
+    /// What the card says.
+    pub classification: Classification,
+    /// Azure's raw text, folded away on the card (empty for the dashboard's own failures).
+    pub raw: String,
+    /// The cluster's portal page, once Azure had accepted the create.
+    pub portal_url: Option<String>,
+    /// What "Edit & retry" puts back into the form.
+    pub draft: RetryDraft,
+}
+
+impl FailedAttempt {
+    /// The card of a task that ended in FAILURE or REVOKED; `None` for any other status.
+    pub fn of_task(view: &TaskView) -> Option<Self> {
+        if !matches!(view.status, TaskStatus::Failure | TaskStatus::Revoked) {
+            return None;
+        }
+        let failure = view.error.clone().unwrap_or_else(|| TaskFailure {
+            code: "stopped".into(),
+            message: "The job ended before the cluster was created.".into(),
+            raw: String::new(),
+        });
+        let (context, cluster_name, portal_url) = match &view.progress {
+            Some(progress) => (
+                error_context(progress),
+                progress.cluster_name.clone(),
+                progress.portal_url.clone(),
+            ),
+            None => (ErrorContext::default(), String::new(), None),
+        };
+        let classification = classify_failure(&failure, &context);
+        let draft = view
+            .progress
+            .as_ref()
+            .map(|progress| RetryDraft::from_progress(progress, &classification))
+            .unwrap_or_default();
+        Some(Self {
+            task_id: view.task_id.clone(),
+            cluster_name,
+            stopped_by_owner: failure.code == CANCELLED_CODE,
+            classification,
+            raw: failure.raw,
+            portal_url,
+            draft,
+        })
+    }
+
+    /// The line above the summary: "Provisioning aks-demo failed." or "… was cancelled."
+    pub fn lead(&self) -> String {
+        if self.stopped_by_owner {
+            format!("Provisioning {} was cancelled.", self.cluster_name)
+        } else {
+            format!("Provisioning {} failed.", self.cluster_name)
+        }
+    }
+}
+
+/// A pool's settings to refill.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PoolDraft {
+    /// VM size.
+    pub vm_size: String,
+    /// Node count.
+    pub count: i32,
+}
+
+/// The settings "Edit & retry" puts back into the create form. Pools are known only when Azure
+/// had reported them; the form keeps its defaults otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RetryDraft {
+    /// Subscription.
+    pub subscription_id: String,
+    /// Cluster name.
+    pub cluster_name: String,
+    /// Region.
+    pub region: String,
+    /// Resource group.
+    pub resource_group: String,
+    /// The system pool, when known.
+    pub system_pool: Option<PoolDraft>,
+    /// The worker pool, when known.
+    pub worker_pool: Option<PoolDraft>,
+    /// The form field (API name) to put the user on first.
+    pub focus_field: &'static str,
+}
+
+impl RetryDraft {
+    /// The draft of a job's request, focused on what its failure says to change.
+    pub fn from_progress(progress: &ProvisionProgress, classification: &Classification) -> Self {
+        let pool = |name: &str| {
+            progress
+                .pools
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| PoolDraft {
+                    vm_size: p.vm_size.clone(),
+                    count: p.count,
+                })
+        };
+        let system_pool = pool(SYSTEM_POOL_NAME);
+        let worker_pool = pool(WORKER_POOL_NAME);
+        let focus_field = field_to_edit(classification, system_pool.as_ref());
+        Self {
+            subscription_id: progress.subscription_id.clone(),
+            cluster_name: progress.cluster_name.clone(),
+            region: progress.region.clone(),
+            resource_group: progress.resource_group.clone(),
+            system_pool,
+            worker_pool,
+            focus_field,
+        }
+    }
+}
+
+/// The create form's field (by its API name) that a failure most likely asks the user to change.
+pub fn field_to_edit(
+    classification: &Classification,
+    system_pool: Option<&PoolDraft>,
+) -> &'static str {
+    match classification.category {
+        Category::Quota => "node_count",
+        Category::SkuBlocked => {
+            let system_size_refused = system_pool.is_some_and(|pool| {
+                classification
+                    .facts
+                    .sizes
+                    .iter()
+                    .any(|size| size.eq_ignore_ascii_case(&pool.vm_size))
+            });
+            if system_size_refused {
+                "system_vm_size"
+            } else {
+                "node_sku"
+            }
+        }
+        Category::Region => "region",
+        Category::RgPermission => "resource_group",
+        _ => "cluster_name",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{PoolProgress, TaskStatus};
+    use crate::provision::ProvisionRequest;
+    use rstest::rstest;
+
+    fn failure(code: &str, message: &str, raw: &str) -> TaskFailure {
+        TaskFailure {
+            code: code.into(),
+            message: message.into(),
+            raw: raw.into(),
+        }
+    }
+
+    fn progress_with_pools() -> ProvisionProgress {
+        let request = ProvisionRequest {
+            subscription_id: "sub-1".into(),
+            cluster_name: "aks-demo".into(),
+            region: "koreacentral".into(),
+            resource_group: "rg-demo".into(),
+            ..ProvisionRequest::default()
+        };
+        let mut progress = ProvisionProgress::queued("job-1", &request);
+        progress.status = TaskStatus::Failure;
+        progress.pools = vec![
+            PoolProgress {
+                name: SYSTEM_POOL_NAME.into(),
+                provisioning_state: "Failed".into(),
+                count: 1,
+                vm_size: "Standard_D2s_v5".into(),
+            },
+            PoolProgress {
+                name: WORKER_POOL_NAME.into(),
+                provisioning_state: "Failed".into(),
+                count: 10,
+                vm_size: "Standard_D16s_v5".into(),
+            },
+        ];
+        progress
+    }
+
+    #[rstest]
+    #[case::raw_carries_the_code(
+        failure("QuotaExceeded", "m", "{\"code\":\"QuotaExceeded\"}"),
+        "{\"code\":\"QuotaExceeded\"}"
+    )]
+    #[case::no_raw(
+        failure("ProvisioningTimedOut", "Too slow.", ""),
+        "ProvisioningTimedOut: Too slow."
+    )]
+    #[case::raw_without_the_code(
+        failure("AzureUnavailable", "gone", "connection reset"),
+        "AzureUnavailable: gone\nconnection reset"
+    )]
+    #[case::no_code(failure("", "Just words.", ""), "Just words.")]
+    fn failure_text_always_carries_the_code(#[case] failure: TaskFailure, #[case] expected: &str) {
+        assert_eq!(failure_text(&failure), expected);
+    }
+
+    #[test]
+    fn context_comes_from_the_job_with_each_size_once() {
+        let mut progress = progress_with_pools();
+        progress.pools[1].vm_size = "Standard_D2s_v5".into();
+        let context = error_context(&progress);
+        assert_eq!(context.subscription_id.as_deref(), Some("sub-1"));
+        assert_eq!(context.region.as_deref(), Some("koreacentral"));
+        assert_eq!(context.resource_group.as_deref(), Some("rg-demo"));
+        assert_eq!(context.vm_sizes, vec!["Standard_D2s_v5".to_owned()]);
+    }
+
+    #[test]
+    fn a_stop_the_owner_asked_for_is_cancelled_in_the_jobs_words() {
+        let stopped = failure(
+            CANCELLED_CODE,
+            "Provisioning task was cancelled before it finished.",
+            "",
+        );
+        let card = classify_failure(&stopped, &ErrorContext::default());
+        assert_eq!(card.category, Category::Cancelled);
+        assert_eq!(card.summary, stopped.message);
+        assert!(card.actions.iter().any(|a| a.kind == ActionKind::Docs));
+    }
+
+    #[test]
+    fn a_timeout_without_raw_text_is_still_classified_from_its_code_and_message() {
+        let card = classify_failure(
+            &failure(
+                "QuotaExceeded",
+                "Operation could not be completed as it results in exceeding approved Total Regional Cores quota. Additional details - Deployment Model: Resource Manager, Location: koreacentral, Current Limit: 100, Current Usage: 90, Additional Required: 40, (Minimum) New Limit Required: 130.",
+                "",
+            ),
+            &error_context(&progress_with_pools()),
+        );
+        assert_eq!(card.category, Category::Quota);
+        assert_eq!(card.facts.needed, Some(40));
+        assert_eq!(card.facts.limit, Some(100));
+    }
+
+    fn task(status: TaskStatus, error: Option<TaskFailure>) -> TaskView {
+        TaskView {
+            task_id: "task-1".into(),
+            job_id: "job-1".into(),
+            status,
+            ready: status.is_finished(),
+            progress: Some(progress_with_pools()),
+            result: None,
+            error,
+            deletion: None,
+        }
+    }
+
+    #[test]
+    fn only_failed_and_stopped_tasks_have_a_card() {
+        for status in [
+            TaskStatus::Pending,
+            TaskStatus::Started,
+            TaskStatus::Progress,
+            TaskStatus::Success,
+        ] {
+            assert_eq!(
+                FailedAttempt::of_task(&task(status, None)),
+                None,
+                "{status:?}"
+            );
+        }
+        let failed = FailedAttempt::of_task(&task(
+            TaskStatus::Failure,
+            Some(failure("AuthorizationFailed", "The client 'c' with object id 'o' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/write' over scope '/subscriptions/s/resourceGroups/rg-demo/providers/Microsoft.ContainerService/managedClusters/aks-demo' or the scope is invalid.", "{\"error\":{\"code\":\"AuthorizationFailed\"}}")),
+        ))
+        .expect("a failed task has a card");
+        assert_eq!(failed.lead(), "Provisioning aks-demo failed.");
+        assert_eq!(failed.classification.category, Category::RgPermission);
+        assert!(!failed.stopped_by_owner);
+        assert_eq!(failed.raw, "{\"error\":{\"code\":\"AuthorizationFailed\"}}");
+        assert_eq!(failed.draft.focus_field, "resource_group");
+
+        let stopped = FailedAttempt::of_task(&task(
+            TaskStatus::Revoked,
+            Some(failure(
+                CANCELLED_CODE,
+                "Provisioning task was cancelled before it finished.",
+                "",
+            )),
+        ))
+        .expect("a stopped task has a card");
+        assert!(stopped.stopped_by_owner);
+        assert_eq!(stopped.lead(), "Provisioning aks-demo was cancelled.");
+        assert_eq!(stopped.classification.category, Category::Cancelled);
+    }
+
+    #[test]
+    fn a_failed_task_without_an_error_still_says_it_stopped() {
+        let attempt = FailedAttempt::of_task(&task(TaskStatus::Failure, None)).expect("a card");
+        assert!(
+            attempt
+                .classification
+                .summary
+                .contains("ended before the cluster was created"),
+            "{}",
+            attempt.classification.summary
+        );
+    }
+
+    #[test]
+    fn every_category_has_a_headline_and_an_icon() {
+        for category in Category::ALL {
+            assert!(!headline(category).is_empty(), "{category:?}");
+            assert!(!icon(category).is_empty(), "{category:?}");
+        }
+    }
+
+    #[test]
+    fn the_draft_refills_names_and_pools_and_focuses_the_worker_count_on_quota() {
+        let progress = progress_with_pools();
+        let quota = classify_failure(
+            &failure(
+                "QuotaExceeded",
+                "Insufficient regional vcpu quota left for location koreacentral. left regional vcpu quota 20, requested quota 162.",
+                "",
+            ),
+            &error_context(&progress),
+        );
+        let draft = RetryDraft::from_progress(&progress, &quota);
+        assert_eq!(draft.cluster_name, "aks-demo");
+        assert_eq!(draft.resource_group, "rg-demo");
+        assert_eq!(draft.region, "koreacentral");
+        assert_eq!(draft.subscription_id, "sub-1");
+        assert_eq!(
+            draft.worker_pool,
+            Some(PoolDraft {
+                vm_size: "Standard_D16s_v5".into(),
+                count: 10
+            })
+        );
+        assert_eq!(draft.focus_field, "node_count");
+    }
+
+    #[rstest]
+    #[case::worker_size(Category::SkuBlocked, &["Standard_D16s_v5"], "node_sku")]
+    #[case::system_size(Category::SkuBlocked, &["standard_d2s_v5"], "system_vm_size")]
+    #[case::size_unknown(Category::SkuBlocked, &[], "node_sku")]
+    #[case::region(Category::Region, &[], "region")]
+    #[case::group(Category::RgPermission, &[], "resource_group")]
+    #[case::other(Category::Unknown, &[], "cluster_name")]
+    fn the_field_to_edit_follows_the_category(
+        #[case] category: Category,
+        #[case] sizes: &[&str],
+        #[case] expected: &str,
+    ) {
+        let classification = Classification {
+            category,
+            summary: String::new(),
+            details: String::new(),
+            facts: Facts {
+                sizes: sizes.iter().map(|s| (*s).to_owned()).collect(),
+                ..Facts::default()
+            },
+            actions: Vec::new(),
+        };
+        let system = PoolDraft {
+            vm_size: "Standard_D2s_v5".into(),
+            count: 1,
+        };
+        assert_eq!(field_to_edit(&classification, Some(&system)), expected);
+    }
+}
