@@ -222,7 +222,8 @@ struct WindowQuery {
 }
 
 /// `GET /api/aks/recent-failed-provisions?hours=24&limit=10` → `{jobs: [{raw, clusterName,
-/// region, resourceGroup, subscriptionId, when, jobId, category}], degraded}`: the caller's
+/// region, resourceGroup, subscriptionId, when, jobId, category}], degraded, last_success_ms?,
+/// last_dismissed_ms?}`: the caller's
 /// failed creates (never cancelled ones, never another user's, not the dismissed ones), newest
 /// first, `hours` 1–168 (default 24), `limit` 1–20 (default 10); 400 `{code: "validation",
 /// field, message}` otherwise. `degraded: true` with no jobs when the history is unreadable.
