@@ -40,9 +40,19 @@ test.describe("stop a create", () => {
     await expect(question).toBeHidden();
     await expect(stop).toBeFocused();
 
+    // The worker stops within a fraction of a second; the page learns it from the next task
+    // read. Holding those reads back keeps the waiting line up long enough to check it on a
+    // loaded machine too.
+    const taskReads = "**/api/get_task*";
+    await page.route(taskReads, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue();
+    });
     await stop.click();
     await question.getByRole("button", { name: "Stop provisioning" }).click();
     await expect(banner.getByRole("status")).toHaveText("Cancellation requested. Waiting for the worker to stop…");
+    // Reads still held back finish on their own.
+    await page.unrouteAll({ behavior: "ignoreErrors" });
 
     const cancelled = page.locator(".cancelled-notice").filter({ hasText: `Provisioning ${name} was cancelled.` });
     await expect(cancelled).toBeVisible({ timeout: SETTLE_TIMEOUT });

@@ -292,8 +292,13 @@ test.describe("on a phone", () => {
       expect(box && box.x >= 0 && box.x + box.width <= 390).toBeTruthy();
     }
     await attachScreenshot(testInfo, "create modal at 390 px (top)", await page.screenshot());
-    await modal.submit.scrollIntoViewIfNeeded();
-    await expect(modal.submit).toBeInViewport();
+    // The pre-flight rows render under the form when their answer arrives and push the button
+    // down: scroll once the modal has settled, and again if it still moved.
+    await expect(modal.preflight).toHaveAttribute("aria-busy", "false");
+    await expect(async () => {
+      await modal.submit.scrollIntoViewIfNeeded();
+      await expect(modal.submit).toBeInViewport({ timeout: 1_000 });
+    }).toPass();
     await attachScreenshot(testInfo, "create modal at 390 px (bottom)", await page.screenshot());
   });
 });
