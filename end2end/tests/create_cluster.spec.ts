@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, openModal, uniqueName, withoutJavaScript } from "./fixtures/journey";
 
 // The sandbox create takes SANDBOX_CREATE_SECONDS (playwright.config.ts); the journey waits for
 // the cluster to be ready, so its expectations get that long and a little more.
@@ -99,17 +99,11 @@ test.describe("create a cluster", () => {
     await expect(dashboard.banner(name)).toContainText(/Step \d\/5/);
 
     // Without JavaScript the banner is there too: the server rendered it.
-    const noScript = await browser.newContext({
-      javaScriptEnabled: false,
-      baseURL: testInfo.project.use.baseURL,
-      storageState: await page.context().storageState(),
+    await withoutJavaScript(browser, testInfo, page.context(), async (staticPage) => {
+      const staticBanner = new DashboardPage(staticPage).banner(name);
+      await expect(staticBanner).toContainText(/Step \d\/5 · .+ · \d+s/);
+      await expect(staticBanner.getByRole("progressbar")).toBeVisible();
     });
-    const staticPage = await noScript.newPage();
-    await staticPage.goto("/");
-    const staticBanner = new DashboardPage(staticPage).banner(name);
-    await expect(staticBanner).toContainText(/Step \d\/5 · .+ · \d+s/);
-    await expect(staticBanner.getByRole("progressbar")).toBeVisible();
-    await noScript.close();
 
     // The reloaded page keeps following the job to the end.
     await expect(dashboard.clusterRow(name)).toContainText("Succeeded", { timeout: CREATE_TIMEOUT });

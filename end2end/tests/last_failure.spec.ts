@@ -1,7 +1,7 @@
-import { expect, test, type Browser, type BrowserContext, type Page, type TestInfo } from "@playwright/test";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, uniqueName, withoutJavaScript } from "./fixtures/journey";
 
 // "Last attempt failed" (PRODUCT.md §7): the last failed create survives a reload (in the first
 // HTML, also with JavaScript off), another device (server history) and shows in other tabs
@@ -49,26 +49,6 @@ async function failCreate(
 /** The slot's text in `page`'s localStorage. */
 function slotOf(page: Page): Promise<string | null> {
   return page.evaluate((key) => localStorage.getItem(key), SLOT);
-}
-
-async function withoutJavaScript<T>(
-  browser: Browser,
-  testInfo: TestInfo,
-  from: BrowserContext,
-  body: (page: Page) => Promise<T>,
-): Promise<T> {
-  const noScript = await browser.newContext({
-    javaScriptEnabled: false,
-    baseURL: testInfo.project.use.baseURL,
-    storageState: await from.storageState(),
-  });
-  try {
-    const page = await noScript.newPage();
-    await page.goto("/");
-    return await body(page);
-  } finally {
-    await noScript.close();
-  }
 }
 
 test.describe("the last failed attempt", () => {

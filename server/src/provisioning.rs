@@ -220,26 +220,41 @@ impl Provisioning {
     /// The caller's job with `task_id`: `NotFound` for an id with no job (or one too long to be
     /// ours), `Forbidden`, with nothing of the job, when it belongs to someone else.
     async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, AppError> {
-        let not_found = || AppError::NotFound(format!("No task with id {task_id:?}."));
-        if task_id.is_empty() || task_id.len() > MAX_ID_LEN {
-            return Err(not_found());
-        }
-        let job = self.inner.store.job_by_task(task_id).await;
-        owned_by(
-            caller,
-            job.map_err(internal)?.ok_or_else(not_found)?,
-            "task",
-        )
+        self.owned(caller, JobIdKind::Task, task_id).await
     }
 
     /// The caller's job with row id `job_id`, with the same rule as [`Provisioning::owned_job`].
     async fn owned_job_by_id(&self, caller: &Caller, job_id: &str) -> Result<JobRecord, AppError> {
-        let not_found = || AppError::NotFound(format!("No job with id {job_id:?}."));
-        if job_id.is_empty() || job_id.len() > MAX_ID_LEN {
+        self.owned(caller, JobIdKind::Row, job_id).await
+    }
+
+    /// The ownership rule of [`Provisioning::owned_job`] for either kind of id.
+    async fn owned(
+        &self,
+        caller: &Caller,
+        kind: JobIdKind,
+        id: &str,
+    ) -> Result<JobRecord, AppError> {
+        let noun = match kind {
+            JobIdKind::Task => "task",
+            JobIdKind::Row => "job",
+        };
+        let not_found = || AppError::NotFound(format!("No {noun} with id {id:?}."));
+        if id.is_empty() || id.len() > MAX_ID_LEN {
             return Err(not_found());
         }
-        let job = self.inner.store.job_by_id(job_id).await;
-        owned_by(caller, job.map_err(internal)?.ok_or_else(not_found)?, "job")
+        let store = &self.inner.store;
+        let found = match kind {
+            JobIdKind::Task => store.job_by_task(id).await,
+            JobIdKind::Row => store.job_by_id(id).await,
+        };
+        let job = found.map_err(internal)?.ok_or_else(not_found)?;
+        if job.owner.object_id != caller.object_id {
+            return Err(AppError::Forbidden(format!(
+                "This {noun} belongs to another user."
+            )));
+        }
+        Ok(job)
     }
 
     /// Fires the stop signal of the worker of `job` (a record with its cancel request). When no
@@ -314,15 +329,13 @@ impl Provisioning {
     }
 }
 
-/// `job` when `caller` owns it; otherwise `Forbidden`, saying nothing of the job (`noun` is what
-/// the caller asked for: task or job).
-fn owned_by(caller: &Caller, job: JobRecord, noun: &str) -> Result<JobRecord, AppError> {
-    if job.owner.object_id != caller.object_id {
-        return Err(AppError::Forbidden(format!(
-            "This {noun} belongs to another user."
-        )));
-    }
-    Ok(job)
+/// Which id a caller named a job by.
+#[derive(Clone, Copy)]
+enum JobIdKind {
+    /// The task id (task reads, cancel, delete).
+    Task,
+    /// The row's job id (the failure history's Dismiss).
+    Row,
 }
 
 /// What a cancel of `job` answers: `previous_status` is the status the cancel found, and

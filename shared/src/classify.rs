@@ -209,6 +209,12 @@ pub fn classify(text: &str, arm: Option<&ArmError>, context: &ErrorContext) -> C
     }
 }
 
+/// The actions of `category` for what is known, for a caller that knows the category without
+/// classifying a text (the dashboard's own stop is `cancelled`).
+pub fn category_actions(category: Category, facts: &Facts, context: &ErrorContext) -> Vec<Action> {
+    actions::actions(category, facts, context)
+}
+
 /// The text to read: the caller's text, plus the structured error's messages when they are not
 /// already part of it (a caller may pass only a short text with the parsed error).
 fn combined_text(text: &str, arm: Option<&ArmError>) -> String {

@@ -5,14 +5,9 @@
 //! The card renders on the server (first HTML) and in the browser from the same data, so all of
 //! this is pure and shared.
 
-use crate::classify::{
-    Action, ActionKind, Category, Classification, ErrorContext, Facts, classify,
-};
+use crate::classify::{Category, Classification, ErrorContext, Facts, category_actions, classify};
 use crate::progress::{CANCELLED_CODE, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
 use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
-
-/// Where AKS documents aborting a running operation (ARM_FACTS.md §6).
-const DOCS_ABORT: &str = "https://learn.microsoft.com/azure/aks/manage-abort-operations";
 
 /// The card's title for a category.
 pub fn headline(category: Category) -> &'static str {
@@ -93,12 +88,7 @@ pub fn classify_failure(failure: &TaskFailure, context: &ErrorContext) -> Classi
             summary: failure.message.clone(),
             details: "The dashboard stopped the job and asked Azure to abort the create. Nothing is rolled back: whatever Azure had built stays until it is deleted.".to_owned(),
             facts: Facts::default(),
-            actions: vec![Action {
-                kind: ActionKind::Docs,
-                label: "Aborting AKS operations".to_owned(),
-                href: Some(DOCS_ABORT.to_owned()),
-                command: None,
-            }],
+            actions: category_actions(Category::Cancelled, &Facts::default(), context),
         };
     }
     classify(&failure_text(failure), None, context)
@@ -256,6 +246,7 @@ pub fn field_to_edit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::classify::ActionKind;
     use crate::progress::{PoolProgress, TaskStatus};
     use crate::provision::ProvisionRequest;
     use rstest::rstest;

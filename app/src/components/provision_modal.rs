@@ -143,13 +143,8 @@ pub fn ProvisionModal(
     });
     let memory = use_last_failure_memory();
     let dismiss_failure = Callback::new(move |()| {
-        let failed = task.with_untracked(|t| {
-            t.as_ref()
-                .filter(|t| t.status == TaskStatus::Failure)
-                .map(|t| t.job_id.clone())
-        });
-        if let (Some(job_id), Some(memory)) = (failed, memory) {
-            memory.dismiss_job(&job_id);
+        if let (Some(task), Some(memory)) = (task.get_untracked(), memory) {
+            memory.dismiss_if_failed(&task);
         }
         release_form();
         request_animation_frame(move || {

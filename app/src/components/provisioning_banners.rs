@@ -6,7 +6,6 @@ use crate::components::provisioning_banner::ProvisioningBanner;
 use crate::contexts::last_failure::use_last_failure_memory;
 use crate::contexts::provisioning::use_provisioning;
 use leptos::prelude::*;
-use shared::progress::TaskStatus;
 
 /// One banner per followed task, oldest first.
 #[component]
@@ -18,10 +17,8 @@ pub fn ProvisioningBanners() -> impl IntoView {
     // attempt failed", here, in another tab or on another device.
     let memory = use_last_failure_memory();
     let forget_failure = move |task_id: &str| {
-        let failed =
-            untrack(|| provisioning.task(task_id)).filter(|t| t.status == TaskStatus::Failure);
-        if let (Some(task), Some(memory)) = (failed, memory) {
-            memory.dismiss_job(&task.job_id);
+        if let (Some(task), Some(memory)) = (untrack(|| provisioning.task(task_id)), memory) {
+            memory.dismiss_if_failed(&task);
         }
     };
     view! {

@@ -19,6 +19,7 @@ use crate::contexts::provisioning::Provisioning;
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::last_failure::{LastFailure, RecentFailures, merge};
+use shared::progress::{TaskStatus, TaskView};
 
 /// Handle on the remembered failure (cheap to copy).
 #[derive(Clone, Copy)]
@@ -80,8 +81,13 @@ impl LastFailureMemory {
         }
     }
 
-    /// Dismisses the failure of job `job_id`, whose card elsewhere on the page was dismissed.
-    pub fn dismiss_job(&self, job_id: &str) {
+    /// Dismisses the failure of `task` (a banner's or the modal's card was dismissed); a task
+    /// that did not fail has no failure to dismiss.
+    pub fn dismiss_if_failed(&self, task: &TaskView) {
+        if task.status != TaskStatus::Failure {
+            return;
+        }
+        let job_id = task.job_id.as_str();
         let shown = self
             .local
             .get_untracked()
