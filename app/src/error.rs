@@ -84,6 +84,15 @@ impl AppError {
     }
 }
 
+impl From<shared::provision::FieldError> for AppError {
+    fn from(error: shared::provision::FieldError) -> Self {
+        Self::Validation {
+            field: error.field,
+            message: error.message,
+        }
+    }
+}
+
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 

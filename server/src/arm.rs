@@ -1,5 +1,6 @@
 //! The ARM client: reqwest plus an `azure_identity` credential, one typed method per ARM call
-//! the dashboard makes, and a long-running-operation poller.
+//! the dashboard makes, including one read of a long-running operation's status (following an
+//! operation to its end is `provisioning::follower`'s).
 //!
 //! Plain reqwest rather than an azure_core `Pipeline`: since azure_core 1.0 the bearer-token
 //! policy refuses non-TLS URLs, and the sandbox cloud runs on `http://127.0.0.1`
@@ -148,7 +149,6 @@ pub struct ArmClient {
     credential: Arc<dyn TokenCredential>,
     versions: ApiVersions,
     retry: RetryPolicy,
-    default_poll_interval: Duration,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -186,8 +186,6 @@ impl ArmClient {
             credential,
             versions,
             retry: RetryPolicy::default(),
-            // azure_core's poller default when ARM sends no Retry-After (ARM_FACTS.md §8).
-            default_poll_interval: Duration::from_secs(30),
         })
     }
 
@@ -539,26 +537,6 @@ impl ArmClient {
             percent_complete: body["percentComplete"].as_f64(),
             retry_after,
         })
-    }
-
-    /// Polls until the operation ends, waiting `Retry-After` between reads. A read without
-    /// `Retry-After` keeps the last interval ARM gave; 30 s only when ARM never sent one.
-    /// `on_poll` sees every read, terminal or not.
-    pub async fn wait_for_operation(
-        &self,
-        operation: &OperationHandle,
-        mut on_poll: impl FnMut(&OperationPoll),
-    ) -> Result<OperationPoll, ArmClientError> {
-        let mut wait = operation.retry_after.unwrap_or(self.default_poll_interval);
-        loop {
-            tokio::time::sleep(wait).await;
-            let poll = self.poll_operation(operation).await?;
-            on_poll(&poll);
-            if poll.state.is_terminal() {
-                return Ok(poll);
-            }
-            wait = poll.retry_after.unwrap_or(wait);
-        }
     }
 
     // ----- plumbing ------------------------------------------------------------------------

@@ -6,11 +6,14 @@
 
 pub mod arm;
 pub mod azure_credential;
+pub mod catalogue;
 pub mod classify_cli;
 pub mod config;
 pub mod dashboard_backend;
 pub mod dev_sign_in;
+pub mod error;
 pub mod health;
+pub mod preflight;
 pub mod provisioning;
 pub mod rest;
 pub mod sandbox;

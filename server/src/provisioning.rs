@@ -7,7 +7,7 @@
 //! previous process left unfinished; the worker resumes from what the row holds.
 //!
 //! [`Provisioning::cancel`] (PRODUCT.md §5) checks ownership as reads do, records the cancel in
-//! the row (who, when), then signals the job's worker ([`cancel_signals`]), which wakes at once,
+//! the row (who, when), then signals the job's worker ([`claims`]), which wakes at once,
 //! aborts the Azure create if Azure had accepted it, and writes the REVOKED end. The route does
 //! not write REVOKED itself: the worker stays the only writer of a running job's state, so
 //! REVOKED means "the worker has stopped and the abort was sent", which is what the UI's
@@ -15,34 +15,35 @@
 //! completed by the next start instead of leaving an unaborted create behind.
 //!
 //! [`Provisioning::delete_partial_cluster`] deletes the managed cluster a cancelled or failed
-//! create left on Azure, for its owner, once Azure has settled it ([`deletion`]); only the
-//! managed cluster, never a resource group.
+//! create left on Azure, for its owner, once Azure has settled it ([`partial_cluster_deletion`]); only the
+//! managed cluster, never a resource group. Both the worker and the deletion follow Azure's
+//! long-running operations through one [`follower`].
 //!
 //! [`Provisioning::recent_failures`] answers the caller's failed creates for the "Last attempt
 //! failed" card (PRODUCT.md §7), and [`Provisioning::dismiss_failure`] records its Dismiss
-//! ([`failures`]).
+//! ([`failure_history`]).
 //!
 //! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
 //! so that exactly one replica resumes it; the row is ready for that, the lease is not built.
 
-mod cancel_signals;
-mod deletion;
-mod failures;
+mod claims;
+mod failure_history;
+mod follower;
+mod partial_cluster_deletion;
 mod worker;
 
 use crate::arm::ArmClient;
 use crate::arm::models::ManagedCluster;
+use crate::error::ServiceError;
 use crate::store::{InsertOutcome, JobRecord, NewJob, Store, StoreError};
-use app::error::AppError;
-use cancel_signals::CancelSignals;
-use deletion::DeletionTasks;
+use claims::Claims;
 use shared::caller::Caller;
 use shared::portal::{managed_cluster_id, portal_resource_url};
 use shared::progress::{
     CancelOutcome, ClusterDeletion, PoolProgress, ProvisionAccepted, ProvisionProgress,
     TOTAL_STEPS, TaskStatus, TaskView,
 };
-use shared::provision::ProvisionRequest;
+use shared::provision::{ProvisionRequest, ValidProvisionRequest};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,8 +59,10 @@ struct Inner {
     store: Store,
     arm: ArmClient,
     settings: WorkerSettings,
-    cancel_signals: CancelSignals,
-    deletions: DeletionTasks,
+    /// The create workers of this process; their claims carry the cancel signal.
+    workers: Claims,
+    /// The deletions of partial clusters this process follows.
+    deletions: Claims,
 }
 
 /// Task and job ids are UUIDs; anything much longer is not one of ours and is not looked up.
@@ -85,34 +88,29 @@ impl Provisioning {
                 store,
                 arm,
                 settings,
-                cancel_signals: CancelSignals::default(),
-                deletions: DeletionTasks::default(),
+                workers: Claims::default(),
+                deletions: Claims::default(),
             }),
         }
     }
 
-    /// Validates `request`, writes the job, then starts its worker. A submit for a cluster whose
-    /// job is still running answers that job when it is the caller's (a double click), and a
-    /// conflict when it is someone else's.
+    /// Writes the job for a validated `request`, then starts its worker. A submit for a cluster
+    /// whose job is still running answers that job when it is the caller's (a double click),
+    /// and a conflict when it is someone else's.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
     pub async fn start(
         &self,
         caller: &Caller,
-        request: ProvisionRequest,
-    ) -> Result<ProvisionAccepted, AppError> {
-        let request = request.normalized();
-        request.validate().map_err(|error| AppError::Validation {
-            field: error.field,
-            message: error.message,
-        })?;
+        request: ValidProvisionRequest,
+    ) -> Result<ProvisionAccepted, ServiceError> {
         let job = NewJob {
             job_id: uuid::Uuid::new_v4().to_string(),
             task_id: uuid::Uuid::new_v4().to_string(),
             owner: caller.clone(),
-            request,
+            request: request.into_inner(),
             created_at_ms: now_ms(),
         };
-        let outcome = self.inner.store.insert_job(&job).await.map_err(internal)?;
+        let outcome = self.inner.store.insert_job(&job).await?;
         let (record, reused) = match outcome {
             InsertOutcome::Inserted(record) => {
                 tracing::info!(job_id = %record.job_id, cluster = %record.request.cluster_name, "job queued");
@@ -135,13 +133,12 @@ impl Provisioning {
         &self,
         caller: &Caller,
         request: &ProvisionRequest,
-    ) -> Result<Option<ProvisionAccepted>, AppError> {
+    ) -> Result<Option<ProvisionAccepted>, ServiceError> {
         match self
             .inner
             .store
             .running_job_for(&request.clone().normalized())
-            .await
-            .map_err(internal)?
+            .await?
         {
             None => Ok(None),
             Some(record) if record.owner.object_id == caller.object_id => {
@@ -156,7 +153,7 @@ impl Provisioning {
     /// Canceling) is answered with the cluster's state read again from Azure, at most every few
     /// seconds, so the owner learns when its partial cluster can be deleted.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
-    pub async fn task(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
+    pub async fn task(&self, caller: &Caller, task_id: &str) -> Result<TaskView, ServiceError> {
         let job = self.owned_job(caller, task_id).await?;
         let now = now_ms();
         let job = self.with_fresh_cluster(job, now).await;
@@ -169,7 +166,11 @@ impl Provisioning {
     /// worker then ends it REVOKED within `settle_after_seconds`. Cancelling twice is harmless:
     /// the second call records nothing and answers like the first.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
-    pub async fn cancel(&self, caller: &Caller, task_id: &str) -> Result<CancelOutcome, AppError> {
+    pub async fn cancel(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<CancelOutcome, ServiceError> {
         let job = self.owned_job(caller, task_id).await?;
         if job.status.is_finished() {
             return Ok(cancel_outcome(&job, job.status, false));
@@ -183,8 +184,7 @@ impl Provisioning {
                 requested_at_ms,
                 CANCEL_REQUESTED_MESSAGE,
             )
-            .await
-            .map_err(internal)?;
+            .await?;
         let (job, previous_status) = match recorded {
             Some(previous_status) => {
                 tracing::info!(job_id = %job.job_id, previous = previous_status.as_str(), "cancel recorded");
@@ -199,12 +199,8 @@ impl Provisioning {
                 // The job finished, or another cancel was recorded, since it was read.
                 let job = store
                     .job_by_task(task_id)
-                    .await
-                    .map_err(internal)?
-                    .ok_or_else(|| {
-                        tracing::error!(task_id, "job row vanished during a cancel");
-                        AppError::Internal
-                    })?;
+                    .await?
+                    .ok_or_else(|| ServiceError::Vanished(job.job_id.clone()))?;
                 if job.status.is_finished() {
                     return Ok(cancel_outcome(&job, job.status, false));
                 }
@@ -219,12 +215,16 @@ impl Provisioning {
 
     /// The caller's job with `task_id`: `NotFound` for an id with no job (or one too long to be
     /// ours), `Forbidden`, with nothing of the job, when it belongs to someone else.
-    async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, AppError> {
+    async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, ServiceError> {
         self.owned(caller, JobIdKind::Task, task_id).await
     }
 
     /// The caller's job with row id `job_id`, with the same rule as [`Provisioning::owned_job`].
-    async fn owned_job_by_id(&self, caller: &Caller, job_id: &str) -> Result<JobRecord, AppError> {
+    async fn owned_job_by_id(
+        &self,
+        caller: &Caller,
+        job_id: &str,
+    ) -> Result<JobRecord, ServiceError> {
         self.owned(caller, JobIdKind::Row, job_id).await
     }
 
@@ -234,12 +234,12 @@ impl Provisioning {
         caller: &Caller,
         kind: JobIdKind,
         id: &str,
-    ) -> Result<JobRecord, AppError> {
+    ) -> Result<JobRecord, ServiceError> {
         let noun = match kind {
             JobIdKind::Task => "task",
             JobIdKind::Row => "job",
         };
-        let not_found = || AppError::NotFound(format!("No {noun} with id {id:?}."));
+        let not_found = || ServiceError::NotFound(format!("No {noun} with id {id:?}."));
         if id.is_empty() || id.len() > MAX_ID_LEN {
             return Err(not_found());
         }
@@ -248,9 +248,9 @@ impl Provisioning {
             JobIdKind::Task => store.job_by_task(id).await,
             JobIdKind::Row => store.job_by_id(id).await,
         };
-        let job = found.map_err(internal)?.ok_or_else(not_found)?;
+        let job = found?.ok_or_else(not_found)?;
         if job.owner.object_id != caller.object_id {
-            return Err(AppError::Forbidden(format!(
+            return Err(ServiceError::Forbidden(format!(
                 "This {noun} belongs to another user."
             )));
         }
@@ -262,13 +262,13 @@ impl Provisioning {
     /// ended without finishing the row), one is started that goes straight to the cancel path;
     /// if another start won that race, its worker is registered by then and is signalled.
     fn tell_worker_to_stop(&self, job: JobRecord) {
-        let signals = &self.inner.cancel_signals;
-        if signals.signal(&job.job_id) {
+        let workers = &self.inner.workers;
+        if workers.signal(&job.job_id) {
             return;
         }
         let job_id = job.job_id.clone();
         if !self.spawn(job) {
-            signals.signal(&job_id);
+            workers.signal(&job_id);
         }
     }
 
@@ -276,14 +276,13 @@ impl Provisioning {
     /// the finished ones whose partial cluster is being deleted (so a reload mid-deletion still
     /// shows it).
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
-    pub async fn running(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {
+    pub async fn running(&self, caller: &Caller) -> Result<Vec<TaskView>, ServiceError> {
         let now = now_ms();
         Ok(self
             .inner
             .store
             .active_jobs_of(&caller.object_id)
-            .await
-            .map_err(internal)?
+            .await?
             .iter()
             .map(|job| task_view(job, now))
             .collect())
@@ -308,7 +307,7 @@ impl Provisioning {
 
     /// Starts a worker for `job`; false when one already runs it in this process.
     fn spawn(&self, job: JobRecord) -> bool {
-        let Some(registration) = self.inner.cancel_signals.register(&job.job_id) else {
+        let Some(claim) = self.inner.workers.claim(&job.job_id) else {
             tracing::debug!(job_id = %job.job_id, "the job has a worker already");
             return false;
         };
@@ -319,11 +318,11 @@ impl Provisioning {
                 inner.arm.clone(),
                 inner.settings.clone(),
                 job,
-                registration.token(),
+                claim.stop_signal(),
             )
             .await;
             // Held until here: the job has a worker until the worker is done.
-            drop(registration);
+            drop(claim);
         });
         true
     }
@@ -371,16 +370,11 @@ fn accepted(record: JobRecord, reused: bool) -> ProvisionAccepted {
 }
 
 /// Another user's create of the same cluster runs; their task id is not ours to give.
-fn someone_elses(request: &ProvisionRequest) -> AppError {
-    AppError::Conflict(format!(
+fn someone_elses(request: &ProvisionRequest) -> ServiceError {
+    ServiceError::Conflict(format!(
         "Another user's create of cluster {} in resource group {} is still running.",
         request.cluster_name, request.resource_group
     ))
-}
-
-fn internal(error: StoreError) -> AppError {
-    tracing::error!(%error, "job store failed");
-    AppError::Internal
 }
 
 /// Milliseconds since the Unix epoch.

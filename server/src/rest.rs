@@ -24,9 +24,9 @@ use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
-/// The routes of PRODUCT.md §8 built so far: the reads the create modal and dashboard need,
-/// starting a create, reading its task, cancelling it, deleting the partial cluster it left,
-/// and the caller's recent failures with their Dismiss.
+/// The routes of PRODUCT.md §8 (the reads the create modal and dashboard need, starting a
+/// create, reading its task, cancelling it), deleting the partial cluster a create left (§5),
+/// and the caller's recent failures with their Dismiss (§7).
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/subscriptions", get(subscriptions))

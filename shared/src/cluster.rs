@@ -23,7 +23,7 @@ pub struct ClusterSummary {
     pub portal_url: String,
 }
 
-/// One node pool of a cluster; keys match the progress object of PRODUCT.md §4.
+/// One node pool of a cluster, as the clusters list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodePoolSummary {
     /// Pool name.

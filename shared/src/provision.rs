@@ -169,6 +169,38 @@ impl ProvisionRequest {
     }
 }
 
+/// A request that was normalised and passed every field check: the only kind the server creates
+/// a cluster from. Validating once, at the boundary, and carrying the proof in the type keeps
+/// the services from checking again (or forgetting to).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidProvisionRequest(ProvisionRequest);
+
+impl TryFrom<ProvisionRequest> for ValidProvisionRequest {
+    type Error = FieldError;
+
+    /// Normalises `request`, then answers its first field error, if any.
+    fn try_from(request: ProvisionRequest) -> Result<Self, FieldError> {
+        let request = request.normalized();
+        request.validate()?;
+        Ok(Self(request))
+    }
+}
+
+impl ValidProvisionRequest {
+    /// The request itself.
+    pub fn into_inner(self) -> ProvisionRequest {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ValidProvisionRequest {
+    type Target = ProvisionRequest;
+
+    fn deref(&self) -> &ProvisionRequest {
+        &self.0
+    }
+}
+
 fn validate_vm_size(what: &str, size: &str) -> Result<(), String> {
     if size.is_empty() {
         return Err(format!("{what} is required."));
@@ -230,6 +262,23 @@ mod tests {
             system_node_count: 1,
             kubernetes_version: None,
         }
+    }
+
+    #[test]
+    fn a_valid_request_is_normalised_once_and_a_bad_one_names_its_field() {
+        let mut padded = valid();
+        padded.cluster_name = "  aks-demo ".into();
+        padded.kubernetes_version = Some(" ".into());
+        let checked = ValidProvisionRequest::try_from(padded).expect("valid");
+        assert_eq!(
+            (checked.cluster_name.as_str(), &checked.kubernetes_version),
+            ("aks-demo", &None)
+        );
+        assert_eq!(checked.into_inner(), valid());
+        let mut bad = valid();
+        bad.node_count = -1;
+        let error = ValidProvisionRequest::try_from(bad).expect_err("invalid");
+        assert_eq!(error.field, "node_count");
     }
 
     #[test]

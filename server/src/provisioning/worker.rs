@@ -2,8 +2,8 @@
 //! every report to the job row:
 //!
 //! preparing request → ensuring resource group → creating cluster (PUT with `If-None-Match: *`,
-//! then poll the operation with `Retry-After`, reading the cluster and its pools on every poll)
-//! → verifying cluster → done.
+//! then follow the operation with the one [`follower`](super::follower), reading the cluster and
+//! its pools on every poll) → verifying cluster → done.
 //!
 //! Resume rules, from what the row holds: an operation URL → poll it again at once; phase
 //! "creating" without an operation URL (the process died around the PUT) → GET the cluster
@@ -18,6 +18,7 @@
 
 mod cancel;
 
+use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
 use super::{absorb_cluster, now_ms};
 use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
@@ -156,22 +157,21 @@ impl JobRun {
         }
         let cluster = match (self.job.operation_url.clone(), self.job.phase) {
             (Some(status_url), _) => {
-                self.follow_operation(
-                    OperationHandle {
-                        status_url,
-                        retry_after: None,
-                    },
-                    Duration::ZERO,
-                )
-                .await?
+                let operation = OperationHandle {
+                    status_url,
+                    retry_after: None,
+                };
+                self.follow(Track::Operation(operation), Duration::ZERO)
+                    .await?
             }
             (None, ProvisionPhase::CreatingCluster | ProvisionPhase::VerifyingCluster) => {
                 match self.read_cluster().await? {
                     Some(cluster) => {
                         self.create_on_azure = CreateOnAzure::Running;
+                        self.absorb(&cluster);
                         self.note("Resumed: the cluster exists on Azure; following its state.")
                             .await?;
-                        self.follow_cluster(cluster).await?
+                        self.follow(Track::Cluster, Duration::ZERO).await?
                     }
                     None => {
                         self.create_on_azure = CreateOnAzure::NotSent;
@@ -300,7 +300,8 @@ impl JobRun {
                 return match self.read_cluster().await? {
                     Some(cluster) => {
                         self.create_on_azure = CreateOnAzure::Running;
-                        self.follow_cluster(cluster).await
+                        self.absorb(&cluster);
+                        self.follow(Track::Cluster, Duration::ZERO).await
                     }
                     None => Err(azure_failure(error)),
                 };
@@ -317,153 +318,65 @@ impl JobRun {
             .operation
             .retry_after
             .unwrap_or(self.settings.poll_interval_without_retry_after);
-        self.follow_operation(accepted.operation, first_wait).await
+        self.follow(Track::Operation(accepted.operation), first_wait)
+            .await
     }
 
-    /// Polls the operation until it ends, reading the cluster after every poll; returns the
-    /// cluster as read after a Succeeded operation.
-    async fn follow_operation(
-        &mut self,
-        operation: OperationHandle,
-        first_wait: Duration,
-    ) -> Result<ManagedCluster, Stop> {
+    /// Follows the create on Azure (its operation, or the cluster itself when no operation is
+    /// known) until it ends; returns the cluster as read after it succeeded.
+    async fn follow(&mut self, track: Track, first_wait: Duration) -> Result<ManagedCluster, Stop> {
         self.ensure_creating_phase();
-        let mut wait = first_wait;
-        let mut failures = 0;
-        loop {
-            self.check_deadline()?;
-            self.unless_cancelled(tokio::time::sleep(wait)).await?;
-            let poll = match self
-                .unless_cancelled(self.arm.poll_operation(&operation))
-                .await?
-            {
-                Ok(poll) => poll,
-                Err(ArmClientError::Arm(error)) if error.status == 404 => {
-                    // The status resource expired (ARM keeps it for a limited time): the
-                    // cluster itself still tells the truth.
-                    let cluster = self.read_cluster().await?.ok_or_else(|| {
-                        Stop::Failed(TaskFailure {
-                            code: "ResourceNotFound".into(),
-                            message:
-                                "The cluster disappeared from Azure while it was being created."
-                                    .into(),
-                            raw: error.raw.clone(),
-                        })
-                    })?;
-                    return self.follow_cluster(cluster).await;
-                }
-                Err(error) => {
-                    wait = self.after_read_failure(&mut failures, error, wait).await?;
-                    continue;
-                }
-            };
-            failures = 0;
-            self.job.percent_complete = poll.percent_complete;
-            let cluster = self.read_cluster().await?;
-            if let Some(cluster) = &cluster {
-                self.absorb(cluster);
+        let started_at_ms = *self.job.arm_started_at_ms.get_or_insert_with(now_ms);
+        let mut follower = Follower::new(
+            self.arm.clone(),
+            &self.job.request,
+            Goal::Create,
+            Pacing {
+                default_interval: self.settings.poll_interval_without_retry_after,
+                max_failures: self.settings.max_consecutive_read_failures,
+            },
+            self.cancel.clone(),
+            Deadline::after(started_at_ms, self.settings.create_timeout),
+        );
+        let ended = follower.follow(track, first_wait, self).await?;
+        let failure = match ended {
+            Ended::Succeeded(Some(cluster)) => {
+                self.create_on_azure = CreateOnAzure::Ended;
+                return Ok(cluster);
             }
-            match &poll.state {
-                OperationState::Running(status) => {
-                    let state = self.job.cluster_state.clone().unwrap_or_default();
-                    self.note(&format!("Azure: cluster {state}, operation {status}."))
-                        .await?;
-                    wait = poll.retry_after.unwrap_or(if wait.is_zero() {
-                        self.settings.poll_interval_without_retry_after
-                    } else {
-                        wait
-                    });
-                }
-                OperationState::Succeeded => {
-                    self.create_on_azure = CreateOnAzure::Ended;
-                    return cluster.ok_or_else(|| {
-                        Stop::Failed(TaskFailure {
-                            code: "ResourceNotFound".into(),
-                            message: "Azure reported the create as done, but the cluster cannot be found.".into(),
-                            raw: String::new(),
-                        })
-                    });
-                }
-                OperationState::Failed | OperationState::Canceled => {
-                    // A Canceled create after its owner's cancel ends REVOKED, not failed:
-                    // saving this failure meets the recorded cancel (see `run`).
-                    self.create_on_azure = CreateOnAzure::Ended;
-                    return Err(Stop::Failed(operation_failure(&poll)));
+            Ended::Succeeded(None) => {
+                self.create_on_azure = CreateOnAzure::Ended;
+                TaskFailure {
+                    code: "ResourceNotFound".into(),
+                    message: "Azure reported the create as done, but the cluster cannot be found."
+                        .into(),
+                    raw: String::new(),
                 }
             }
-        }
-    }
-
-    /// Without an operation to poll (resumed after the PUT's answer was lost), follows the
-    /// cluster's own provisioningState.
-    async fn follow_cluster(
-        &mut self,
-        mut cluster: ManagedCluster,
-    ) -> Result<ManagedCluster, Stop> {
-        self.ensure_creating_phase();
-        if self.job.arm_started_at_ms.is_none() {
-            self.job.arm_started_at_ms = Some(now_ms());
-        }
-        let mut failures = 0;
-        let mut wait = Duration::ZERO;
-        loop {
-            self.absorb(&cluster);
-            match OperationState::parse(cluster.provisioning_state()) {
-                OperationState::Succeeded => {
-                    self.create_on_azure = CreateOnAzure::Ended;
-                    return Ok(cluster);
-                }
-                OperationState::Failed | OperationState::Canceled => {
-                    self.create_on_azure = CreateOnAzure::Ended;
-                    return Err(Stop::Failed(TaskFailure {
-                        code: format!("Cluster{}", cluster.provisioning_state()),
-                        message: format!(
-                            "Azure reports the cluster as {}.",
-                            cluster.provisioning_state()
-                        ),
-                        raw: String::new(),
-                    }));
-                }
-                OperationState::Running(state) => {
-                    self.note(&format!("Azure: cluster {state}.")).await?;
+            // A Canceled create after its owner's cancel ends REVOKED, not failed: saving this
+            // failure meets the recorded cancel (see `run`).
+            Ended::OperationFailed(poll) => {
+                self.create_on_azure = CreateOnAzure::Ended;
+                operation_failure(&poll)
+            }
+            Ended::ClusterSettled(cluster) => {
+                self.create_on_azure = CreateOnAzure::Ended;
+                TaskFailure {
+                    code: format!("Cluster{}", cluster.provisioning_state()),
+                    message: format!(
+                        "Azure reports the cluster as {}.",
+                        cluster.provisioning_state()
+                    ),
+                    raw: String::new(),
                 }
             }
-            loop {
-                self.check_deadline()?;
-                wait = if wait.is_zero() {
-                    self.settings.poll_interval_without_retry_after
-                } else {
-                    wait
-                };
-                self.unless_cancelled(tokio::time::sleep(wait)).await?;
-                let request = &self.job.request;
-                match self
-                    .unless_cancelled(self.arm.get_cluster(
-                        &request.subscription_id,
-                        &request.resource_group,
-                        &request.cluster_name,
-                    ))
-                    .await?
-                {
-                    Ok(Some(read)) => {
-                        cluster = read;
-                        break;
-                    }
-                    Ok(None) => {
-                        return Err(Stop::Failed(TaskFailure {
-                            code: "ResourceNotFound".into(),
-                            message:
-                                "The cluster disappeared from Azure while it was being created."
-                                    .into(),
-                            raw: String::new(),
-                        }));
-                    }
-                    Err(error) => {
-                        wait = self.after_read_failure(&mut failures, error, wait).await?;
-                    }
-                }
-            }
-        }
+            Ended::Vanished => TaskFailure {
+                code: "ResourceNotFound".into(),
+                message: "The cluster disappeared from Azure while it was being created.".into(),
+                raw: String::new(),
+            },
+        };
+        Err(Stop::Failed(failure))
     }
 
     async fn verify(&mut self, cluster: ManagedCluster) -> Result<(), Stop> {
@@ -578,39 +491,58 @@ impl JobRun {
             value = work => Ok(value),
         }
     }
+}
 
-    /// Counts a failed read; fails the job after too many in a row, else answers how long to
-    /// back off (doubling, at most 5 minutes).
-    async fn after_read_failure(
+/// What the worker does with each read of the create's progress: copy it into the row and save.
+impl Observer for JobRun {
+    type Stop = Stop;
+
+    async fn operation_read(
         &mut self,
-        failures: &mut u32,
-        error: ArmClientError,
-        wait: Duration,
-    ) -> Result<Duration, Stop> {
-        *failures += 1;
-        if *failures > self.settings.max_consecutive_read_failures {
-            return Err(azure_failure(error));
+        poll: &OperationPoll,
+        cluster: Option<&ManagedCluster>,
+    ) -> Result<(), Stop> {
+        self.job.percent_complete = poll.percent_complete;
+        if let Some(cluster) = cluster {
+            self.absorb(cluster);
         }
-        tracing::warn!(%error, failures = *failures, "reading the create's progress failed; retrying");
-        self.note("Azure did not answer a progress read; retrying.")
-            .await?;
-        Ok((wait.max(Duration::from_secs(1)) * 2).min(Duration::from_secs(300)))
+        if let OperationState::Running(status) = &poll.state {
+            let state = self.job.cluster_state.clone().unwrap_or_default();
+            self.note(&format!("Azure: cluster {state}, operation {status}."))
+                .await?;
+        }
+        Ok(())
     }
 
-    fn check_deadline(&self) -> Result<(), Stop> {
-        let started = self.job.arm_started_at_ms.unwrap_or(self.job.created_at_ms);
-        let limit = i64::try_from(self.settings.create_timeout.as_millis()).unwrap_or(i64::MAX);
-        if now_ms().saturating_sub(started) > limit {
-            return Err(Stop::Failed(TaskFailure {
+    async fn cluster_read(&mut self, cluster: &ManagedCluster) -> Result<(), Stop> {
+        self.absorb(cluster);
+        if let OperationState::Running(state) = OperationState::parse(cluster.provisioning_state())
+        {
+            self.note(&format!("Azure: cluster {state}.")).await?;
+        }
+        Ok(())
+    }
+
+    async fn read_failed(&mut self, _failures: u32) -> Result<(), Stop> {
+        self.note("Azure did not answer a progress read; retrying.")
+            .await
+    }
+}
+
+impl From<Interrupted> for Stop {
+    fn from(interrupted: Interrupted) -> Self {
+        match interrupted {
+            Interrupted::Stopped => Self::Cancelled,
+            Interrupted::TimedOut(limit) => Self::Failed(TaskFailure {
                 code: "ProvisioningTimedOut".into(),
                 message: format!(
                     "The create did not finish within {} minutes; check the cluster in the Azure portal.",
-                    self.settings.create_timeout.as_secs() / 60
+                    limit.as_secs() / 60
                 ),
                 raw: String::new(),
-            }));
+            }),
+            Interrupted::Unreadable(error) => azure_failure(error),
         }
-        Ok(())
     }
 }
 

@@ -13,8 +13,8 @@
 //! second Dismiss answers `already_dismissed: true` and changes nothing. Only that job is
 //! dismissed; a later failure is another job and shows again.
 
-use super::{Provisioning, internal, now_ms, task_view};
-use app::error::AppError;
+use super::{Provisioning, now_ms, task_view};
+use crate::error::ServiceError;
 use shared::caller::Caller;
 use shared::last_failure::{DismissOutcome, HistoryWindow, LastFailure, RecentFailures};
 use shared::progress::TaskStatus;
@@ -61,10 +61,10 @@ impl Provisioning {
         &self,
         caller: &Caller,
         job_id: &str,
-    ) -> Result<DismissOutcome, AppError> {
+    ) -> Result<DismissOutcome, ServiceError> {
         let job = self.owned_job_by_id(caller, job_id).await?;
         if job.status != TaskStatus::Failure {
-            return Err(AppError::Conflict(format!(
+            return Err(ServiceError::Conflict(format!(
                 "Only a failed create can be dismissed; this one is {}.",
                 job.status.as_str()
             )));
@@ -74,8 +74,7 @@ impl Provisioning {
             .inner
             .store
             .dismiss_failure(&job.job_id, now_ms())
-            .await
-            .map_err(internal)?;
+            .await?;
         if recorded {
             tracing::info!(job_id = %job.job_id, "failure dismissed");
         }

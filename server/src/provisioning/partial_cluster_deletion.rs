@@ -25,33 +25,29 @@
 //! abort (Canceling), and without a new read the task would never show the settled state that
 //! makes the cluster deletable.
 
+use super::claims::Claim;
+use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
 use super::{
-    JobRecord, Provisioning, WorkerSettings, absorb_cluster, forget_cluster, internal, now_ms,
-    task_view,
+    JobRecord, Provisioning, WorkerSettings, absorb_cluster, forget_cluster, now_ms, task_view,
 };
 use crate::arm::{ArmClient, ArmClientError, OperationHandle};
-use crate::dashboard_backend::to_app_error;
+use crate::error::ServiceError;
 use crate::store::{DeletionEnd, Store, StoreError};
-use app::error::AppError;
 use shared::arm_error::ArmError;
 use shared::caller::Caller;
-use shared::operation_status::OperationState;
 use shared::progress::{
     DELETED_MESSAGE, DELETING_MESSAGE, DeletionState, TaskStatus, TaskView,
     is_terminal_cluster_state,
 };
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio_util::sync::CancellationToken;
 
 /// How often a task read asks Azure again about a stopped create's cluster that is still moving.
 const CLUSTER_REFRESH_INTERVAL_MS: i64 = 5_000;
 
 /// How long that read may take before the task is answered with what the row holds.
 const CLUSTER_READ_TIMEOUT: Duration = Duration::from_secs(2);
-
-/// Longest single wait between two reads of a delete's progress.
-const MAX_WAIT: Duration = Duration::from_secs(300);
 
 impl Provisioning {
     /// Deletes the managed cluster that the caller's cancelled or failed task left on Azure,
@@ -67,7 +63,7 @@ impl Provisioning {
         &self,
         caller: &Caller,
         task_id: &str,
-    ) -> Result<TaskView, AppError> {
+    ) -> Result<TaskView, ServiceError> {
         let job = self.owned_job(caller, task_id).await?;
         if job
             .deletion
@@ -83,15 +79,14 @@ impl Provisioning {
             .as_deref()
             .filter(|state| !is_terminal_cluster_state(state))
         {
-            return Err(AppError::Conflict(format!(
+            return Err(ServiceError::Conflict(format!(
                 "Azure still reports {state}; try again when it has finished."
             )));
         }
         let store = &self.inner.store;
         let started = store
             .start_deletion(&job.job_id, &caller.object_id, now_ms(), DELETING_MESSAGE)
-            .await
-            .map_err(internal)?;
+            .await?;
         let gone = job.cluster_state.is_none();
         if started && gone {
             tracing::info!(job_id = %job.job_id, "partial cluster already gone");
@@ -101,15 +96,13 @@ impl Provisioning {
             );
             store
                 .finish_deletion(&job.job_id, DeletionEnd::Deleted, &message, now_ms())
-                .await
-                .map_err(internal)?;
+                .await?;
         }
         // What this request recorded, or what a racing one did.
         let job = store
             .job_by_task(task_id)
-            .await
-            .map_err(internal)?
-            .ok_or_else(vanished)?;
+            .await?
+            .ok_or_else(|| ServiceError::Vanished(job.job_id.clone()))?;
         if started && !gone {
             tracing::info!(job_id = %job.job_id, "deleting the partial cluster");
             self.spawn_deletion(job.clone());
@@ -183,7 +176,7 @@ impl Provisioning {
 
     /// Reads `job`'s cluster from Azure now and saves what it found (its state, or that it is
     /// gone); Azure's errors are the request's.
-    async fn read_cluster_now(&self, mut job: JobRecord) -> Result<JobRecord, AppError> {
+    async fn read_cluster_now(&self, mut job: JobRecord) -> Result<JobRecord, ServiceError> {
         let request = &job.request;
         let cluster = self
             .inner
@@ -193,19 +186,14 @@ impl Provisioning {
                 &request.resource_group,
                 &request.cluster_name,
             )
-            .await
-            .map_err(to_app_error)?;
+            .await?;
         match &cluster {
             Some(cluster) => absorb_cluster(&mut job, cluster),
             None => forget_cluster(&mut job),
         }
         job.updated_at_ms = now_ms();
         // Refused only when a racing request started a deletion; the caller reads the row next.
-        self.inner
-            .store
-            .refresh_cluster(&job)
-            .await
-            .map_err(internal)?;
+        self.inner.store.refresh_cluster(&job).await?;
         Ok(job)
     }
 
@@ -229,64 +217,24 @@ fn stopped(job: &JobRecord) -> bool {
 }
 
 /// The conflicts a deletion request meets before Azure is asked anything.
-fn refuse_unless_partial(job: &JobRecord) -> Result<(), AppError> {
+fn refuse_unless_partial(job: &JobRecord) -> Result<(), ServiceError> {
     let name = &job.request.cluster_name;
     if !job.status.is_finished() {
-        return Err(AppError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "The create of cluster {name} is still running; stop it first, then delete what it left."
         )));
     }
     if !stopped(job) {
-        return Err(AppError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "The create of cluster {name} succeeded; the dashboard deletes only partial clusters."
         )));
     }
     if job.cluster_state.is_none() || job.portal_url.is_none() {
-        return Err(AppError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "No cluster {name} was ever seen on Azure for this task; there is nothing to delete."
         )));
     }
     Ok(())
-}
-
-fn vanished() -> AppError {
-    tracing::error!("job row vanished during a deletion");
-    AppError::Internal
-}
-
-/// The deletion tasks of this process, by job id: one per job.
-#[derive(Clone, Default)]
-pub(super) struct DeletionTasks {
-    running: Arc<Mutex<HashSet<String>>>,
-}
-
-impl DeletionTasks {
-    /// Claims `job_id` for a new task; `None` when one runs it.
-    fn claim(&self, job_id: &str) -> Option<DeletionClaim> {
-        self.lock()
-            .insert(job_id.to_owned())
-            .then(|| DeletionClaim {
-                job_id: job_id.to_owned(),
-                tasks: self.clone(),
-            })
-    }
-
-    fn lock(&self) -> MutexGuard<'_, HashSet<String>> {
-        // One insert or remove at a time: the set stays consistent after a panicking holder.
-        self.running.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-/// A task's claim on its job; dropping it (when the task ends, even by a panic) frees the job.
-struct DeletionClaim {
-    job_id: String,
-    tasks: DeletionTasks,
-}
-
-impl Drop for DeletionClaim {
-    fn drop(&mut self) {
-        self.tasks.lock().remove(&self.job_id);
-    }
 }
 
 /// Why following a delete stopped short of the cluster being gone.
@@ -297,14 +245,6 @@ enum Stop {
     Abandoned,
 }
 
-/// What the follower reads to learn how the delete goes.
-enum Track {
-    /// The DELETE's operation.
-    Operation(OperationHandle),
-    /// The cluster itself, once ARM forgot the operation (status resources expire).
-    Cluster,
-}
-
 /// Sends the DELETE of `job`'s managed cluster (or follows the one already sent), then records
 /// how it ended. Never panics; a store failure leaves the deletion running in the row, and the
 /// next start resumes it.
@@ -313,10 +253,10 @@ async fn run(
     arm: &ArmClient,
     settings: &WorkerSettings,
     job: JobRecord,
-    claim: DeletionClaim,
+    claim: Claim,
 ) {
     let job_id = job.job_id.clone();
-    let outcome = follow(store, arm, settings, &job).await;
+    let outcome = follow(store, arm, settings, &job, claim.stop_signal()).await;
     // Released before the end is written: once it is, its owner may ask again at once (after a
     // failure), and that new deletion must find the job free.
     drop(claim);
@@ -344,23 +284,33 @@ async fn follow(
     arm: &ArmClient,
     settings: &WorkerSettings,
     job: &JobRecord,
+    stop: CancellationToken,
 ) -> Result<(), Stop> {
     let Some(deletion) = &job.deletion else {
         tracing::error!(job_id = %job.job_id, "a deletion task started without a deletion");
         return Err(Stop::Abandoned);
     };
-    let limit_ms = i64::try_from(settings.delete_timeout.as_millis()).unwrap_or(i64::MAX);
-    let deadline_ms = deletion.started_at_ms.saturating_add(limit_ms);
-    let (mut track, mut wait) = match &deletion.operation_url {
-        Some(status_url) => (
-            Track::Operation(OperationHandle {
+    let mut follower = Follower::new(
+        arm.clone(),
+        &job.request,
+        Goal::Delete,
+        Pacing {
+            default_interval: settings.poll_interval_without_retry_after,
+            max_failures: settings.max_consecutive_read_failures,
+        },
+        stop,
+        Deadline::after(deletion.started_at_ms, settings.delete_timeout),
+    );
+    let (operation, first_wait) = match &deletion.operation_url {
+        Some(status_url) => {
+            let operation = OperationHandle {
                 status_url: status_url.clone(),
                 retry_after: None,
-            }),
-            Duration::ZERO,
-        ),
+            };
+            (operation, Duration::ZERO)
+        }
         None => {
-            let Some(operation) = send_delete(arm, settings, job, deadline_ms).await? else {
+            let Some(operation) = send_delete(&mut follower, arm, job).await? else {
                 // 204: no cluster to delete.
                 return Ok(());
             };
@@ -378,86 +328,38 @@ async fn follow(
             let wait = operation
                 .retry_after
                 .unwrap_or(settings.poll_interval_without_retry_after);
-            (Track::Operation(operation), wait)
+            (operation, wait)
         }
     };
-    let request = &job.request;
-    let mut failures = 0;
-    loop {
-        sleep_before(deadline_ms, wait, settings).await?;
-        match &track {
-            Track::Operation(operation) => match arm.poll_operation(operation).await {
-                Ok(poll) => {
-                    failures = 0;
-                    match poll.state {
-                        OperationState::Succeeded => return Ok(()),
-                        OperationState::Failed | OperationState::Canceled => {
-                            return Err(Stop::Failed(match &poll.error {
-                                Some(error) => failed_message(error),
-                                None => format!(
-                                    "Deleting the partial cluster failed: Azure reports the delete as {}, without saying why.",
-                                    poll.state.as_str()
-                                ),
-                            }));
-                        }
-                        OperationState::Running(_) => {
-                            wait = poll.retry_after.unwrap_or(if wait.is_zero() {
-                                settings.poll_interval_without_retry_after
-                            } else {
-                                wait
-                            });
-                        }
-                    }
-                }
-                Err(ArmClientError::Arm(error)) if error.status == 404 => {
-                    tracing::info!(job_id = %job.job_id, "delete operation expired; following the cluster");
-                    track = Track::Cluster;
-                    wait = Duration::ZERO;
-                }
-                Err(error) => wait = after_failure(&mut failures, error, wait, settings)?,
-            },
-            Track::Cluster => match arm
-                .get_cluster(
-                    &request.subscription_id,
-                    &request.resource_group,
-                    &request.cluster_name,
-                )
-                .await
-            {
-                Ok(None) => return Ok(()),
-                Ok(Some(cluster))
-                    if cluster
-                        .provisioning_state()
-                        .eq_ignore_ascii_case("Deleting") =>
-                {
-                    failures = 0;
-                    wait = settings.poll_interval_without_retry_after;
-                }
-                Ok(Some(cluster)) => {
-                    return Err(Stop::Failed(format!(
-                        "Deleting the partial cluster failed: Azure stopped deleting it and reports it {}.",
-                        cluster.provisioning_state()
-                    )));
-                }
-                Err(error) => wait = after_failure(&mut failures, error, wait, settings)?,
-            },
-        }
+    match follower
+        .follow(Track::Operation(operation), first_wait, &mut Unobserved)
+        .await?
+    {
+        Ended::Succeeded(_) | Ended::Vanished => Ok(()),
+        Ended::OperationFailed(poll) => Err(Stop::Failed(match &poll.error {
+            Some(error) => failed_message(error),
+            None => format!(
+                "Deleting the partial cluster failed: Azure reports the delete as {}, without saying why.",
+                poll.state.as_str()
+            ),
+        })),
+        Ended::ClusterSettled(cluster) => Err(Stop::Failed(format!(
+            "Deleting the partial cluster failed: Azure stopped deleting it and reports it {}.",
+            cluster.provisioning_state()
+        ))),
     }
 }
 
 /// Sends the DELETE; `None` when the cluster did not exist. A DELETE that may not have reached
-/// ARM (no answer) is sent again: deleting is idempotent on ARM.
+/// ARM (no answer, or a 5xx) is sent again at the follower's pace: deleting is idempotent on ARM.
 async fn send_delete(
+    follower: &mut Follower,
     arm: &ArmClient,
-    settings: &WorkerSettings,
     job: &JobRecord,
-    deadline_ms: i64,
 ) -> Result<Option<OperationHandle>, Stop> {
     let request = &job.request;
-    let mut failures = 0;
-    let mut wait = Duration::ZERO;
     loop {
-        sleep_before(deadline_ms, wait, settings).await?;
+        follower.pause::<Stop>().await?;
         match arm
             .delete_cluster(
                 &request.subscription_id,
@@ -472,45 +374,34 @@ async fn send_delete(
             Err(ArmClientError::Arm(error)) if error.status < 500 => {
                 return Err(Stop::Failed(failed_message(&error)));
             }
-            Err(error) => wait = after_failure(&mut failures, error, wait, settings)?,
+            Err(error) => follower.failed_read(error, &mut Unobserved).await?,
         }
     }
 }
 
-/// Sleeps `wait` (at most [`MAX_WAIT`]), or fails the deletion when the deadline has passed.
-/// The deadline is on the wall clock, so time the process spent suspended or stopped counts.
-async fn sleep_before(
-    deadline_ms: i64,
-    wait: Duration,
-    settings: &WorkerSettings,
-) -> Result<(), Stop> {
-    if now_ms() > deadline_ms {
-        return Err(Stop::Failed(format!(
-            "Deleting the partial cluster did not finish within {} minutes; check the cluster in the Azure portal.",
-            settings.delete_timeout.as_secs() / 60
-        )));
-    }
-    tokio::time::sleep(wait.min(MAX_WAIT)).await;
-    Ok(())
+/// A delete's progress is not saved on the way: only its end is.
+struct Unobserved;
+
+impl Observer for Unobserved {
+    type Stop = Stop;
 }
 
-/// Counts a failed call; fails the deletion after too many in a row, else answers how long to
-/// back off (doubling, at most [`MAX_WAIT`]).
-fn after_failure(
-    failures: &mut u32,
-    error: ArmClientError,
-    wait: Duration,
-    settings: &WorkerSettings,
-) -> Result<Duration, Stop> {
-    *failures += 1;
-    if *failures > settings.max_consecutive_read_failures {
-        return Err(Stop::Failed(match &error {
-            ArmClientError::Arm(error) => failed_message(error),
-            other => format!("Deleting the partial cluster failed: {other}"),
-        }));
+impl From<Interrupted> for Stop {
+    fn from(interrupted: Interrupted) -> Self {
+        match interrupted {
+            Interrupted::Stopped => Self::Abandoned,
+            Interrupted::TimedOut(limit) => Self::Failed(format!(
+                "Deleting the partial cluster did not finish within {} minutes; check the cluster in the Azure portal.",
+                limit.as_secs() / 60
+            )),
+            Interrupted::Unreadable(ArmClientError::Arm(error)) => {
+                Self::Failed(failed_message(&error))
+            }
+            Interrupted::Unreadable(other) => {
+                Self::Failed(format!("Deleting the partial cluster failed: {other}"))
+            }
+        }
     }
-    tracing::warn!(%error, failures = *failures, "a call about the delete failed; retrying");
-    Ok((wait.max(Duration::from_secs(1)) * 2).min(MAX_WAIT))
 }
 
 /// ARM's innermost message, as the deletion's failure.
@@ -544,7 +435,7 @@ mod tests {
     fn conflict(job: &JobRecord) -> Option<String> {
         match refuse_unless_partial(job) {
             Ok(()) => None,
-            Err(AppError::Conflict(message)) => Some(message),
+            Err(ServiceError::Conflict(message)) => Some(message),
             Err(other) => panic!("not a conflict: {other:?}"),
         }
     }
@@ -600,14 +491,5 @@ mod tests {
             failed_message(&error),
             "Deleting the partial cluster failed: Operation is not allowed. (OperationNotAllowed)"
         );
-    }
-
-    #[test]
-    fn one_task_per_deletion() {
-        let tasks = DeletionTasks::default();
-        let claim = tasks.claim("j").expect("first");
-        assert!(tasks.claim("j").is_none(), "a second task is refused");
-        drop(claim);
-        assert!(tasks.claim("j").is_some(), "free again once the task ended");
     }
 }
