@@ -135,7 +135,8 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
     let session = SessionSettings::new(
         std::env::var("SESSION_SECRET").ok().as_deref(),
         !sandbox_mode,
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     let demo_users = if sandbox_mode {
         server::dev_sign_in::demo_users()
     } else {

@@ -31,6 +31,17 @@ fn is_public(path: &str) -> bool {
     ) || path.starts_with("/pkg/")
 }
 
+/// Why the session key cannot be made.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionKeyError {
+    /// `SESSION_SECRET` is too short to sign cookies safely.
+    #[error("SESSION_SECRET must be at least 64 bytes")]
+    SecretTooShort,
+    /// The operating system gave no randomness for a generated key.
+    #[error("cannot generate a session key")]
+    NoRandomness,
+}
+
 /// Session settings.
 #[derive(Clone)]
 pub struct SessionSettings {
@@ -43,13 +54,13 @@ pub struct SessionSettings {
 impl SessionSettings {
     /// Settings from `SESSION_SECRET` (at least 64 bytes) or, without it, a random key, so
     /// sessions end when the process restarts.
-    pub fn new(secret: Option<&str>, secure_cookie: bool) -> Result<Self, String> {
+    pub fn new(secret: Option<&str>, secure_cookie: bool) -> Result<Self, SessionKeyError> {
         let key = match secret {
             Some(secret) if secret.len() >= 64 => Key::from(secret.as_bytes()),
-            Some(_) => return Err("SESSION_SECRET must be at least 64 bytes".into()),
+            Some(_) => return Err(SessionKeyError::SecretTooShort),
             None => {
                 tracing::warn!("SESSION_SECRET is not set: sessions end when the server restarts");
-                Key::try_generate().ok_or("cannot generate a session key")?
+                Key::try_generate().ok_or(SessionKeyError::NoRandomness)?
             }
         };
         Ok(Self { key, secure_cookie })
