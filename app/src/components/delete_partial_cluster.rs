@@ -6,7 +6,7 @@
 
 use crate::api::provision::delete_partial_cluster::DeletePartialCluster;
 use crate::components::confirm_dialog::ConfirmDialog;
-use crate::contexts::provisioning::use_provisioning;
+use crate::contexts::job_tracking::use_job_tracking;
 use leptos::html;
 use leptos::prelude::*;
 use shared::progress::{DeletionState, TaskView, can_delete_partial_cluster, format_elapsed};
@@ -21,11 +21,11 @@ pub fn DeletePartialCluster(
     let delete = ServerAction::<DeletePartialCluster>::new();
     let asking = RwSignal::new(false);
     let button = NodeRef::<html::Button>::new();
-    let provisioning = use_provisioning();
+    let jobs = use_job_tracking();
     // The answer is the task with its deletion: follow it (polling resumes while it runs).
     Effect::new(move |_| {
-        if let (Some(Ok(view)), Some(provisioning)) = (delete.value().get(), provisioning) {
-            provisioning.update_view(view);
+        if let (Some(Ok(view)), Some(jobs)) = (delete.value().get(), jobs) {
+            jobs.update_view(view);
         }
     });
     let names = move || {

@@ -6,6 +6,9 @@
 //! that fails before that leaves the modal open with every value and the failure notice, ready
 //! to edit and submit again. Closing while the job runs asks first.
 //!
+//! Whether the modal is open, what it opens with and which task it shows live in
+//! [`crate::contexts::create_modal`]; the task itself in [`crate::contexts::job_tracking`].
+//!
 //! The modal only ever renders in the browser (it opens on a click), so its resources load
 //! there and its keyboard handling can use the window.
 
@@ -23,8 +26,9 @@ use crate::components::delete_partial_cluster::DeletePartialCluster;
 use crate::components::preflight_checks::PreflightChecks;
 use crate::components::provision_error_card::ProvisionErrorCard;
 use crate::components::provision_live_panel::ProvisionLivePanel;
-use crate::contexts::last_failure::use_last_failure_memory;
-use crate::contexts::provisioning::{Provisioning, use_provisioning};
+use crate::contexts::create_modal::{CreateModalState, use_create_modal};
+use crate::contexts::job_tracking::{JobTracking, use_job_tracking};
+use crate::contexts::last_failure_memory::use_last_failure_memory;
 use crate::error::AppError;
 use crate::focus::{focus_first, focus_matching, from_question, trap_tab};
 use form::CreateForm;
@@ -43,14 +47,14 @@ use web_sys::Element;
 /// Id of the modal's heading (its accessible name).
 const TITLE_ID: &str = "provision-modal-title";
 
-/// The create modal. Render it while the provisioning context says the modal is open.
+/// The create modal. Render it while the create modal context says it is open.
 #[component]
 pub fn ProvisionModal(
     /// The subscription the dashboard shows; the form starts with it.
     #[prop(into)]
     default_subscription: Signal<Option<String>>,
 ) -> impl IntoView {
-    let Some(provisioning) = use_provisioning() else {
+    let (Some(modal), Some(jobs)) = (use_create_modal(), use_job_tracking()) else {
         return ().into_any();
     };
     let form = CreateForm::new();
@@ -61,7 +65,7 @@ pub fn ProvisionModal(
     let dialog = NodeRef::<html::Div>::new();
     let first_field = NodeRef::<html::Input>::new();
 
-    let task = Memo::new(move |_| provisioning.modal_task());
+    let task = Memo::new(move |_| modal.task());
     // Running from the submit until the job ends, including the moment between the server's
     // answer and the modal following the task it names.
     let running = Memo::new(move |_| {
@@ -76,7 +80,7 @@ pub fn ProvisionModal(
     });
     let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(FailedAttempt::of_task)));
     // Opened by "Edit & retry" on a failure card: the form starts from that attempt.
-    let retry_focus = provisioning.take_retry_draft().map(|draft| {
+    let retry_focus = modal.take_retry_draft().map(|draft| {
         form.apply_draft(&draft);
         form::field::input_id(draft.focus_field)
     });
@@ -84,7 +88,7 @@ pub fn ProvisionModal(
     let subscriptions = Resource::new(|| (), |_| list_subscriptions());
     load_choices(form, subscriptions, default_subscription);
     let preflight = live_preflight::watch(form);
-    follow_submit(provisioning, form, preflight, start, sent, submit_error);
+    follow_submit(modal, jobs, form, preflight, start, sent, submit_error);
     // Azure accepted the create (or it already finished well): the banner takes over. Not while
     // the user decides whether to stop it, or waits for the stop: the modal shows how it ends.
     // (Each poll re-runs this, so a "Keep running" answer hands over at the next read.)
@@ -104,8 +108,8 @@ pub fn ProvisionModal(
                     .flatten()
             })
             .is_some();
-        if !deciding && !provisioning.cancel_pending(&task_id) {
-            provisioning.close_modal();
+        if !deciding && !jobs.cancel_pending(&task_id) {
+            modal.close();
         }
     });
     Effect::new(move |_| {
@@ -125,7 +129,7 @@ pub fn ProvisionModal(
     // counts as running: the form is editable again.
     let release_form = move || {
         start.value().set(None);
-        provisioning.forget_modal_task();
+        modal.forget_task();
     };
     // The card's "Edit & retry": the form is the user's again, on the field the failure points
     // at; "Dismiss" puts them on the first field.
@@ -158,7 +162,7 @@ pub fn ProvisionModal(
         if running.get_untracked() {
             confirm_close.set(true);
         } else {
-            provisioning.close_modal();
+            modal.close();
         }
     };
     let keep_open = move || {
@@ -202,7 +206,7 @@ pub fn ProvisionModal(
         <Show when=move || running.get() || (task.with(Option::is_some) && failure.with(Option::is_none))>
             <ProvisionLivePanel
                 task=Signal::derive(move || task.get())
-                extra_seconds=Signal::derive(move || provisioning.modal_extra_seconds())
+                extra_seconds=Signal::derive(move || modal.extra_seconds())
             />
         </Show>
         {move || {
@@ -249,7 +253,7 @@ pub fn ProvisionModal(
                 cancel_label="Keep open"
                 on_confirm=Callback::new(move |()| {
                     confirm_close.set(false);
-                    provisioning.close_modal();
+                    modal.close();
                 })
                 on_cancel=Callback::new(move |()| keep_open())
             />
@@ -323,7 +327,8 @@ fn load_choices(
 /// field's message under that field, the server's pre-flight rows in place of the live ones,
 /// anything else above the form).
 fn follow_submit(
-    provisioning: Provisioning,
+    modal: CreateModalState,
+    jobs: JobTracking,
     form: CreateForm,
     preflight: LivePreflight,
     start: ServerAction<StartProvision>,
@@ -334,9 +339,9 @@ fn follow_submit(
         None => {}
         Some(Ok(accepted)) => {
             if let Some(request) = sent.get_value() {
-                provisioning.follow(&accepted, &request);
+                jobs.follow(&accepted, &request);
             }
-            provisioning.set_modal_task(&accepted.task_id);
+            modal.set_task(&accepted.task_id);
         }
         Some(Err(AppError::Validation { field, message })) => {
             form.set_server_error(field, message);
