@@ -3,13 +3,13 @@
 //! subscription lives in the URL (`?subscription=…`) so a link or a reload shows the same view.
 //! The page provides the three contexts its components share (see [`crate::contexts`]).
 
-use crate::components::clusters_card::ClustersCard;
-use crate::components::create_cluster_button::CreateClusterButton;
-use crate::components::last_failure_card::LastFailureCard;
-use crate::components::provision_modal::ProvisionModal;
-use crate::components::provisioning_banners::ProvisioningBanners;
-use crate::components::subscription_picker::SubscriptionPicker;
-use crate::components::user_menu::UserMenu;
+use crate::components::clusters::clusters_card::ClustersCard;
+use crate::components::clusters::subscription_picker::SubscriptionPicker;
+use crate::components::common::user_menu::UserMenu;
+use crate::components::create_modal::CreateModal;
+use crate::components::create_modal::create_cluster_button::CreateClusterButton;
+use crate::components::error_card::last_failure_card::LastFailureCard;
+use crate::components::provisioning::provisioning_banners::ProvisioningBanners;
 use crate::contexts::create_modal::provide_create_modal;
 use crate::contexts::job_tracking::provide_job_tracking;
 use crate::contexts::last_failure_memory::provide_last_failure_memory;
@@ -39,7 +39,7 @@ pub fn DashboardPage() -> impl IntoView {
             <CreateClusterButton />
         </ClustersCard>
         <Show when=move || modal.is_open()>
-            <ProvisionModal default_subscription=subscription />
+            <CreateModal default_subscription=subscription />
         </Show>
     }
 }

@@ -1,5 +1,7 @@
-//! The create modal (PRODUCT.md §3): subscription, name, region, resource group, the two pools
-//! and an optional Kubernetes version, validated as the user types with ARM's own rules.
+//! The create modal (PRODUCT.md §3) and everything only it uses: the "Create cluster" button
+//! that opens it, the form (subscription, name, region, resource group, the two pools and an
+//! optional Kubernetes version, validated as the user types with ARM's own rules), the live
+//! pre-flight and its rows, and the live panel of the job it starts.
 //!
 //! After the submit the modal stays open with the live panel until the job first reports a
 //! cluster state (Azure accepted the create); then it closes and the banner takes over. A job
@@ -12,44 +14,45 @@
 //! The modal only ever renders in the browser (it opens on a click), so its resources load
 //! there and its keyboard handling can use the window.
 
+pub mod create_cluster_button;
 mod form;
-mod form_fields;
+pub mod form_fields;
+mod keyboard;
+mod live_panel;
 mod live_preflight;
-mod pool_fields;
-mod region_field;
-mod subscription_field;
+pub mod preflight_checks;
 
 use crate::api::provision::start_provision::StartProvision;
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
-use crate::components::confirm_dialog::ConfirmDialog;
-use crate::components::delete_partial_cluster::DeletePartialCluster;
-use crate::components::preflight_checks::PreflightChecks;
-use crate::components::provision_error_card::ProvisionErrorCard;
-use crate::components::provision_live_panel::ProvisionLivePanel;
+use crate::components::common::confirm_dialog::ConfirmDialog;
+use crate::components::error_card::ErrorCard;
+use crate::components::provisioning::partial_cluster_deletion::PartialClusterDeletion;
 use crate::contexts::create_modal::{CreateModalState, use_create_modal};
 use crate::contexts::job_tracking::{JobTracking, use_job_tracking};
 use crate::contexts::last_failure_memory::use_last_failure_memory;
 use crate::error::AppError;
-use crate::focus::{focus_first, focus_matching, from_question, trap_tab};
+use crate::focus::{focus_first, focus_matching};
 use form::CreateForm;
 use form_fields::FormFields;
+use keyboard::{focus_first_failing_check, focus_first_invalid, handle_keys};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+use live_panel::LivePanel;
 use live_preflight::LivePreflight;
+use preflight_checks::PreflightChecks;
 use shared::error_card::FailedAttempt;
 use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::subscription::SubscriptionInfo;
-use web_sys::Element;
 
 /// Id of the modal's heading (its accessible name).
 const TITLE_ID: &str = "provision-modal-title";
 
 /// The create modal. Render it while the create modal context says it is open.
 #[component]
-pub fn ProvisionModal(
+pub fn CreateModal(
     /// The subscription the dashboard shows; the form starts with it.
     #[prop(into)]
     default_subscription: Signal<Option<String>>,
@@ -204,7 +207,7 @@ pub fn ProvisionModal(
     // The view is built in parts, each type-erased, to keep the nested view type shallow.
     let job_status = view! {
         <Show when=move || running.get() || (task.with(Option::is_some) && failure.with(Option::is_none))>
-            <ProvisionLivePanel
+            <LivePanel
                 task=Signal::derive(move || task.get())
                 extra_seconds=Signal::derive(move || modal.extra_seconds())
             />
@@ -214,7 +217,7 @@ pub fn ProvisionModal(
                 .get()
                 .map(|attempt| {
                     view! {
-                        <ProvisionErrorCard
+                        <ErrorCard
                             attempt
                             on_retry=Some(edit_and_retry)
                             on_dismiss=Some(dismiss_failure)
@@ -223,7 +226,7 @@ pub fn ProvisionModal(
                 })
         }}
         <Show when=move || failure.with(Option::is_some)>
-            <DeletePartialCluster task=Signal::derive(move || task.get()) />
+            <PartialClusterDeletion task=Signal::derive(move || task.get()) />
         </Show>
         {move || submit_error.get().map(|message| view! { <p class="inline-error" role="alert">{message}</p> })}
     }
@@ -349,61 +352,6 @@ fn follow_submit(
         Some(Err(AppError::PreflightFailed(report))) => preflight.show_server_answer(*report),
         Some(Err(error)) => submit_error.set(Some(error.to_string())),
     });
-}
-
-/// ESC closes (or asks first, or dismisses the question); Tab stays inside the dialog, or inside
-/// the question while it is open. A window listener, so it works wherever focus is; keys from
-/// inside a question (this one or the Stop chip's) are the question's own.
-fn handle_keys(
-    dialog: NodeRef<html::Div>,
-    confirm_close: RwSignal<bool>,
-    request_close: impl Fn() + Copy + 'static,
-    keep_open: impl Fn() + Copy + 'static,
-) {
-    let listener = window_event_listener(ev::keydown, move |event| {
-        let Some(dialog) = dialog.get_untracked() else {
-            return;
-        };
-        if from_question(&event) {
-            return;
-        }
-        let asking = confirm_close.get_untracked();
-        match event.key().as_str() {
-            "Escape" => {
-                event.prevent_default();
-                if asking {
-                    keep_open();
-                } else {
-                    request_close();
-                }
-            }
-            "Tab" => {
-                let question = asking
-                    .then(|| dialog.query_selector("[role=alertdialog]").ok().flatten())
-                    .flatten();
-                let container: Element = question.unwrap_or_else(|| dialog.into());
-                trap_tab(&event, &container);
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || listener.remove());
-}
-
-/// Focuses the first field whose message shows.
-fn focus_first_invalid(dialog: NodeRef<html::Div>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        focus_matching(&dialog, "[aria-invalid=true]");
-    }
-}
-
-/// Focuses the first failing pre-flight row's action ("Apply N nodes" or the portal link), else
-/// the first failing row itself.
-fn focus_first_failing_check(dialog: NodeRef<html::Div>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        let _ = focus_matching(&dialog, "li.check-fail button, li.check-fail a")
-            || focus_matching(&dialog, "li.check-fail");
-    }
 }
 
 /// True once the banner should show the job instead of the modal.

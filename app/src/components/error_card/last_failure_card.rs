@@ -3,7 +3,7 @@
 //! in other tabs and on the server). Rendered on the server from the caller's history, so it
 //! is in the first HTML. Hidden while the page shows the same job as a banner or in the modal.
 
-use crate::components::provision_error_card::ProvisionErrorCard;
+use crate::components::error_card::ErrorCard;
 use crate::contexts::create_modal::use_create_modal;
 use crate::contexts::job_tracking::use_job_tracking;
 use crate::contexts::last_failure_memory::use_last_failure_memory;
@@ -46,7 +46,7 @@ pub fn LastFailureCard() -> impl IntoView {
                             let dismiss = Callback::new(move |()| memory.dismiss());
                             view! {
                                 <div class="last-failure">
-                                    <ProvisionErrorCard
+                                    <ErrorCard
                                         attempt
                                         lead
                                         live=false

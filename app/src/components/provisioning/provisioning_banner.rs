@@ -4,8 +4,8 @@
 
 mod running_banner;
 
-use crate::components::delete_partial_cluster::DeletePartialCluster;
-use crate::components::provision_error_card::ProvisionErrorCard;
+use crate::components::error_card::ErrorCard;
+use crate::components::provisioning::partial_cluster_deletion::PartialClusterDeletion;
 use crate::contexts::create_modal::use_create_modal;
 use leptos::prelude::*;
 use running_banner::RunningBanner;
@@ -82,10 +82,10 @@ pub fn ProvisioningBanner(
                                 .map(|modal| {
                                     Callback::new(move |()| modal.open_with(draft.clone()))
                                 });
-                            view! { <ProvisionErrorCard attempt on_retry on_dismiss /> }
+                            view! { <ErrorCard attempt on_retry on_dismiss /> }
                         })
                 }}
-                <DeletePartialCluster task=Signal::derive(move || Some(task.get())) />
+                <PartialClusterDeletion task=Signal::derive(move || Some(task.get())) />
             </div>
         }
         .into_any(),

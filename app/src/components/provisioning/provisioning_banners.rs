@@ -3,7 +3,7 @@
 //! by the job tracking's polling ([`crate::contexts::job_tracking`]). The create modal's own
 //! task shows in the modal instead.
 
-use crate::components::provisioning_banner::ProvisioningBanner;
+use crate::components::provisioning::provisioning_banner::ProvisioningBanner;
 use crate::contexts::create_modal::use_create_modal;
 use crate::contexts::job_tracking::use_job_tracking;
 use crate::contexts::last_failure_memory::use_last_failure_memory;

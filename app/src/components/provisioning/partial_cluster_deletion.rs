@@ -3,9 +3,12 @@
 //! deletion's progress from the task ("Deleting the partial cluster on Azure… 12s", "Partial
 //! cluster deleted."). The server checks Azure's state when asked and refuses while an
 //! operation still runs on the cluster; that answer shows here as it came.
+//!
+//! Named for what it shows (the deletion), apart from the server function's struct
+//! [`DeletePartialCluster`] it dispatches.
 
 use crate::api::provision::delete_partial_cluster::DeletePartialCluster;
-use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::common::confirm_dialog::ConfirmDialog;
 use crate::contexts::job_tracking::use_job_tracking;
 use leptos::html;
 use leptos::prelude::*;
@@ -13,7 +16,7 @@ use shared::progress::{DeletionState, TaskView, can_delete_partial_cluster, form
 
 /// The delete control and the deletion's state for `task`.
 #[component]
-pub fn DeletePartialCluster(
+pub fn PartialClusterDeletion(
     /// The stopped task's newest view (`None`: nothing shows).
     #[prop(into)]
     task: Signal<Option<TaskView>>,

@@ -4,7 +4,7 @@
 //! the task reports its end. Only the task's owner sees the task, so only the owner sees this.
 
 use crate::api::provision::cancel_provision::CancelProvision;
-use crate::components::confirm_dialog::ConfirmDialog;
+use crate::components::common::confirm_dialog::ConfirmDialog;
 use crate::contexts::job_tracking::use_job_tracking;
 use leptos::html;
 use leptos::prelude::*;
