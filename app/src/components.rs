@@ -1,24 +1,19 @@
-//! Reusable components, one per file.
+//! The dashboard's components, one per file, in one folder per feature:
+//!
+//! - [`clusters`]: the clusters card, its table and the subscription picker that chooses what
+//!   it lists;
+//! - [`create_modal`]: the "Create cluster" button and the create modal (form, live pre-flight,
+//!   live panel);
+//! - [`provisioning`]: the banners of the caller's running creates and the controls of a
+//!   running or stopped one (Stop provisioning, Delete partial cluster);
+//! - [`error_card`]: why a create failed (the error card) and the remembered "Last attempt
+//!   failed";
+//! - [`common`]: what belongs to no one feature (the confirmation question, the user menu).
+//!
+//! The state these share lives in [`crate::contexts`].
 
-pub mod cluster_table;
-pub mod clusters_card;
-pub mod confirm_dialog;
-pub mod copy_command;
-pub mod create_cluster_button;
-pub mod delete_partial_cluster;
-pub mod field_error;
-pub mod last_failure_card;
-pub mod pool_chips;
-pub mod preflight_checks;
-pub mod progress_bar;
-pub mod progress_details;
-pub mod provision_error_card;
-pub mod provision_live_panel;
-pub mod provision_modal;
-pub mod provisioning_banner;
-pub mod provisioning_banners;
-pub mod stop_provisioning;
-pub mod subscription_picker;
-pub mod text_field;
-pub mod user_menu;
-pub mod vm_size_picker;
+pub mod clusters;
+pub mod common;
+pub mod create_modal;
+pub mod error_card;
+pub mod provisioning;

@@ -2,7 +2,7 @@
 //! open in a new tab without handing the opener to the portal.
 #![cfg(target_arch = "wasm32")]
 
-use app::components::cluster_table::ClusterTable;
+use app::components::clusters::cluster_table::ClusterTable;
 use leptos::prelude::*;
 use shared::cluster::{ClusterSummary, NodePoolSummary};
 use wasm_bindgen::JsCast;

@@ -4,9 +4,9 @@
 //! asked before closing while a create runs.
 #![cfg(target_arch = "wasm32")]
 
-use app::components::confirm_dialog::ConfirmDialog;
-use app::components::preflight_checks::PreflightChecks;
-use app::components::vm_size_picker::VmSizePicker;
+use app::components::common::confirm_dialog::ConfirmDialog;
+use app::components::create_modal::form_fields::vm_size_picker::VmSizePicker;
+use app::components::create_modal::preflight_checks::PreflightChecks;
 use app::focus::trap_tab;
 use leptos::prelude::*;
 use serde_json::json;

@@ -4,7 +4,7 @@
 //! buttons calling back.
 #![cfg(target_arch = "wasm32")]
 
-use app::components::provision_error_card::ProvisionErrorCard;
+use app::components::error_card::ErrorCard as ProvisionErrorCard;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use shared::error_card::FailedAttempt;

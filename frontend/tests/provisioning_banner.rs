@@ -3,7 +3,7 @@
 //! failure and cancelled lines, with Azure's text kept as text.
 #![cfg(target_arch = "wasm32")]
 
-use app::components::provisioning_banner::ProvisioningBanner;
+use app::components::provisioning::provisioning_banner::ProvisioningBanner;
 use leptos::prelude::*;
 use shared::cluster::ClusterSummary;
 use shared::progress::{

@@ -1,16 +1,18 @@
 //! The dashboard: subscription picker, the banners of the caller's running creates, the last
-//! failed attempt, the clusters card with "Create cluster", and the create modal. The selected subscription lives in the URL
-//! (`?subscription=…`) so a link or a reload shows the same view.
+//! failed attempt, the clusters card with "Create cluster", and the create modal. The selected
+//! subscription lives in the URL (`?subscription=…`) so a link or a reload shows the same view.
+//! The page provides the three contexts its components share (see [`crate::contexts`]).
 
-use crate::components::clusters_card::ClustersCard;
-use crate::components::create_cluster_button::CreateClusterButton;
-use crate::components::last_failure_card::LastFailureCard;
-use crate::components::provision_modal::ProvisionModal;
-use crate::components::provisioning_banners::ProvisioningBanners;
-use crate::components::subscription_picker::SubscriptionPicker;
-use crate::components::user_menu::UserMenu;
-use crate::contexts::last_failure::provide_last_failure_memory;
-use crate::contexts::provisioning::provide_provisioning;
+use crate::components::clusters::clusters_card::ClustersCard;
+use crate::components::clusters::subscription_picker::SubscriptionPicker;
+use crate::components::common::user_menu::UserMenu;
+use crate::components::create_modal::CreateModal;
+use crate::components::create_modal::create_cluster_button::CreateClusterButton;
+use crate::components::error_card::last_failure_card::LastFailureCard;
+use crate::components::provisioning::provisioning_banners::ProvisioningBanners;
+use crate::contexts::create_modal::provide_create_modal;
+use crate::contexts::job_tracking::provide_job_tracking;
+use crate::contexts::last_failure_memory::provide_last_failure_memory;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -20,8 +22,9 @@ pub fn DashboardPage() -> impl IntoView {
     let query = use_query_map();
     let subscription =
         Signal::derive(move || query.read().get("subscription").filter(|s| !s.is_empty()));
-    let provisioning = provide_provisioning();
-    provide_last_failure_memory(provisioning);
+    let jobs = provide_job_tracking();
+    let modal = provide_create_modal(jobs);
+    provide_last_failure_memory(jobs);
     view! {
         <header class="page-header">
             <h1>"AKS Provisioning Dashboard"</h1>
@@ -32,11 +35,11 @@ pub fn DashboardPage() -> impl IntoView {
         </header>
         <ProvisioningBanners />
         <LastFailureCard />
-        <ClustersCard subscription=subscription version=provisioning.clusters_version()>
+        <ClustersCard subscription=subscription version=jobs.clusters_version()>
             <CreateClusterButton />
         </ClustersCard>
-        <Show when=move || provisioning.modal_open()>
-            <ProvisionModal default_subscription=subscription />
+        <Show when=move || modal.is_open()>
+            <CreateModal default_subscription=subscription />
         </Show>
     }
 }

@@ -1,56 +1,63 @@
-//! The create modal (PRODUCT.md §3): subscription, name, region, resource group, the two pools
-//! and an optional Kubernetes version, validated as the user types with ARM's own rules.
+//! The create modal (PRODUCT.md §3) and everything only it uses: the "Create cluster" button
+//! that opens it, the form (subscription, name, region, resource group, the two pools and an
+//! optional Kubernetes version, validated as the user types with ARM's own rules), the live
+//! pre-flight and its rows, and the live panel of the job it starts.
 //!
 //! After the submit the modal stays open with the live panel until the job first reports a
 //! cluster state (Azure accepted the create); then it closes and the banner takes over. A job
 //! that fails before that leaves the modal open with every value and the failure notice, ready
 //! to edit and submit again. Closing while the job runs asks first.
 //!
+//! Whether the modal is open, what it opens with and which task it shows live in
+//! [`crate::contexts::create_modal`]; the task itself in [`crate::contexts::job_tracking`].
+//!
 //! The modal only ever renders in the browser (it opens on a click), so its resources load
 //! there and its keyboard handling can use the window.
 
+pub mod create_cluster_button;
 mod form;
-mod form_fields;
+pub mod form_fields;
+mod keyboard;
+mod live_panel;
 mod live_preflight;
-mod pool_fields;
-mod region_field;
-mod subscription_field;
+pub mod preflight_checks;
 
 use crate::api::provision::start_provision::StartProvision;
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
-use crate::components::confirm_dialog::ConfirmDialog;
-use crate::components::delete_partial_cluster::DeletePartialCluster;
-use crate::components::preflight_checks::PreflightChecks;
-use crate::components::provision_error_card::ProvisionErrorCard;
-use crate::components::provision_live_panel::ProvisionLivePanel;
-use crate::contexts::last_failure::use_last_failure_memory;
-use crate::contexts::provisioning::{Provisioning, use_provisioning};
+use crate::components::common::confirm_dialog::ConfirmDialog;
+use crate::components::error_card::ErrorCard;
+use crate::components::provisioning::partial_cluster_deletion::PartialClusterDeletion;
+use crate::contexts::create_modal::{CreateModalState, use_create_modal};
+use crate::contexts::job_tracking::{JobTracking, use_job_tracking};
+use crate::contexts::last_failure_memory::use_last_failure_memory;
 use crate::error::AppError;
-use crate::focus::{focus_first, focus_matching, from_question, trap_tab};
+use crate::focus::{focus_first, focus_matching};
 use form::CreateForm;
 use form_fields::FormFields;
+use keyboard::{focus_first_failing_check, focus_first_invalid, handle_keys};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
+use live_panel::LivePanel;
 use live_preflight::LivePreflight;
+use preflight_checks::PreflightChecks;
 use shared::error_card::FailedAttempt;
 use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::subscription::SubscriptionInfo;
-use web_sys::Element;
 
 /// Id of the modal's heading (its accessible name).
 const TITLE_ID: &str = "provision-modal-title";
 
-/// The create modal. Render it while the provisioning context says the modal is open.
+/// The create modal. Render it while the create modal context says it is open.
 #[component]
-pub fn ProvisionModal(
+pub fn CreateModal(
     /// The subscription the dashboard shows; the form starts with it.
     #[prop(into)]
     default_subscription: Signal<Option<String>>,
 ) -> impl IntoView {
-    let Some(provisioning) = use_provisioning() else {
+    let (Some(modal), Some(jobs)) = (use_create_modal(), use_job_tracking()) else {
         return ().into_any();
     };
     let form = CreateForm::new();
@@ -61,7 +68,7 @@ pub fn ProvisionModal(
     let dialog = NodeRef::<html::Div>::new();
     let first_field = NodeRef::<html::Input>::new();
 
-    let task = Memo::new(move |_| provisioning.modal_task());
+    let task = Memo::new(move |_| modal.task());
     // Running from the submit until the job ends, including the moment between the server's
     // answer and the modal following the task it names.
     let running = Memo::new(move |_| {
@@ -76,7 +83,7 @@ pub fn ProvisionModal(
     });
     let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(FailedAttempt::of_task)));
     // Opened by "Edit & retry" on a failure card: the form starts from that attempt.
-    let retry_focus = provisioning.take_retry_draft().map(|draft| {
+    let retry_focus = modal.take_retry_draft().map(|draft| {
         form.apply_draft(&draft);
         form::field::input_id(draft.focus_field)
     });
@@ -84,7 +91,7 @@ pub fn ProvisionModal(
     let subscriptions = Resource::new(|| (), |_| list_subscriptions());
     load_choices(form, subscriptions, default_subscription);
     let preflight = live_preflight::watch(form);
-    follow_submit(provisioning, form, preflight, start, sent, submit_error);
+    follow_submit(modal, jobs, form, preflight, start, sent, submit_error);
     // Azure accepted the create (or it already finished well): the banner takes over. Not while
     // the user decides whether to stop it, or waits for the stop: the modal shows how it ends.
     // (Each poll re-runs this, so a "Keep running" answer hands over at the next read.)
@@ -104,8 +111,8 @@ pub fn ProvisionModal(
                     .flatten()
             })
             .is_some();
-        if !deciding && !provisioning.cancel_pending(&task_id) {
-            provisioning.close_modal();
+        if !deciding && !jobs.cancel_pending(&task_id) {
+            modal.close();
         }
     });
     Effect::new(move |_| {
@@ -125,7 +132,7 @@ pub fn ProvisionModal(
     // counts as running: the form is editable again.
     let release_form = move || {
         start.value().set(None);
-        provisioning.forget_modal_task();
+        modal.forget_task();
     };
     // The card's "Edit & retry": the form is the user's again, on the field the failure points
     // at; "Dismiss" puts them on the first field.
@@ -158,7 +165,7 @@ pub fn ProvisionModal(
         if running.get_untracked() {
             confirm_close.set(true);
         } else {
-            provisioning.close_modal();
+            modal.close();
         }
     };
     let keep_open = move || {
@@ -200,9 +207,9 @@ pub fn ProvisionModal(
     // The view is built in parts, each type-erased, to keep the nested view type shallow.
     let job_status = view! {
         <Show when=move || running.get() || (task.with(Option::is_some) && failure.with(Option::is_none))>
-            <ProvisionLivePanel
+            <LivePanel
                 task=Signal::derive(move || task.get())
-                extra_seconds=Signal::derive(move || provisioning.modal_extra_seconds())
+                extra_seconds=Signal::derive(move || modal.extra_seconds())
             />
         </Show>
         {move || {
@@ -210,7 +217,7 @@ pub fn ProvisionModal(
                 .get()
                 .map(|attempt| {
                     view! {
-                        <ProvisionErrorCard
+                        <ErrorCard
                             attempt
                             on_retry=Some(edit_and_retry)
                             on_dismiss=Some(dismiss_failure)
@@ -219,7 +226,7 @@ pub fn ProvisionModal(
                 })
         }}
         <Show when=move || failure.with(Option::is_some)>
-            <DeletePartialCluster task=Signal::derive(move || task.get()) />
+            <PartialClusterDeletion task=Signal::derive(move || task.get()) />
         </Show>
         {move || submit_error.get().map(|message| view! { <p class="inline-error" role="alert">{message}</p> })}
     }
@@ -249,7 +256,7 @@ pub fn ProvisionModal(
                 cancel_label="Keep open"
                 on_confirm=Callback::new(move |()| {
                     confirm_close.set(false);
-                    provisioning.close_modal();
+                    modal.close();
                 })
                 on_cancel=Callback::new(move |()| keep_open())
             />
@@ -323,7 +330,8 @@ fn load_choices(
 /// field's message under that field, the server's pre-flight rows in place of the live ones,
 /// anything else above the form).
 fn follow_submit(
-    provisioning: Provisioning,
+    modal: CreateModalState,
+    jobs: JobTracking,
     form: CreateForm,
     preflight: LivePreflight,
     start: ServerAction<StartProvision>,
@@ -334,9 +342,9 @@ fn follow_submit(
         None => {}
         Some(Ok(accepted)) => {
             if let Some(request) = sent.get_value() {
-                provisioning.follow(&accepted, &request);
+                jobs.follow(&accepted, &request);
             }
-            provisioning.set_modal_task(&accepted.task_id);
+            modal.set_task(&accepted.task_id);
         }
         Some(Err(AppError::Validation { field, message })) => {
             form.set_server_error(field, message);
@@ -344,61 +352,6 @@ fn follow_submit(
         Some(Err(AppError::PreflightFailed(report))) => preflight.show_server_answer(*report),
         Some(Err(error)) => submit_error.set(Some(error.to_string())),
     });
-}
-
-/// ESC closes (or asks first, or dismisses the question); Tab stays inside the dialog, or inside
-/// the question while it is open. A window listener, so it works wherever focus is; keys from
-/// inside a question (this one or the Stop chip's) are the question's own.
-fn handle_keys(
-    dialog: NodeRef<html::Div>,
-    confirm_close: RwSignal<bool>,
-    request_close: impl Fn() + Copy + 'static,
-    keep_open: impl Fn() + Copy + 'static,
-) {
-    let listener = window_event_listener(ev::keydown, move |event| {
-        let Some(dialog) = dialog.get_untracked() else {
-            return;
-        };
-        if from_question(&event) {
-            return;
-        }
-        let asking = confirm_close.get_untracked();
-        match event.key().as_str() {
-            "Escape" => {
-                event.prevent_default();
-                if asking {
-                    keep_open();
-                } else {
-                    request_close();
-                }
-            }
-            "Tab" => {
-                let question = asking
-                    .then(|| dialog.query_selector("[role=alertdialog]").ok().flatten())
-                    .flatten();
-                let container: Element = question.unwrap_or_else(|| dialog.into());
-                trap_tab(&event, &container);
-            }
-            _ => {}
-        }
-    });
-    on_cleanup(move || listener.remove());
-}
-
-/// Focuses the first field whose message shows.
-fn focus_first_invalid(dialog: NodeRef<html::Div>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        focus_matching(&dialog, "[aria-invalid=true]");
-    }
-}
-
-/// Focuses the first failing pre-flight row's action ("Apply N nodes" or the portal link), else
-/// the first failing row itself.
-fn focus_first_failing_check(dialog: NodeRef<html::Div>) {
-    if let Some(dialog) = dialog.get_untracked() {
-        let _ = focus_matching(&dialog, "li.check-fail button, li.check-fail a")
-            || focus_matching(&dialog, "li.check-fail");
-    }
 }
 
 /// True once the banner should show the job instead of the modal.

@@ -1,14 +1,23 @@
-//! Every input of the create form, laid out in a grid.
+//! Every input of the create form, laid out in a grid, and the field components they are built
+//! from: the labelled text input, the VM size picker and the message under a field (general),
+//! and the subscription, region and pool fields (bound to the form's state).
 
-use super::form::{CreateForm, field};
-use super::pool_fields::PoolFields;
-use super::region_field::RegionField;
-use super::subscription_field::SubscriptionField;
-use crate::components::text_field::TextField;
+pub mod field_error;
+mod pool_fields;
+mod region_field;
+mod subscription_field;
+pub mod text_field;
+pub mod vm_size_picker;
+
+use crate::components::create_modal::form::{CreateForm, field};
 use crate::error::AppError;
 use leptos::html;
 use leptos::prelude::*;
+use pool_fields::PoolFields;
+use region_field::RegionField;
 use shared::subscription::SubscriptionInfo;
+use subscription_field::SubscriptionField;
+use text_field::TextField;
 
 /// Every input of the form: cluster, subscription, region, resource group, pools, version.
 #[component]

@@ -1,7 +1,7 @@
 //! The create form's subscription field.
 
-use super::form::{CreateForm, field};
-use crate::components::field_error::FieldError;
+use super::field_error::FieldError;
+use crate::components::create_modal::form::{CreateForm, field};
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::subscription::SubscriptionInfo;

@@ -1,8 +1,8 @@
 //! The create form's region field: the regions where AKS is offered to the subscription.
 
-use super::form::{CreateForm, field};
+use super::field_error::FieldError;
 use crate::api::catalogue::list_regions::list_regions;
-use crate::components::field_error::FieldError;
+use crate::components::create_modal::form::{CreateForm, field};
 use leptos::prelude::*;
 
 /// The region: AKS's locations for the subscription.

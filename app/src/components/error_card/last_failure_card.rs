@@ -3,15 +3,20 @@
 //! in other tabs and on the server). Rendered on the server from the caller's history, so it
 //! is in the first HTML. Hidden while the page shows the same job as a banner or in the modal.
 
-use crate::components::provision_error_card::ProvisionErrorCard;
-use crate::contexts::last_failure::use_last_failure_memory;
-use crate::contexts::provisioning::use_provisioning;
+use crate::components::error_card::ErrorCard;
+use crate::contexts::create_modal::use_create_modal;
+use crate::contexts::job_tracking::use_job_tracking;
+use crate::contexts::last_failure_memory::use_last_failure_memory;
 use leptos::prelude::*;
 
 /// The card, when there is a failure to remember.
 #[component]
 pub fn LastFailureCard() -> impl IntoView {
-    let (Some(memory), Some(provisioning)) = (use_last_failure_memory(), use_provisioning()) else {
+    let (Some(memory), Some(jobs), Some(modal)) = (
+        use_last_failure_memory(),
+        use_job_tracking(),
+        use_create_modal(),
+    ) else {
         return ().into_any();
     };
     let shown = Memo::new(move |_| {
@@ -19,7 +24,7 @@ pub fn LastFailureCard() -> impl IntoView {
             !record
                 .job_id
                 .as_ref()
-                .is_some_and(|job_id| provisioning.shows_job(job_id))
+                .is_some_and(|job_id| jobs.shows_job(job_id))
         })
     });
     view! {
@@ -37,11 +42,11 @@ pub fn LastFailureCard() -> impl IntoView {
                                 record.region,
                             );
                             let draft = attempt.draft.clone();
-                            let retry = Callback::new(move |()| provisioning.open_modal_with(draft.clone()));
+                            let retry = Callback::new(move |()| modal.open_with(draft.clone()));
                             let dismiss = Callback::new(move |()| memory.dismiss());
                             view! {
                                 <div class="last-failure">
-                                    <ProvisionErrorCard
+                                    <ErrorCard
                                         attempt
                                         lead
                                         live=false

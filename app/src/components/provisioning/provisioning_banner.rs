@@ -4,9 +4,9 @@
 
 mod running_banner;
 
-use crate::components::delete_partial_cluster::DeletePartialCluster;
-use crate::components::provision_error_card::ProvisionErrorCard;
-use crate::contexts::provisioning::use_provisioning;
+use crate::components::error_card::ErrorCard;
+use crate::components::provisioning::partial_cluster_deletion::PartialClusterDeletion;
+use crate::contexts::create_modal::use_create_modal;
 use leptos::prelude::*;
 use running_banner::RunningBanner;
 use shared::error_card::FailedAttempt;
@@ -40,7 +40,7 @@ pub fn ProvisioningBanner(
         TaskStatus::Pending | TaskStatus::Started | TaskStatus::Progress => Outcome::Running,
     });
     let failed = Memo::new(move |_| task.with(FailedAttempt::of_task));
-    let provisioning = use_provisioning();
+    let modal = use_create_modal();
     let cluster_name = Memo::new(move |_| {
         task.with(|t| {
             t.progress
@@ -50,8 +50,7 @@ pub fn ProvisioningBanner(
                 .unwrap_or_default()
         })
     });
-    move || {
-        match outcome.get() {
+    move || match outcome.get() {
         Outcome::Running => view! { <RunningBanner task extra_seconds cluster_name /> }.into_any(),
         Outcome::Succeeded => view! {
             <div class="banner banner-success" role="status">
@@ -79,17 +78,16 @@ pub fn ProvisioningBanner(
                         .get()
                         .map(|attempt| {
                             let draft = attempt.draft.clone();
-                            let on_retry = provisioning
-                                .map(|provisioning| {
-                                    Callback::new(move |()| provisioning.open_modal_with(draft.clone()))
+                            let on_retry = modal
+                                .map(|modal| {
+                                    Callback::new(move |()| modal.open_with(draft.clone()))
                                 });
-                            view! { <ProvisionErrorCard attempt on_retry on_dismiss /> }
+                            view! { <ErrorCard attempt on_retry on_dismiss /> }
                         })
                 }}
-                <DeletePartialCluster task=Signal::derive(move || Some(task.get())) />
+                <PartialClusterDeletion task=Signal::derive(move || Some(task.get())) />
             </div>
         }
         .into_any(),
-    }
     }
 }

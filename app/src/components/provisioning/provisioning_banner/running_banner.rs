@@ -1,9 +1,9 @@
 //! The banner while its job runs: "Step 3/5 · Creating AKS cluster · 4m 12s", Azure's state,
 //! the bar, the message, pool chips, the portal link and "Stop provisioning".
 
-use crate::components::pool_chips::PoolChips;
-use crate::components::progress_details::ProgressDetails;
-use crate::components::stop_provisioning::StopProvisioning;
+use crate::components::provisioning::pool_chips::PoolChips;
+use crate::components::provisioning::progress_details::ProgressDetails;
+use crate::components::provisioning::stop_provisioning::StopProvisioning;
 use crate::progress_text::{step_line, ticked};
 use leptos::prelude::*;
 use shared::progress::{ProvisionPhase, TaskView};

@@ -4,15 +4,22 @@
 //! text folded away as text, and Edit & retry / Dismiss. A create its owner stopped shows in
 //! the same card as `cancelled`, as a status rather than an alert, with the portal link to what
 //! may be left on Azure.
+//!
+//! The folder holds the card's copyable command and the dashboard's "Last attempt failed" card,
+//! which shows a remembered failure in this card.
 
-use crate::components::copy_command::CopyCommand;
+pub mod copy_command;
+pub mod last_failure_card;
+
+use copy_command::CopyCommand;
 use leptos::prelude::*;
 use shared::classify::{Action, ActionKind};
 use shared::error_card::{FailedAttempt, headline, icon};
 
-/// The card of one failed or stopped create.
+/// The card of one failed or stopped create (in the create modal, in a banner, or as "Last
+/// attempt failed").
 #[component]
-pub fn ProvisionErrorCard(
+pub fn ErrorCard(
     /// The attempt to explain.
     #[prop(into)]
     attempt: Signal<FailedAttempt>,

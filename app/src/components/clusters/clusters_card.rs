@@ -2,7 +2,7 @@
 //! state and portal link.
 
 use crate::api::clusters::list_clusters::list_clusters;
-use crate::components::cluster_table::ClusterTable;
+use crate::components::clusters::cluster_table::ClusterTable;
 use leptos::prelude::*;
 
 /// Lists the clusters of `subscription` (the first reachable one when `None`).

@@ -2,10 +2,10 @@
 //! subscription or the region changes). When Azure's catalogue cannot be read the sizes are
 //! typed instead of picked: the user is not stopped, and the create tells the truth.
 
-use super::form::{CreateForm, field};
+use super::text_field::TextField;
+use super::vm_size_picker::VmSizePicker;
 use crate::api::catalogue::list_vm_sizes::list_vm_sizes;
-use crate::components::text_field::TextField;
-use crate::components::vm_size_picker::VmSizePicker;
+use crate::components::create_modal::form::{CreateForm, field};
 use leptos::prelude::*;
 use shared::provision::MAX_POOL_NODES;
 

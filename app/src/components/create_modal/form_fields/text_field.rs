@@ -1,6 +1,6 @@
 //! A labelled text or number input with its hint and validation message.
 
-use crate::components::field_error::FieldError;
+use super::field_error::FieldError;
 use leptos::html;
 use leptos::prelude::*;
 

@@ -1,48 +1,52 @@
 //! The banners of the caller's provisioning jobs, above the clusters card. Rendered on the
 //! server from the running tasks (so a reload shows them in the first HTML), then kept current
-//! by the provisioning context's polling.
+//! by the job tracking's polling ([`crate::contexts::job_tracking`]). The create modal's own
+//! task shows in the modal instead.
 
-use crate::components::provisioning_banner::ProvisioningBanner;
-use crate::contexts::last_failure::use_last_failure_memory;
-use crate::contexts::provisioning::use_provisioning;
+use crate::components::provisioning::provisioning_banner::ProvisioningBanner;
+use crate::contexts::create_modal::use_create_modal;
+use crate::contexts::job_tracking::use_job_tracking;
+use crate::contexts::last_failure_memory::use_last_failure_memory;
 use leptos::prelude::*;
 
 /// One banner per followed task, oldest first.
 #[component]
 pub fn ProvisioningBanners() -> impl IntoView {
-    let Some(provisioning) = use_provisioning() else {
+    let Some(jobs) = use_job_tracking() else {
         return ().into_any();
     };
+    // The create modal's task shows in the modal, not as a banner.
+    let modal = use_create_modal();
     // Dismissing a failure's card dismisses the failure: it does not come back as "Last
     // attempt failed", here, in another tab or on another device.
     let memory = use_last_failure_memory();
     let forget_failure = move |task_id: &str| {
-        if let (Some(task), Some(memory)) = (untrack(|| provisioning.task(task_id)), memory) {
+        if let (Some(task), Some(memory)) = (untrack(|| jobs.task(task_id)), memory) {
             memory.dismiss_if_failed(&task);
         }
     };
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                match provisioning.loaded().await {
+                match jobs.loaded().await {
                     Ok(()) => {
                         view! {
                             <div class="banners">
                                 <For
-                                    each=move || provisioning.banner_task_ids()
+                                    each=move || jobs.banner_task_ids(modal.and_then(|modal| modal.task_id()))
                                     key=|task_id| task_id.clone()
                                     children=move |task_id| {
-                                        untrack(|| provisioning.task(&task_id))
+                                        untrack(|| jobs.task(&task_id))
                                             .map(|first| {
                                                 let id = task_id.clone();
                                                 let task = Signal::derive(move || {
-                                                    provisioning.task(&id).unwrap_or_else(|| first.clone())
+                                                    jobs.task(&id).unwrap_or_else(|| first.clone())
                                                 });
                                                 let id = task_id.clone();
-                                                let extra_seconds = Signal::derive(move || provisioning.extra_seconds(&id));
+                                                let extra_seconds = Signal::derive(move || jobs.extra_seconds(&id));
                                                 let dismiss = Callback::new(move |()| {
                                                     forget_failure(&task_id);
-                                                    provisioning.dismiss(&task_id);
+                                                    jobs.dismiss(&task_id);
                                                 });
                                                 view! { <ProvisioningBanner task extra_seconds on_dismiss=dismiss /> }
                                             })

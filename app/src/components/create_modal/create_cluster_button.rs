@@ -1,19 +1,19 @@
 //! The "Create cluster" button that opens the create modal.
 
-use crate::contexts::provisioning::use_provisioning;
+use crate::contexts::create_modal::use_create_modal;
 use leptos::prelude::*;
 
 /// Opens the create modal; gets focus back when the modal closes.
 #[component]
 pub fn CreateClusterButton() -> impl IntoView {
-    use_provisioning().map(|provisioning| {
+    use_create_modal().map(|modal| {
         view! {
             <button
                 type="button"
                 class="button"
                 aria-haspopup="dialog"
-                node_ref=provisioning.trigger()
-                on:click=move |_| provisioning.open_modal()
+                node_ref=modal.trigger()
+                on:click=move |_| modal.open()
             >
                 "Create cluster"
             </button>

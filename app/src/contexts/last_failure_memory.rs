@@ -7,15 +7,16 @@
 //! - the browser's slot (`elb_last_failed_provision_v1`), merged in after hydration: the newer
 //!   record wins, nothing older than the last success or the last dismissed failure shows, and
 //!   a slot the server says was dismissed elsewhere is pruned;
-//! - this page's own jobs: a FAILURE is saved to the slot, a SUCCESS clears it, and the
-//!   `storage` event brings either (or a Dismiss) from another tab without a reload.
+//! - this page's own jobs (the [`JobTracking`] handed to [`provide_last_failure_memory`]): a
+//!   FAILURE is saved to the slot, a SUCCESS clears it, and the `storage` event brings either
+//!   (or a Dismiss) from another tab without a reload.
 //!
 //! The slot mirrors what the card shows, so a Dismiss in one tab (which empties it) reaches the
 //! others. A cancelled create is never a failure (`LastFailure::from_task` refuses it).
 
 use crate::api::provision::dismiss_failed_provision::DismissFailedProvision;
 use crate::api::provision::recent_failed_provisions::recent_failed_provisions;
-use crate::contexts::provisioning::Provisioning;
+use crate::contexts::job_tracking::JobTracking;
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::last_failure::{LastFailure, RecentFailures, merge};
@@ -35,7 +36,7 @@ pub struct LastFailureMemory {
 
 /// Creates the memory for a page, provides it as context and returns it. In the browser it
 /// starts following the slot, the page's jobs and other tabs.
-pub fn provide_last_failure_memory(provisioning: Provisioning) -> LastFailureMemory {
+pub fn provide_last_failure_memory(jobs: JobTracking) -> LastFailureMemory {
     let memory = LastFailureMemory {
         server: Resource::new_blocking(|| (), |_| recent_failed_provisions()),
         local: RwSignal::new(None),
@@ -43,9 +44,9 @@ pub fn provide_last_failure_memory(provisioning: Provisioning) -> LastFailureMem
     };
     provide_context(memory);
     #[cfg(feature = "hydrate")]
-    client::start(memory, provisioning);
+    client::start(memory, jobs);
     #[cfg(not(feature = "hydrate"))]
-    let _ = provisioning;
+    let _ = jobs;
     memory
 }
 
@@ -120,16 +121,16 @@ impl LastFailureMemory {
 #[cfg(feature = "hydrate")]
 mod client {
     use super::LastFailureMemory;
-    use crate::contexts::provisioning::Provisioning;
+    use crate::contexts::job_tracking::JobTracking;
     use crate::last_failure_slot as slot;
     use leptos::ev;
     use leptos::prelude::*;
     use shared::last_failure::{LastFailure, RecentFailures, SLOT_KEY, merge};
     use shared::progress::TaskStatus;
 
-    pub(super) fn start(memory: LastFailureMemory, provisioning: Provisioning) {
+    pub(super) fn start(memory: LastFailureMemory, jobs: JobTracking) {
         merge_slot_after_hydration(memory);
-        follow_page_jobs(memory, provisioning);
+        follow_page_jobs(memory, jobs);
         follow_other_tabs(memory);
     }
 
@@ -158,10 +159,10 @@ mod client {
     }
 
     /// A job of this page that fails is remembered; one that succeeds clears the memory.
-    fn follow_page_jobs(memory: LastFailureMemory, provisioning: Provisioning) {
+    fn follow_page_jobs(memory: LastFailureMemory, jobs: JobTracking) {
         let seen = StoredValue::new(Vec::<String>::new());
         Effect::new(move |_| {
-            for view in provisioning.finished_views() {
+            for view in jobs.finished_views() {
                 if seen.with_value(|seen| seen.contains(&view.job_id)) {
                     continue;
                 }

@@ -3,17 +3,20 @@
 //! deletion's progress from the task ("Deleting the partial cluster on Azure… 12s", "Partial
 //! cluster deleted."). The server checks Azure's state when asked and refuses while an
 //! operation still runs on the cluster; that answer shows here as it came.
+//!
+//! Named for what it shows (the deletion), apart from the server function's struct
+//! [`DeletePartialCluster`] it dispatches.
 
 use crate::api::provision::delete_partial_cluster::DeletePartialCluster;
-use crate::components::confirm_dialog::ConfirmDialog;
-use crate::contexts::provisioning::use_provisioning;
+use crate::components::common::confirm_dialog::ConfirmDialog;
+use crate::contexts::job_tracking::use_job_tracking;
 use leptos::html;
 use leptos::prelude::*;
 use shared::progress::{DeletionState, TaskView, can_delete_partial_cluster, format_elapsed};
 
 /// The delete control and the deletion's state for `task`.
 #[component]
-pub fn DeletePartialCluster(
+pub fn PartialClusterDeletion(
     /// The stopped task's newest view (`None`: nothing shows).
     #[prop(into)]
     task: Signal<Option<TaskView>>,
@@ -21,11 +24,11 @@ pub fn DeletePartialCluster(
     let delete = ServerAction::<DeletePartialCluster>::new();
     let asking = RwSignal::new(false);
     let button = NodeRef::<html::Button>::new();
-    let provisioning = use_provisioning();
+    let jobs = use_job_tracking();
     // The answer is the task with its deletion: follow it (polling resumes while it runs).
     Effect::new(move |_| {
-        if let (Some(Ok(view)), Some(provisioning)) = (delete.value().get(), provisioning) {
-            provisioning.update_view(view);
+        if let (Some(Ok(view)), Some(jobs)) = (delete.value().get(), jobs) {
+            jobs.update_view(view);
         }
     });
     let names = move || {

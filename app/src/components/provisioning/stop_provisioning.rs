@@ -4,8 +4,8 @@
 //! the task reports its end. Only the task's owner sees the task, so only the owner sees this.
 
 use crate::api::provision::cancel_provision::CancelProvision;
-use crate::components::confirm_dialog::ConfirmDialog;
-use crate::contexts::provisioning::use_provisioning;
+use crate::components::common::confirm_dialog::ConfirmDialog;
+use crate::contexts::job_tracking::use_job_tracking;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -20,7 +20,7 @@ pub fn StopProvisioning(
     /// The button's text: "Stop" as a chip in the modal, "Stop provisioning" in the banner.
     label: &'static str,
 ) -> impl IntoView {
-    let Some(provisioning) = use_provisioning() else {
+    let Some(jobs) = use_job_tracking() else {
         return ().into_any();
     };
     let cancel = ServerAction::<CancelProvision>::new();
@@ -28,7 +28,7 @@ pub fn StopProvisioning(
     let button = NodeRef::<html::Button>::new();
     let note = NodeRef::<html::P>::new();
     let task_id = StoredValue::new(task_id);
-    let pending = move || task_id.with_value(|id| provisioning.cancel_pending(id));
+    let pending = move || task_id.with_value(|id| jobs.cancel_pending(id));
     let error = move || match cancel.value().get() {
         Some(Err(error)) => Some(format!("Could not stop it: {error}")),
         _ => None,
@@ -36,7 +36,7 @@ pub fn StopProvisioning(
     // A refused stop leaves the job running: offer the button again.
     Effect::new(move |_| {
         if cancel.value().with(|v| matches!(v, Some(Err(_)))) {
-            task_id.with_value(|id| provisioning.forget_cancel_request(id));
+            task_id.with_value(|id| jobs.forget_cancel_request(id));
         }
     });
 
@@ -52,7 +52,7 @@ pub fn StopProvisioning(
     let stop = move || {
         asking.set(false);
         let task_id = task_id.get_value();
-        provisioning.mark_cancel_requested(&task_id);
+        jobs.mark_cancel_requested(&task_id);
         cancel.dispatch(CancelProvision { task_id });
         request_animation_frame(move || {
             if let Some(note) = note.get_untracked() {

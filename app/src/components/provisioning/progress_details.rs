@@ -1,7 +1,7 @@
 //! What the live panel and the banner both show of a running job: Azure's state and ARM time,
 //! the progress bar and the worker's latest message.
 
-use crate::components::progress_bar::ProgressBar;
+use crate::components::provisioning::progress_bar::ProgressBar;
 use crate::progress_text::{percent, state_line};
 use leptos::prelude::*;
 use shared::progress::ProvisionProgress;

@@ -2,9 +2,9 @@
 //! and its Stop chip, shown from the submit until Azure accepted the create and the banner
 //! takes over.
 
-use crate::components::pool_chips::PoolChips;
-use crate::components::progress_details::ProgressDetails;
-use crate::components::stop_provisioning::StopProvisioning;
+use crate::components::provisioning::pool_chips::PoolChips;
+use crate::components::provisioning::progress_details::ProgressDetails;
+use crate::components::provisioning::stop_provisioning::StopProvisioning;
 use crate::progress_text::{step_line, ticked};
 use leptos::html;
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use shared::progress::{ProvisionPhase, TaskView};
 
 /// The live panel. It takes focus when it appears, since the form behind it is disabled.
 #[component]
-pub fn ProvisionLivePanel(
+pub fn LivePanel(
     /// The job's newest view (`None` between the submit and the server's answer).
     #[prop(into)]
     task: Signal<Option<TaskView>>,

@@ -3,7 +3,7 @@
 //! reason code as their tooltip. A size restricted in some zones only stays selectable (the
 //! dashboard asks for no zones) and names those zones.
 
-use crate::components::field_error::FieldError;
+use super::field_error::FieldError;
 use leptos::prelude::*;
 use shared::vm_size::VmSizeOption;
 
