@@ -1,5 +1,5 @@
 //! The dashboard's server: HTTP routes, Leptos SSR and server functions, the ARM client, the
-//! durable store, and the sandbox cloud.
+//! durable store, and sandbox mode's wiring (the sandbox cloud itself is the `arm-sandbox` crate).
 //!
 //! [`router`] builds the whole HTTP surface from an [`AppState`] so tests can drive it without
 //! a socket; `main.rs` only wires configuration, the credential and the listener.
@@ -13,7 +13,6 @@ pub mod dev_sign_in;
 pub mod health;
 pub mod provisioning;
 pub mod rest;
-pub mod sandbox;
 pub mod session;
 pub mod store;
 pub mod ttl_cache;

@@ -5,13 +5,13 @@
 //! set before the async runtime starts, so the real `ManagedIdentityCredential` finds the
 //! sandbox's token endpoint and no other thread can be reading the environment meanwhile.
 
+use arm_sandbox::world::World;
+use arm_sandbox::{PreparedSandbox, RunningSandbox};
 use clap::{Parser, Subcommand};
 use server::arm::ArmClient;
 use server::config::{CloudMode, Config};
 use server::dashboard_backend::DashboardBackend;
 use server::provisioning::{Provisioning, WorkerSettings};
-use server::sandbox::world::World;
-use server::sandbox::{PreparedSandbox, RunningSandbox};
 use server::session::SessionSettings;
 use server::store::Store;
 use server::{AppState, azure_credential, router};

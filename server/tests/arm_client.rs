@@ -896,7 +896,7 @@ async fn group_permissions_follow_denied_scopes(context: Arc<TestContext>) -> Re
     // A denied scope below a group does not change what the group's permissions say.
     world
         .denied_write_scopes
-        .push(server::sandbox::world::DeniedScope {
+        .push(arm_sandbox::world::DeniedScope {
             scope: format!(
                 "/subscriptions/{SUB}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-locked"
             ),

@@ -7,10 +7,10 @@
 
 mod support;
 
+use arm_sandbox::world::DeniedScope;
 use libtest_mimic::{Arguments, Failed};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::sandbox::world::DeniedScope;
 use shared::classify::{ActionKind, Category, Classification};
 use shared::error_card::FailedAttempt;
 use shared::progress::{TaskFailure, TaskView};
@@ -564,7 +564,7 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight(
     let scope = format!(
         "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-locked"
     );
-    let identity = server::sandbox::world::World::default_world()?.identity;
+    let identity = arm_sandbox::world::World::default_world()?.identity;
     ensure(
         failure.code == "AuthorizationFailed"
             && failure.message

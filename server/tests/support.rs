@@ -7,11 +7,11 @@
     reason = "each test binary compiles this module and uses a different part of it"
 )]
 
+use arm_sandbox::world::World;
+use arm_sandbox::{PreparedSandbox, RunningSandbox};
 use azure_core::credentials::TokenCredential;
 use libtest_mimic::{Failed, Trial};
 use server::arm::{ApiVersions, ArmClient};
-use server::sandbox::world::World;
-use server::sandbox::{PreparedSandbox, RunningSandbox};
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
