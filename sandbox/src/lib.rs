@@ -2,10 +2,13 @@
 //! uses (ARM_FACTS.md), so the product runs with no Azure account and tests drive real HTTP.
 //!
 //! Three ways to run it: in-process when the server starts in sandbox mode, on port 0 from
-//! tests, and standalone with `server sandbox --listen ADDR`. This crate knows nothing of the
+//! tests, and standalone with `server sandbox --listen ADDR`. In-process callers get tokens from
+//! a [`SandboxCredential`]; anything else, such as `azure_identity`'s managed-identity
+//! credential, from the token endpoint at [`TOKEN_PATH`]. This crate knows nothing of the
 //! dashboard: it is the stand-in for Azure, and the dashboard reaches it only over HTTP.
 
 pub mod control_plane;
+pub mod credential;
 pub mod identity;
 pub mod reply;
 mod routes;
@@ -19,6 +22,8 @@ use std::sync::atomic::AtomicU64;
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use world::World;
+
+pub use credential::SandboxCredential;
 
 /// Path of the managed-identity token endpoint.
 pub const TOKEN_PATH: &str = "/msi/token";
@@ -59,44 +64,14 @@ pub struct RunningSandbox {
     task: tokio::task::JoinHandle<()>,
 }
 
-/// A sandbox socket bound, and its token endpoint published in `IDENTITY_ENDPOINT` and
-/// `IDENTITY_HEADER`, before the async runtime starts: `ManagedIdentityCredential` reads those
-/// variables from the process environment, which is only safe to change while one thread runs.
-pub struct PreparedSandbox {
-    listener: std::net::TcpListener,
-    identity_header: String,
-}
-
-impl PreparedSandbox {
-    /// Binds `127.0.0.1:0` and publishes the endpoint with a fresh identity secret.
-    ///
-    /// # Safety
-    /// No other thread may exist (or read the environment) while this runs: call it at the
-    /// top of `main`, before any runtime or test thread starts.
-    pub unsafe fn bind_and_publish() -> std::io::Result<Self> {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-        listener.set_nonblocking(true)?;
-        let address = listener.local_addr()?;
-        let identity_header = uuid::Uuid::new_v4().to_string();
-        // SAFETY: the caller guarantees this is the only thread.
-        unsafe {
-            std::env::set_var("IDENTITY_ENDPOINT", format!("http://{address}{TOKEN_PATH}"));
-            std::env::set_var("IDENTITY_HEADER", &identity_header);
-        }
-        Ok(Self {
-            listener,
-            identity_header,
-        })
-    }
-
-    /// Starts serving `world`; call inside the runtime.
-    pub fn spawn(self, world: World) -> std::io::Result<RunningSandbox> {
-        let listener = TcpListener::from_std(self.listener)?;
-        RunningSandbox::spawn(world, listener, self.identity_header)
-    }
-}
-
 impl RunningSandbox {
+    /// Serves `world` on a free loopback port with a fresh identity secret: sandbox mode and
+    /// tests, whose ARM client gets its tokens from a [`SandboxCredential`].
+    pub async fn on_free_port(world: World) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        Self::spawn(world, listener, uuid::Uuid::new_v4().to_string())
+    }
+
     /// Serves `world` on `listener` in a background task.
     pub fn spawn(
         world: World,

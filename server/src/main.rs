@@ -1,12 +1,11 @@
 //! `server`: serves the dashboard (default), runs the sandbox cloud on its own, or classifies
 //! ARM errors read as JSON Lines on stdin (`server classify`).
 //!
-//! In sandbox mode the sandbox's socket is bound and `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` are
-//! set before the async runtime starts, so the real `ManagedIdentityCredential` finds the
-//! sandbox's token endpoint and no other thread can be reading the environment meanwhile.
+//! In sandbox mode the sandbox cloud runs in-process on a free loopback port and the ARM client
+//! gets its tokens from the sandbox's own [`SandboxCredential`].
 
 use arm_sandbox::world::World;
-use arm_sandbox::{PreparedSandbox, RunningSandbox};
+use arm_sandbox::{RunningSandbox, SandboxCredential};
 use clap::{Parser, Subcommand};
 use server::arm::ArmClient;
 use server::config::{CloudMode, Config};
@@ -83,25 +82,18 @@ fn runtime() -> Result<tokio::runtime::Runtime, String> {
 
 fn serve() -> Result<(), String> {
     let config = Config::from_env().map_err(|e| e.to_string())?;
-    let prepared = match config.cloud {
-        // SAFETY: no other thread exists yet; the runtime starts below.
-        CloudMode::Sandbox => Some(
-            unsafe { PreparedSandbox::bind_and_publish() }
-                .map_err(|e| format!("cannot bind the sandbox cloud: {e}"))?,
-        ),
-        CloudMode::Azure { .. } => None,
-    };
-    runtime()?.block_on(serve_async(config, prepared))
+    runtime()?.block_on(serve_async(config))
 }
 
-async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Result<(), String> {
-    let (base_url, credential, cloud_name, _sandbox) = match (&config.cloud, prepared) {
-        (CloudMode::Sandbox, Some(prepared)) => {
+async fn serve_async(config: Config) -> Result<(), String> {
+    let (base_url, credential, cloud_name, _sandbox) = match &config.cloud {
+        CloudMode::Sandbox => {
             let world = World::from_env().map_err(|e| e.to_string())?;
-            let sandbox = prepared.spawn(world).map_err(|e| e.to_string())?;
+            let credential = Arc::new(SandboxCredential::new(world.identity.clone()));
+            let sandbox = RunningSandbox::on_free_port(world)
+                .await
+                .map_err(|e| format!("cannot start the sandbox cloud: {e}"))?;
             tracing::info!(base_url = %sandbox.base_url, "sandbox cloud started");
-            let credential =
-                azure_identity::ManagedIdentityCredential::new(None).map_err(|e| e.to_string())?;
             let base_url = url::Url::parse(&sandbox.base_url).map_err(|e| e.to_string())?;
             (
                 base_url,
@@ -110,18 +102,14 @@ async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Resul
                 Some(sandbox),
             )
         }
-        (
-            CloudMode::Azure {
-                base_url,
-                credential,
-            },
-            _,
-        ) => {
+        CloudMode::Azure {
+            base_url,
+            credential,
+        } => {
             let credential = azure_credential::build(credential)
                 .map_err(|e| format!("cannot build the Azure credential: {e}"))?;
             (base_url.clone(), credential, "azure", None)
         }
-        (CloudMode::Sandbox, None) => return Err("sandbox mode without a prepared sandbox".into()),
     };
     let arm = ArmClient::new(base_url, credential, config.api_versions.clone())
         .map_err(|e| e.to_string())?;

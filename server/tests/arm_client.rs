@@ -5,9 +5,10 @@
 
 mod support;
 
+use azure_core::credentials::TokenCredential;
 use libtest_mimic::{Arguments, Failed};
 use server::arm::models::{ManagedClusterSpec, NodePoolSpec};
-use server::arm::{AbortOutcome, ArmClientError, RetryPolicy};
+use server::arm::{AbortOutcome, ApiVersions, ArmClient, ArmClientError, RetryPolicy};
 use shared::arm_error::ArmError;
 use shared::operation_status::OperationState;
 use shared::permissions::permits;
@@ -116,11 +117,48 @@ fn main() -> std::process::ExitCode {
     libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
 }
 
-async fn token_comes_from_azure_identity(context: Arc<TestContext>) -> Result<(), Failed> {
-    let token = context.token().await;
+/// Set on the child process of [`token_comes_from_azure_identity`].
+const MANAGED_IDENTITY_CHILD: &str = "DASHBOARD_TEST_MANAGED_IDENTITY_CHILD";
+
+/// The one test of the real `azure_identity::ManagedIdentityCredential` over HTTP. That
+/// credential finds its token endpoint in its process's environment (`IDENTITY_ENDPOINT`,
+/// `IDENTITY_HEADER`), so the test starts `server sandbox`, then runs itself again in a child
+/// process with the settings that command printed set on the child only. The child gets a token
+/// from the sandbox's token endpoint with the real credential and lists subscriptions with it.
+async fn token_comes_from_azure_identity(_context: Arc<TestContext>) -> Result<(), Failed> {
+    if std::env::var_os(MANAGED_IDENTITY_CHILD).is_some() {
+        return managed_identity_lists_subscriptions().await;
+    }
+    let (_sandbox, settings) = support::standalone_sandbox(&[]).await?;
+    let child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["--exact", "token_comes_from_azure_identity"])
+        .envs(settings)
+        .env(MANAGED_IDENTITY_CHILD, "1")
+        .output()
+        .await?;
+    let stdout = String::from_utf8_lossy(&child.stdout);
+    ensure(
+        child.status.success() && stdout.contains(" 1 passed"),
+        format!(
+            "the child ran the test and passed: {stdout}{}",
+            String::from_utf8_lossy(&child.stderr)
+        ),
+    )
+}
+
+/// The child's part of [`token_comes_from_azure_identity`].
+async fn managed_identity_lists_subscriptions() -> Result<(), Failed> {
+    let credential = azure_identity::ManagedIdentityCredential::new(None)?;
+    let token = credential
+        .get_token(&[server::arm::ARM_SCOPE], None)
+        .await?
+        .token
+        .secret()
+        .to_owned();
     ensure(token.split('.').count() == 3, "the sandbox issues JWTs")?;
-    let cloud = context.cloud(fast_world()).await;
-    let subscriptions = cloud.arm.list_subscriptions().await?;
+    let base_url = url::Url::parse(&std::env::var("ARM_BASE_URL")?)?;
+    let arm = ArmClient::new(base_url, credential, ApiVersions::default())?;
+    let subscriptions = arm.list_subscriptions().await?;
     ensure(
         subscriptions.iter().any(|s| s.subscription_id == SUB),
         "default subscription listed",

@@ -18,10 +18,10 @@ use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
 use support::{
-    SUBSCRIPTION, TestContext, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
-    get_task, http, post_create, post_json, sign_in, trial, until_ready,
+    Child, SUBSCRIPTION, TestContext, alice_on_a_dashboard, cookie_pair, create_body, ensure,
+    fast_world, get_task, http, post_create, post_json, sign_in, standalone_sandbox, trial,
+    until_ready,
 };
-use tokio::io::AsyncBufReadExt;
 
 fn main() -> std::process::ExitCode {
     let context = support::start();
@@ -594,41 +594,7 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight(
     Ok(())
 }
 
-/// A child process that is killed when dropped, so a failing test leaves nothing running.
-struct Child(tokio::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.start_kill();
-    }
-}
-
 const SESSION_SECRET: &str = "restart-test-session-secret-restart-test-session-secret-restart-test";
-
-/// Starts `server sandbox` on a free port; returns it and the settings it printed.
-async fn standalone_sandbox() -> Result<(Child, Vec<(String, String)>), Failed> {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["sandbox", "--listen", "127.0.0.1:0"])
-        .env("SANDBOX_CREATE_SECONDS", "8")
-        .env("SANDBOX_RETRY_AFTER_SECONDS", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("sandbox stdout")?;
-    let child = Child(child);
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await??
-        .ok_or("the sandbox printed nothing")?;
-    let settings = line
-        .trim_start_matches("export ")
-        .split_whitespace()
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect::<Vec<_>>();
-    ensure(settings.len() == 3, format!("connection settings: {line}"))?;
-    Ok((child, settings))
-}
 
 /// Starts the dashboard process in Azure mode against the sandbox at `sandbox`, on a free
 /// port, with the database `database_url`; waits until it answers.
@@ -693,7 +659,11 @@ fn session_cookie() -> Result<String, Failed> {
 async fn a_killed_server_resumes_the_create_after_restart(
     _context: std::sync::Arc<TestContext>,
 ) -> Result<(), Failed> {
-    let (_sandbox, settings) = standalone_sandbox().await?;
+    let (_sandbox, settings) = standalone_sandbox(&[
+        ("SANDBOX_CREATE_SECONDS", "8"),
+        ("SANDBOX_RETRY_AFTER_SECONDS", "1"),
+    ])
+    .await?;
     let directory = tempfile::tempdir()?;
     let database_url = format!("sqlite://{}", directory.path().join("jobs.db").display());
     let cookie = session_cookie()?;

@@ -1,14 +1,14 @@
-//! Shared fixtures for the server's integration tests: one process-wide identity sandbox that
-//! the real `ManagedIdentityCredential` gets tokens from, and sandbox clouds on port 0 with fast
-//! timings. Every sandbox uses the default world's signing key, so tokens from the identity
-//! sandbox are valid in all of them, as one Entra tenant's tokens are valid in every region.
+//! Shared fixtures for the server's integration tests: a [`SandboxCredential`] for the default
+//! world, and sandbox clouds on port 0 with fast timings. Every sandbox uses the default world's
+//! signing key, so the credential's tokens are valid in all of them, as one Entra tenant's
+//! tokens are valid in every region.
 #![allow(
     dead_code,
     reason = "each test binary compiles this module and uses a different part of it"
 )]
 
 use arm_sandbox::world::World;
-use arm_sandbox::{PreparedSandbox, RunningSandbox};
+use arm_sandbox::{RunningSandbox, SandboxCredential};
 use azure_core::credentials::TokenCredential;
 use libtest_mimic::{Failed, Trial};
 use server::arm::{ApiVersions, ArmClient};
@@ -19,30 +19,20 @@ use std::time::Duration;
 /// What every test gets.
 pub struct TestContext {
     runtime: tokio::runtime::Runtime,
-    /// The real azure_identity credential, pointed at the identity sandbox.
+    /// The sandbox's in-process credential for the default world's identity.
     pub credential: Arc<dyn TokenCredential>,
-    _identity: RunningSandbox,
 }
 
-/// Starts the identity sandbox and the runtime. Call first in `main`, before any thread exists.
+/// Starts the runtime.
 pub fn start() -> Arc<TestContext> {
-    // SAFETY: called at the top of `main`, before the runtime or the test threads exist.
-    let prepared = unsafe { PreparedSandbox::bind_and_publish() }.expect("bind identity sandbox");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
-    let identity = runtime.block_on(async {
-        prepared
-            .spawn(World::default_world().expect("world"))
-            .expect("identity sandbox")
-    });
-    let credential =
-        azure_identity::ManagedIdentityCredential::new(None).expect("managed identity credential");
+    let identity = World::default_world().expect("world").identity;
     Arc::new(TestContext {
         runtime,
-        credential,
-        _identity: identity,
+        credential: Arc::new(SandboxCredential::new(identity)),
     })
 }
 
@@ -81,18 +71,14 @@ pub fn fast_world() -> World {
 pub struct TestCloud {
     /// The running sandbox.
     pub sandbox: RunningSandbox,
-    /// A client with the real credential.
+    /// A client with the sandbox credential.
     pub arm: ArmClient,
 }
 
 impl TestContext {
     /// Starts a sandbox for `world`.
     pub async fn cloud(&self, world: World) -> TestCloud {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind sandbox");
-        let sandbox = RunningSandbox::spawn(world, listener, uuid::Uuid::new_v4().to_string())
-            .expect("sandbox");
+        let sandbox = RunningSandbox::on_free_port(world).await.expect("sandbox");
         let base_url = url::Url::parse(&sandbox.base_url).expect("base url");
         let arm = ArmClient::new(
             base_url,
@@ -344,4 +330,41 @@ impl Drop for TestDashboard {
     fn drop(&mut self) {
         self.task.abort();
     }
+}
+
+/// A child process that is killed when dropped, so a failing test leaves nothing running.
+pub struct Child(pub tokio::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.0.start_kill();
+    }
+}
+
+/// Starts `server sandbox` on a free port with the extra environment `env`; returns it and the
+/// settings it printed (`ARM_BASE_URL`, `IDENTITY_ENDPOINT`, `IDENTITY_HEADER`).
+pub async fn standalone_sandbox(
+    env: &[(&str, &str)],
+) -> Result<(Child, Vec<(String, String)>), Failed> {
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .envs(env.iter().copied())
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or("sandbox stdout")?;
+    let child = Child(child);
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
+        .await??
+        .ok_or("the sandbox printed nothing")?;
+    let settings = line
+        .trim_start_matches("export ")
+        .split_whitespace()
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect::<Vec<_>>();
+    ensure(settings.len() == 3, format!("connection settings: {line}"))?;
+    Ok((child, settings))
 }
