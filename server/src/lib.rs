@@ -14,6 +14,7 @@ pub mod health;
 pub mod provisioning;
 pub mod rest;
 pub mod session;
+pub mod startup;
 pub mod store;
 pub mod ttl_cache;
 

@@ -16,6 +16,7 @@ use axum_extra::extract::cookie::{Cookie, Key, SameSite};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::caller::Caller;
+use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 
 /// Name of the session cookie.
@@ -40,16 +41,27 @@ pub struct SessionSettings {
     pub secure_cookie: bool,
 }
 
+/// Why there is no key to sign session cookies with.
+#[derive(Debug, Error)]
+pub enum SessionKeyError {
+    /// `SESSION_SECRET` is set but too short to derive a key from.
+    #[error("SESSION_SECRET must be at least 64 bytes")]
+    SecretTooShort,
+    /// No secret was given and the system's random source failed.
+    #[error("cannot generate a session key")]
+    NoRandomKey,
+}
+
 impl SessionSettings {
     /// Settings from `SESSION_SECRET` (at least 64 bytes) or, without it, a random key, so
     /// sessions end when the process restarts.
-    pub fn new(secret: Option<&str>, secure_cookie: bool) -> Result<Self, String> {
+    pub fn new(secret: Option<&str>, secure_cookie: bool) -> Result<Self, SessionKeyError> {
         let key = match secret {
             Some(secret) if secret.len() >= 64 => Key::from(secret.as_bytes()),
-            Some(_) => return Err("SESSION_SECRET must be at least 64 bytes".into()),
+            Some(_) => return Err(SessionKeyError::SecretTooShort),
             None => {
                 tracing::warn!("SESSION_SECRET is not set: sessions end when the server restarts");
-                Key::try_generate().ok_or("cannot generate a session key")?
+                Key::try_generate().ok_or(SessionKeyError::NoRandomKey)?
             }
         };
         Ok(Self { key, secure_cookie })

@@ -89,8 +89,9 @@ impl TestContext {
         TestCloud { sandbox, arm }
     }
 
-    /// The whole dashboard (`server::router`) on port 0, talking to a sandbox with `world`.
-    /// `demo_sign_in` mounts the sandbox-only sign-in route. Returns the base URL.
+    /// The whole dashboard (`server::router`) on port 0, talking to a sandbox with `world`,
+    /// assembled as `main` assembles it. `demo_sign_in` starts it in sandbox mode, with the
+    /// sandbox-only sign-in route; without it, in Azure mode.
     pub async fn dashboard(&self, world: World, demo_sign_in: bool) -> TestDashboard {
         let cloud = self.cloud(world).await;
         let database = tempfile::tempdir().expect("temp dir");
@@ -98,31 +99,21 @@ impl TestContext {
             "sqlite://{}",
             database.path().join("dashboard.db").display()
         );
-        let store = server::store::Store::open(&url).await.expect("store");
-        let store_handle = store.clone();
         let leptos = leptos::config::get_configuration(None).expect("leptos options");
-        let demo_users = if demo_sign_in {
-            server::dev_sign_in::demo_users()
-        } else {
-            Vec::new()
-        };
-        let state = server::AppState {
+        let state = server::startup::assemble(server::startup::Startup {
+            arm: server::startup::ArmEndpoint {
+                base_url: url::Url::parse(&cloud.sandbox.base_url).expect("base url"),
+                credential: Arc::clone(&self.credential),
+            },
+            api_versions: ApiVersions::default(),
+            database_url: url,
             leptos_options: leptos.leptos_options,
-            backend: Arc::new(server::dashboard_backend::DashboardBackend::new(
-                cloud.arm.clone(),
-                server::provisioning::Provisioning::new(
-                    store.clone(),
-                    cloud.arm.clone(),
-                    server::provisioning::WorkerSettings::default(),
-                ),
-                demo_users,
-            )),
-            store,
-            cloud_name: "sandbox",
-            session: server::session::SessionSettings::new(Some(&"s".repeat(64)), false)
-                .expect("session"),
-            demo_sign_in,
-        };
+            session_secret: Some("s".repeat(64)),
+            sandbox_mode: demo_sign_in,
+        })
+        .await
+        .expect("dashboard state");
+        let store_handle = state.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind dashboard");
