@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use serde_json::{Value, json};
 
 impl ControlPlane {
+    /// The resource group of this name in `subscription`, if it exists.
     pub(super) fn group(&self, subscription: &str, name: &str) -> Option<&ResourceGroup> {
         self.groups.get(&(lower(subscription), lower(name)))
     }
