@@ -56,9 +56,9 @@ step() {
 
 step check "rustfmt" cargo fmt --all -- --check
 step check "prettier end2end" bash -c "cd end2end && npx prettier --check ."
-step check "clippy server half" cargo clippy -p shared -p app -p server --features app/ssr --all-targets -- -D warnings
+step check "clippy server half" cargo clippy -p shared -p app -p server -p arm-sandbox --features app/ssr --all-targets -- -D warnings
 step check "clippy browser half" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
-step tests "native tests" cargo test -p shared -p server --no-fail-fast
+step tests "native tests" cargo test -p shared -p server -p arm-sandbox --no-fail-fast
 step tests "wasm-bindgen-test" cargo test -p frontend --target wasm32-unknown-unknown
 if step check "release build" cargo leptos build --release; then
   step tests "playwright" bash -c "cd end2end && npx playwright test"

@@ -12,9 +12,9 @@
 //!
 //! Run: `cargo bench -p server --bench cancel_latency`.
 
-#[path = "../tests/support.rs"]
-mod support;
+mod dashboard;
 
+use dashboard::{BenchDashboard, BenchError};
 use server::arm::ArmClient;
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -31,29 +31,7 @@ struct Sample {
 }
 
 fn main() {
-    let context = support::start();
-    let outcome = context.block_on(async {
-        let mut world = support::fast_world();
-        world.faults.latency_ms = ARM_LATENCY_MS;
-        world.timings.create_seconds = 600.0;
-        world.timings.retry_after_seconds = 20;
-        // Canceled clusters keep their quota until deleted: make room for every run's cluster.
-        for subscription in &mut world.subscriptions {
-            subscription.quota_scale *= 100.0;
-        }
-        let dashboard = context.dashboard(world, true).await;
-        let base = &dashboard.base_url;
-        let cookie = support::sign_in(base, "alice")
-            .await
-            .map_err(|e| format!("{e:?}"))?;
-        let mut samples = Vec::with_capacity(RUNS + 1);
-        for run in 0..=RUNS {
-            let cluster = format!("aks-bench-{run}");
-            samples.push(one_cancel(base, &cookie, &dashboard.cloud.arm, &cluster).await?);
-        }
-        Ok::<_, String>(samples)
-    });
-    let mut samples = match outcome {
+    let mut samples = match measure() {
         Ok(samples) => samples,
         Err(error) => {
             let _ = writeln!(std::io::stderr(), "benchmark failed: {error}");
@@ -73,62 +51,84 @@ fn main() {
     let _ = writeln!(std::io::stdout(), "{report}");
 }
 
+/// Cancels `RUNS + 1` creates, each once Azure has accepted it.
+fn measure() -> Result<Vec<Sample>, BenchError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let mut world = dashboard::world(ARM_LATENCY_MS)?;
+        world.timings.create_seconds = 600.0;
+        world.timings.retry_after_seconds = 20;
+        // Canceled clusters keep their quota until deleted: make room for every run's cluster.
+        for subscription in &mut world.subscriptions {
+            subscription.quota_scale *= 100.0;
+        }
+        let dashboard = dashboard::start(world).await?;
+        let mut samples = Vec::with_capacity(RUNS + 1);
+        for run in 0..=RUNS {
+            let cluster = format!("aks-bench-{run}");
+            samples.push(one_cancel(&dashboard, &cluster).await?);
+        }
+        Ok(samples)
+    })
+}
+
 /// Starts a create of `cluster`, waits until Azure accepted it, cancels it, and times both ends.
-async fn one_cancel(
-    base: &str,
-    cookie: &str,
-    arm: &ArmClient,
-    cluster: &str,
-) -> Result<Sample, String> {
-    let failed = |e: libtest_mimic::Failed| format!("{e:?}");
-    let body = support::create_body(cluster, "eastus", RESOURCE_GROUP);
-    let (status, accepted) = support::post_create(base, cookie, &body)
-        .await
-        .map_err(failed)?;
+async fn one_cancel(dashboard: &BenchDashboard, cluster: &str) -> Result<Sample, BenchError> {
+    let body = serde_json::json!({
+        "subscription_id": dashboard::SUBSCRIPTION,
+        "resource_group": RESOURCE_GROUP,
+        "region": "eastus",
+        "cluster_name": cluster,
+        "node_sku": "Standard_D4s_v5",
+        "node_count": 2,
+        "system_vm_size": "Standard_D2s_v5",
+        "system_node_count": 1,
+    });
+    let (status, accepted) = dashboard.post_json("/api/aks/provision", &body).await?;
     if !status.is_success() {
-        return Err(format!("create answered {status}: {accepted}"));
+        return Err(format!("create answered {status}: {accepted}").into());
     }
     let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
-    support::until_task(
-        base,
-        cookie,
-        &task_id,
-        Duration::from_secs(20),
-        Duration::from_millis(10),
-        |task| task["progress"]["cluster_state"] == "Creating",
-    )
-    .await
-    .map_err(failed)?;
+    dashboard
+        .until_task(
+            &task_id,
+            Duration::from_secs(20),
+            Duration::from_millis(10),
+            |task| task["progress"]["cluster_state"] == "Creating",
+        )
+        .await?;
 
     let (states, mut seen) = mpsc::unbounded_channel();
-    let watcher = tokio::spawn(watch_cluster(arm.clone(), cluster.to_owned(), states));
+    let watcher = tokio::spawn(watch_cluster(
+        dashboard.arm.clone(),
+        cluster.to_owned(),
+        states,
+    ));
     let asked = Instant::now();
-    let (status, outcome) = support::post_json(
-        base,
-        &format!("/api/aks/cancel-provision/{task_id}"),
-        cookie,
-        &serde_json::json!({}),
-    )
-    .await
-    .map_err(failed)?;
+    let (status, outcome) = dashboard
+        .post_json(
+            &format!("/api/aks/cancel-provision/{task_id}"),
+            &serde_json::json!({}),
+        )
+        .await?;
     if !status.is_success() || outcome["was_running"] != serde_json::json!(true) {
         watcher.abort();
-        return Err(format!("cancel answered {status}: {outcome}"));
+        return Err(format!("cancel answered {status}: {outcome}").into());
     }
-    let revoked = support::until_task(
-        base,
-        cookie,
-        &task_id,
-        Duration::from_secs(20),
-        Duration::from_millis(2),
-        |task| task["ready"] == serde_json::json!(true),
-    )
-    .await
-    .map_err(failed)?;
+    let revoked = dashboard
+        .until_task(
+            &task_id,
+            Duration::from_secs(20),
+            Duration::from_millis(2),
+            |task| task["ready"] == serde_json::json!(true),
+        )
+        .await?;
     let worker_stopped = asked.elapsed();
     if revoked["status"] != "REVOKED" {
         watcher.abort();
-        return Err(format!("the cancelled task ended {revoked}"));
+        return Err(format!("the cancelled task ended {revoked}").into());
     }
     let abort_sent = loop {
         match tokio::time::timeout(Duration::from_secs(20), seen.recv()).await {
@@ -138,7 +138,7 @@ async fn one_cancel(
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => {
                 watcher.abort();
-                return Err(format!("cluster {cluster} never reported Canceling"));
+                return Err(format!("cluster {cluster} never reported Canceling").into());
             }
         }
     };
@@ -162,7 +162,7 @@ async fn watch_cluster(
         let (arm, cluster, states) = (arm.clone(), cluster.clone(), states.clone());
         tokio::spawn(async move {
             if let Ok(Some(read)) = arm
-                .get_cluster(support::SUBSCRIPTION, RESOURCE_GROUP, &cluster)
+                .get_cluster(dashboard::SUBSCRIPTION, RESOURCE_GROUP, &cluster)
                 .await
             {
                 let _ = states.send((Instant::now(), read.provisioning_state().to_owned()));

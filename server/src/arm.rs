@@ -254,31 +254,6 @@ impl ArmClient {
         not_found_as_none(self.send_json(self.get(url)).await)
     }
 
-    /// `HEAD` a resource group: ARM's CheckExistence (204 / 404).
-    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
-    pub async fn resource_group_exists(
-        &self,
-        subscription_id: &str,
-        name: &str,
-    ) -> Result<bool, ArmClientError> {
-        let url = self.url(
-            &group_path(subscription_id, name),
-            &self.versions.resources,
-            &[],
-        );
-        let call = Call {
-            method: Method::HEAD,
-            url,
-            body: None,
-            if_none_match: false,
-        };
-        match self.send(&call).await {
-            Ok(_) => Ok(true),
-            Err(ArmClientError::Arm(error)) if error.status == 404 => Ok(false),
-            Err(error) => Err(error),
-        }
-    }
-
     /// The caller's permissions at a resource group, one entry per role that applies there
     /// ("Permissions - List For Resource Group", follows `nextLink`); `None` when the group does
     /// not exist (ARM's 404 `ResourceGroupNotFound`, expected when a create will make it).
@@ -347,21 +322,6 @@ impl ArmClient {
         let path = format!(
             "/subscriptions/{}/providers/Microsoft.ContainerService/managedClusters",
             segment(subscription_id)
-        );
-        self.list_all(self.url(&path, &self.versions.container_service, &[]))
-            .await
-    }
-
-    /// Every managed cluster of a resource group (follows `nextLink`).
-    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
-    pub async fn list_clusters_in_group(
-        &self,
-        subscription_id: &str,
-        resource_group: &str,
-    ) -> Result<Vec<ManagedCluster>, ArmClientError> {
-        let path = format!(
-            "{}/providers/Microsoft.ContainerService/managedClusters",
-            group_path(subscription_id, resource_group)
         );
         self.list_all(self.url(&path, &self.versions.container_service, &[]))
             .await

@@ -1,8 +1,9 @@
-//! The dashboard's server: HTTP routes, Leptos SSR and server functions, the ARM client, the
-//! durable store, and the sandbox cloud.
+//! The dashboard's server: HTTP routes, Leptos SSR and server functions, the ARM client and the
+//! durable store. The sandbox cloud it runs against in sandbox mode is the `arm-sandbox` crate.
 //!
-//! [`router`] builds the whole HTTP surface from an [`AppState`] so tests can drive it without
-//! a socket; `main.rs` only wires configuration, the credential and the listener.
+//! [`startup::assemble`] builds the [`AppState`] and [`router`] the whole HTTP surface from it,
+//! so tests drive production's wiring; `main.rs` only reads configuration, picks the ARM
+//! endpoint and credential, and listens.
 
 pub mod arm;
 pub mod azure_credential;
@@ -16,8 +17,8 @@ pub mod health;
 pub mod preflight;
 pub mod provisioning;
 pub mod rest;
-pub mod sandbox;
 pub mod session;
+pub mod startup;
 pub mod store;
 pub mod ttl_cache;
 

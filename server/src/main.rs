@@ -1,25 +1,24 @@
 //! `server`: serves the dashboard (default), runs the sandbox cloud on its own, or classifies
 //! ARM errors read as JSON Lines on stdin (`server classify`).
 //!
-//! In sandbox mode the sandbox's socket is bound and `IDENTITY_ENDPOINT`/`IDENTITY_HEADER` are
-//! set before the async runtime starts, so the real `ManagedIdentityCredential` finds the
-//! sandbox's token endpoint and no other thread can be reading the environment meanwhile.
+//! In sandbox mode the sandbox cloud runs in-process on a free loopback port and the ARM client
+//! gets its tokens from the sandbox's own [`SandboxCredential`]; everything else is assembled
+//! by [`server::startup::assemble`], as in the tests. Start-up errors carry their context
+//! (`anyhow`) and end the process with a logged error.
 
+use anyhow::Context;
+use arm_sandbox::world::World;
+use arm_sandbox::{RunningSandbox, SandboxCredential};
 use clap::{Parser, Subcommand};
-use server::arm::ArmClient;
 use server::config::{CloudMode, Config};
-use server::dashboard_backend::DashboardBackend;
-use server::provisioning::{Provisioning, WorkerSettings};
-use server::sandbox::world::World;
-use server::sandbox::{PreparedSandbox, RunningSandbox};
-use server::session::SessionSettings;
-use server::store::Store;
-use server::{AppState, azure_credential, router};
+use server::startup::{ArmEndpoint, Startup, assemble};
+use server::{azure_credential, router};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
+use url::Url;
 
 #[derive(Parser)]
 #[command(name = "server", about = "AKS Provisioning Dashboard server")]
@@ -59,8 +58,8 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            tracing::error!("{message}");
+        Err(error) => {
+            tracing::error!("{error:#}");
             ExitCode::FAILURE
         }
     }
@@ -74,105 +73,83 @@ fn init_tracing() {
         .init();
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .context("cannot start the async runtime")
 }
 
-fn serve() -> Result<(), String> {
-    let config = Config::from_env().map_err(|e| e.to_string())?;
-    let prepared = match config.cloud {
-        // SAFETY: no other thread exists yet; the runtime starts below.
-        CloudMode::Sandbox => Some(
-            unsafe { PreparedSandbox::bind_and_publish() }
-                .map_err(|e| format!("cannot bind the sandbox cloud: {e}"))?,
-        ),
-        CloudMode::Azure { .. } => None,
-    };
-    runtime()?.block_on(serve_async(config, prepared))
+fn serve() -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    runtime()?.block_on(serve_async(config))
 }
 
-async fn serve_async(config: Config, prepared: Option<PreparedSandbox>) -> Result<(), String> {
-    let (base_url, credential, cloud_name, _sandbox) = match (&config.cloud, prepared) {
-        (CloudMode::Sandbox, Some(prepared)) => {
-            let world = World::from_env().map_err(|e| e.to_string())?;
-            let sandbox = prepared.spawn(world).map_err(|e| e.to_string())?;
-            tracing::info!(base_url = %sandbox.base_url, "sandbox cloud started");
-            let credential =
-                azure_identity::ManagedIdentityCredential::new(None).map_err(|e| e.to_string())?;
-            let base_url = url::Url::parse(&sandbox.base_url).map_err(|e| e.to_string())?;
-            (
-                base_url,
-                credential as Arc<dyn azure_core::credentials::TokenCredential>,
-                "sandbox",
-                Some(sandbox),
-            )
-        }
-        (
-            CloudMode::Azure {
-                base_url,
-                credential,
-            },
-            _,
-        ) => {
-            let credential = azure_credential::build(credential)
-                .map_err(|e| format!("cannot build the Azure credential: {e}"))?;
-            (base_url.clone(), credential, "azure", None)
-        }
-        (CloudMode::Sandbox, None) => return Err("sandbox mode without a prepared sandbox".into()),
-    };
-    let arm = ArmClient::new(base_url, credential, config.api_versions.clone())
-        .map_err(|e| e.to_string())?;
-    let store = Store::open(&config.database_url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let leptos = leptos::config::get_configuration(None)
-        .map_err(|e| format!("Leptos configuration: {e}"))?;
+async fn serve_async(config: Config) -> anyhow::Result<()> {
+    // The sandbox, in sandbox mode, serves for as long as it is held.
+    let (arm, _sandbox) = arm_endpoint(&config.cloud).await?;
+    let leptos = leptos::config::get_configuration(None).context("Leptos configuration")?;
     let address = leptos.leptos_options.site_addr;
-    let sandbox_mode = config.cloud == CloudMode::Sandbox;
-    let session = SessionSettings::new(
-        std::env::var("SESSION_SECRET").ok().as_deref(),
-        !sandbox_mode,
-    )
-    .map_err(|e| e.to_string())?;
-    let demo_users = if sandbox_mode {
-        server::dev_sign_in::demo_users()
-    } else {
-        Vec::new()
-    };
-    let provisioning = Provisioning::new(store.clone(), arm.clone(), WorkerSettings::default());
-    let resumed = provisioning
-        .resume_unfinished()
-        .await
-        .map_err(|e| format!("cannot read unfinished jobs: {e}"))?;
-    if resumed > 0 {
-        tracing::info!(resumed, "resumed unfinished provisioning jobs");
-    }
-    let deletions = provisioning
-        .resume_deletions()
-        .await
-        .map_err(|e| format!("cannot read running deletions: {e}"))?;
-    if deletions > 0 {
-        tracing::info!(deletions, "resumed deletions of partial clusters");
-    }
-    let state = AppState {
+    let state = assemble(Startup {
+        arm,
+        api_versions: config.api_versions,
+        database_url: config.database_url,
         leptos_options: leptos.leptos_options,
-        backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),
-        store,
-        cloud_name,
-        session,
-        demo_sign_in: sandbox_mode,
-    };
+        session_secret: std::env::var("SESSION_SECRET").ok(),
+        sandbox_mode: config.cloud == CloudMode::Sandbox,
+    })
+    .await?;
     let listener = tokio::net::TcpListener::bind(address)
         .await
-        .map_err(|e| format!("cannot listen on {address}: {e}"))?;
-    tracing::info!(%address, cloud = cloud_name, "dashboard listening on http://{address}");
-    axum::serve(listener, router(state))
+        .with_context(|| format!("cannot listen on {address}"))?;
+    tracing::info!(%address, cloud = state.cloud_name, "dashboard listening on http://{address}");
+    let store = state.store.clone();
+    let served = axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown_signal())
         .await
-        .map_err(|e| e.to_string())
+        .context("the dashboard stopped serving");
+    // Once the last request is answered: the connections end cleanly (SQLite checkpoints its
+    // write-ahead log) instead of being cut by the process exit.
+    store.close().await;
+    served
+}
+
+/// Where ARM calls go: in sandbox mode a sandbox cloud started here on a free loopback port
+/// (returned, to be kept alive) with its in-process credential; in Azure mode the configured
+/// endpoint with an `azure_identity` credential.
+async fn arm_endpoint(cloud: &CloudMode) -> anyhow::Result<(ArmEndpoint, Option<RunningSandbox>)> {
+    match cloud {
+        CloudMode::Sandbox => {
+            let world = World::from_env()?;
+            let credential = Arc::new(SandboxCredential::new(world.identity.clone()));
+            let sandbox = RunningSandbox::on_free_port(world)
+                .await
+                .context("cannot start the sandbox cloud")?;
+            tracing::info!(base_url = %sandbox.base_url, "sandbox cloud started");
+            let base_url = Url::parse(&sandbox.base_url).context("the sandbox's base URL")?;
+            Ok((
+                ArmEndpoint {
+                    base_url,
+                    credential,
+                },
+                Some(sandbox),
+            ))
+        }
+        CloudMode::Azure {
+            base_url,
+            credential,
+        } => {
+            let credential =
+                azure_credential::build(credential).context("cannot build the Azure credential")?;
+            Ok((
+                ArmEndpoint {
+                    base_url: base_url.clone(),
+                    credential,
+                },
+                None,
+            ))
+        }
+    }
 }
 
 fn classify_stdin() -> ExitCode {
@@ -196,16 +173,16 @@ fn classify_stdin() -> ExitCode {
     }
 }
 
-fn run_sandbox(listen: SocketAddr) -> Result<(), String> {
-    let world = World::from_env().map_err(|e| e.to_string())?;
+fn run_sandbox(listen: SocketAddr) -> anyhow::Result<()> {
+    let world = World::from_env()?;
     let identity_header =
         std::env::var("IDENTITY_HEADER").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
     runtime()?.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
-        let sandbox =
-            RunningSandbox::spawn(world, listener, identity_header).map_err(|e| e.to_string())?;
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        let sandbox = RunningSandbox::spawn(world, listener, identity_header)
+            .context("cannot start the sandbox cloud")?;
         // The connection settings are this command's output: a dashboard started with them
         // (DASHBOARD_CLOUD=azure AZURE_CREDENTIAL=managed-identity) talks to this sandbox.
         let mut stdout = std::io::stdout();
@@ -215,7 +192,7 @@ fn run_sandbox(listen: SocketAddr) -> Result<(), String> {
             sandbox.base_url, sandbox.identity_endpoint, sandbox.identity_header
         )
         .and_then(|()| stdout.flush())
-        .map_err(|e| e.to_string())?;
+        .context("cannot print the connection settings")?;
         tracing::info!(base_url = %sandbox.base_url, "sandbox cloud listening");
         shutdown_signal().await;
         Ok(())

@@ -16,6 +16,7 @@ use axum_extra::extract::cookie::{Cookie, Key, SameSite};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::caller::Caller;
+use thiserror::Error;
 use time::{Duration, OffsetDateTime};
 
 /// Name of the session cookie.
@@ -31,17 +32,6 @@ fn is_public(path: &str) -> bool {
     ) || path.starts_with("/pkg/")
 }
 
-/// Why the session key cannot be made.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionKeyError {
-    /// `SESSION_SECRET` is too short to sign cookies safely.
-    #[error("SESSION_SECRET must be at least 64 bytes")]
-    SecretTooShort,
-    /// The operating system gave no randomness for a generated key.
-    #[error("cannot generate a session key")]
-    NoRandomness,
-}
-
 /// Session settings.
 #[derive(Clone)]
 pub struct SessionSettings {
@@ -49,6 +39,17 @@ pub struct SessionSettings {
     pub key: Key,
     /// Adds `Secure` (HTTPS deployments).
     pub secure_cookie: bool,
+}
+
+/// Why there is no key to sign session cookies with.
+#[derive(Debug, Error)]
+pub enum SessionKeyError {
+    /// `SESSION_SECRET` is set but too short to derive a key from.
+    #[error("SESSION_SECRET must be at least 64 bytes")]
+    SecretTooShort,
+    /// No secret was given and the system's random source failed.
+    #[error("cannot generate a session key")]
+    NoRandomKey,
 }
 
 impl SessionSettings {
@@ -60,7 +61,7 @@ impl SessionSettings {
             Some(_) => return Err(SessionKeyError::SecretTooShort),
             None => {
                 tracing::warn!("SESSION_SECRET is not set: sessions end when the server restarts");
-                Key::try_generate().ok_or(SessionKeyError::NoRandomness)?
+                Key::try_generate().ok_or(SessionKeyError::NoRandomKey)?
             }
         };
         Ok(Self { key, secure_cookie })

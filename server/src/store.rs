@@ -77,9 +77,8 @@ impl Store {
     }
 
     /// Closes every connection once the queries under way have finished; every later query of
-    /// this store and its clones fails with [`StoreError::Database`]. The server does not call
-    /// it (process exit ends the connections, and a closed store would only turn the workers'
-    /// last saves into errors); tests use it to make the store unreadable for real.
+    /// this store and its clones fails with [`StoreError::Database`]. The server calls it after
+    /// its graceful shutdown; tests use it to make the store unreadable for real.
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -3,66 +3,16 @@
 //! routes scripts use (PRODUCT.md §8), including the VM size catalogue's zone-only restrictions
 //! and its degraded answer when ARM cannot be read.
 
-mod support;
-
-use libtest_mimic::{Arguments, Failed};
+use super::support::{
+    TestResult, ensure, fast_world, http, sign_in, sign_in_request, start_dashboard,
+};
 use reqwest::StatusCode;
 use reqwest::header::{LOCATION, SET_COOKIE};
 use serde_json::json;
-use std::sync::Arc;
-use support::{TestContext, ensure, fast_world, http, sign_in, sign_in_request, trial};
 
-fn main() -> std::process::ExitCode {
-    let context = support::start();
-    let tests = vec![
-        trial(
-            &context,
-            "no_session_pages_redirect_and_api_answers_401",
-            no_session_pages_redirect_and_api_answers_401,
-        ),
-        trial(
-            &context,
-            "demo_sign_in_sets_a_signed_http_only_lax_cookie",
-            demo_sign_in_sets_a_signed_http_only_lax_cookie,
-        ),
-        trial(
-            &context,
-            "cross_site_writes_are_refused",
-            cross_site_writes_are_refused,
-        ),
-        trial(
-            &context,
-            "demo_sign_in_exists_only_in_sandbox_mode",
-            demo_sign_in_exists_only_in_sandbox_mode,
-        ),
-        trial(
-            &context,
-            "read_routes_answer_for_a_signed_in_caller",
-            read_routes_answer_for_a_signed_in_caller,
-        ),
-        trial(
-            &context,
-            "read_routes_validate_and_pass_on_azure_errors",
-            read_routes_validate_and_pass_on_azure_errors,
-        ),
-        trial(
-            &context,
-            "zone_only_restrictions_leave_a_size_available",
-            zone_only_restrictions_leave_a_size_available,
-        ),
-        trial(
-            &context,
-            "available_skus_degrade_when_arm_cannot_be_read",
-            available_skus_degrade_when_arm_cannot_be_read,
-        ),
-    ];
-    libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
-}
-
-async fn no_session_pages_redirect_and_api_answers_401(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn no_session_pages_redirect_and_api_answers_401() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let page = http().get(format!("{base}/")).send().await?;
     ensure(
@@ -103,10 +53,9 @@ async fn no_session_pages_redirect_and_api_answers_401(
     )
 }
 
-async fn demo_sign_in_sets_a_signed_http_only_lax_cookie(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_sign_in_sets_a_signed_http_only_lax_cookie() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let response = sign_in_request(base, "alice").send().await?;
     let set_cookie = response
@@ -200,8 +149,9 @@ async fn demo_sign_in_sets_a_signed_http_only_lax_cookie(
     )
 }
 
-async fn cross_site_writes_are_refused(context: Arc<TestContext>) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn cross_site_writes_are_refused() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     let forged = sign_in_request(base, "alice")
@@ -235,8 +185,9 @@ async fn cross_site_writes_are_refused(context: Arc<TestContext>) -> Result<(), 
     )
 }
 
-async fn demo_sign_in_exists_only_in_sandbox_mode(context: Arc<TestContext>) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), false).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_sign_in_exists_only_in_sandbox_mode() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), false).await;
     let base = &dashboard.base_url;
     let response = sign_in_request(base, "alice").send().await?;
     ensure(
@@ -265,7 +216,7 @@ async fn get_json(
     base: &str,
     path: &str,
     cookie: &str,
-) -> Result<(StatusCode, serde_json::Value), Failed> {
+) -> TestResult<(StatusCode, serde_json::Value)> {
     let response = http()
         .get(format!("{base}{path}"))
         .header("cookie", cookie)
@@ -275,10 +226,9 @@ async fn get_json(
     Ok((status, response.json().await?))
 }
 
-async fn read_routes_answer_for_a_signed_in_caller(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn read_routes_answer_for_a_signed_in_caller() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
 
@@ -377,10 +327,9 @@ async fn read_routes_answer_for_a_signed_in_caller(
     )
 }
 
-async fn read_routes_validate_and_pass_on_azure_errors(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn read_routes_validate_and_pass_on_azure_errors() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "bob").await?;
     for (path, field) in [
@@ -426,10 +375,9 @@ fn skus_path(region: &str) -> String {
     format!("/api/aks/available-skus?subscription_id={SUB}&region={region}")
 }
 
-async fn zone_only_restrictions_leave_a_size_available(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let dashboard = context.dashboard(fast_world(), true).await;
+#[tokio::test(flavor = "multi_thread")]
+async fn zone_only_restrictions_leave_a_size_available() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     // westeurope restricts Standard_DC2s_v2 in zone 3 only; the dashboard asks for no zones.
@@ -467,13 +415,12 @@ async fn zone_only_restrictions_leave_a_size_available(
     )
 }
 
-async fn available_skus_degrade_when_arm_cannot_be_read(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
+#[tokio::test(flavor = "multi_thread")]
+async fn available_skus_degrade_when_arm_cannot_be_read() -> TestResult {
     // Every ARM request answers 503 (the client's own retries included).
     let mut world = fast_world();
     world.faults.server_error_every_nth_request = 1;
-    let dashboard = context.dashboard(world, true).await;
+    let dashboard = start_dashboard(world, true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     let (status, catalogue) = get_json(base, &skus_path("eastus"), &cookie).await?;
@@ -494,7 +441,7 @@ async fn available_skus_degrade_when_arm_cannot_be_read(
     let mut world = fast_world();
     world.faults.throttle_every_nth_request = 2;
     world.faults.throttle_retry_after_seconds = 600;
-    let dashboard = context.dashboard(world, true).await;
+    let dashboard = start_dashboard(world, true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     let (_, first) = get_json(base, &skus_path("eastus"), &cookie).await?;

@@ -3,42 +3,13 @@
 //! or not writable by the dashboard's identity, a create that passes, and ARM unreadable
 //! (degraded rows that do not block).
 
-mod support;
-
-use libtest_mimic::{Arguments, Failed};
+use super::support::{
+    TestResult, alice_on_a_dashboard, ensure, fast_world, post_json, sign_in, start_dashboard,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::sync::Arc;
-use support::{TestContext, alice_on_a_dashboard, ensure, fast_world, post_json, sign_in, trial};
 
 const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
-
-fn main() -> std::process::ExitCode {
-    let context = support::start();
-    let tests = vec![
-        trial(
-            &context,
-            "rows_follow_the_sandbox_stories",
-            rows_follow_the_sandbox_stories,
-        ),
-        trial(
-            &context,
-            "a_create_the_server_pre_flight_fails_is_refused_with_the_rows",
-            a_create_the_server_pre_flight_fails_is_refused_with_the_rows,
-        ),
-        trial(
-            &context,
-            "a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create",
-            a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create,
-        ),
-        trial(
-            &context,
-            "unreadable_arm_degrades_to_warnings",
-            unreadable_arm_degrades_to_warnings,
-        ),
-    ];
-    libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
-}
 
 /// A create body with the given sizes and counts.
 fn body(region: &str, group: &str, system: (&str, i32), worker: (&str, i32)) -> Value {
@@ -54,20 +25,21 @@ fn body(region: &str, group: &str, system: (&str, i32), worker: (&str, i32)) -> 
     })
 }
 
-async fn preflight(base: &str, cookie: &str, body: &Value) -> Result<(StatusCode, Value), Failed> {
+async fn preflight(base: &str, cookie: &str, body: &Value) -> TestResult<(StatusCode, Value)> {
     post_json(base, "/api/aks/preflight", cookie, body).await
 }
 
 /// The row called `name`.
-fn row<'a>(report: &'a Value, name: &str) -> Result<&'a Value, Failed> {
+fn row<'a>(report: &'a Value, name: &str) -> TestResult<&'a Value> {
     report["checks"]
         .as_array()
         .and_then(|rows| rows.iter().find(|r| r["name"] == name))
         .ok_or_else(|| format!("no {name} row in {report}").into())
 }
 
-async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_follow_the_sandbox_stories() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
 
     // Everything fits in eastus; rg-platform exists there and is reused.
@@ -247,10 +219,9 @@ async fn rows_follow_the_sandbox_stories(context: Arc<TestContext>) -> Result<()
     Ok(())
 }
 
-async fn a_create_the_server_pre_flight_fails_is_refused_with_the_rows(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_the_server_pre_flight_fails_is_refused_with_the_rows() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     let (status, answer) = post_json(
         base,
@@ -308,7 +279,7 @@ fn read_only_group_body() -> Value {
 }
 
 /// Checks the rows of a report (or a 422 answer) for a create into rg-readonly.
-fn the_read_only_group_fails(report: &Value) -> Result<(), Failed> {
+fn the_read_only_group_fails(report: &Value) -> TestResult {
     let group = row(report, "resource_group")?;
     ensure(
         group["status"] == "fail"
@@ -335,10 +306,9 @@ fn the_read_only_group_fails(report: &Value) -> Result<(), Failed> {
     Ok(())
 }
 
-async fn a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create(
-    context: Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     let (status, report) = preflight(base, &cookie, &read_only_group_body()).await?;
     ensure(
@@ -365,11 +335,12 @@ async fn a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create(
     the_read_only_group_fails(&answer)
 }
 
-async fn unreadable_arm_degrades_to_warnings(context: Arc<TestContext>) -> Result<(), Failed> {
+#[tokio::test(flavor = "multi_thread")]
+async fn unreadable_arm_degrades_to_warnings() -> TestResult {
     let mut world = fast_world();
     // Every ARM request fails with a 5xx (after the client's own retries).
     world.faults.server_error_every_nth_request = 1;
-    let dashboard = context.dashboard(world, true).await;
+    let dashboard = start_dashboard(world, true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     let (status, report) = preflight(

@@ -5,80 +5,24 @@
 //! identity cannot write) read through the classifier as the error card reads them, and a
 //! dashboard process killed with SIGKILL mid-create whose job finishes after a restart.
 
-mod support;
-
-use libtest_mimic::{Arguments, Failed};
+use super::support::processes::{Child, standalone_sandbox};
+use super::support::{
+    SUBSCRIPTION, TestResult, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
+    get_task, http, post_create, post_json, sign_in, start_dashboard, until_ready,
+};
+use arm_sandbox::world::DeniedScope;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use server::sandbox::world::DeniedScope;
 use shared::classify::{ActionKind, Category, Classification};
 use shared::error_card::FailedAttempt;
 use shared::progress::{TaskFailure, TaskView};
 use std::collections::BTreeSet;
 use std::process::Stdio;
 use std::time::Duration;
-use support::{
-    SUBSCRIPTION, TestContext, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
-    get_task, http, post_create, post_json, sign_in, trial, until_ready,
-};
-use tokio::io::AsyncBufReadExt;
 
-fn main() -> std::process::ExitCode {
-    let context = support::start();
-    let tests = vec![
-        trial(
-            &context,
-            "a_create_reaches_success_and_reports_pool_states_on_the_way",
-            a_create_reaches_success_and_reports_pool_states_on_the_way,
-        ),
-        trial(
-            &context,
-            "bad_requests_get_a_400_naming_the_field",
-            bad_requests_get_a_400_naming_the_field,
-        ),
-        trial(
-            &context,
-            "tasks_belong_to_their_owner",
-            tasks_belong_to_their_owner,
-        ),
-        trial(
-            &context,
-            "a_double_submit_gives_one_job",
-            a_double_submit_gives_one_job,
-        ),
-        trial(
-            &context,
-            "azure_failures_end_the_job_with_azure_s_reason",
-            azure_failures_end_the_job_with_azure_s_reason,
-        ),
-        trial(
-            &context,
-            "a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight",
-            a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight,
-        ),
-        trial(
-            &context,
-            "a_size_without_capacity_fails_the_create_after_the_pre_flight",
-            a_size_without_capacity_fails_the_create_after_the_pre_flight,
-        ),
-        trial(
-            &context,
-            "a_locked_cluster_name_fails_the_create_after_the_pre_flight",
-            a_locked_cluster_name_fails_the_create_after_the_pre_flight,
-        ),
-        trial(
-            &context,
-            "a_killed_server_resumes_the_create_after_restart",
-            a_killed_server_resumes_the_create_after_restart,
-        ),
-    ];
-    libtest_mimic::run(&Arguments::from_args(), tests).exit_code()
-}
-
-async fn a_create_reaches_success_and_reports_pool_states_on_the_way(
-    context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_reaches_success_and_reports_pool_states_on_the_way() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     let (status, accepted) = post_create(
         base,
@@ -182,10 +126,9 @@ async fn a_create_reaches_success_and_reports_pool_states_on_the_way(
     Ok(())
 }
 
-async fn bad_requests_get_a_400_naming_the_field(
-    context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_requests_get_a_400_naming_the_field() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     let cases = [
         ("cluster_name", json!("-bad-")),
@@ -249,8 +192,9 @@ async fn bad_requests_get_a_400_naming_the_field(
     Ok(())
 }
 
-async fn tasks_belong_to_their_owner(context: std::sync::Arc<TestContext>) -> Result<(), Failed> {
-    let (dashboard, alice) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn tasks_belong_to_their_owner() -> TestResult {
+    let (dashboard, alice) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     let bob = sign_in(base, "bob").await?;
     let (_, accepted) = post_create(
@@ -304,8 +248,9 @@ async fn tasks_belong_to_their_owner(context: std::sync::Arc<TestContext>) -> Re
     Ok(())
 }
 
-async fn a_double_submit_gives_one_job(context: std::sync::Arc<TestContext>) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_double_submit_gives_one_job() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     let body = create_body("aks-twice", "westeurope", "rg-twice");
     let (first, second) = tokio::join!(
@@ -350,9 +295,8 @@ async fn a_double_submit_gives_one_job(context: std::sync::Arc<TestContext>) -> 
     Ok(())
 }
 
-async fn azure_failures_end_the_job_with_azure_s_reason(
-    context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
+#[tokio::test(flavor = "multi_thread")]
+async fn azure_failures_end_the_job_with_azure_s_reason() -> TestResult {
     // A write denied on the cluster alone: the group's permissions read still answers
     // Contributor, so the pre-flight passes and ARM refuses the PUT (as a deny assignment or a
     // narrower scope does in Azure). A group the identity cannot write at all (rg-readonly) is
@@ -363,7 +307,7 @@ async fn azure_failures_end_the_job_with_azure_s_reason(
             "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-eastus"
         ),
     });
-    let dashboard = context.dashboard(world, true).await;
+    let dashboard = start_dashboard(world, true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     // (region, resource group, expected innermost code, expected step)
@@ -416,7 +360,7 @@ async fn passes_the_pre_flight_then_fails(
     base: &str,
     cookie: &str,
     body: &Value,
-) -> Result<(Value, TaskFailure, Classification), Failed> {
+) -> TestResult<(Value, TaskFailure, Classification)> {
     let (status, report) = post_json(base, "/api/aks/preflight", cookie, body).await?;
     ensure(
         status == StatusCode::OK && report["ok"] == true,
@@ -455,10 +399,9 @@ fn pool_states(task: &Value) -> BTreeSet<String> {
         .collect()
 }
 
-async fn a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight(
-    context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     // 1 × Standard_D2s_v5 + 2 × Standard_D4s_v5 = 10 of centralindia's 40 free vCPUs. Midway,
     // with the system pool up, another deployment takes 32: the workers' 8 no longer fit.
@@ -516,10 +459,9 @@ async fn a_quota_race_fails_the_create_on_regional_quota_after_the_pre_flight(
     Ok(())
 }
 
-async fn a_size_without_capacity_fails_the_create_after_the_pre_flight(
-    context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_size_without_capacity_fails_the_create_after_the_pre_flight() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     // francecentral lists Standard_D4s_v5 without restriction; it has no capacity at deploy time.
     let body = create_body("aks-paris", "francecentral", "rg-paris");
@@ -552,10 +494,9 @@ async fn a_size_without_capacity_fails_the_create_after_the_pre_flight(
     Ok(())
 }
 
-async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight(
-    context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (dashboard, cookie) = alice_on_a_dashboard(&context).await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight() -> TestResult {
+    let (dashboard, cookie) = alice_on_a_dashboard().await?;
     let base = &dashboard.base_url;
     // rg-platform is writable; only the cluster aks-locked in it is not.
     let body = create_body("aks-locked", "eastus", "rg-platform");
@@ -564,7 +505,7 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight(
     let scope = format!(
         "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-locked"
     );
-    let identity = server::sandbox::world::World::default_world()?.identity;
+    let identity = arm_sandbox::world::World::default_world()?.identity;
     ensure(
         failure.code == "AuthorizationFailed"
             && failure.message
@@ -594,41 +535,7 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight(
     Ok(())
 }
 
-/// A child process that is killed when dropped, so a failing test leaves nothing running.
-struct Child(tokio::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        let _ = self.0.start_kill();
-    }
-}
-
 const SESSION_SECRET: &str = "restart-test-session-secret-restart-test-session-secret-restart-test";
-
-/// Starts `server sandbox` on a free port; returns it and the settings it printed.
-async fn standalone_sandbox() -> Result<(Child, Vec<(String, String)>), Failed> {
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .args(["sandbox", "--listen", "127.0.0.1:0"])
-        .env("SANDBOX_CREATE_SECONDS", "8")
-        .env("SANDBOX_RETRY_AFTER_SECONDS", "1")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()?;
-    let stdout = child.stdout.take().ok_or("sandbox stdout")?;
-    let child = Child(child);
-    let mut lines = tokio::io::BufReader::new(stdout).lines();
-    let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-        .await??
-        .ok_or("the sandbox printed nothing")?;
-    let settings = line
-        .trim_start_matches("export ")
-        .split_whitespace()
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(name, value)| (name.to_owned(), value.to_owned()))
-        .collect::<Vec<_>>();
-    ensure(settings.len() == 3, format!("connection settings: {line}"))?;
-    Ok((child, settings))
-}
 
 /// Starts the dashboard process in Azure mode against the sandbox at `sandbox`, on a free
 /// port, with the database `database_url`; waits until it answers.
@@ -636,7 +543,7 @@ async fn dashboard_process(
     sandbox: &[(String, String)],
     database_url: &str,
     site_root: &std::path::Path,
-) -> Result<(Child, String), Failed> {
+) -> TestResult<(Child, String)> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
@@ -675,7 +582,7 @@ async fn dashboard_process(
 
 /// A session cookie for alice signed with [`SESSION_SECRET`]: Azure mode has no demo sign-in,
 /// and a process that shares the secret signs cookies every instance accepts.
-fn session_cookie() -> Result<String, Failed> {
+fn session_cookie() -> TestResult<String> {
     use axum::response::IntoResponse;
     let settings = server::session::SessionSettings::new(Some(SESSION_SECRET), false)?;
     let alice = shared::caller::Caller {
@@ -690,10 +597,13 @@ fn session_cookie() -> Result<String, Failed> {
     cookie_pair(jar.into_response().headers())
 }
 
-async fn a_killed_server_resumes_the_create_after_restart(
-    _context: std::sync::Arc<TestContext>,
-) -> Result<(), Failed> {
-    let (_sandbox, settings) = standalone_sandbox().await?;
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_server_resumes_the_create_after_restart() -> TestResult {
+    let (_sandbox, settings) = standalone_sandbox(&[
+        ("SANDBOX_CREATE_SECONDS", "8"),
+        ("SANDBOX_RETRY_AFTER_SECONDS", "1"),
+    ])
+    .await?;
     let directory = tempfile::tempdir()?;
     let database_url = format!("sqlite://{}", directory.path().join("jobs.db").display());
     let cookie = session_cookie()?;

@@ -3,8 +3,8 @@
 //! `azure_identity::ManagedIdentityCredential` obtains tokens from it, and the bearer check ARM
 //! endpoints apply.
 //!
-//! Tokens are HS256 JWTs signed with the world's key. Any sandbox with the same key accepts
-//! them, the way every ARM region accepts tokens from one Entra ID tenant.
+//! Tokens are HS256 JWTs signed with the world's key by a [`TokenIssuer`]. Any sandbox with the
+//! same key accepts them, the way every ARM region accepts tokens from one Entra ID tenant.
 
 use super::reply::Reply;
 use super::world::IdentityConfig;
@@ -34,11 +34,57 @@ pub struct Claims {
     pub iat: i64,
 }
 
-/// Issues and verifies sandbox tokens.
-pub struct TokenAuthority {
+/// A signed ARM token and its expiry.
+pub struct IssuedToken {
+    /// The JWT.
+    pub token: String,
+    /// Expiry, epoch seconds.
+    pub expires_on: i64,
+}
+
+/// Signs ARM tokens for the world's identity with the world's key: the token endpoint and the
+/// in-process [`crate::credential::SandboxCredential`] issue the same tokens.
+pub struct TokenIssuer {
     config: IdentityConfig,
-    identity_header: String,
     encoding: EncodingKey,
+}
+
+impl TokenIssuer {
+    /// An issuer for the world's identity.
+    pub fn new(config: IdentityConfig) -> Self {
+        let encoding = EncodingKey::from_secret(config.signing_key.as_bytes());
+        Self { config, encoding }
+    }
+
+    /// The identity tokens are issued to.
+    pub fn identity(&self) -> &IdentityConfig {
+        &self.config
+    }
+
+    /// A token for ARM, valid for the world's token lifetime from now.
+    pub fn issue(&self) -> Result<IssuedToken, jsonwebtoken::errors::Error> {
+        let now = OffsetDateTime::now_utc().unix_timestamp();
+        let lifetime = i64::try_from(self.config.token_lifetime_seconds).unwrap_or(i64::MAX / 2);
+        let claims = Claims {
+            aud: format!("{ARM_RESOURCE}/"),
+            tid: self.config.tenant_id.clone(),
+            oid: self.config.principal_object_id.clone(),
+            appid: self.config.principal_client_id.clone(),
+            exp: now.saturating_add(lifetime),
+            iat: now,
+        };
+        let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
+        Ok(IssuedToken {
+            token,
+            expires_on: claims.exp,
+        })
+    }
+}
+
+/// Issues tokens at the token endpoint and verifies them on ARM requests.
+pub struct TokenAuthority {
+    issuer: TokenIssuer,
+    identity_header: String,
     decoding: DecodingKey,
 }
 
@@ -46,19 +92,17 @@ impl TokenAuthority {
     /// An authority for the world's identity. `identity_header` is the secret callers must send
     /// as `x-identity-header` (what `IDENTITY_HEADER` holds for the credential).
     pub fn new(config: IdentityConfig, identity_header: String) -> Self {
-        let encoding = EncodingKey::from_secret(config.signing_key.as_bytes());
         let decoding = DecodingKey::from_secret(config.signing_key.as_bytes());
         Self {
-            config,
+            issuer: TokenIssuer::new(config),
             identity_header,
-            encoding,
             decoding,
         }
     }
 
     /// The object id of the identity tokens are issued to.
     pub fn principal_object_id(&self) -> &str {
-        &self.config.principal_object_id
+        &self.issuer.identity().principal_object_id
     }
 
     /// Answers the App Service managed-identity token request.
@@ -90,29 +134,19 @@ impl TokenAuthority {
                 StatusCode::BAD_REQUEST,
                 json!({
                     "error": "invalid_resource",
-                    "error_description": format!("AADSTS500011: The resource principal named {resource} was not found in the tenant named {}.", self.config.tenant_id),
+                    "error_description": format!("AADSTS500011: The resource principal named {resource} was not found in the tenant named {}.", self.issuer.identity().tenant_id),
                 }),
             );
         }
-        let now = OffsetDateTime::now_utc().unix_timestamp();
-        let lifetime = i64::try_from(self.config.token_lifetime_seconds).unwrap_or(i64::MAX / 2);
-        let claims = Claims {
-            aud: format!("{ARM_RESOURCE}/"),
-            tid: self.config.tenant_id.clone(),
-            oid: self.config.principal_object_id.clone(),
-            appid: self.config.principal_client_id.clone(),
-            exp: now.saturating_add(lifetime),
-            iat: now,
-        };
-        match jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding) {
-            Ok(token) => Reply::json(
+        match self.issuer.issue() {
+            Ok(issued) => Reply::json(
                 StatusCode::OK,
                 json!({
-                    "access_token": token,
-                    "expires_on": claims.exp.to_string(),
+                    "access_token": issued.token,
+                    "expires_on": issued.expires_on.to_string(),
                     "resource": resource,
                     "token_type": "Bearer",
-                    "client_id": self.config.principal_client_id,
+                    "client_id": self.issuer.identity().principal_client_id,
                 }),
             ),
             Err(error) => Reply::json(

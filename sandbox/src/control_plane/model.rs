@@ -1,0 +1,143 @@
+//! What the control plane holds: resource groups, managed clusters with their node pools, and
+//! long-running operations, keyed by lower-cased names as ARM compares them.
+
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// Lower-cased (subscription, resource group).
+pub(super) type GroupKey = (String, String);
+/// Lower-cased (subscription, resource group, cluster).
+pub(super) type ClusterKey = (String, String, String);
+
+/// The key of a cluster, whatever the case of the names it was addressed by.
+pub(super) fn cluster_key(subscription: &str, group: &str, name: &str) -> ClusterKey {
+    (lower(subscription), lower(group), lower(name))
+}
+
+/// ARM compares names case-insensitively; keys and locations are kept lower-cased.
+pub(super) fn lower(value: &str) -> String {
+    value.to_ascii_lowercase()
+}
+
+/// A resource group.
+#[derive(Clone, Debug)]
+pub(super) struct ResourceGroup {
+    pub(super) subscription: String,
+    pub(super) name: String,
+    pub(super) location: String,
+}
+
+/// A node pool of a cluster.
+#[derive(Clone, Debug)]
+pub(super) struct Pool {
+    pub(super) name: String,
+    pub(super) mode: String,
+    pub(super) vm_size: String,
+    pub(super) count: u32,
+    pub(super) provisioning_state: String,
+    pub(super) provisioning_error: Option<Value>,
+}
+
+/// A managed cluster.
+#[derive(Clone, Debug)]
+pub(super) struct Cluster {
+    pub(super) subscription: String,
+    pub(super) resource_group: String,
+    pub(super) name: String,
+    pub(super) location: String,
+    pub(super) kubernetes_version: String,
+    pub(super) current_kubernetes_version: String,
+    pub(super) dns_prefix: String,
+    pub(super) tags: Value,
+    pub(super) pools: Vec<Pool>,
+    pub(super) provisioning_state: String,
+    pub(super) power_state: String,
+    pub(super) running_operation: Option<String>,
+}
+
+/// What a long-running operation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OperationKind {
+    Create,
+    Delete,
+    Abort,
+}
+
+/// An operation's status, as the async-operation resource reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum OperationStatus {
+    InProgress,
+    Canceling,
+    Succeeded,
+    Failed,
+    Canceled,
+}
+
+impl OperationStatus {
+    /// ARM's spelling.
+    pub(super) fn as_str(self) -> &'static str {
+        match self {
+            Self::InProgress => "InProgress",
+            Self::Canceling => "Canceling",
+            Self::Succeeded => "Succeeded",
+            Self::Failed => "Failed",
+            Self::Canceled => "Canceled",
+        }
+    }
+
+    /// True once the operation has ended.
+    pub(super) fn is_terminal(self) -> bool {
+        matches!(self, Self::Succeeded | Self::Failed | Self::Canceled)
+    }
+}
+
+/// A long-running operation.
+#[derive(Clone, Debug)]
+pub(super) struct Operation {
+    pub(super) id: String,
+    pub(super) subscription: String,
+    pub(super) location: String,
+    pub(super) cluster: ClusterKey,
+    pub(super) kind: OperationKind,
+    pub(super) started: Instant,
+    pub(super) started_at: OffsetDateTime,
+    pub(super) duration: Duration,
+    /// When the region's midway events (capacity, capacity-restricted sizes, the competing
+    /// deployment's claim) are met; cleared once they have been, so they happen once.
+    pub(super) hazard_at: Option<Duration>,
+    pub(super) abort_requested: Option<Instant>,
+    /// For an abort: the operation it cancels.
+    pub(super) aborts: Option<String>,
+    pub(super) status: OperationStatus,
+    pub(super) ended_at: Option<OffsetDateTime>,
+    pub(super) error: Option<Value>,
+}
+
+impl Operation {
+    /// A new in-progress operation with a fresh id, started now.
+    pub(super) fn start(
+        kind: OperationKind,
+        subscription: &str,
+        location: &str,
+        cluster: &ClusterKey,
+        duration: Duration,
+    ) -> Self {
+        Self {
+            id: uuid::Uuid::new_v4().to_string(),
+            subscription: subscription.to_owned(),
+            location: location.to_owned(),
+            cluster: cluster.clone(),
+            kind,
+            started: Instant::now(),
+            started_at: OffsetDateTime::now_utc(),
+            duration,
+            hazard_at: None,
+            abort_requested: None,
+            aborts: None,
+            status: OperationStatus::InProgress,
+            ended_at: None,
+            error: None,
+        }
+    }
+}

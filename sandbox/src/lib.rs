@@ -1,0 +1,102 @@
+//! The sandbox cloud: a local ARM simulator that speaks the ARM REST protocol the dashboard
+//! uses (ARM_FACTS.md), so the product runs with no Azure account and tests drive real HTTP.
+//!
+//! Three ways to run it: in-process when the server starts in sandbox mode, on port 0 from
+//! tests, and standalone with `server sandbox --listen ADDR`. In-process callers get tokens from
+//! a [`SandboxCredential`]; anything else, such as `azure_identity`'s managed-identity
+//! credential, from the token endpoint at [`TOKEN_PATH`]. This crate knows nothing of the
+//! dashboard: it is the stand-in for Azure, and the dashboard reaches it only over HTTP.
+
+pub mod control_plane;
+pub mod credential;
+pub mod identity;
+pub mod reply;
+mod routes;
+pub mod world;
+
+use axum::Router;
+use control_plane::ControlPlane;
+use identity::TokenAuthority;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use tokio::net::TcpListener;
+use tokio::sync::Mutex;
+use world::World;
+
+pub use credential::SandboxCredential;
+
+/// Path of the managed-identity token endpoint.
+pub const TOKEN_PATH: &str = "/msi/token";
+
+/// A sandbox cloud's shared state.
+pub struct SandboxCloud {
+    plane: Mutex<ControlPlane>,
+    authority: TokenAuthority,
+    world: World,
+    arm_requests: AtomicU64,
+}
+
+impl SandboxCloud {
+    /// A cloud for `world`; token requests must present `identity_header`.
+    pub fn new(world: World, identity_header: String) -> Arc<Self> {
+        Arc::new(Self {
+            plane: Mutex::new(ControlPlane::new(world.clone())),
+            authority: TokenAuthority::new(world.identity.clone(), identity_header),
+            world,
+            arm_requests: AtomicU64::new(0),
+        })
+    }
+}
+
+/// The sandbox's HTTP surface, for `axum::serve` or `tower::ServiceExt::oneshot`.
+pub fn router(cloud: Arc<SandboxCloud>) -> Router {
+    Router::new().fallback(routes::handle).with_state(cloud)
+}
+
+/// A sandbox serving on a socket.
+pub struct RunningSandbox {
+    /// Base URL ARM calls go to, e.g. `http://127.0.0.1:40123`.
+    pub base_url: String,
+    /// Value for `IDENTITY_ENDPOINT`.
+    pub identity_endpoint: String,
+    /// Value for `IDENTITY_HEADER`.
+    pub identity_header: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl RunningSandbox {
+    /// Serves `world` on a free loopback port with a fresh identity secret: sandbox mode and
+    /// tests, whose ARM client gets its tokens from a [`SandboxCredential`].
+    pub async fn on_free_port(world: World) -> std::io::Result<Self> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        Self::spawn(world, listener, uuid::Uuid::new_v4().to_string())
+    }
+
+    /// Serves `world` on `listener` in a background task.
+    pub fn spawn(
+        world: World,
+        listener: TcpListener,
+        identity_header: String,
+    ) -> std::io::Result<Self> {
+        let address = listener.local_addr()?;
+        let base_url = format!("http://{address}");
+        let cloud = SandboxCloud::new(world, identity_header.clone());
+        let task = tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router(cloud)).await {
+                tracing::error!(%error, "sandbox cloud stopped");
+            }
+        });
+        Ok(Self {
+            identity_endpoint: format!("{base_url}{TOKEN_PATH}"),
+            base_url,
+            identity_header,
+            task,
+        })
+    }
+}
+
+impl Drop for RunningSandbox {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

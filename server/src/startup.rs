@@ -1,0 +1,107 @@
+//! The dashboard's assembly: [`assemble`] builds the [`AppState`] from the ARM endpoint and the
+//! settings (ARM client, store, provisioning service with its resumed jobs and deletions,
+//! backend, session key, demo users). `main.rs`, the integration tests and the benchmarks all
+//! call it, so the tests exercise production's wiring.
+
+use crate::AppState;
+use crate::arm::{ApiVersions, ArmClient, ArmClientError};
+use crate::dashboard_backend::DashboardBackend;
+use crate::provisioning::{Provisioning, WorkerSettings};
+use crate::session::{SessionKeyError, SessionSettings};
+use crate::store::{Store, StoreError};
+use azure_core::credentials::TokenCredential;
+use leptos::prelude::LeptosOptions;
+use std::sync::Arc;
+use thiserror::Error;
+use url::Url;
+
+/// Where the dashboard's ARM calls go and the credential they carry.
+pub struct ArmEndpoint {
+    /// ARM's base URL (the in-process sandbox's in sandbox mode).
+    pub base_url: Url,
+    /// The token source (the sandbox's own credential in sandbox mode).
+    pub credential: Arc<dyn TokenCredential>,
+}
+
+/// What the dashboard is assembled from.
+pub struct Startup {
+    /// Where ARM is.
+    pub arm: ArmEndpoint,
+    /// api-versions for ARM calls.
+    pub api_versions: ApiVersions,
+    /// sqlx database URL.
+    pub database_url: String,
+    /// Leptos site options.
+    pub leptos_options: LeptosOptions,
+    /// `SESSION_SECRET`; without it, a random key, so sessions end at restart.
+    pub session_secret: Option<String>,
+    /// Sandbox mode: demo users and their sign-in route, session cookies without `Secure` (the
+    /// dashboard is served over plain HTTP), and `/healthz` says `sandbox` rather than `azure`.
+    pub sandbox_mode: bool,
+}
+
+/// Why the dashboard cannot start.
+#[derive(Debug, Error)]
+pub enum StartupError {
+    /// The ARM client cannot be built.
+    #[error("cannot build the ARM client")]
+    Arm(#[from] ArmClientError),
+    /// The database cannot be opened or migrated.
+    #[error("cannot open the database")]
+    Store(#[from] StoreError),
+    /// There is no session key.
+    #[error("cannot set up sessions")]
+    Session(#[from] SessionKeyError),
+    /// The jobs a previous process left unfinished cannot be read.
+    #[error("cannot read unfinished jobs")]
+    ResumeJobs(#[source] StoreError),
+    /// The deletions a previous process left running cannot be read.
+    #[error("cannot read running deletions")]
+    ResumeDeletions(#[source] StoreError),
+}
+
+/// Builds the dashboard's state, and restarts the workers of the jobs and deletions a previous
+/// process left unfinished.
+// Errors are logged once, with their causes, by the caller.
+#[tracing::instrument(skip_all)]
+pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
+    let Startup {
+        arm,
+        api_versions,
+        database_url,
+        leptos_options,
+        session_secret,
+        sandbox_mode,
+    } = startup;
+    let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
+    let store = Store::open(&database_url).await?;
+    let session = SessionSettings::new(session_secret.as_deref(), !sandbox_mode)?;
+    let demo_users = if sandbox_mode {
+        crate::dev_sign_in::demo_users()
+    } else {
+        Vec::new()
+    };
+    let provisioning = Provisioning::new(store.clone(), arm.clone(), WorkerSettings::default());
+    let resumed = provisioning
+        .resume_unfinished()
+        .await
+        .map_err(StartupError::ResumeJobs)?;
+    if resumed > 0 {
+        tracing::info!(resumed, "resumed unfinished provisioning jobs");
+    }
+    let deletions = provisioning
+        .resume_deletions()
+        .await
+        .map_err(StartupError::ResumeDeletions)?;
+    if deletions > 0 {
+        tracing::info!(deletions, "resumed deletions of partial clusters");
+    }
+    Ok(AppState {
+        leptos_options,
+        backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),
+        store,
+        cloud_name: if sandbox_mode { "sandbox" } else { "azure" },
+        session,
+        demo_sign_in: sandbox_mode,
+    })
+}
