@@ -1,5 +1,5 @@
 //! The browser's "Last attempt failed" slot: localStorage key
-//! [`SLOT_KEY`](shared::last_failure::SLOT_KEY) through gloo-storage (PRODUCT.md §7).
+//! [`SLOT_KEY`](shared::last_failure::SLOT_KEY) through gloo-storage (docs/PRODUCT.md §7).
 //!
 //! What a slot means (fresh, stale, malformed) is decided in `shared::last_failure`; this module
 //! only reads, writes and prunes. Storage is a convenience: when the browser refuses it (private

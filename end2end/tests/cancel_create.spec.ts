@@ -2,7 +2,7 @@ import { expect, test, type APIRequestContext, type Browser } from "@playwright/
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
-// Stopping a create (PRODUCT.md §5): from the modal before Azure accepted it, from the banner
+// Stopping a create (docs/PRODUCT.md §5): from the modal before Azure accepted it, from the banner
 // after, and never someone else's.
 
 const SUBSCRIPTION = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";

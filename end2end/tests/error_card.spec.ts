@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
-// The error card (PRODUCT.md §6) on failures Azure reports after the pre-flight passed, one
+// The error card (docs/PRODUCT.md §6) on failures Azure reports after the pre-flight passed, one
 // sandbox story each: a quota another deployment took mid-create (centralindia), a size Azure
 // had no capacity for at deploy time (francecentral), and a write refused on one cluster name
 // (aks-locked in rg-platform).

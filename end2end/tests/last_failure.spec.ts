@@ -3,7 +3,7 @@ import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { attachScreenshot, uniqueName, withoutJavaScript } from "./fixtures/journey";
 
-// "Last attempt failed" (PRODUCT.md §7): the last failed create survives a reload (in the first
+// "Last attempt failed" (docs/PRODUCT.md §7): the last failed create survives a reload (in the first
 // HTML, also with JavaScript off), another device (server history) and shows in other tabs
 // live; Dismiss and a later success clear it; a stale or malformed slot is pruned.
 //

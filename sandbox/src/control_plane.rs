@@ -1,5 +1,5 @@
 //! The sandbox's control plane: resource groups, managed clusters and their long-running
-//! operations, with quota accounting, as ARM and AKS behave (ARM_FACTS.md §1–§5).
+//! operations, with quota accounting, as ARM and AKS behave (docs/ARM_FACTS.md §1–§5).
 //!
 //! Time is evaluated lazily: every operation remembers when it started and how long it lasts,
 //! and [`ControlPlane::advance`] moves states forward whenever something is read. No background

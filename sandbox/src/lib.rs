@@ -1,5 +1,5 @@
 //! The sandbox cloud: a local ARM simulator that speaks the ARM REST protocol the dashboard
-//! uses (ARM_FACTS.md), so the product runs with no Azure account and tests drive real HTTP.
+//! uses (docs/ARM_FACTS.md), so the product runs with no Azure account and tests drive real HTTP.
 //!
 //! Three ways to run it: in-process when the server starts in sandbox mode, on port 0 from
 //! tests, and standalone with `server sandbox --listen ADDR`. In-process callers get tokens from

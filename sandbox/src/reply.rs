@@ -1,7 +1,7 @@
 //! ARM-shaped replies: status, headers and the two error envelopes.
 //!
 //! The ARM front door wraps errors in `{"error": {…}}`; the AKS resource provider answers
-//! unwrapped `{code, details, message, subcode}` (ARM_FACTS.md §5). Each builder here names which
+//! unwrapped `{code, details, message, subcode}` (docs/ARM_FACTS.md §5). Each builder here names which
 //! side of ARM would have produced the error, so handlers pick the faithful shape.
 
 use axum::http::{HeaderName, HeaderValue, StatusCode};

@@ -4,7 +4,7 @@
 //!
 //! Plain reqwest rather than an azure_core `Pipeline`: since azure_core 1.0 the bearer-token
 //! policy refuses non-TLS URLs, and the sandbox cloud runs on `http://127.0.0.1`
-//! (ARM_FACTS.md §7). The same code talks to `https://management.azure.com`; only the base URL
+//! (docs/ARM_FACTS.md §7). The same code talks to `https://management.azure.com`; only the base URL
 //! and the credential differ.
 
 pub mod models;
@@ -47,7 +47,7 @@ pub enum ArmClientError {
 }
 
 /// api-versions per resource provider; new versions reach regions gradually, so each is
-/// configurable (ARM_FACTS.md §0).
+/// configurable (docs/ARM_FACTS.md §0).
 #[derive(Clone, Debug)]
 pub struct ApiVersions {
     /// Microsoft.ContainerService (managed clusters, operations).
@@ -363,7 +363,7 @@ impl ArmClient {
     // ----- writes --------------------------------------------------------------------------
 
     /// Starts a create with `If-None-Match: *`, so an existing cluster answers 412 and is never
-    /// overwritten (PRODUCT.md §4).
+    /// overwritten (docs/PRODUCT.md §4).
     #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn create_cluster(
         &self,

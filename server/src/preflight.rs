@@ -1,4 +1,4 @@
-//! The pre-flight (PRODUCT.md §3): reads what a create depends on (the region's VM sizes, the
+//! The pre-flight (docs/PRODUCT.md §3): reads what a create depends on (the region's VM sizes, the
 //! subscription's vCPU usages, the resource group and the caller's permissions on it) at once,
 //! and hands them to the pure checks in `shared::preflight`, which decide each row.
 //!
@@ -26,7 +26,7 @@ use shared::provision::{ProvisionRequest, ValidProvisionRequest};
 /// nodes.
 const CREATE_SURGE_NODES_PER_POOL: i64 = 0;
 
-/// Where a quota shortfall sends the user (PRODUCT.md §6's durable shortlink).
+/// Where a quota shortfall sends the user (docs/PRODUCT.md §6's durable shortlink).
 const QUOTA_PORTAL_URL: &str = "https://aka.ms/quotas/view-quotas";
 
 /// Runs pre-flights against ARM.

@@ -6,7 +6,7 @@
 //! job. At start-up [`Provisioning::resume_unfinished`] restarts the worker of every job a
 //! previous process left unfinished; the worker resumes from what the row holds.
 //!
-//! [`Provisioning::cancel`] (PRODUCT.md §5) checks ownership as reads do, records the cancel in
+//! [`Provisioning::cancel`] (docs/PRODUCT.md §5) checks ownership as reads do, records the cancel in
 //! the row (who, when), then signals the job's worker ([`claims`]), which wakes at once,
 //! aborts the Azure create if Azure had accepted it, and writes the REVOKED end. The route does
 //! not write REVOKED itself: the worker stays the only writer of a running job's state, so
@@ -20,7 +20,7 @@
 //! long-running operations through one [`follower`].
 //!
 //! [`Provisioning::recent_failures`] answers the caller's failed creates for the "Last attempt
-//! failed" card (PRODUCT.md §7), and [`Provisioning::dismiss_failure`] records its Dismiss
+//! failed" card (docs/PRODUCT.md §7), and [`Provisioning::dismiss_failure`] records its Dismiss
 //! ([`failure_history`]).
 //!
 //! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
@@ -73,7 +73,7 @@ const MAX_ID_LEN: usize = 64;
 /// `cargo bench -p server --bench cancel_latency` (README): on the sandbox both take
 /// milliseconds at p95 (one abort POST and one cluster read after the signal), so one second
 /// covers them with room for ARM's own latency. A cancel that lands while the create PUT is in
-/// flight waits for ARM's answer first (ARM_FACTS.md §8: at most its 60 s timeout), the one
+/// flight waits for ARM's answer first (docs/ARM_FACTS.md §8: at most its 60 s timeout), the one
 /// case this bound does not cover.
 const CANCEL_SETTLE_SECONDS: i64 = 1;
 
@@ -160,7 +160,7 @@ impl Provisioning {
         Ok(task_view(&job, now))
     }
 
-    /// Cancels the caller's task (PRODUCT.md §5), with the same ownership rule as
+    /// Cancels the caller's task (docs/PRODUCT.md §5), with the same ownership rule as
     /// [`Provisioning::task`]. A finished task is answered with `was_running: false` and left as
     /// it is. A queued or running one gets its cancel recorded and its worker told at once; the
     /// worker then ends it REVOKED within `settle_after_seconds`. Cancelling twice is harmless:

@@ -1,4 +1,4 @@
-//! The HTTP API for scripts (PRODUCT.md §8; field names follow the earlier product's API).
+//! The HTTP API for scripts (docs/PRODUCT.md §8; field names follow the earlier product's API).
 //! Handlers are thin: they check the caller and the query, call the same [`Backend`] the UI's
 //! server functions use, and answer JSON, or `{code, message}` with the matching status.
 //!
@@ -24,7 +24,7 @@ use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
-/// The routes of PRODUCT.md §8 (the reads the create modal and dashboard need, starting a
+/// The routes of docs/PRODUCT.md §8 (the reads the create modal and dashboard need, starting a
 /// create, reading its task, cancelling it), deleting the partial cluster a create left (§5),
 /// and the caller's recent failures with their Dismiss (§7).
 pub fn routes() -> Router<AppState> {

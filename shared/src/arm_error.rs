@@ -2,7 +2,7 @@
 //!
 //! The ARM front door wraps errors as `{"error": {code, message, target, details, additionalInfo}}`;
 //! the AKS resource provider often answers unwrapped `{code, message, subcode, details}`
-//! (ARM_FACTS.md §5). Async-operation status resources carry the same object under `error`.
+//! (docs/ARM_FACTS.md §5). Async-operation status resources carry the same object under `error`.
 //! Anything else (an HTML gateway page, an empty body) still becomes an [`ArmError`] whose
 //! message is the text itself, so callers never need a second error path.
 

@@ -1,7 +1,7 @@
 //! The ARM error classifier: from whatever Azure and its clients printed to a category, a
 //! one-line summary built from the figures the error states, an explanation and actions.
 //!
-//! Order of evidence (PRODUCT.md §6): codes of the structured [`ArmError`], innermost detail
+//! Order of evidence (docs/PRODUCT.md §6): codes of the structured [`ArmError`], innermost detail
 //! first; then codes found anywhere in the text; then Azure's phrases. Wrapper codes
 //! (`InvalidTemplateDeployment`, `DeploymentFailed`, `OperationNotAllowed`, `BadRequest`, …)
 //! never decide on their own: the code or message they wrap does.

@@ -1,4 +1,4 @@
-//! "Last attempt failed" (PRODUCT.md §7): the record a failed create leaves, in the browser's
+//! "Last attempt failed" (docs/PRODUCT.md §7): the record a failed create leaves, in the browser's
 //! localStorage slot and in the server's history, and the pure rules around it.
 //!
 //! The browser keeps one record under [`SLOT_KEY`]; the server answers the caller's recent

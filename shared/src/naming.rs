@@ -1,4 +1,4 @@
-//! ARM's naming rules for the resources the dashboard creates (PRODUCT.md §3, ARM_FACTS.md §1, §4).
+//! ARM's naming rules for the resources the dashboard creates (docs/PRODUCT.md §3, docs/ARM_FACTS.md §1, §4).
 //!
 //! Checked by hand rather than with a regex: the rules are short, and keeping `regex` out of the
 //! WASM bundle saves size.

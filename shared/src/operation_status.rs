@@ -2,7 +2,7 @@
 //!
 //! ARM defines three terminal states (Succeeded, Failed, Canceled); every other value, including
 //! AKS's non-standard ones such as `ProvisionControlPlane`, means "still running"
-//! (ARM_FACTS.md §1, "ARM generic LRO rules").
+//! (docs/ARM_FACTS.md §1, "ARM generic LRO rules").
 
 use serde::{Deserialize, Serialize};
 

@@ -1,6 +1,6 @@
 //! Azure resource ids and portal deep links.
 //!
-//! The documented portal form is `https://portal.azure.com/#resource{resourceId}` (ARM_FACTS.md §6);
+//! The documented portal form is `https://portal.azure.com/#resource{resourceId}` (docs/ARM_FACTS.md §6);
 //! the tenant-qualified and `/overview` variants are undocumented, so we do not use them.
 
 /// ARM resource id of a managed cluster.

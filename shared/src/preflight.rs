@@ -1,9 +1,9 @@
-//! Pre-flight arithmetic (PRODUCT.md §3, issue 4): the vCPUs a create needs per quota (each VM
+//! Pre-flight arithmetic (docs/PRODUCT.md §3, issue 4): the vCPUs a create needs per quota (each VM
 //! family and the regional total) against `limit − currentValue`, the largest worker count that
 //! fits under the binding limit, and the report whose `ok` is derived from its rows.
 //!
 //! A new VM's vCPUs must fit in both its family's quota and the Total Regional vCPUs quota
-//! (ARM_FACTS.md §3), so every pool counts against its family and against `cores`.
+//! (docs/ARM_FACTS.md §3), so every pool counts against its family and against `cores`.
 
 use crate::provision::{MAX_POOL_NODES, ProvisionRequest};
 use crate::vm_size::VmSizeCatalogue;

@@ -1,4 +1,4 @@
-//! What the create modal does with a pre-flight answer (PRODUCT.md §3): the worker count that
+//! What the create modal does with a pre-flight answer (docs/PRODUCT.md §3): the worker count that
 //! "Apply N nodes" offers, when the smart default applies it without a click, and what the
 //! submit button reads.
 

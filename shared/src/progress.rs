@@ -1,4 +1,4 @@
-//! The provisioning job as the browser and scripts see it (PRODUCT.md §4, §8): task status,
+//! The provisioning job as the browser and scripts see it (docs/PRODUCT.md §4, §8): task status,
 //! steps and phases, the progress object, and the pure rules the banner draws from it
 //! (elapsed text, the progress bar's fraction, pool chip tones).
 
@@ -142,7 +142,7 @@ impl ProvisionPhase {
     }
 }
 
-/// One node pool as the job last read it (keys as PRODUCT.md §4 spells them).
+/// One node pool as the job last read it (keys as docs/PRODUCT.md §4 spells them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolProgress {
     /// Pool name.
@@ -157,7 +157,7 @@ pub struct PoolProgress {
     pub vm_size: String,
 }
 
-/// The progress object of a job (PRODUCT.md §4).
+/// The progress object of a job (docs/PRODUCT.md §4).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ProvisionProgress {
     /// The job.
@@ -196,7 +196,7 @@ pub struct ProvisionProgress {
     pub subscription_id: String,
 }
 
-/// How long a create usually takes once Azure accepted it (ARM_FACTS.md §8: "a few minutes …
+/// How long a create usually takes once Azure accepted it (docs/ARM_FACTS.md §8: "a few minutes …
 /// allow up to 10"). Only shapes the progress bar; nothing waits on it.
 const TYPICAL_CREATE_SECONDS: f64 = 300.0;
 

@@ -1,5 +1,5 @@
 //! The create request (`POST /api/aks/provision`, the create modal) and its validation with
-//! ARM's own rules (PRODUCT.md §3, ARM_FACTS.md §1).
+//! ARM's own rules (docs/PRODUCT.md §3, docs/ARM_FACTS.md §1).
 //!
 //! One function, [`ProvisionRequest::field_errors`], serves both the modal's live messages and
 //! the server's 400 answers, so the browser and the API can never disagree about a field.
@@ -131,7 +131,7 @@ impl ProvisionRequest {
 
     /// The problems among the fields a pre-flight reads. The cluster name and Kubernetes version
     /// are not read, and an empty resource group only skips its row, so a draft can be checked
-    /// while the user is still typing (PRODUCT.md §3: the name does not trigger a pre-flight).
+    /// while the user is still typing (docs/PRODUCT.md §3: the name does not trigger a pre-flight).
     pub fn preflight_errors(&self) -> Vec<FieldError> {
         self.field_errors()
             .into_iter()

@@ -1,4 +1,4 @@
-//! The create modal (PRODUCT.md §3) and everything only it uses: the "Create cluster" button
+//! The create modal (docs/PRODUCT.md §3) and everything only it uses: the "Create cluster" button
 //! that opens it, the form (subscription, name, region, resource group, the two pools and an
 //! optional Kubernetes version, validated as the user types with ARM's own rules), the live
 //! pre-flight and its rows, and the live panel of the job it starts.

@@ -1,4 +1,4 @@
-//! The error card (PRODUCT.md §6): why a create failed, in the classifier's words. A category
+//! The error card (docs/PRODUCT.md §6): why a create failed, in the classifier's words. A category
 //! icon and headline, the one-line summary with the figures, the explanation, the actions
 //! (portal and docs links open in a new tab; a command copies to the clipboard), Azure's raw
 //! text folded away as text, and Edit & retry / Dismiss. A create its owner stopped shows in

@@ -1,4 +1,4 @@
-//! "Last attempt failed" (PRODUCT.md §7): the caller's last failed create, remembered across
+//! "Last attempt failed" (docs/PRODUCT.md §7): the caller's last failed create, remembered across
 //! reloads, tabs and devices.
 //!
 //! Three sources, one rule (`shared::last_failure::merge`):

@@ -122,7 +122,7 @@ impl ControlPlane {
         if_none_match: Option<&str>,
     ) -> Result<(), Reply> {
         if if_none_match.is_some_and(|v| v.trim() == "*") && existing.is_some() {
-            // Status from ETag semantics (ARM_FACTS.md §1); the body text is unverified.
+            // Status from ETag semantics (docs/ARM_FACTS.md §1); the body text is unverified.
             return Err(Reply::aks_error(
                 StatusCode::PRECONDITION_FAILED,
                 "PreconditionFailed",

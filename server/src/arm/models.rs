@@ -49,7 +49,7 @@ pub struct ManagedCluster {
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ManagedClusterProperties {
-    /// Free-form string; missing means Succeeded (ARM_FACTS.md §1).
+    /// Free-form string; missing means Succeeded (docs/ARM_FACTS.md §1).
     pub provisioning_state: Option<String>,
     /// Running or Stopped.
     pub power_state: Option<PowerState>,
@@ -172,7 +172,7 @@ pub struct NodePoolSpec {
 }
 
 impl ManagedClusterSpec {
-    /// The PUT body: SystemAssigned identity, Linux VMSS pools (ARM_FACTS.md §1).
+    /// The PUT body: SystemAssigned identity, Linux VMSS pools (docs/ARM_FACTS.md §1).
     pub fn to_request_body(&self) -> Value {
         let pools: Vec<Value> = self
             .pools
@@ -247,7 +247,7 @@ pub struct UsageName {
     pub localized_value: String,
 }
 
-/// Raw ResourceSku fields the client reads (ARM_FACTS.md §2).
+/// Raw ResourceSku fields the client reads (docs/ARM_FACTS.md §2).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct RawSku {

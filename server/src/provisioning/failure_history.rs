@@ -1,4 +1,4 @@
-//! "Last attempt failed" on the server (PRODUCT.md §7): the caller's recent failed creates, so
+//! "Last attempt failed" on the server (docs/PRODUCT.md §7): the caller's recent failed creates, so
 //! the dashboard's first HTML, another browser or another device shows the card, and the
 //! Dismiss that keeps a failure from coming back.
 //!

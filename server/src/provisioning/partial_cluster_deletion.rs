@@ -1,4 +1,4 @@
-//! Delete partial cluster (PRODUCT.md §5): removing the managed cluster that a cancelled or
+//! Delete partial cluster (docs/PRODUCT.md §5): removing the managed cluster that a cancelled or
 //! failed create left on Azure, for the job's owner.
 //!
 //! The request ([`Provisioning::delete_partial_cluster`]) checks ownership as a task read does,

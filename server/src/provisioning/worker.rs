@@ -1,4 +1,4 @@
-//! The worker that drives one job through PRODUCT.md §4's steps against the ARM client, writing
+//! The worker that drives one job through docs/PRODUCT.md §4's steps against the ARM client, writing
 //! every report to the job row:
 //!
 //! preparing request → ensuring resource group → creating cluster (PUT with `If-None-Match: *`,
@@ -35,9 +35,9 @@ use tokio_util::sync::CancellationToken;
 #[derive(Clone, Debug)]
 pub struct WorkerSettings {
     /// Wait between operation reads when ARM sends no `Retry-After` (azure_core's default,
-    /// ARM_FACTS.md §8).
+    /// docs/ARM_FACTS.md §8).
     pub poll_interval_without_retry_after: Duration,
-    /// Give up on a create after this long (ARM_FACTS.md §8: plan 30–60 min).
+    /// Give up on a create after this long (docs/ARM_FACTS.md §8: plan 30–60 min).
     pub create_timeout: Duration,
     /// Stop following the delete of a partial cluster after this long (counted on the wall
     /// clock from its owner's request, so a restart does not extend it) and report it failed;

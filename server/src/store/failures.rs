@@ -1,4 +1,4 @@
-//! The failure history of `provision_jobs` (PRODUCT.md §7): an owner's recent failed creates
+//! The failure history of `provision_jobs` (docs/PRODUCT.md §7): an owner's recent failed creates
 //! that they have not dismissed, and recording a dismissal.
 //!
 //! A failure is a row that ended FAILURE; its time is `finished_at_ms`. A cancelled create ends

@@ -1,4 +1,4 @@
-//! Cancel (PRODUCT.md §5) over real HTTP against the sandbox cloud: `POST
+//! Cancel (docs/PRODUCT.md §5) over real HTTP against the sandbox cloud: `POST
 //! /api/aks/cancel-provision/{task_id}` for the owner only, idempotent on finished tasks; the
 //! worker stops at once, sends no create when the cancel came first, aborts an accepted create
 //! (the sandbox cluster ends Canceled) and records a create that had already ended (abort 409);

@@ -1,4 +1,4 @@
-//! What a failure leaves (PRODUCT.md §7): `GET /api/aks/recent-failed-provisions` answers
+//! What a failure leaves (docs/PRODUCT.md §7): `GET /api/aks/recent-failed-provisions` answers
 //! the caller's failures only, newest first, never a cancel, within bounded `hours` and `limit`
 //! (400 otherwise), the same as the UI's server function; `POST
 //! /api/aks/recent-failed-provisions/{job_id}/dismiss` is for the owner of a failed job only,

@@ -1,7 +1,7 @@
 //! The dashboard's HTTP surface over real HTTP, against the whole router and a sandbox cloud:
 //! who is calling (session guard, demo sign-in and sign-out, cross-site writes) and the read
-//! routes scripts use (PRODUCT.md §8), including the VM size catalogue's zone-only restrictions
-//! and its degraded answer when ARM cannot be read.
+//! routes scripts use (docs/PRODUCT.md §8), including the VM size catalogue's zone-only
+//! restrictions (docs/ARM_FACTS.md §2) and its degraded answer when ARM cannot be read.
 
 use super::support::{
     TestResult, ensure, fast_world, http, sign_in, sign_in_request, start_dashboard,

@@ -1,4 +1,4 @@
-//! What a cancel leaves (PRODUCT.md §5): `POST /api/aks/delete-partial-cluster/{task_id}` deletes the
+//! What a cancel leaves (docs/PRODUCT.md §5): `POST /api/aks/delete-partial-cluster/{task_id}` deletes the
 //! managed cluster (never the resource group) for the owner only, once Azure has settled it;
 //! it is refused while the job runs and while the cluster is Canceling, a second request is
 //! harmless, a reload mid-deletion still lists the task, and a restart completes a deletion

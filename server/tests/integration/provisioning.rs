@@ -1,4 +1,4 @@
-//! The provisioning job over real HTTP against the sandbox cloud (PRODUCT.md §4, §8): a create
+//! The provisioning job over real HTTP against the sandbox cloud (docs/PRODUCT.md §4, §8): a create
 //! from `POST /api/aks/provision` to SUCCESS with pool states seen on the way, validation,
 //! ownership of tasks, double submits, failures from Azure, the default world's stories that pass
 //! the pre-flight and then fail on Azure (a quota race, a size without capacity, a cluster the

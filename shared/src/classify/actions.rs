@@ -1,8 +1,8 @@
 //! Words and links for each category: the summary line built from the facts, the explanation,
 //! and the action buttons.
 //!
-//! Every URL here is listed with its source in ARM_FACTS.md §6. The quota shortlink and portal
-//! blade are the ones PRODUCT.md §6 asks for (their stability is unverified, so every category
+//! Every URL here is listed with its source in docs/ARM_FACTS.md §6. The quota shortlink and portal
+//! blade are the ones docs/PRODUCT.md §6 asks for (their stability is unverified, so every category
 //! also carries a learn.microsoft.com docs link as a fallback).
 
 use super::message::truncate;

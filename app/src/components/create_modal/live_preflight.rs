@@ -1,4 +1,4 @@
-//! The create modal's live pre-flight (PRODUCT.md §3): every edit of a field the checks read
+//! The create modal's live pre-flight (docs/PRODUCT.md §3): every edit of a field the checks read
 //! starts a new check after a 500 ms pause (gloo-timers); only the newest check may render, so
 //! an answer that arrives after a later edit is dropped. The first check that fails on quota
 //! with a workable fit applies it while the user has not chosen a worker count.

@@ -1,4 +1,4 @@
-//! The "Last attempt failed" card on the dashboard (PRODUCT.md §7): the remembered failure in
+//! The "Last attempt failed" card on the dashboard (docs/PRODUCT.md §7): the remembered failure in
 //! the error card, with Edit & retry (the modal opens filled with its names) and Dismiss (here,
 //! in other tabs and on the server). Rendered on the server from the caller's history, so it
 //! is in the first HTML. Hidden while the page shows the same job as a banner or in the modal.

@@ -1,5 +1,5 @@
 //! **Delete partial cluster** on a stopped or failed create that left a cluster resource on
-//! Azure (PRODUCT.md §5): a confirmation that says the resource group is kept, then the
+//! Azure (docs/PRODUCT.md §5): a confirmation that says the resource group is kept, then the
 //! deletion's progress from the task ("Deleting the partial cluster on Azure… 12s", "Partial
 //! cluster deleted."). The server checks Azure's state when asked and refuses while an
 //! operation still runs on the cluster; that answer shows here as it came.

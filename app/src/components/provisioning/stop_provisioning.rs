@@ -1,4 +1,4 @@
-//! The Stop control of a running create (PRODUCT.md §5), in the modal's live panel and in the
+//! The Stop control of a running create (docs/PRODUCT.md §5), in the modal's live panel and in the
 //! banner: a button, a confirmation that names the cluster and warns that part of it may
 //! already exist on Azure, then "Cancellation requested. Waiting for the worker to stop…" until
 //! the task reports its end. Only the task's owner sees the task, so only the owner sees this.

@@ -1,9 +1,9 @@
-//! The worker's cancel path (PRODUCT.md §5): what it does on Azure once its owner cancelled,
+//! The worker's cancel path (docs/PRODUCT.md §5): what it does on Azure once its owner cancelled,
 //! and the REVOKED end it writes.
 //!
 //! - The create never reached Azure (a queued job, or a cancel before the PUT): nothing more is
 //!   sent to Azure.
-//! - ARM accepted the create, or may have: one *abort latest operation* (ARM_FACTS.md §1).
+//! - ARM accepted the create, or may have: one *abort latest operation* (docs/ARM_FACTS.md §1).
 //!   202/204 → Azure moves the cluster to Canceling, then Canceled; 409 → the create had already
 //!   ended; 404 → no cluster exists. Then one bounded read records the cluster's state.
 //! - The worker had already seen the create's operation end: only the read.
