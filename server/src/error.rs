@@ -39,8 +39,8 @@ pub enum ServiceError {
     /// The job store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// A row the service had just read is gone: a store invariant broke.
-    #[error("job row {0} vanished")]
+    /// The row of a task the service had just read is gone: a store invariant broke.
+    #[error("the job row of task {0} vanished")]
     Vanished(String),
 }
 
@@ -97,8 +97,8 @@ impl From<ServiceError> for AppError {
                 tracing::error!(%error, "job store failed");
                 Self::Internal
             }
-            ServiceError::Vanished(job_id) => {
-                tracing::error!(%job_id, "job row vanished while it was being changed");
+            ServiceError::Vanished(task_id) => {
+                tracing::error!(%task_id, "job row vanished while it was being changed");
                 Self::Internal
             }
         }

@@ -200,7 +200,7 @@ impl Provisioning {
                 let job = store
                     .job_by_task(task_id)
                     .await?
-                    .ok_or_else(|| ServiceError::Vanished(job.job_id.clone()))?;
+                    .ok_or_else(|| ServiceError::Vanished(task_id.to_owned()))?;
                 if job.status.is_finished() {
                     return Ok(cancel_outcome(&job, job.status, false));
                 }

@@ -73,7 +73,11 @@ impl Provisioning {
             return Ok(task_view(&job, now_ms()));
         }
         refuse_unless_partial(&job)?;
-        let job = self.read_cluster_now(job).await?;
+        let Some(job) = self.read_cluster_now(job).await? else {
+            // A racing request started the deletion (and Azure may already say Deleting):
+            // answer it, as a request after it would.
+            return Ok(task_view(&self.job_now(task_id).await?, now_ms()));
+        };
         if let Some(state) = job
             .cluster_state
             .as_deref()
@@ -99,10 +103,7 @@ impl Provisioning {
                 .await?;
         }
         // What this request recorded, or what a racing one did.
-        let job = store
-            .job_by_task(task_id)
-            .await?
-            .ok_or_else(|| ServiceError::Vanished(job.job_id.clone()))?;
+        let job = self.job_now(task_id).await?;
         if started && !gone {
             tracing::info!(job_id = %job.job_id, "deleting the partial cluster");
             self.spawn_deletion(job.clone());
@@ -174,9 +175,22 @@ impl Provisioning {
         }
     }
 
+    /// The row of `task_id` as it is now (a job that was just read cannot be missing).
+    async fn job_now(&self, task_id: &str) -> Result<JobRecord, ServiceError> {
+        self.inner
+            .store
+            .job_by_task(task_id)
+            .await?
+            .ok_or_else(|| ServiceError::Vanished(task_id.to_owned()))
+    }
+
     /// Reads `job`'s cluster from Azure now and saves what it found (its state, or that it is
-    /// gone); Azure's errors are the request's.
-    async fn read_cluster_now(&self, mut job: JobRecord) -> Result<JobRecord, ServiceError> {
+    /// gone); Azure's errors are the request's. `None` when the row refused it because a racing
+    /// request has started a deletion since `job` was read.
+    async fn read_cluster_now(
+        &self,
+        mut job: JobRecord,
+    ) -> Result<Option<JobRecord>, ServiceError> {
         let request = &job.request;
         let cluster = self
             .inner
@@ -192,9 +206,8 @@ impl Provisioning {
             None => forget_cluster(&mut job),
         }
         job.updated_at_ms = now_ms();
-        // Refused only when a racing request started a deletion; the caller reads the row next.
-        self.inner.store.refresh_cluster(&job).await?;
-        Ok(job)
+        let saved = self.inner.store.refresh_cluster(&job).await?;
+        Ok(saved.then_some(job))
     }
 
     /// Starts the task that follows `job`'s deletion, unless one runs it in this process.
