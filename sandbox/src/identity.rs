@@ -100,11 +100,6 @@ impl TokenAuthority {
         }
     }
 
-    /// The object id of the identity tokens are issued to.
-    pub fn principal_object_id(&self) -> &str {
-        &self.issuer.identity().principal_object_id
-    }
-
     /// Answers the App Service managed-identity token request.
     pub fn token_endpoint(&self, query: &[(String, String)], headers: &HeaderMap) -> Reply {
         let presented = headers
