@@ -85,9 +85,7 @@ impl From<ArmClientError> for AppError {
 impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
         match error {
-            ServiceError::Validation(FieldError { field, message }) => {
-                Self::Validation { field, message }
-            }
+            ServiceError::Validation(error) => error.into(),
             ServiceError::NotFound(message) => Self::NotFound(message),
             ServiceError::Forbidden(message) => Self::Forbidden(message),
             ServiceError::Conflict(message) => Self::Conflict(message),
