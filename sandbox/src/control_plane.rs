@@ -46,6 +46,8 @@ pub struct ControlPlane {
     /// Regional vCPUs the competing deployment took, per lower-cased (subscription, region).
     /// An entry is made once and never removed: that deployment keeps its VMs.
     competing_claims: BTreeMap<(String, String), i64>,
+    /// Creates accepted (201) per lower-cased cluster id.
+    accepted_creates: BTreeMap<String, u32>,
 }
 
 /// ARM's timestamps.
@@ -67,6 +69,7 @@ impl ControlPlane {
             clusters: BTreeMap::new(),
             operations: BTreeMap::new(),
             competing_claims: BTreeMap::new(),
+            accepted_creates: BTreeMap::new(),
         };
         for seed in plane.world.resource_groups.clone() {
             plane.groups.insert(
@@ -107,6 +110,7 @@ impl ControlPlane {
                     kubernetes_version: seed.kubernetes_version.clone(),
                     current_kubernetes_version: seed.kubernetes_version,
                     tags: json!({}),
+                    resource_uid: model::new_resource_uid(),
                     pools,
                     provisioning_state: "Succeeded".into(),
                     power_state: "Running".into(),

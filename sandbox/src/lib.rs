@@ -28,6 +28,11 @@ pub use credential::SandboxCredential;
 /// Path of the managed-identity token endpoint.
 pub const TOKEN_PATH: &str = "/msi/token";
 
+/// Path of the sandbox's own (not ARM's) count of accepted creates per managed-cluster id: a
+/// JSON object `{ "<lower-cased cluster id>": <creates accepted> }`, so fault tests can prove
+/// that a job sent at most one create that Azure took.
+pub const ACCEPTED_CREATES_PATH: &str = "/sandbox/accepted-creates";
+
 /// A sandbox cloud's shared state.
 pub struct SandboxCloud {
     plane: Mutex<ControlPlane>,

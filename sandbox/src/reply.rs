@@ -17,6 +17,8 @@ pub struct Reply {
     pub headers: Vec<(HeaderName, String)>,
     /// JSON body, if any.
     pub body: Option<Value>,
+    /// The connection breaks after the headers, in the middle of the body (an injected fault).
+    pub answer_lost: bool,
 }
 
 impl Reply {
@@ -26,6 +28,7 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: Some(body),
+            answer_lost: false,
         }
     }
 
@@ -35,6 +38,7 @@ impl Reply {
             status,
             headers: Vec::new(),
             body: None,
+            answer_lost: false,
         }
     }
 
@@ -64,6 +68,7 @@ impl Reply {
 impl IntoResponse for Reply {
     fn into_response(self) -> Response {
         let mut response = match self.body {
+            Some(body) if self.answer_lost => broken_body(self.status, &body),
             Some(body) => (self.status, axum::Json(body)).into_response(),
             None => self.status.into_response(),
         };
@@ -74,6 +79,28 @@ impl IntoResponse for Reply {
         }
         response
     }
+}
+
+/// `status` with the first half of `body`, then a broken stream: the client has the headers
+/// but never a readable answer.
+fn broken_body(status: StatusCode, body: &Value) -> Response {
+    let text = body.to_string();
+    let half = axum::body::Bytes::from(text.as_bytes()[..text.len() / 2].to_vec());
+    let chunks: [Result<axum::body::Bytes, std::io::Error>; 2] = [
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected fault: answer lost",
+        )),
+    ];
+    let stream = futures_util::stream::iter(chunks);
+    let mut response = Response::new(axum::body::Body::from_stream(stream));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Header names ARM uses that `http` has no constant for.

@@ -10,12 +10,13 @@ mod admission;
 mod request;
 
 use crate::reply::{Reply, headers};
-use crate::{SandboxCloud, TOKEN_PATH};
+use crate::{ACCEPTED_CREATES_PATH, SandboxCloud, TOKEN_PATH};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use request::{ArmRequest, location_filter, method_not_allowed, only, parse_body};
+use crate::world::Faults;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,6 +41,8 @@ pub(crate) async fn handle(
 
     let reply = if uri.path() == TOKEN_PATH {
         cloud.authority.token_endpoint(&query, &request_headers)
+    } else if uri.path() == ACCEPTED_CREATES_PATH && method == Method::GET {
+        Reply::json(StatusCode::OK, cloud.plane.lock().await.accepted_creates())
     } else {
         let latency = cloud.world.faults.latency_ms;
         if latency > 0 {
@@ -190,6 +193,9 @@ async fn dispatch(
                     tokio::time::sleep(Duration::from_millis(cloud.world.timings.validation_ms))
                         .await;
                 }
+                if reply.status == StatusCode::CREATED {
+                    return answer_to_accepted_create(&cloud.world.faults, reply);
+                }
                 reply
             }
             _ => method_not_allowed(method),
@@ -264,5 +270,29 @@ async fn dispatch(
                 request.path, request.api_version
             ),
         ),
+    }
+}
+
+/// The answer to a managed-cluster create the control plane accepted (`accepted`, a 201): as it
+/// is, or with the world's fault (a 5xx, or an answer broken mid-body). The create goes on
+/// either way, as it does on Azure when the answer is lost on the way back.
+fn answer_to_accepted_create(faults: &Faults, accepted: Reply) -> Reply {
+    if faults.create_accepted_then_answer_lost {
+        return Reply {
+            answer_lost: true,
+            ..accepted
+        };
+    }
+    match StatusCode::from_u16(faults.create_accepted_then_status) {
+        Ok(status) if status.is_server_error() => Reply::arm_error(
+            status,
+            if status == StatusCode::GATEWAY_TIMEOUT {
+                "GatewayTimeout"
+            } else {
+                "InternalServerError"
+            },
+            "The gateway did not receive a response from 'Microsoft.ContainerService' within the specified time period.",
+        ),
+        _ => accepted,
     }
 }

@@ -122,6 +122,15 @@ pub struct Faults {
     /// Added to every ARM response.
     #[serde(default)]
     pub latency_ms: u64,
+    /// A managed-cluster create that the sandbox accepted (the cluster is Creating) is answered
+    /// with this 5xx status instead of 201, as a gateway that timed out after the resource
+    /// provider took the request would. 0 is off.
+    #[serde(default)]
+    pub create_accepted_then_status: u16,
+    /// A managed-cluster create that the sandbox accepted loses its answer: the 201's headers
+    /// go out, then the connection breaks in the middle of the body.
+    #[serde(default)]
+    pub create_accepted_then_answer_lost: bool,
 }
 
 /// AKS defaults.

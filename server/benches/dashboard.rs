@@ -6,6 +6,7 @@ use arm_sandbox::world::World;
 use arm_sandbox::{RunningSandbox, SandboxCredential};
 use serde_json::Value;
 use server::arm::{ApiVersions, ArmClient};
+use server::provisioning::WorkerSettings;
 use server::startup::{ArmEndpoint, Startup, assemble};
 use std::sync::Arc;
 use std::time::Duration;
@@ -65,6 +66,7 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
         leptos_options: leptos::config::get_configuration(None)?.leptos_options,
         session_secret: Some("b".repeat(64)),
         sandbox_mode: true,
+        worker: WorkerSettings::default(),
     })
     .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -11,6 +11,7 @@ use arm_sandbox::world::World;
 use arm_sandbox::{RunningSandbox, SandboxCredential};
 use clap::{Parser, Subcommand};
 use server::config::{CloudMode, Config};
+use server::provisioning::WorkerSettings;
 use server::startup::{ArmEndpoint, Startup, assemble};
 use server::{azure_credential, router};
 use std::io::Write;
@@ -97,6 +98,7 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         leptos_options: leptos.leptos_options,
         session_secret: std::env::var("SESSION_SECRET").ok(),
         sandbox_mode: config.cloud == CloudMode::Sandbox,
+        worker: WorkerSettings::default(),
     })
     .await?;
     let listener = tokio::net::TcpListener::bind(address)

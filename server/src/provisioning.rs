@@ -29,6 +29,7 @@
 mod claims;
 mod failure_history;
 mod follower;
+mod ownership;
 mod partial_cluster_deletion;
 mod worker;
 
@@ -47,6 +48,7 @@ use shared::provision::{ProvisionRequest, ValidProvisionRequest};
 use std::sync::Arc;
 use std::time::Duration;
 
+pub use ownership::JOB_TAG;
 pub use worker::WorkerSettings;
 
 /// Creates, reads and resumes provisioning jobs.
@@ -430,9 +432,14 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
     }
 }
 
-/// Copies the cluster's and its pools' states, and its portal page, into `job`.
+/// Copies the cluster's and its pools' states, and its portal page, into `job`, and records its
+/// resourceUID the first time it is seen. Only ever given the job's own cluster
+/// ([`ownership`]).
 fn absorb_cluster(job: &mut JobRecord, cluster: &ManagedCluster) {
     job.cluster_state = Some(cluster.provisioning_state().to_owned());
+    if job.cluster_resource_uid.is_none() {
+        job.cluster_resource_uid = cluster.properties.resource_uid.clone();
+    }
     job.portal_url = Some(cluster_portal_url(&job.request));
     job.pools = cluster
         .properties
@@ -495,6 +502,7 @@ mod tests {
             operation_url: None,
             resource_group_created: false,
             cluster_state: Some("Creating".into()),
+            cluster_resource_uid: None,
             pools: vec![],
             portal_url: None,
             percent_complete: None,

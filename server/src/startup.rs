@@ -38,6 +38,8 @@ pub struct Startup {
     /// Sandbox mode: demo users and their sign-in route, session cookies without `Secure` (the
     /// dashboard is served over plain HTTP), and `/healthz` says `sandbox` rather than `azure`.
     pub sandbox_mode: bool,
+    /// How patient the workers are.
+    pub worker: WorkerSettings,
 }
 
 /// Why the dashboard cannot start.
@@ -72,6 +74,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         leptos_options,
         session_secret,
         sandbox_mode,
+        worker,
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
     let store = Store::open(&database_url).await?;
@@ -81,7 +84,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     } else {
         Vec::new()
     };
-    let provisioning = Provisioning::new(store.clone(), arm.clone(), WorkerSettings::default());
+    let provisioning = Provisioning::new(store.clone(), arm.clone(), worker);
     let resumed = provisioning
         .resume_unfinished()
         .await

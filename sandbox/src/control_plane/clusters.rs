@@ -6,6 +6,7 @@ use super::cluster_request::ClusterRequest;
 use super::groups::group_not_found;
 use super::model::{
     Cluster, ClusterKey, Operation, OperationKind, OperationStatus, Pool, cluster_key,
+    new_resource_uid,
 };
 use super::operations::operation_url;
 use super::{Origin, rfc3339, seconds};
@@ -188,12 +189,17 @@ impl ControlPlane {
             current_kubernetes_version: request.current_kubernetes_version,
             dns_prefix: request.dns_prefix,
             tags: request.tags,
+            resource_uid: existing.map_or_else(new_resource_uid, |c| c.resource_uid.clone()),
             pools,
             provisioning_state: state.into(),
             power_state: "Running".into(),
             running_operation: Some(operation_id.clone()),
         };
         let body = self.cluster_json(&cluster);
+        if existing.is_none() {
+            let id = body["id"].as_str().unwrap_or_default().to_ascii_lowercase();
+            *self.accepted_creates.entry(id).or_default() += 1;
+        }
         self.clusters.insert(key, cluster);
         self.operations.insert(operation_id.clone(), operation);
         let async_url = operation_url(
@@ -391,6 +397,11 @@ impl ControlPlane {
         self.accepted(origin, subscription, &location, &abort_id)
     }
 
+    /// Creates accepted so far, per lower-cased cluster id (see `ACCEPTED_CREATES_PATH`).
+    pub fn accepted_creates(&self) -> Value {
+        json!(self.accepted_creates)
+    }
+
     fn cluster_json(&self, cluster: &Cluster) -> Value {
         let id = shared::portal::managed_cluster_id(
             &cluster.subscription,
@@ -431,6 +442,7 @@ impl ControlPlane {
             "currentKubernetesVersion": cluster.current_kubernetes_version,
             "dnsPrefix": cluster.dns_prefix,
             "agentPoolProfiles": pools,
+            "resourceUID": cluster.resource_uid,
             "nodeResourceGroup": format!("MC_{}_{}_{}", cluster.resource_group, cluster.name, cluster.location),
             "enableRBAC": true,
             "maxAgentPools": 100,

@@ -50,6 +50,8 @@ pub(super) struct Cluster {
     pub(super) current_kubernetes_version: String,
     pub(super) dns_prefix: String,
     pub(super) tags: Value,
+    /// `properties.resourceUID`: new for every create, kept by updates (docs/ARM_FACTS.md §1).
+    pub(super) resource_uid: String,
     pub(super) pools: Vec<Pool>,
     pub(super) provisioning_state: String,
     pub(super) power_state: String,
@@ -140,4 +142,9 @@ impl Operation {
             error: None,
         }
     }
+}
+
+/// A fresh `resourceUID`: 24 hexadecimal digits, the shape AKS returns.
+pub(super) fn new_resource_uid() -> String {
+    uuid::Uuid::new_v4().simple().to_string()[..24].to_owned()
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use shared::cluster::{ClusterSummary, NodePoolSummary};
 use shared::portal::{portal_resource_url, resource_group_of};
+use std::collections::BTreeMap;
 
 /// A subscription from `GET /subscriptions`.
 #[derive(Clone, Debug, Deserialize)]
@@ -40,6 +41,9 @@ pub struct ManagedCluster {
     pub name: String,
     /// Region.
     pub location: String,
+    /// ARM tags (names compare case-insensitively; values are kept as sent).
+    #[serde(default)]
+    pub tags: Option<BTreeMap<String, String>>,
     /// Properties.
     #[serde(default)]
     pub properties: ManagedClusterProperties,
@@ -63,6 +67,10 @@ pub struct ManagedClusterProperties {
     pub fqdn: Option<String>,
     /// Node pools.
     pub agent_pool_profiles: Vec<AgentPoolProfile>,
+    /// Tells apart clusters that reuse one resource id (create, delete, create again);
+    /// docs/ARM_FACTS.md §1.
+    #[serde(rename = "resourceUID")]
+    pub resource_uid: Option<String>,
 }
 
 /// `powerState`.
@@ -156,6 +164,8 @@ pub struct ManagedClusterSpec {
     pub kubernetes_version: Option<String>,
     /// Node pools; at least one System pool.
     pub pools: Vec<NodePoolSpec>,
+    /// ARM tags, the job's ownership mark among them.
+    pub tags: BTreeMap<String, String>,
 }
 
 /// One node pool to create.
@@ -192,7 +202,12 @@ impl ManagedClusterSpec {
         if let Some(version) = self.kubernetes_version.as_deref().filter(|v| !v.is_empty()) {
             properties["kubernetesVersion"] = json!(version);
         }
-        json!({ "location": self.location, "identity": { "type": "SystemAssigned" }, "properties": properties })
+        json!({
+            "location": self.location,
+            "tags": self.tags,
+            "identity": { "type": "SystemAssigned" },
+            "properties": properties,
+        })
     }
 }
 
@@ -387,8 +402,10 @@ mod tests {
                 vm_size: "Standard_D2s_v5".into(),
                 count: 1,
             }],
+            tags: BTreeMap::from([("aks-dashboard-job".to_owned(), "j".to_owned())]),
         };
         let body = spec.to_request_body();
+        assert_eq!(body["tags"]["aks-dashboard-job"], "j");
         assert_eq!(body["identity"]["type"], "SystemAssigned");
         assert_eq!(
             body["properties"]["agentPoolProfiles"][0]["vmSize"],

@@ -10,16 +10,19 @@
 //! - **the 404 fallback**: ARM keeps an operation's status resource for a limited time; when it
 //!   answers 404 the cluster itself tells the truth, so the follow goes on reading the cluster;
 //! - **the deadline**: on the wall clock, so time the process spent stopped counts;
-//! - **the stop signal**: every sleep and read races it, so a cancel wakes the follow at once.
+//! - **the stop signal**: every sleep and read races it, so a cancel wakes the follow at once;
+//! - **ownership**: a cluster read by name that does not carry the job's mark is not the job's
+//!   ([`ownership`](super::ownership)): for the follow it is absent.
 //!
 //! What the caller learns on the way (to save progress) comes through an [`Observer`]; what the
 //! end means (a created cluster, a deleted one, a failure) is the caller's to say from [`Ended`].
 
 use super::now_ms;
+use super::ownership::OwnershipMark;
 use crate::arm::models::ManagedCluster;
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
+use crate::store::JobRecord;
 use shared::operation_status::OperationState;
-use shared::provision::ProvisionRequest;
 use std::future::Future;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -56,7 +59,7 @@ pub(super) enum Ended {
     OperationFailed(OperationPoll),
     /// Followed by the cluster, it stopped short of the goal in this state.
     ClusterSettled(ManagedCluster),
-    /// The cluster is not there.
+    /// The job's cluster is not there (nothing, or a cluster that is not the job's).
     Vanished,
 }
 
@@ -127,7 +130,8 @@ impl Deadline {
 /// Follows one cluster's operation; see the module documentation.
 pub(super) struct Follower {
     arm: ArmClient,
-    request: ProvisionRequest,
+    job: JobRecord,
+    mark: OwnershipMark,
     goal: Goal,
     pacing: Pacing,
     stop: CancellationToken,
@@ -137,10 +141,10 @@ pub(super) struct Follower {
 }
 
 impl Follower {
-    /// A follower of the cluster `request` names.
+    /// A follower of `job`'s own cluster.
     pub(super) fn new(
         arm: ArmClient,
-        request: &ProvisionRequest,
+        job: &JobRecord,
         goal: Goal,
         pacing: Pacing,
         stop: CancellationToken,
@@ -148,7 +152,8 @@ impl Follower {
     ) -> Self {
         Self {
             arm,
-            request: request.clone(),
+            mark: OwnershipMark::of(job),
+            job: job.clone(),
             goal,
             pacing,
             stop,
@@ -270,16 +275,12 @@ impl Follower {
         }
     }
 
+    /// The job's own cluster, `None` when there is none (or only someone else's).
     async fn read_cluster<S: From<Interrupted>>(
         &self,
     ) -> Result<Result<Option<ManagedCluster>, ArmClientError>, S> {
-        let request = &self.request;
-        self.race(self.arm.get_cluster(
-            &request.subscription_id,
-            &request.resource_group,
-            &request.cluster_name,
-        ))
-        .await
+        let read = self.race(self.mark.read(&self.arm, &self.job)).await?;
+        Ok(read.map(|sighting| sighting.own()))
     }
 
     /// `work`'s result, unless the stop signal fires first (then `work` is dropped).

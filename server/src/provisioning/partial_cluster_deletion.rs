@@ -27,6 +27,7 @@
 
 use super::claims::Claim;
 use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
+use super::ownership::{OwnershipMark, Sighting};
 use super::{
     JobRecord, Provisioning, WorkerSettings, absorb_cluster, forget_cluster, now_ms, task_view,
 };
@@ -144,19 +145,14 @@ impl Provisioning {
         }
         let mut fresh = job.clone();
         fresh.updated_at_ms = now;
-        let request = &job.request;
         let read = tokio::time::timeout(
             CLUSTER_READ_TIMEOUT,
-            self.inner.arm.get_cluster(
-                &request.subscription_id,
-                &request.resource_group,
-                &request.cluster_name,
-            ),
+            OwnershipMark::of(&job).read(&self.inner.arm, &job),
         )
         .await;
         match read {
-            Ok(Ok(Some(cluster))) => absorb_cluster(&mut fresh, &cluster),
-            Ok(Ok(None)) => forget_cluster(&mut fresh),
+            Ok(Ok(Sighting::Own(cluster))) => absorb_cluster(&mut fresh, &cluster),
+            Ok(Ok(Sighting::Foreign | Sighting::Absent)) => forget_cluster(&mut fresh),
             Ok(Err(error)) => {
                 tracing::warn!(%error, job_id = %job.job_id, "stopped create's cluster unreadable");
             }
@@ -186,27 +182,29 @@ impl Provisioning {
 
     /// Reads `job`'s cluster from Azure now and saves what it found (its state, or that it is
     /// gone); Azure's errors are the request's. `None` when the row refused it because a racing
-    /// request has started a deletion since `job` was read.
+    /// request has started a deletion since `job` was read. A cluster with the job's name that
+    /// is not the job's own ([`ownership`](super::ownership)) is recorded as gone and refused
+    /// with a `Conflict`: it is never deleted on this job's behalf.
     async fn read_cluster_now(
         &self,
         mut job: JobRecord,
     ) -> Result<Option<JobRecord>, ServiceError> {
-        let request = &job.request;
-        let cluster = self
-            .inner
-            .arm
-            .get_cluster(
-                &request.subscription_id,
-                &request.resource_group,
-                &request.cluster_name,
-            )
-            .await?;
-        match &cluster {
-            Some(cluster) => absorb_cluster(&mut job, cluster),
+        let sighting = OwnershipMark::of(&job).read(&self.inner.arm, &job).await?;
+        let foreign = matches!(sighting, Sighting::Foreign);
+        match sighting.own() {
+            Some(cluster) => absorb_cluster(&mut job, &cluster),
             None => forget_cluster(&mut job),
         }
         job.updated_at_ms = now_ms();
         let saved = self.inner.store.refresh_cluster(&job).await?;
+        if foreign {
+            return Err(ServiceError::Conflict(format!(
+                "Cluster {} in resource group {} was not deleted: this cluster was not created by \
+                 this attempt (it does not carry the attempt's mark), so the dashboard leaves it \
+                 alone. The cluster this attempt left is already gone.",
+                job.request.cluster_name, job.request.resource_group
+            )));
+        }
         Ok(saved.then_some(job))
     }
 
@@ -305,7 +303,7 @@ async fn follow(
     };
     let mut follower = Follower::new(
         arm.clone(),
-        &job.request,
+        job,
         Goal::Delete,
         Pacing {
             default_interval: settings.poll_interval_without_retry_after,
@@ -363,16 +361,28 @@ async fn follow(
     }
 }
 
-/// Sends the DELETE; `None` when the cluster did not exist. A DELETE that may not have reached
-/// ARM (no answer, or a 5xx) is sent again at the follower's pace: deleting is idempotent on ARM.
+/// Sends the DELETE; `None` when the job's cluster does not exist. Every attempt first reads
+/// the cluster and sends the DELETE only when it is the job's own ([`ownership`](super::ownership)):
+/// when the job's cluster is gone and another with its name took its place, that one is left
+/// alone. A DELETE that may not have reached ARM (no answer, or a 5xx) is sent again at the
+/// follower's pace: deleting is idempotent on ARM.
 async fn send_delete(
     follower: &mut Follower,
     arm: &ArmClient,
     job: &JobRecord,
 ) -> Result<Option<OperationHandle>, Stop> {
     let request = &job.request;
+    let mark = OwnershipMark::of(job);
     loop {
         follower.pause::<Stop>().await?;
+        match mark.read(arm, job).await {
+            Ok(Sighting::Own(_)) => {}
+            Ok(Sighting::Foreign | Sighting::Absent) => return Ok(None),
+            Err(error) => {
+                follower.failed_read(error, &mut Unobserved).await?;
+                continue;
+            }
+        }
         match arm
             .delete_cluster(
                 &request.subscription_id,

@@ -19,6 +19,7 @@
 mod cancel;
 
 use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
+use super::ownership::{OwnershipMark, Sighting};
 use super::{absorb_cluster, now_ms};
 use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
@@ -166,14 +167,18 @@ impl JobRun {
             }
             (None, ProvisionPhase::CreatingCluster | ProvisionPhase::VerifyingCluster) => {
                 match self.read_cluster().await? {
-                    Some(cluster) => {
+                    Sighting::Own(cluster) => {
                         self.create_on_azure = CreateOnAzure::Running;
                         self.absorb(&cluster);
                         self.note("Resumed: the cluster exists on Azure; following its state.")
                             .await?;
                         self.follow(Track::Cluster, Duration::ZERO).await?
                     }
-                    None => {
+                    Sighting::Foreign => {
+                        self.create_on_azure = CreateOnAzure::NotSent;
+                        return Err(Stop::Failed(self.name_taken()));
+                    }
+                    Sighting::Absent => {
                         self.create_on_azure = CreateOnAzure::NotSent;
                         self.create().await?
                     }
@@ -258,6 +263,7 @@ impl JobRun {
                     count: request.node_count,
                 },
             ],
+            tags: OwnershipMark::of(&self.job).tags(),
         };
         // The last moment a cancel keeps the create from reaching Azure at all.
         if self.cancel.is_cancelled() {
@@ -275,38 +281,9 @@ impl JobRun {
                 &spec,
             )
             .await;
-        if let Err(ArmClientError::Arm(error)) = &sent
-            && error.status < 500
-        {
-            // Refused (412 included: the existing cluster is not this job's to abort). A 5xx,
-            // a 504 gateway timeout above all, leaves the create possibly running.
-            self.create_on_azure = CreateOnAzure::NotSent;
-        }
         let accepted = match sent {
             Ok(accepted) => accepted,
-            Err(ArmClientError::Arm(error)) if error.status == 412 => {
-                return Err(Stop::Failed(TaskFailure {
-                    code: error.code.clone(),
-                    message: format!(
-                        "A cluster named {} already exists in resource group {}; the dashboard never overwrites an existing cluster.",
-                        request.cluster_name, request.resource_group
-                    ),
-                    raw: error.raw.clone(),
-                }));
-            }
-            Err(error @ (ArmClientError::Transport(_) | ArmClientError::Decode(_))) => {
-                // The PUT may have reached ARM: look before deciding anything.
-                tracing::warn!(%error, "create answer lost; reading the cluster");
-                return match self.read_cluster().await? {
-                    Some(cluster) => {
-                        self.create_on_azure = CreateOnAzure::Running;
-                        self.absorb(&cluster);
-                        self.follow(Track::Cluster, Duration::ZERO).await
-                    }
-                    None => Err(azure_failure(error)),
-                };
-            }
-            Err(error) => return Err(azure_failure(error)),
+            Err(error) => return self.after_create_not_accepted(error).await,
         };
         self.create_on_azure = CreateOnAzure::Running;
         self.job.arm_started_at_ms = Some(now_ms());
@@ -322,6 +299,58 @@ impl JobRun {
             .await
     }
 
+    /// The create PUT did not come back accepted. A refusal (4xx but 412) is the job's failure,
+    /// with nothing to abort. Otherwise ARM may have started this job's create: a 5xx (a 504
+    /// gateway timeout above all) or a lost or unreadable answer can come after ARM accepted
+    /// it, and a 412 means a cluster with the name exists, which may be this job's own when an
+    /// earlier answer was lost. So the cluster is read: the job's own (it carries the job's
+    /// mark) is followed; someone else's is never touched (docs/PRODUCT.md §4).
+    async fn after_create_not_accepted(
+        &mut self,
+        error: ArmClientError,
+    ) -> Result<ManagedCluster, Stop> {
+        let maybe_started = match &error {
+            ArmClientError::Arm(refusal) => refusal.status == 412 || refusal.status >= 500,
+            ArmClientError::Transport(_) | ArmClientError::Decode(_) => true,
+            ArmClientError::Credential(_) => false,
+        };
+        if !maybe_started {
+            self.create_on_azure = CreateOnAzure::NotSent;
+            return Err(azure_failure(error));
+        }
+        tracing::warn!(%error, job_id = %self.job.job_id, "create not accepted as sent; reading the cluster");
+        match self.read_cluster().await? {
+            Sighting::Own(cluster) => {
+                self.create_on_azure = CreateOnAzure::Running;
+                self.absorb(&cluster);
+                self.note("Azure's answer to the create was lost, but the cluster exists with this attempt's mark; following it.")
+                    .await?;
+                self.follow(Track::Cluster, Duration::ZERO).await
+            }
+            Sighting::Foreign => {
+                self.create_on_azure = CreateOnAzure::NotSent;
+                Err(Stop::Failed(self.name_taken()))
+            }
+            Sighting::Absent => {
+                self.create_on_azure = CreateOnAzure::NotSent;
+                Err(azure_failure(error))
+            }
+        }
+    }
+
+    /// The failure of a create whose name another cluster holds.
+    fn name_taken(&self) -> TaskFailure {
+        let request = &self.job.request;
+        TaskFailure {
+            code: "ResourceAlreadyExists".into(),
+            message: format!(
+                "A cluster named {} already exists in resource group {} and was not created by this attempt; the dashboard never overwrites or touches an existing cluster.",
+                request.cluster_name, request.resource_group
+            ),
+            raw: String::new(),
+        }
+    }
+
     /// Follows the create on Azure (its operation, or the cluster itself when no operation is
     /// known) until it ends; returns the cluster as read after it succeeded.
     async fn follow(&mut self, track: Track, first_wait: Duration) -> Result<ManagedCluster, Stop> {
@@ -329,7 +358,7 @@ impl JobRun {
         let started_at_ms = *self.job.arm_started_at_ms.get_or_insert_with(now_ms);
         let mut follower = Follower::new(
             self.arm.clone(),
-            &self.job.request,
+            &self.job,
             Goal::Create,
             Pacing {
                 default_interval: self.settings.poll_interval_without_retry_after,
@@ -386,7 +415,7 @@ impl JobRun {
             "Azure reports the create as done; checking the cluster.",
         )
         .await?;
-        let cluster = self.read_cluster().await?.unwrap_or(cluster);
+        let cluster = self.read_cluster().await?.own().unwrap_or(cluster);
         self.absorb(&cluster);
         let state = OperationState::parse(cluster.provisioning_state());
         if state != OperationState::Succeeded {
@@ -471,15 +500,11 @@ impl JobRun {
         absorb_cluster(&mut self.job, cluster);
     }
 
-    async fn read_cluster(&self) -> Result<Option<ManagedCluster>, Stop> {
-        let request = &self.job.request;
-        self.unless_cancelled(self.arm.get_cluster(
-            &request.subscription_id,
-            &request.resource_group,
-            &request.cluster_name,
-        ))
-        .await?
-        .map_err(azure_failure)
+    /// Reads the cluster the job names, judged by the job's mark.
+    async fn read_cluster(&self) -> Result<Sighting, Stop> {
+        self.unless_cancelled(OwnershipMark::of(&self.job).read(&self.arm, &self.job))
+            .await?
+            .map_err(azure_failure)
     }
 
     /// `work`'s result, unless the job's stop signal fires first: then `work` is dropped at once
@@ -610,6 +635,7 @@ mod tests {
             operation_url: operation_url.map(str::to_owned),
             resource_group_created: false,
             cluster_state: None,
+            cluster_resource_uid: None,
             pools: vec![],
             portal_url: None,
             percent_complete: None,

@@ -74,6 +74,8 @@ pub struct JobRecord {
     pub resource_group_created: bool,
     /// The cluster's provisioningState as last read.
     pub cluster_state: Option<String>,
+    /// The resourceUID of the job's own cluster, once seen (ownership mark, docs/PRODUCT.md §4).
+    pub cluster_resource_uid: Option<String>,
     /// The pools as last read.
     pub pools: Vec<PoolProgress>,
     /// Portal page of the cluster, once visible.
@@ -138,6 +140,7 @@ pub(super) struct JobRow {
     operation_url: Option<String>,
     resource_group_created: bool,
     cluster_state: Option<String>,
+    cluster_resource_uid: Option<String>,
     pools_json: String,
     portal_url: Option<String>,
     percent_complete: Option<f64>,
@@ -157,7 +160,8 @@ pub(super) struct JobRow {
 
 pub(super) const COLUMNS: &str = "job_id, task_id, owner_object_id, owner_display_name, \
     request_json, status, phase, step, message, created_at_ms, updated_at_ms, arm_started_at_ms, \
-    finished_at_ms, operation_url, resource_group_created, cluster_state, pools_json, \
+    finished_at_ms, operation_url, resource_group_created, cluster_state, cluster_resource_uid, \
+    pools_json, \
     portal_url, percent_complete, error_code, error_message, error_raw, result_json, \
     cancel_requested_at_ms, cancelled_by, deletion_state, deletion_message, \
     deletion_requested_by, deletion_started_at_ms, deletion_finished_at_ms, \
@@ -221,6 +225,7 @@ impl JobRow {
             operation_url: self.operation_url,
             resource_group_created: self.resource_group_created,
             cluster_state: self.cluster_state,
+            cluster_resource_uid: self.cluster_resource_uid,
             pools,
             portal_url: self.portal_url,
             percent_complete: self.percent_complete,
@@ -402,7 +407,8 @@ impl Store {
         let saved = sqlx::query(
             "UPDATE provision_jobs SET status = ?, phase = ?, step = ?, message = ?, \
              updated_at_ms = ?, arm_started_at_ms = ?, finished_at_ms = ?, operation_url = ?, \
-             resource_group_created = ?, cluster_state = ?, pools_json = ?, portal_url = ?, \
+             resource_group_created = ?, cluster_state = ?, cluster_resource_uid = ?, \
+             pools_json = ?, portal_url = ?, \
              percent_complete = ?, error_code = ?, error_message = ?, error_raw = ?, \
              result_json = ?, active_key = CASE WHEN ? THEN NULL ELSE active_key END \
              WHERE job_id = ? AND finished_at_ms IS NULL \
@@ -418,6 +424,7 @@ impl Store {
         .bind(&job.operation_url)
         .bind(job.resource_group_created)
         .bind(&job.cluster_state)
+        .bind(&job.cluster_resource_uid)
         .bind(to_json(&job.pools))
         .bind(&job.portal_url)
         .bind(job.percent_complete)

@@ -8,8 +8,10 @@
 mod arm_client;
 mod arm_protocol;
 mod cancel;
+mod create_faults;
 mod failure_history;
 mod http_surface;
+mod ownership;
 mod partial_cluster_deletion;
 mod preflight;
 mod provisioning;

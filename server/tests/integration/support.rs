@@ -14,6 +14,7 @@ use arm_sandbox::world::World;
 use arm_sandbox::{RunningSandbox, SandboxCredential};
 use azure_core::credentials::TokenCredential;
 use server::arm::{ApiVersions, ArmClient};
+use server::provisioning::WorkerSettings;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,6 +40,15 @@ pub fn fast_world() -> World {
     world.timings.abort_seconds = 0.5;
     world.timings.retry_after_seconds = 1;
     world
+}
+
+/// Worker settings for tests: a cluster followed without an operation (whose reads carry no
+/// `Retry-After`) is read every second rather than every 30 s.
+pub fn fast_worker() -> WorkerSettings {
+    WorkerSettings {
+        poll_interval_without_retry_after: Duration::from_secs(1),
+        ..WorkerSettings::default()
+    }
 }
 
 /// A sandbox cloud on port 0 and an ARM client for it.
@@ -78,6 +88,7 @@ pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard 
         leptos_options: leptos.leptos_options,
         session_secret: Some("s".repeat(64)),
         sandbox_mode: demo_sign_in,
+        worker: fast_worker(),
     })
     .await
     .expect("dashboard state");

@@ -3,7 +3,9 @@
 //!
 //! - The create never reached Azure (a queued job, or a cancel before the PUT): nothing more is
 //!   sent to Azure.
-//! - ARM accepted the create, or may have: one *abort latest operation* (docs/ARM_FACTS.md §1).
+//! - ARM accepted the create, or may have: a read first checks that the cluster is the job's
+//!   own ([`ownership`](crate::provisioning::ownership)); only then one *abort latest
+//!   operation* (docs/ARM_FACTS.md §1).
 //!   202/204 → Azure moves the cluster to Canceling, then Canceled; 409 → the create had already
 //!   ended; 404 → no cluster exists. Then one bounded read records the cluster's state.
 //! - The worker had already seen the create's operation end: only the read.
@@ -14,6 +16,7 @@
 
 use super::{CreateOnAzure, JobRun};
 use crate::arm::{AbortOutcome, ArmClientError};
+use crate::provisioning::ownership::{OwnershipMark, Sighting};
 use crate::provisioning::{cluster_portal_url, forget_cluster, now_ms};
 use crate::store::SaveOutcome;
 use shared::progress::{
@@ -23,6 +26,10 @@ use std::time::Duration;
 
 /// How long the cluster read after an abort may take before the job ends without it.
 const CLUSTER_READ_AFTER_CANCEL: Duration = Duration::from_secs(2);
+
+/// How long the read that checks the cluster is the job's own may take before the abort is
+/// given up (it covers the ARM client's retries of a throttled or failed read).
+const CLUSTER_CHECK_BEFORE_ABORT: Duration = Duration::from_secs(10);
 
 impl JobRun {
     /// Stops the create on Azure as far as it got there, then writes the REVOKED end.
@@ -61,10 +68,33 @@ impl JobRun {
         }
     }
 
-    /// Sends the abort; answers the job's closing message.
+    /// Sends the abort, when the cluster is the job's own; answers the job's closing message.
     async fn abort_create(&mut self) -> String {
         let request = self.job.request.clone();
         let name = &request.cluster_name;
+        let check = tokio::time::timeout(
+            CLUSTER_CHECK_BEFORE_ABORT,
+            OwnershipMark::of(&self.job).read(&self.arm, &self.job),
+        )
+        .await;
+        match check {
+            Ok(Ok(Sighting::Own(cluster))) => self.absorb(&cluster),
+            Ok(Ok(Sighting::Absent)) => {
+                self.forget_cluster();
+                return format!(
+                    "Cancelled before Azure created anything: there is no cluster {name}."
+                );
+            }
+            Ok(Ok(Sighting::Foreign)) => {
+                self.forget_cluster();
+                return format!(
+                    "Cancelled. Azure has a cluster {name}, but it was not created by this \
+                     attempt, so nothing was sent to it; this attempt left no cluster."
+                );
+            }
+            Ok(Err(error)) => return self.abort_not_sent(&error.to_string()),
+            Err(_) => return self.abort_not_sent("Azure did not answer in time"),
+        }
         let abort = self
             .arm
             .abort_latest_operation(&request.subscription_id, &request.resource_group, name)
@@ -91,35 +121,37 @@ impl JobRun {
                 format!("Cancelled before Azure created anything: there is no cluster {name}.")
             }
             Err(error) => {
-                tracing::warn!(%error, job_id = %self.job.job_id, "the abort could not be sent");
                 self.record_cluster().await;
-                self.job
-                    .portal_url
-                    .get_or_insert_with(|| cluster_portal_url(&request));
-                format!(
-                    "Cancelled, but the abort could not be sent to Azure ({error}); the create \
-                     of cluster {name} may still be running. Check it in the Azure portal."
-                )
+                self.abort_not_sent(&error.to_string())
             }
         }
+    }
+
+    /// The closing message when no abort reached Azure because of `reason`.
+    fn abort_not_sent(&mut self, reason: &str) -> String {
+        tracing::warn!(%reason, job_id = %self.job.job_id, "the abort could not be sent");
+        let request = &self.job.request;
+        self.job
+            .portal_url
+            .get_or_insert_with(|| cluster_portal_url(request));
+        format!(
+            "Cancelled, but the abort could not be sent to Azure ({reason}); the create of \
+             cluster {} may still be running. Check it in the Azure portal.",
+            request.cluster_name
+        )
     }
 
     /// Reads the cluster once, within [`CLUSTER_READ_AFTER_CANCEL`], into the job; keeps what
     /// the job last knew when the read fails.
     async fn record_cluster(&mut self) {
-        let request = &self.job.request;
         let read = tokio::time::timeout(
             CLUSTER_READ_AFTER_CANCEL,
-            self.arm.get_cluster(
-                &request.subscription_id,
-                &request.resource_group,
-                &request.cluster_name,
-            ),
+            OwnershipMark::of(&self.job).read(&self.arm, &self.job),
         )
         .await;
         match read {
-            Ok(Ok(Some(cluster))) => self.absorb(&cluster),
-            Ok(Ok(None)) => self.forget_cluster(),
+            Ok(Ok(Sighting::Own(cluster))) => self.absorb(&cluster),
+            Ok(Ok(Sighting::Foreign | Sighting::Absent)) => self.forget_cluster(),
             Ok(Err(error)) => {
                 tracing::warn!(%error, job_id = %self.job.job_id, "cluster unreadable after the cancel");
             }

@@ -5,6 +5,7 @@ use super::{TestCloud, TestResult, http, token};
 use server::arm::models::{ManagedClusterSpec, NodePoolSpec};
 use server::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
 use shared::arm_error::ArmError;
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// A cluster in `location` with a system pool of one Standard_D2s_v5 and `workers` nodes of
@@ -28,6 +29,7 @@ pub fn spec(location: &str, worker_size: &str, workers: i32) -> ManagedClusterSp
                 count: workers,
             },
         ],
+        tags: BTreeMap::new(),
     }
 }
 

@@ -4,11 +4,12 @@
 use super::{SUBSCRIPTION, TestResult, create_body, ensure};
 use server::arm::ArmClient;
 use server::arm::models::{ManagedClusterSpec, NodePoolSpec};
-use server::provisioning::{Provisioning, WorkerSettings};
+use server::provisioning::{JOB_TAG, Provisioning, WorkerSettings};
 use server::store::{InsertOutcome, JobRecord, NewJob, SaveOutcome, Store};
 use shared::caller::Caller;
 use shared::progress::{ProvisionPhase, TaskStatus};
 use shared::provision::ProvisionRequest;
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// A store in a temp dir, a service over it and `arm`, and alice.
@@ -81,6 +82,8 @@ pub async fn accepted_job(
             vm_size: request.system_vm_size.clone(),
             count: request.system_node_count,
         }],
+        // The job's ownership mark, as the worker's create carries it.
+        tags: BTreeMap::from([(JOB_TAG.to_owned(), job.job_id.clone())]),
     };
     let accepted = arm
         .create_cluster(

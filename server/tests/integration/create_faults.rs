@@ -1,0 +1,104 @@
+//! A create whose answer goes wrong after Azure took it (docs/PRODUCT.md §4): ARM answers 500 or
+//! a gateway's 504, or the answer is lost mid-body, while the cluster is already being built.
+//! The job reads the cluster, finds its own mark and follows it to the end; a cancel aborts it;
+//! and Azure never accepts a second create for the job.
+
+use super::support::tasks::{cancel, ensure_revoked, start, until_accepted, until_cluster_state};
+use super::support::{
+    SUBSCRIPTION, TestResult, create_body, ensure, fast_world, http, sign_in, start_dashboard,
+    until_task,
+};
+use arm_sandbox::ACCEPTED_CREATES_PATH;
+use arm_sandbox::world::World;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+/// The faults the sandbox can put on the answer to a create it accepted.
+fn faulty_answers() -> Vec<(&'static str, World)> {
+    let mut faults = Vec::new();
+    for status in [500, 504] {
+        let mut world = fast_world();
+        world.faults.create_accepted_then_status = status;
+        faults.push((if status == 500 { "500" } else { "504" }, world));
+    }
+    let mut world = fast_world();
+    world.faults.create_accepted_then_answer_lost = true;
+    faults.push(("answer lost", world));
+    faults
+}
+
+/// How many creates of `cluster` in `group` the sandbox at `sandbox_url` accepted.
+async fn accepted_creates(sandbox_url: &str, group: &str, cluster: &str) -> TestResult<u64> {
+    let counts: Value = http()
+        .get(format!("{sandbox_url}{ACCEPTED_CREATES_PATH}"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let id = format!(
+        "/subscriptions/{SUBSCRIPTION}/resourcegroups/{group}/providers/microsoft.containerservice/managedclusters/{cluster}"
+    );
+    Ok(counts[id.to_ascii_lowercase()].as_u64().unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_create_whose_answer_failed_after_azure_took_it_is_followed_to_success() -> TestResult {
+    for (fault, world) in faulty_answers() {
+        let dashboard = start_dashboard(world, true).await;
+        let base = &dashboard.base_url;
+        let cookie = sign_in(base, "alice").await?;
+        let (name, group) = ("aks-unanswered", "rg-unanswered");
+        let task_id = start(base, &cookie, &create_body(name, "eastus", group)).await?;
+        let done = until_task(
+            base,
+            &cookie,
+            &task_id,
+            Duration::from_secs(30),
+            Duration::from_millis(50),
+            |task| task["ready"] == json!(true),
+        )
+        .await?;
+        ensure(
+            done["status"] == "SUCCESS" && done["result"]["cluster"]["name"] == name,
+            format!("{fault}: {done}"),
+        )?;
+        let accepted = accepted_creates(&dashboard.cloud.sandbox.base_url, group, name).await?;
+        ensure(
+            accepted == 1,
+            format!("{fault}: {accepted} creates accepted"),
+        )?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cancel_aborts_a_create_whose_answer_was_a_gateway_timeout() -> TestResult {
+    let mut world = fast_world();
+    world.timings.create_seconds = 120.0;
+    world.faults.create_accepted_then_status = 504;
+    let dashboard = start_dashboard(world, true).await;
+    let base = &dashboard.base_url;
+    let cookie = sign_in(base, "alice").await?;
+    let (name, group) = ("aks-timed-out", "rg-timed-out");
+    let task_id = start(base, &cookie, &create_body(name, "eastus", group)).await?;
+    let following = until_accepted(base, &cookie, &task_id).await?;
+    ensure(
+        following["ready"] == json!(false),
+        format!("followed after the 504: {following}"),
+    )?;
+    cancel(base, &cookie, &task_id).await?;
+    let ended = until_task(
+        base,
+        &cookie,
+        &task_id,
+        Duration::from_secs(20),
+        Duration::from_millis(20),
+        |task| task["ready"] == json!(true),
+    )
+    .await?;
+    ensure_revoked(&ended)?;
+    until_cluster_state(&dashboard.cloud.arm, group, name, "Canceled").await?;
+    let accepted = accepted_creates(&dashboard.cloud.sandbox.base_url, group, name).await?;
+    ensure(accepted == 1, format!("{accepted} creates accepted"))?;
+    Ok(())
+}
