@@ -10,13 +10,13 @@ mod admission;
 mod request;
 
 use crate::reply::{Reply, headers};
+use crate::world::Faults;
 use crate::{ACCEPTED_CREATES_PATH, SandboxCloud, TOKEN_PATH};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use request::{ArmRequest, location_filter, method_not_allowed, only, parse_body};
-use crate::world::Faults;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -31,6 +31,7 @@ mod failure_history;
 mod follower;
 mod ownership;
 mod partial_cluster_deletion;
+mod patient_writes;
 mod worker;
 
 use crate::arm::ArmClient;
@@ -290,21 +291,49 @@ impl Provisioning {
             .collect())
     }
 
-    /// Restarts the worker of every unfinished job; returns how many. A job whose cancel was
-    /// recorded is not resumed: its worker completes the cancel (and the Azure abort) instead.
+    /// Restarts the worker of every unfinished job that no worker of this process runs (all of
+    /// them at start; at a sweep, those whose worker stopped); returns how many. A job whose
+    /// cancel was recorded is not resumed: its worker completes the cancel (and the Azure
+    /// abort) instead.
     pub async fn resume_unfinished(&self) -> Result<usize, StoreError> {
-        let jobs = self.inner.store.unfinished_jobs().await?;
-        let count = jobs.len();
-        for job in jobs {
-            tracing::info!(
-                job_id = %job.job_id,
-                phase = job.phase.as_str(),
-                cancel_requested = job.cancel_requested_at_ms.is_some(),
-                "resuming job"
-            );
-            self.spawn(job);
+        let mut resumed = 0;
+        for job in self.inner.store.unfinished_jobs().await? {
+            let (job_id, phase) = (job.job_id.clone(), job.phase);
+            let cancel_requested = job.cancel_requested_at_ms.is_some();
+            if self.spawn(job) {
+                tracing::info!(%job_id, phase = phase.as_str(), cancel_requested, "resuming job");
+                resumed += 1;
+            }
         }
-        Ok(count)
+        Ok(resumed)
+    }
+
+    /// Starts the sweep: every [`WorkerSettings::sweep_interval`], every running job and
+    /// deletion that no worker of this process follows gets one ([`patient_writes`] says why
+    /// a worker may stop early). Runs until the runtime stops. With several replicas, this is
+    /// where a lease would be taken.
+    pub fn keep_watch(&self) {
+        let provisioning = self.clone();
+        let interval = self.inner.settings.sweep_interval;
+        tokio::spawn(async move {
+            let mut ticks =
+                tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                let jobs = provisioning.resume_unfinished().await;
+                let deletions = provisioning.resume_deletions().await;
+                match (jobs, deletions) {
+                    (Ok(0), Ok(0)) => {}
+                    (Ok(jobs), Ok(deletions)) => {
+                        tracing::warn!(jobs, deletions, "sweep re-attached unwatched work");
+                    }
+                    (Err(error), _) | (_, Err(error)) => {
+                        tracing::warn!(%error, "sweep cannot read running work; trying again later");
+                    }
+                }
+            }
+        });
     }
 
     /// Starts a worker for `job`; false when one already runs it in this process.

@@ -99,6 +99,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     if deletions > 0 {
         tracing::info!(deletions, "resumed deletions of partial clusters");
     }
+    provisioning.keep_watch();
     Ok(AppState {
         leptos_options,
         backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),

@@ -35,6 +35,20 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
+impl StoreError {
+    /// Whether trying the same query again later may succeed: the database refused or failed it
+    /// (busy or locked past the timeout, full, an I/O error), rather than the store being closed
+    /// or a row or schema being unusable.
+    pub fn may_pass(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::PoolClosed | sqlx::Error::RowNotFound) => false,
+            Self::Database(sqlx::Error::ColumnDecode { .. } | sqlx::Error::Decode(_)) => false,
+            Self::Database(_) => true,
+            Self::Migration(_) | Self::Corrupt { .. } | Self::UnsupportedUrl(_) => false,
+        }
+    }
+}
+
 /// The dashboard's database.
 #[derive(Clone, Debug)]
 pub struct Store {

@@ -28,6 +28,7 @@
 use super::claims::Claim;
 use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
 use super::ownership::{OwnershipMark, Sighting};
+use super::patient_writes::retrying;
 use super::{
     JobRecord, Provisioning, WorkerSettings, absorb_cluster, forget_cluster, now_ms, task_view,
 };
@@ -112,15 +113,18 @@ impl Provisioning {
         Ok(task_view(&job, now_ms()))
     }
 
-    /// Resumes every deletion a previous process left running; returns how many.
+    /// Resumes every running deletion that no task of this process follows (all of them at
+    /// start; at a sweep, those whose task stopped); returns how many.
     pub async fn resume_deletions(&self) -> Result<usize, StoreError> {
-        let jobs = self.inner.store.deleting_jobs().await?;
-        let count = jobs.len();
-        for job in jobs {
-            tracing::info!(job_id = %job.job_id, "resuming the deletion of a partial cluster");
-            self.spawn_deletion(job);
+        let mut resumed = 0;
+        for job in self.inner.store.deleting_jobs().await? {
+            let job_id = job.job_id.clone();
+            if self.spawn_deletion(job) {
+                tracing::info!(%job_id, "resuming the deletion of a partial cluster");
+                resumed += 1;
+            }
         }
-        Ok(count)
+        Ok(resumed)
     }
 
     /// `job` with its cluster read again from Azure when it is a stopped create's cluster that
@@ -208,16 +212,18 @@ impl Provisioning {
         Ok(saved.then_some(job))
     }
 
-    /// Starts the task that follows `job`'s deletion, unless one runs it in this process.
-    fn spawn_deletion(&self, job: JobRecord) {
+    /// Starts the task that follows `job`'s deletion, unless one runs it in this process;
+    /// false then.
+    fn spawn_deletion(&self, job: JobRecord) -> bool {
         let Some(claim) = self.inner.deletions.claim(&job.job_id) else {
             tracing::debug!(job_id = %job.job_id, "the deletion is followed already");
-            return;
+            return false;
         };
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
             run(&inner.store, &inner.arm, &inner.settings, job, claim).await;
         });
+        true
     }
 }
 
@@ -257,8 +263,8 @@ enum Stop {
 }
 
 /// Sends the DELETE of `job`'s managed cluster (or follows the one already sent), then records
-/// how it ended. Never panics; a store failure leaves the deletion running in the row, and the
-/// next start resumes it.
+/// how it ended. Never panics; a store failure that outlasts the retries leaves the deletion
+/// running in the row, and the sweep resumes it.
 async fn run(
     store: &Store,
     arm: &ArmClient,
@@ -279,10 +285,12 @@ async fn run(
             return;
         }
     };
-    match store
-        .finish_deletion(&job_id, end, &message, now_ms())
-        .await
-    {
+    let finished_at_ms = now_ms();
+    let saved = retrying(settings.save_patience, "save deletion end", || {
+        store.finish_deletion(&job_id, end, &message, finished_at_ms)
+    })
+    .await;
+    match saved {
         Ok(true) => tracing::info!(%job_id, ?end, "deletion of the partial cluster ended"),
         Ok(false) => tracing::info!(%job_id, "deletion end not saved: it ended elsewhere"),
         Err(error) => tracing::error!(%error, %job_id, "cannot save the deletion's end"),
@@ -325,10 +333,12 @@ async fn follow(
                 // 204: no cluster to delete.
                 return Ok(());
             };
-            match store
-                .save_deletion_operation(&job.job_id, &operation.status_url, now_ms())
-                .await
-            {
+            let saved_at_ms = now_ms();
+            let saved = retrying(settings.save_patience, "save delete operation", || {
+                store.save_deletion_operation(&job.job_id, &operation.status_url, saved_at_ms)
+            })
+            .await;
+            match saved {
                 Ok(true) => {}
                 Ok(false) => return Err(Stop::Abandoned),
                 // Followed all the same; a restart sends the (idempotent) DELETE again.

@@ -20,6 +20,7 @@ mod cancel;
 
 use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
 use super::ownership::{OwnershipMark, Sighting};
+use super::patient_writes::retrying;
 use super::{absorb_cluster, now_ms};
 use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
@@ -46,6 +47,12 @@ pub struct WorkerSettings {
     pub delete_timeout: Duration,
     /// Consecutive failed reads (after the ARM client's own retries) before the job fails.
     pub max_consecutive_read_failures: u32,
+    /// How long a save that fails for a reason that may pass (the database busy, locked or
+    /// full) is retried before the worker stops and leaves the job to the sweep.
+    pub save_patience: Duration,
+    /// How often the sweep looks for running jobs and deletions that no worker of this process
+    /// follows (their worker stopped on a database failure) and re-attaches one.
+    pub sweep_interval: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -55,6 +62,8 @@ impl Default for WorkerSettings {
             create_timeout: Duration::from_secs(60 * 60),
             delete_timeout: Duration::from_secs(60 * 60),
             max_consecutive_read_failures: 5,
+            save_patience: Duration::from_secs(120),
+            sweep_interval: Duration::from_secs(30),
         }
     }
 }
@@ -106,6 +115,16 @@ pub(super) async fn run(
     cancel: CancellationToken,
 ) {
     let job_id = job.job_id.clone();
+    // The row as it is now: a sweep may have listed the job just before its last worker
+    // finished it.
+    let job = match store.job_by_id(&job_id).await {
+        Ok(Some(fresh)) if fresh.finished_at_ms.is_some() => {
+            tracing::info!(%job_id, "job already finished; no worker needed");
+            return;
+        }
+        Ok(Some(fresh)) => fresh,
+        Ok(None) | Err(_) => job,
+    };
     let mut run = JobRun {
         store,
         arm,
@@ -468,15 +487,21 @@ impl JobRun {
         self.save().await
     }
 
+    /// Saves the job, retrying while the database may recover ([`patient_writes`]).
     async fn save(&mut self) -> Result<(), Stop> {
         self.job.updated_at_ms = now_ms();
-        match self.store.save_job(&self.job).await {
+        let (store, job) = (&self.store, &self.job);
+        let saved = retrying(self.settings.save_patience, "save job", || {
+            store.save_job(job)
+        })
+        .await;
+        match saved {
             Ok(SaveOutcome::Saved) => Ok(()),
             Ok(SaveOutcome::CancelRequested) => Err(Stop::Cancelled),
             Ok(SaveOutcome::Finished) => Err(Stop::Abandoned),
             Err(error) => {
                 // Without the row nobody can follow the job; stop rather than work unseen. The
-                // job stays unfinished and resumes at the next start.
+                // job stays unfinished: the sweep re-attaches it once the database answers.
                 tracing::error!(%error, job_id = %self.job.job_id, "cannot save job progress");
                 Err(Stop::Abandoned)
             }

@@ -9,6 +9,7 @@ mod arm_client;
 mod arm_protocol;
 mod cancel;
 mod create_faults;
+mod database_faults;
 mod failure_history;
 mod http_surface;
 mod ownership;

@@ -84,7 +84,7 @@ pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard 
             credential: credential(),
         },
         api_versions: ApiVersions::default(),
-        database_url: url,
+        database_url: url.clone(),
         leptos_options: leptos.leptos_options,
         session_secret: Some("s".repeat(64)),
         sandbox_mode: demo_sign_in,
@@ -106,6 +106,7 @@ pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard 
         base_url,
         cloud,
         store: store_handle,
+        database_url: url,
         _database: database,
         task,
     }
@@ -288,6 +289,8 @@ pub struct TestDashboard {
     pub cloud: TestCloud,
     /// Its job store (the same pool the server uses).
     pub store: server::store::Store,
+    /// The sqlx URL of its SQLite file, for a second connection that gets in its way.
+    pub database_url: String,
     _database: tempfile::TempDir,
     task: tokio::task::JoinHandle<()>,
 }

@@ -17,6 +17,7 @@
 use super::{CreateOnAzure, JobRun};
 use crate::arm::{AbortOutcome, ArmClientError};
 use crate::provisioning::ownership::{OwnershipMark, Sighting};
+use crate::provisioning::patient_writes::retrying;
 use crate::provisioning::{cluster_portal_url, forget_cluster, now_ms};
 use crate::store::SaveOutcome;
 use shared::progress::{
@@ -56,13 +57,18 @@ impl JobRun {
         let now = now_ms();
         self.job.updated_at_ms = now;
         self.job.finished_at_ms = Some(now);
-        match self.store.finish_cancelled_job(&self.job).await {
+        let (store, job) = (&self.store, &self.job);
+        let saved = retrying(self.settings.save_patience, "save cancelled job", || {
+            store.finish_cancelled_job(job)
+        })
+        .await;
+        match saved {
             Ok(SaveOutcome::Saved) => tracing::info!(%job_id, "job cancelled"),
             Ok(SaveOutcome::Finished | SaveOutcome::CancelRequested) => {
                 tracing::info!(%job_id, "cancel not saved: the row finished elsewhere");
             }
             Err(error) => {
-                // The row keeps its cancel request: the next start completes the cancel.
+                // The row keeps its cancel request: the sweep completes the cancel.
                 tracing::error!(%error, %job_id, "cannot save the cancelled job");
             }
         }

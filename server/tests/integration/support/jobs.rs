@@ -16,10 +16,18 @@ use std::time::{Duration, Instant};
 pub async fn service(
     arm: &ArmClient,
 ) -> TestResult<(Store, Provisioning, Caller, tempfile::TempDir)> {
+    service_with(arm, WorkerSettings::default()).await
+}
+
+/// [`service`] with its workers' `settings`.
+pub async fn service_with(
+    arm: &ArmClient,
+    settings: WorkerSettings,
+) -> TestResult<(Store, Provisioning, Caller, tempfile::TempDir)> {
     let directory = tempfile::tempdir()?;
     let url = format!("sqlite://{}", directory.path().join("jobs.db").display());
     let store = Store::open(&url).await?;
-    let provisioning = Provisioning::new(store.clone(), arm.clone(), WorkerSettings::default());
+    let provisioning = Provisioning::new(store.clone(), arm.clone(), settings);
     let alice = Caller {
         object_id: "alice-object-id".into(),
         display_name: "Alice".into(),
