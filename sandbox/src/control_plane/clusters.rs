@@ -13,12 +13,13 @@ use crate::reply::{Reply, headers};
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use shared::naming::validate_cluster_name;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use time::OffsetDateTime;
 
 impl ControlPlane {
     /// `GET …/managedClusters/{name}`.
     pub fn get_cluster(&mut self, subscription: &str, group: &str, name: &str) -> Reply {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         if self.group(subscription, group).is_none() {
             return group_not_found(group);
         }
@@ -35,7 +36,7 @@ impl ControlPlane {
         subscription: &str,
         group: Option<&str>,
     ) -> Result<Vec<Value>, Reply> {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         if let Some(group) = group
             && self.group(subscription, group).is_none()
         {
@@ -250,7 +251,7 @@ impl ControlPlane {
         name: &str,
         action: &str,
     ) -> Result<(), Reply> {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         let scope = format!(
             "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
         );
@@ -299,6 +300,7 @@ impl ControlPlane {
                         Some(
                             json!({ "code": "AKSOperationPreemptedByDelete", "message": message }),
                         ),
+                        OffsetDateTime::now_utc(),
                     );
                 }
                 let operation = Operation::start(
@@ -377,7 +379,7 @@ impl ControlPlane {
                     Duration::ZERO,
                 )
             };
-            let (id, now) = (operation.id.clone(), operation.started);
+            let (id, now) = (operation.id.clone(), operation.started_at);
             self.operations.insert(id.clone(), operation);
             if let Some(op) = self.operations.get_mut(&target.id) {
                 op.abort_requested = Some(now);
