@@ -28,13 +28,13 @@ fn world(create_seconds: f64) -> World {
     world
 }
 
-/// Creates resource group `group` in eastus and starts the create of a tagged cluster `name`
-/// in it; answers the create operation's id.
-fn start_create(plane: &mut ControlPlane, group: &str, name: &str) -> String {
-    let reply = plane.put_group(SUB, group, &json!({ "location": "eastus" }));
+/// Creates resource group `group` and starts the create of a tagged cluster `name` in it, both
+/// in `region`; answers the create operation's id.
+fn start_create(plane: &mut ControlPlane, region: &str, group: &str, name: &str) -> String {
+    let reply = plane.put_group(SUB, group, &json!({ "location": region }));
     assert!(reply.status.is_success(), "{:?}", reply.body);
     let body = json!({
-        "location": "eastus",
+        "location": region,
         "tags": { "aks-dashboard-job": format!("job-{name}"), "team": "blue" },
         "identity": { "type": "SystemAssigned" },
         "properties": {
@@ -78,10 +78,12 @@ fn a_saved_cloud_reads_back_whole() -> TestResult {
     let directory = tempfile::tempdir()?;
     let file = StateFile::new(directory.path().join("cloud.json"));
     let mut plane = ControlPlane::new(world(600.0));
-    // One cluster finished (its operation too), one still creating.
-    let done = start_create(&mut plane, "rg-kept", "aks-done");
+    // One cluster finished (its operation too), one that met centralindia's competing
+    // deployment (which keeps the quota it took), and one still creating.
+    let done = start_create(&mut plane, "eastus", "rg-kept", "aks-done");
+    start_create(&mut plane, "centralindia", "rg-india", "aks-india");
     plane.advance(OffsetDateTime::now_utc() + Duration::from_secs(3600));
-    let running = start_create(&mut plane, "rg-kept", "aks-running");
+    let running = start_create(&mut plane, "eastus", "rg-kept", "aks-running");
 
     let mut restored = restart(&plane, &file, world(600.0));
 
@@ -93,6 +95,7 @@ fn a_saved_cloud_reads_back_whole() -> TestResult {
     for (group, name) in [
         ("rg-kept", "aks-done"),
         ("rg-kept", "aks-running"),
+        ("rg-india", "aks-india"),
         ("rg-platform", "aks-platform"),
     ] {
         let cluster = body(restored.get_cluster(SUB, group, name));
@@ -102,10 +105,17 @@ fn a_saved_cloud_reads_back_whole() -> TestResult {
     let cluster = body(restored.get_cluster(SUB, "rg-kept", "aks-running"));
     assert_eq!(cluster["tags"]["team"], "blue", "{cluster}");
     assert_eq!(cluster["properties"]["provisioningState"], "Creating");
-    assert_eq!(
-        body(restored.compute_usages(SUB, "eastus")),
-        body(plane.compute_usages(SUB, "eastus")),
-        "quota use"
+    for region in ["eastus", "centralindia"] {
+        assert_eq!(
+            body(restored.compute_usages(SUB, region)),
+            body(plane.compute_usages(SUB, region)),
+            "quota use in {region}"
+        );
+    }
+    assert_ne!(
+        body(restored.compute_usages(SUB, "centralindia"))["value"][0]["currentValue"],
+        json!(0),
+        "centralindia holds the claim and the system pool"
     );
     for id in [done, running] {
         assert_eq!(
@@ -121,7 +131,7 @@ fn a_create_runs_on_across_a_restart_and_ends_when_it_would_have() -> TestResult
     let directory = tempfile::tempdir()?;
     let file = StateFile::new(directory.path().join("nested").join("cloud.json"));
     let mut plane = ControlPlane::new(world(30.0));
-    let id = start_create(&mut plane, "rg-restart", "aks-restart");
+    let id = start_create(&mut plane, "eastus", "rg-restart", "aks-restart");
 
     let mut restored = restart(&plane, &file, world(30.0));
     drop(plane);
