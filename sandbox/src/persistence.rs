@@ -31,12 +31,12 @@ pub enum SandboxStartError {
     #[error(transparent)]
     State(#[from] StateFileError),
     /// It cannot listen.
-    #[error("the sandbox cloud cannot listen on {address}: {source}")]
+    #[error("the sandbox cloud cannot listen on {address}: {cause}")]
     Listen {
         /// The address it tried.
         address: String,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a `source`).
+        cause: std::io::Error,
     },
 }
 
@@ -67,7 +67,7 @@ impl SandboxCloud {
             .await
             .map_err(|joined| StateFileError::Write {
                 path: persistence.file.path().to_owned(),
-                source: std::io::Error::other(joined),
+                cause: std::io::Error::other(joined),
             })??;
         *written = saved;
         drop(plane);
@@ -122,9 +122,9 @@ impl RunningSandbox {
         file: StateFile,
         saved: Option<SavedCloud>,
     ) -> Result<Self, SandboxStartError> {
-        let listen_error = |source| SandboxStartError::Listen {
+        let listen_error = |cause| SandboxStartError::Listen {
             address: "the bound socket".into(),
-            source,
+            cause,
         };
         let address = listener.local_addr().map_err(listen_error)?;
         let plane = match saved {
@@ -154,8 +154,8 @@ async fn free_loopback_port() -> Result<TcpListener, SandboxStartError> {
     let address = "127.0.0.1:0";
     TcpListener::bind(address)
         .await
-        .map_err(|source| SandboxStartError::Listen {
+        .map_err(|cause| SandboxStartError::Listen {
             address: address.into(),
-            source,
+            cause,
         })
 }

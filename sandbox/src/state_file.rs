@@ -22,22 +22,22 @@ const FORMAT: u32 = 1;
 #[derive(Debug, Error)]
 pub enum StateFileError {
     /// The file exists but cannot be read.
-    #[error("cannot read the sandbox cloud's state file {path}: {source}")]
+    #[error("cannot read the sandbox cloud's state file {path}: {cause}")]
     Read {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a `source`).
+        cause: std::io::Error,
     },
     /// The file is not a state document (truncated, edited by hand, another program's).
     #[error(
-        "the sandbox cloud's state file {path} is corrupt ({source}); move it away to start from the world file"
+        "the sandbox cloud's state file {path} is corrupt ({cause}); move it away to start from the world file"
     )]
     Corrupt {
         /// The file.
         path: PathBuf,
-        /// What the JSON parser found.
-        source: serde_json::Error,
+        /// What the JSON parser found (in the message, so not also a `source`).
+        cause: serde_json::Error,
     },
     /// The file was written by a build with another format.
     #[error(
@@ -51,14 +51,14 @@ pub enum StateFileError {
     },
     /// The state cannot be put into JSON (never expected: every map in it has string keys).
     #[error("cannot encode the sandbox cloud's state: {0}")]
-    Encode(#[source] serde_json::Error),
+    Encode(serde_json::Error),
     /// The state cannot be written.
-    #[error("cannot write the sandbox cloud's state file {path}: {source}")]
+    #[error("cannot write the sandbox cloud's state file {path}: {cause}")]
     Write {
         /// The file.
         path: PathBuf,
-        /// The I/O error.
-        source: std::io::Error,
+        /// The I/O error (in the message, so not also a `source`).
+        cause: std::io::Error,
     },
 }
 
@@ -114,16 +114,16 @@ impl StateFile {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
+            Err(cause) => {
                 return Err(StateFileError::Read {
                     path: self.path.clone(),
-                    source,
+                    cause,
                 });
             }
         };
-        let corrupt = |source| StateFileError::Corrupt {
+        let corrupt = |cause| StateFileError::Corrupt {
             path: self.path.clone(),
-            source,
+            cause,
         };
         let FormatOnly { format } = serde_json::from_slice(&bytes).map_err(corrupt)?;
         if format != FORMAT {
@@ -153,9 +153,9 @@ impl StateFile {
     /// its directory if needed. Blocking: async callers run it on a blocking thread.
     pub fn write(&self, document: &[u8]) -> Result<(), StateFileError> {
         self.write_atomically(document)
-            .map_err(|source| StateFileError::Write {
+            .map_err(|cause| StateFileError::Write {
                 path: self.path.clone(),
-                source,
+                cause,
             })
     }
 
