@@ -4,7 +4,8 @@ import { defineConfig } from "@playwright/test";
 // with fast timings on a port of its own, so a dashboard on :3000 does not interfere.
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
-// Every run starts from an empty job store (SQLite keeps -wal and -shm files next to it).
+// Every run starts from an empty job store (SQLite keeps -wal and -shm files next to it) and a
+// fresh sandbox cloud (sandbox mode keeps the cloud's state next to it too).
 const database = `../target/e2e/dashboard-${port}.db`;
 
 export default defineConfig({
@@ -35,7 +36,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `sh -c 'mkdir -p ../target/e2e && rm -f ${database} ${database}-wal ${database}-shm && exec ../target/release/server'`,
+    command: `sh -c 'mkdir -p ../target/e2e && rm -f ${database} ${database}-wal ${database}-shm ${database}-sandbox-cloud.json && exec ../target/release/server'`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -1,14 +1,16 @@
 //! The sandbox's control plane: resource groups, managed clusters and their long-running
 //! operations, with quota accounting, as ARM and AKS behave (docs/ARM_FACTS.md §1–§5).
 //!
-//! Time is evaluated lazily: every operation remembers when it started and how long it lasts,
-//! and [`ControlPlane::advance`] moves states forward whenever something is read. No background
-//! task is needed, and a paused reader sees exactly what a poller would have seen.
+//! Time is evaluated lazily: every operation remembers when it started (wall-clock time) and
+//! how long it lasts, and [`ControlPlane::advance`] moves states forward whenever something is
+//! read. No background task is needed, and a paused reader sees exactly what a poller would
+//! have seen, even when the pause was a restart of the process.
 //!
 //! One [`ControlPlane`] holds the state; its methods are grouped by concern in the submodules:
 //! the catalogue (subscriptions, providers, SKUs, usages), resource groups and permissions,
 //! clusters (with the validation of a PUT's body in `cluster_request`), quota, operations, and
-//! the failure stories a create can meet midway.
+//! the failure stories a create can meet midway. A [`Snapshot`] is that state as data, for a
+//! sandbox that keeps it on disk.
 
 mod catalogue;
 mod cluster_request;
@@ -18,8 +20,11 @@ mod groups;
 mod model;
 mod operations;
 mod quota;
+mod snapshot;
 #[cfg(test)]
 mod tests;
+
+pub use snapshot::Snapshot;
 
 use crate::world::World;
 use model::{Cluster, ClusterKey, GroupKey, Operation, Pool, ResourceGroup, lower};

@@ -6,17 +6,23 @@
 //! a [`SandboxCredential`]; anything else, such as `azure_identity`'s managed-identity
 //! credential, from the token endpoint at [`TOKEN_PATH`]. This crate knows nothing of the
 //! dashboard: it is the stand-in for Azure, and the dashboard reaches it only over HTTP.
+//!
+//! A cloud lives in memory, or keeps its state in a [`state_file::StateFile`] so that it
+//! survives restarts (sandbox mode, and the standalone sandbox given `--state`).
 
 pub mod control_plane;
 pub mod credential;
 pub mod identity;
+mod persistence;
 pub mod reply;
 mod routes;
+pub mod state_file;
 pub mod world;
 
 use axum::Router;
 use control_plane::ControlPlane;
 use identity::TokenAuthority;
+use persistence::Persistence;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use tokio::net::TcpListener;
@@ -24,6 +30,7 @@ use tokio::sync::Mutex;
 use world::World;
 
 pub use credential::SandboxCredential;
+pub use persistence::SandboxStartError;
 
 /// Path of the managed-identity token endpoint.
 pub const TOKEN_PATH: &str = "/msi/token";
@@ -39,16 +46,30 @@ pub struct SandboxCloud {
     authority: TokenAuthority,
     world: World,
     arm_requests: AtomicU64,
+    /// Where the state is kept; `None` keeps it in memory only.
+    persistence: Option<Persistence>,
 }
 
 impl SandboxCloud {
-    /// A cloud for `world`; token requests must present `identity_header`.
+    /// A cloud for `world`, kept in memory; token requests must present `identity_header`.
     pub fn new(world: World, identity_header: String) -> Arc<Self> {
+        let plane = ControlPlane::new(world.clone());
+        Self::with_plane(world, identity_header, plane, None)
+    }
+
+    /// A cloud for `world` holding `plane`, saved through `persistence` if given.
+    fn with_plane(
+        world: World,
+        identity_header: String,
+        plane: ControlPlane,
+        persistence: Option<Persistence>,
+    ) -> Arc<Self> {
         Arc::new(Self {
-            plane: Mutex::new(ControlPlane::new(world.clone())),
+            plane: Mutex::new(plane),
             authority: TokenAuthority::new(world.identity.clone(), identity_header),
             world,
             arm_requests: AtomicU64::new(0),
+            persistence,
         })
     }
 }
@@ -77,15 +98,24 @@ impl RunningSandbox {
         Self::spawn(world, listener, uuid::Uuid::new_v4().to_string())
     }
 
-    /// Serves `world` on `listener` in a background task.
+    /// Serves `world` on `listener` in a background task, in memory.
     pub fn spawn(
         world: World,
         listener: TcpListener,
         identity_header: String,
     ) -> std::io::Result<Self> {
+        let cloud = SandboxCloud::new(world, identity_header.clone());
+        Self::serve(cloud, listener, identity_header)
+    }
+
+    /// Serves `cloud` on `listener` in a background task.
+    fn serve(
+        cloud: Arc<SandboxCloud>,
+        listener: TcpListener,
+        identity_header: String,
+    ) -> std::io::Result<Self> {
         let address = listener.local_addr()?;
         let base_url = format!("http://{address}");
-        let cloud = SandboxCloud::new(world, identity_header.clone());
         let task = tokio::spawn(async move {
             if let Err(error) = axum::serve(listener, router(cloud)).await {
                 tracing::error!(%error, "sandbox cloud stopped");

@@ -1,6 +1,7 @@
 //! The sandbox's request handling: every request gets ARM's request-id, correlation-id and
 //! throttling headers; token requests go to the identity endpoint; ARM requests pass the
-//! [`admission`] checks, then are dispatched on the shape of their path to the control plane.
+//! [`admission`] checks, then are dispatched on the shape of their path to the control plane;
+//! a cloud that keeps its state saves what they changed before they are answered.
 //!
 //! Routing is done by hand on path segments because ARM matches fixed segments
 //! case-insensitively (`resourceGroups` = `resourcegroups`), which axum's router does not. The
@@ -48,7 +49,8 @@ pub(crate) async fn handle(
         if latency > 0 {
             tokio::time::sleep(Duration::from_millis(latency)).await;
         }
-        arm_request(&cloud, &method, &uri, &query, &request_headers, &body).await
+        let reply = arm_request(&cloud, &method, &uri, &query, &request_headers, &body).await;
+        saved(&cloud, reply).await
     };
     let is_write = !matches!(method, Method::GET | Method::HEAD);
     let mut response = reply.into_response();
@@ -70,6 +72,22 @@ pub(crate) async fn handle(
         }
     }
     response
+}
+
+/// `reply`, once the changes its request made are saved (a cloud that keeps its state answers
+/// nothing it could forget); a 500 when they cannot be, as ARM answers when its store fails.
+async fn saved(cloud: &SandboxCloud, reply: Reply) -> Reply {
+    match cloud.save_changes().await {
+        Ok(()) => reply,
+        Err(error) => {
+            tracing::error!(%error, "sandbox: the cloud's state was not saved");
+            Reply::arm_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerError",
+                "The server encountered an internal error. Please retry the request.",
+            )
+        }
+    }
 }
 
 /// An ARM request: admitted (token, api-version, injected faults, subscription), then

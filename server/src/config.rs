@@ -8,8 +8,11 @@
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
+//!
+//! Sandbox mode keeps its cloud's state beside the database file: see [`Config::sandbox_state`].
 
 use crate::arm::ApiVersions;
+use std::path::PathBuf;
 use thiserror::Error;
 use url::Url;
 
@@ -130,6 +133,17 @@ impl Config {
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
         })
     }
+
+    /// The file sandbox mode keeps its cloud's state in: beside the database file and named
+    /// after it (`data/dashboard.db` → `data/dashboard.db-sandbox-cloud.json`, as SQLite names
+    /// its `-wal`), so the two are kept, moved and deleted together, and two databases in one
+    /// directory get two clouds. `None` for an in-memory database: the cloud stays in memory too.
+    pub fn sandbox_state(&self) -> Option<PathBuf> {
+        let database = crate::store::database_file(&self.database_url)?;
+        let mut name = database.file_name()?.to_owned();
+        name.push("-sandbox-cloud.json");
+        Some(database.with_file_name(name))
+    }
 }
 
 fn credential_kind(
@@ -191,6 +205,25 @@ mod tests {
         assert_eq!(config.cloud, CloudMode::Sandbox);
         assert_eq!(config.database_url, "sqlite://data/dashboard.db");
         assert_eq!(config.api_versions.container_service, "2025-10-01");
+    }
+
+    #[test]
+    fn the_sandbox_cloud_is_kept_beside_the_database() {
+        let state = |url: &str| {
+            config(&[("DATABASE_URL", url)])
+                .expect("config")
+                .sandbox_state()
+        };
+        assert_eq!(
+            config(&[]).expect("config").sandbox_state(),
+            Some(PathBuf::from("data/dashboard.db-sandbox-cloud.json"))
+        );
+        assert_eq!(
+            state("sqlite:///var/lib/dash/jobs.db?mode=rwc"),
+            Some(PathBuf::from("/var/lib/dash/jobs.db-sandbox-cloud.json"))
+        );
+        assert_eq!(state("sqlite::memory:"), None);
+        assert_eq!(state("sqlite://jobs.db?mode=memory"), None);
     }
 
     #[test]

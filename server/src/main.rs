@@ -1,12 +1,15 @@
 //! `server`: serves the dashboard (default), runs the sandbox cloud on its own, or classifies
 //! ARM errors read as JSON Lines on stdin (`server classify`).
 //!
-//! In sandbox mode the sandbox cloud runs in-process on a free loopback port and the ARM client
-//! gets its tokens from the sandbox's own [`SandboxCredential`]; everything else is assembled
-//! by [`server::startup::assemble`], as in the tests. Start-up errors carry their context
-//! (`anyhow`) and end the process with a logged error.
+//! In sandbox mode the sandbox cloud runs in-process on a loopback port and the ARM client
+//! gets its tokens from the sandbox's own [`SandboxCredential`]; the cloud keeps its state
+//! beside the database ([`Config::sandbox_state`]) and listens on the port it had before, so a
+//! restart finds the same cloud at the same address and running creates finish. Everything else
+//! is assembled by [`server::startup::assemble`], as in the tests. Start-up errors carry their
+//! context (`anyhow`) and end the process with a logged error.
 
 use anyhow::Context;
+use arm_sandbox::state_file::StateFile;
 use arm_sandbox::world::World;
 use arm_sandbox::{RunningSandbox, SandboxCredential};
 use clap::{Parser, Subcommand};
@@ -16,6 +19,7 @@ use server::startup::{ArmEndpoint, Startup, assemble};
 use server::{azure_credential, router};
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use tracing_subscriber::EnvFilter;
@@ -37,6 +41,10 @@ enum Command {
         /// Address to listen on, e.g. 127.0.0.1:4100.
         #[arg(long, default_value = "127.0.0.1:4100")]
         listen: SocketAddr,
+        /// Keep the cloud's state in this file, so a restart finds the same cloud (created
+        /// if missing); without it, the cloud lives in memory.
+        #[arg(long, env = "SANDBOX_STATE", value_name = "PATH")]
+        state: Option<PathBuf>,
     },
     /// Classify ARM errors: JSON Lines `{"text": …, "context"?: …}` on stdin, one JSON result
     /// per line on stdout.
@@ -52,9 +60,9 @@ fn main() -> ExitCode {
             init_tracing();
             serve()
         }
-        Command::Sandbox { listen } => {
+        Command::Sandbox { listen, state } => {
             init_tracing();
-            run_sandbox(listen)
+            run_sandbox(listen, state.map(StateFile::new))
         }
     };
     match outcome {
@@ -88,7 +96,7 @@ fn serve() -> anyhow::Result<()> {
 
 async fn serve_async(config: Config) -> anyhow::Result<()> {
     // The sandbox, in sandbox mode, serves for as long as it is held.
-    let (arm, _sandbox) = arm_endpoint(&config.cloud).await?;
+    let (arm, _sandbox) = arm_endpoint(&config).await?;
     let leptos = leptos::config::get_configuration(None).context("Leptos configuration")?;
     let address = leptos.leptos_options.site_addr;
     let state = assemble(Startup {
@@ -116,18 +124,25 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
     served
 }
 
-/// Where ARM calls go: in sandbox mode a sandbox cloud started here on a free loopback port
-/// (returned, to be kept alive) with its in-process credential; in Azure mode the configured
-/// endpoint with an `azure_identity` credential.
-async fn arm_endpoint(cloud: &CloudMode) -> anyhow::Result<(ArmEndpoint, Option<RunningSandbox>)> {
-    match cloud {
+/// Where ARM calls go: in sandbox mode a sandbox cloud started here (returned, to be kept
+/// alive) with its in-process credential, kept beside the database on the loopback port it
+/// had before (a free one with an in-memory database); in Azure mode the configured endpoint
+/// with an `azure_identity` credential.
+async fn arm_endpoint(config: &Config) -> anyhow::Result<(ArmEndpoint, Option<RunningSandbox>)> {
+    match &config.cloud {
         CloudMode::Sandbox => {
             let world = World::from_env()?;
             let credential = Arc::new(SandboxCredential::new(world.identity.clone()));
-            let sandbox = RunningSandbox::on_free_port(world)
-                .await
-                .context("cannot start the sandbox cloud")?;
-            tracing::info!(base_url = %sandbox.base_url, "sandbox cloud started");
+            let state = config.sandbox_state();
+            let sandbox = match &state {
+                Some(path) => RunningSandbox::on_remembered_port(world, StateFile::new(path))
+                    .await
+                    .context("cannot start the sandbox cloud")?,
+                None => RunningSandbox::on_free_port(world)
+                    .await
+                    .context("cannot start the sandbox cloud")?,
+            };
+            tracing::info!(base_url = %sandbox.base_url, state = ?state, "sandbox cloud started");
             let base_url = Url::parse(&sandbox.base_url).context("the sandbox's base URL")?;
             Ok((
                 ArmEndpoint {
@@ -175,7 +190,7 @@ fn classify_stdin() -> ExitCode {
     }
 }
 
-fn run_sandbox(listen: SocketAddr) -> anyhow::Result<()> {
+fn run_sandbox(listen: SocketAddr, state: Option<StateFile>) -> anyhow::Result<()> {
     let world = World::from_env()?;
     let identity_header =
         std::env::var("IDENTITY_HEADER").unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
@@ -183,8 +198,15 @@ fn run_sandbox(listen: SocketAddr) -> anyhow::Result<()> {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
-        let sandbox = RunningSandbox::spawn(world, listener, identity_header)
-            .context("cannot start the sandbox cloud")?;
+        let sandbox = match state {
+            Some(state) => {
+                RunningSandbox::spawn_keeping_state(world, listener, identity_header, state)
+                    .await
+                    .context("cannot start the sandbox cloud")?
+            }
+            None => RunningSandbox::spawn(world, listener, identity_header)
+                .context("cannot start the sandbox cloud")?,
+        };
         // The connection settings are this command's output: a dashboard started with them
         // (DASHBOARD_CLOUD=azure AZURE_CREDENTIAL=managed-identity) talks to this sandbox.
         let mut stdout = std::io::stdout();

@@ -98,6 +98,21 @@ impl Store {
     }
 }
 
+/// The database file a `DATABASE_URL` names (parsed as [`Store::open`] parses it); `None` for
+/// an in-memory database, or a URL [`Store::open`] refuses.
+pub fn database_file(url: &str) -> Option<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = SqliteConnectOptions::from_str(url).ok()?;
+    let parameters = url.split_once('?').map_or("", |(_, query)| query);
+    let in_memory = url.contains(":memory:")
+        || parameters
+            .split('&')
+            .any(|pair| pair.eq_ignore_ascii_case("mode=memory"));
+    (!in_memory).then(|| options.get_filename().to_owned())
+}
+
 /// A store in a fresh SQLite file of its own, for the store's unit tests (keep the directory
 /// alive as long as the store).
 #[cfg(test)]

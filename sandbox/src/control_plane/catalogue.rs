@@ -7,7 +7,7 @@ use crate::reply::Reply;
 use crate::world::{RestrictionConfig, World};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use std::time::Instant;
+use time::OffsetDateTime;
 
 impl ControlPlane {
     /// `GET /subscriptions`.
@@ -111,7 +111,7 @@ impl ControlPlane {
 
     /// `GET /subscriptions/{sub}/providers/Microsoft.Compute/locations/{loc}/usages`.
     pub fn compute_usages(&mut self, subscription: &str, location: &str) -> Reply {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         let Some(region) = self.world.region(location).cloned() else {
             return location_not_available(
                 location,

@@ -14,12 +14,13 @@ use crate::reply::{Reply, headers};
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
 use shared::naming::validate_cluster_name;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use time::OffsetDateTime;
 
 impl ControlPlane {
     /// `GET …/managedClusters/{name}`.
     pub fn get_cluster(&mut self, subscription: &str, group: &str, name: &str) -> Reply {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         if self.group(subscription, group).is_none() {
             return group_not_found(group);
         }
@@ -36,7 +37,7 @@ impl ControlPlane {
         subscription: &str,
         group: Option<&str>,
     ) -> Result<Vec<Value>, Reply> {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         if let Some(group) = group
             && self.group(subscription, group).is_none()
         {
@@ -256,7 +257,7 @@ impl ControlPlane {
         name: &str,
         action: &str,
     ) -> Result<(), Reply> {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         let scope = format!(
             "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
         );
@@ -305,6 +306,7 @@ impl ControlPlane {
                         Some(
                             json!({ "code": "AKSOperationPreemptedByDelete", "message": message }),
                         ),
+                        OffsetDateTime::now_utc(),
                     );
                 }
                 let operation = Operation::start(
@@ -383,7 +385,7 @@ impl ControlPlane {
                     Duration::ZERO,
                 )
             };
-            let (id, now) = (operation.id.clone(), operation.started);
+            let (id, now) = (operation.id.clone(), operation.started_at);
             self.operations.insert(id.clone(), operation);
             if let Some(op) = self.operations.get_mut(&target.id) {
                 op.abort_requested = Some(now);

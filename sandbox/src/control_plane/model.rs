@@ -1,8 +1,14 @@
 //! What the control plane holds: resource groups, managed clusters with their node pools, and
 //! long-running operations, keyed by lower-cased names as ARM compares them.
+//!
+//! Every type serializes whole (serde derive), so a sandbox that keeps its state on disk keeps
+//! every field, including ones added later. Times are wall-clock (`OffsetDateTime`), not
+//! `Instant`: an operation must end at the same moment after a restart as it would have without
+//! one, as on Azure.
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use time::OffsetDateTime;
 
 /// Lower-cased (subscription, resource group).
@@ -21,7 +27,7 @@ pub(super) fn lower(value: &str) -> String {
 }
 
 /// A resource group.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct ResourceGroup {
     pub(super) subscription: String,
     pub(super) name: String,
@@ -29,7 +35,7 @@ pub(super) struct ResourceGroup {
 }
 
 /// A node pool of a cluster.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct Pool {
     pub(super) name: String,
     pub(super) mode: String,
@@ -40,7 +46,7 @@ pub(super) struct Pool {
 }
 
 /// A managed cluster.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct Cluster {
     pub(super) subscription: String,
     pub(super) resource_group: String,
@@ -51,6 +57,7 @@ pub(super) struct Cluster {
     pub(super) dns_prefix: String,
     pub(super) tags: Value,
     /// `properties.resourceUID`: new for every create, kept by updates (docs/ARM_FACTS.md §1).
+    #[serde(default)]
     pub(super) resource_uid: String,
     pub(super) pools: Vec<Pool>,
     pub(super) provisioning_state: String,
@@ -59,7 +66,7 @@ pub(super) struct Cluster {
 }
 
 /// What a long-running operation does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum OperationKind {
     Create,
     Delete,
@@ -67,7 +74,7 @@ pub(super) enum OperationKind {
 }
 
 /// An operation's status, as the async-operation resource reports it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(super) enum OperationStatus {
     InProgress,
     Canceling,
@@ -95,23 +102,25 @@ impl OperationStatus {
 }
 
 /// A long-running operation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(super) struct Operation {
     pub(super) id: String,
     pub(super) subscription: String,
     pub(super) location: String,
     pub(super) cluster: ClusterKey,
     pub(super) kind: OperationKind,
-    pub(super) started: Instant,
+    #[serde(with = "time::serde::rfc3339")]
     pub(super) started_at: OffsetDateTime,
     pub(super) duration: Duration,
     /// When the region's midway events (capacity, capacity-restricted sizes, the competing
     /// deployment's claim) are met; cleared once they have been, so they happen once.
     pub(super) hazard_at: Option<Duration>,
-    pub(super) abort_requested: Option<Instant>,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub(super) abort_requested: Option<OffsetDateTime>,
     /// For an abort: the operation it cancels.
     pub(super) aborts: Option<String>,
     pub(super) status: OperationStatus,
+    #[serde(with = "time::serde::rfc3339::option")]
     pub(super) ended_at: Option<OffsetDateTime>,
     pub(super) error: Option<Value>,
 }
@@ -131,7 +140,6 @@ impl Operation {
             location: location.to_owned(),
             cluster: cluster.clone(),
             kind,
-            started: Instant::now(),
             started_at: OffsetDateTime::now_utc(),
             duration,
             hazard_at: None,
@@ -147,4 +155,9 @@ impl Operation {
 /// A fresh `resourceUID`: 24 hexadecimal digits, the shape AKS returns.
 pub(super) fn new_resource_uid() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..24].to_owned()
+}
+
+/// The time from `earlier` to `now`; zero when `now` is before it (the wall clock went back).
+pub(super) fn since(now: OffsetDateTime, earlier: OffsetDateTime) -> Duration {
+    Duration::try_from(now - earlier).unwrap_or(Duration::ZERO)
 }

@@ -2,12 +2,12 @@
 //! 202 that starts one, and time moving operations (and their clusters) forward.
 
 use super::ControlPlane;
-use super::model::{Operation, OperationKind, OperationStatus, lower};
+use super::model::{Operation, OperationKind, OperationStatus, lower, since};
 use super::{Origin, rfc3339, seconds};
 use crate::reply::{Reply, headers};
 use axum::http::{StatusCode, header};
 use serde_json::{Value, json};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use time::OffsetDateTime;
 
 impl ControlPlane {
@@ -42,7 +42,8 @@ impl ControlPlane {
 
     /// `GET …/locations/{loc}/operations/{id}`: the async-operation status resource.
     pub fn operation_status(&mut self, subscription: &str, location: &str, id: &str) -> Reply {
-        self.advance(Instant::now());
+        let now = OffsetDateTime::now_utc();
+        self.advance(now);
         let Some(op) = self.operation_of(subscription, location, id) else {
             return operation_not_found(id);
         };
@@ -57,7 +58,7 @@ impl ControlPlane {
         }
         if op.kind == OperationKind::Create && !op.status.is_terminal() {
             let fraction =
-                op.started.elapsed().as_secs_f64() / op.duration.as_secs_f64().max(0.001);
+                since(now, op.started_at).as_secs_f64() / op.duration.as_secs_f64().max(0.001);
             body["percentComplete"] = json!((fraction * 100.0).clamp(0.0, 99.0).floor());
         }
         if let Some(error) = &op.error {
@@ -82,7 +83,7 @@ impl ControlPlane {
         location: &str,
         id: &str,
     ) -> Reply {
-        self.advance(Instant::now());
+        self.advance(OffsetDateTime::now_utc());
         let Some(op) = self.operation_of(subscription, location, id) else {
             return operation_not_found(id);
         };
@@ -113,8 +114,9 @@ impl ControlPlane {
         })
     }
 
-    /// Moves every running operation forward to `now`.
-    pub fn advance(&mut self, now: Instant) {
+    /// Moves every running operation forward to `now`. Each one that ends by then ends at the
+    /// moment it would have, however late it is read (after a restart, say).
+    pub fn advance(&mut self, now: OffsetDateTime) {
         let running: Vec<String> = self
             .operations
             .values()
@@ -125,37 +127,33 @@ impl ControlPlane {
             let Some(op) = self.operations.get(&id).cloned() else {
                 continue;
             };
-            let elapsed = now.saturating_duration_since(op.started);
+            let elapsed = since(now, op.started_at);
             match op.kind {
                 OperationKind::Create => self.advance_create(&op, now, elapsed),
                 OperationKind::Delete => {
                     if elapsed >= op.duration {
                         self.clusters.remove(&op.cluster);
-                        self.finish(&op.id, OperationStatus::Succeeded, None);
+                        let ended = op.started_at + op.duration;
+                        self.finish(&op.id, OperationStatus::Succeeded, None, ended);
                     }
                 }
                 OperationKind::Abort => {
-                    let target_done = op
-                        .aborts
-                        .as_ref()
-                        .and_then(|t| self.operations.get(t))
-                        .is_none_or(|t| t.status.is_terminal());
-                    if target_done {
-                        self.finish(&op.id, OperationStatus::Succeeded, None);
+                    let target = op.aborts.as_ref().and_then(|t| self.operations.get(t));
+                    if target.is_none_or(|t| t.status.is_terminal()) {
+                        let ended = target.and_then(|t| t.ended_at).unwrap_or(now);
+                        self.finish(&op.id, OperationStatus::Succeeded, None, ended);
                     }
                 }
             }
         }
     }
 
-    fn advance_create(&mut self, op: &Operation, now: Instant, elapsed: Duration) {
+    fn advance_create(&mut self, op: &Operation, now: OffsetDateTime, elapsed: Duration) {
         // System pools come up halfway through, as the control plane needs them, unless the
         // create was aborted or failed before that point, or their size has no capacity here.
         // Checked first so a reader who arrives after a later milestone still sees this one.
         let system_ready = op.duration / 2;
-        let stopped_before = op
-            .abort_requested
-            .map(|at| at.saturating_duration_since(op.started));
+        let stopped_before = op.abort_requested.map(|at| since(at, op.started_at));
         let failed_before = op.hazard_at;
         if elapsed >= system_ready
             && stopped_before.is_none_or(|at| at >= system_ready)
@@ -171,13 +169,14 @@ impl ControlPlane {
         }
         let abort_seconds = seconds(self.world.timings.abort_seconds);
         if let Some(requested) = op.abort_requested {
-            if now.saturating_duration_since(requested) >= abort_seconds {
+            if since(now, requested) >= abort_seconds {
                 // Code and text unverified: AKS docs name the state (Canceled), not the error body.
                 let error = json!({
                     "code": "OperationCancelled",
                     "message": "The operation was cancelled by an abort request (az aks operation-abort). Nothing was rolled back; the cluster stopped at the step it had reached."
                 });
-                self.finish(&op.id, OperationStatus::Canceled, Some(error));
+                let ended = requested + abort_seconds;
+                self.finish(&op.id, OperationStatus::Canceled, Some(error), ended);
             }
             return;
         }
@@ -194,22 +193,30 @@ impl ControlPlane {
                 {
                     failed.provisioning_error = Some(failure.detail);
                 }
-                self.finish(&op.id, OperationStatus::Failed, Some(failure.error));
+                let ended = op.started_at + hazard_at;
+                self.finish(&op.id, OperationStatus::Failed, Some(failure.error), ended);
                 return;
             }
         }
         if elapsed >= op.duration {
-            self.finish(&op.id, OperationStatus::Succeeded, None);
+            let ended = op.started_at + op.duration;
+            self.finish(&op.id, OperationStatus::Succeeded, None, ended);
         }
     }
 
-    /// Ends an operation and brings its cluster to the matching state.
-    pub(super) fn finish(&mut self, id: &str, status: OperationStatus, error: Option<Value>) {
+    /// Ends an operation at `ended` and brings its cluster to the matching state.
+    pub(super) fn finish(
+        &mut self,
+        id: &str,
+        status: OperationStatus,
+        error: Option<Value>,
+        ended: OffsetDateTime,
+    ) {
         let Some(op) = self.operations.get_mut(id) else {
             return;
         };
         op.status = status;
-        op.ended_at = Some(OffsetDateTime::now_utc());
+        op.ended_at = Some(ended);
         op.error = error;
         let (kind, cluster_key) = (op.kind, op.cluster.clone());
         if kind == OperationKind::Abort {

@@ -5,7 +5,6 @@ use super::*;
 use crate::reply::headers;
 use axum::http::StatusCode;
 use serde_json::Value;
-use std::time::Instant;
 
 const SUB: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 const OTHER_SUB: &str = "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
@@ -59,7 +58,7 @@ fn create_sized(
         .and_then(|path| path.rsplit('/').next())
         .expect("operation id")
         .to_owned();
-    plane.advance(Instant::now() + Duration::from_secs(3600));
+    plane.advance(OffsetDateTime::now_utc() + Duration::from_secs(3600));
     plane
         .operation_status(sub, "centralindia", &id)
         .body
@@ -191,7 +190,7 @@ fn a_capacity_restricted_size_fails_only_the_creates_that_use_it() {
     ]);
     let reply = plane.put_cluster(&ORIGIN, SUB, "rg-platform", "aks-fr-ok", None, &body);
     assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
-    plane.advance(Instant::now() + Duration::from_secs(3600));
+    plane.advance(OffsetDateTime::now_utc() + Duration::from_secs(3600));
 
     let cluster = |plane: &mut ControlPlane, name: &str| {
         plane

@@ -1,6 +1,7 @@
-//! Processes a test starts: the `server` binary's `sandbox` command on a free port.
+//! Processes a test starts: the `server` binary's `sandbox` command on a free port, and the
+//! dashboard itself (`server` with no command) on a given address.
 
-use super::{TestResult, ensure};
+use super::{TestResult, ensure, http};
 use std::time::Duration;
 
 /// A child process that is killed when dropped, so a failing test leaves nothing running.
@@ -17,9 +18,18 @@ impl Drop for Child {
 pub async fn standalone_sandbox(
     env: &[(&str, &str)],
 ) -> TestResult<(Child, Vec<(String, String)>)> {
+    standalone_sandbox_with(&[], env).await
+}
+
+/// [`standalone_sandbox`] with the extra command-line arguments `args` (such as `--state`).
+pub async fn standalone_sandbox_with(
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> TestResult<(Child, Vec<(String, String)>)> {
     use tokio::io::AsyncBufReadExt;
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .args(["sandbox", "--listen", "127.0.0.1:0"])
+        .args(args)
         .envs(env.iter().copied())
         .env("RUST_LOG", "warn")
         .stdout(std::process::Stdio::piped())
@@ -38,4 +48,41 @@ pub async fn standalone_sandbox(
         .collect::<Vec<_>>();
     ensure(settings.len() == 3, format!("connection settings: {line}"))?;
     Ok((child, settings))
+}
+
+/// Starts the dashboard process serving on `address` (`LEPTOS_SITE_ADDR`) with the environment
+/// `env` (its cloud, database, site root…); answers once `/healthz` does.
+pub async fn dashboard_process(address: &str, env: &[(&str, &str)]) -> TestResult<Child> {
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .envs(env.iter().copied())
+        .env("LEPTOS_SITE_ADDR", address)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let mut child = Child(child);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(response) = http().get(format!("http://{address}/healthz")).send().await
+            && response.status().is_success()
+        {
+            return Ok(child);
+        }
+        ensure(
+            child.0.try_wait()?.is_none(),
+            "the dashboard exited during start-up",
+        )?;
+        ensure(
+            tokio::time::Instant::now() < deadline,
+            "the dashboard did not come up",
+        )?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// A loopback address with a port that was free a moment ago.
+pub fn free_address() -> TestResult<String> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    Ok(format!("127.0.0.1:{port}"))
 }
