@@ -8,11 +8,13 @@
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
+//! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
 //!
 //! Sandbox mode keeps its cloud's state beside the database file: see [`Config::sandbox_state`].
 
 use crate::arm::ApiVersions;
 use std::path::PathBuf;
+use std::time::Duration;
 use thiserror::Error;
 use url::Url;
 
@@ -57,6 +59,8 @@ pub struct Config {
     pub api_versions: ApiVersions,
     /// sqlx database URL.
     pub database_url: String,
+    /// Wait between reads of an operation or cluster when ARM sends no `Retry-After`.
+    pub poll_interval: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -131,6 +135,7 @@ impl Config {
             },
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
+            poll_interval: poll_interval(&lookup)?,
         })
     }
 
@@ -186,6 +191,21 @@ fn credential_kind(
     }
 }
 
+/// `POLL_INTERVAL_SECONDS`: whole seconds from 1 to 300 (the follower never waits longer).
+fn poll_interval(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    let Some(raw) = lookup("POLL_INTERVAL_SECONDS") else {
+        return Ok(Duration::from_secs(30));
+    };
+    match raw.trim().parse::<u64>() {
+        Ok(seconds @ 1..=300) => Ok(Duration::from_secs(seconds)),
+        _ => Err(ConfigError::Invalid {
+            name: "POLL_INTERVAL_SECONDS",
+            value: raw,
+            expected: "whole seconds from 1 to 300",
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,6 +225,23 @@ mod tests {
         assert_eq!(config.cloud, CloudMode::Sandbox);
         assert_eq!(config.database_url, "sqlite://data/dashboard.db");
         assert_eq!(config.api_versions.container_service, "2025-10-01");
+        assert_eq!(config.poll_interval, Duration::from_secs(30));
+    }
+
+    #[test]
+    fn the_poll_interval_is_whole_seconds_within_the_followers_limit() {
+        let set = |value: &str| config(&[("POLL_INTERVAL_SECONDS", value)]);
+        assert_eq!(
+            set("2").expect("config").poll_interval,
+            Duration::from_secs(2)
+        );
+        for bad in ["0", "301", "1.5", "soon"] {
+            let error = set(bad).unwrap_err();
+            assert!(
+                error.to_string().contains("POLL_INTERVAL_SECONDS"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -106,7 +106,10 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         leptos_options: leptos.leptos_options,
         session_secret: std::env::var("SESSION_SECRET").ok(),
         sandbox_mode: config.cloud == CloudMode::Sandbox,
-        worker: WorkerSettings::default(),
+        worker: WorkerSettings {
+            poll_interval_without_retry_after: config.poll_interval,
+            ..WorkerSettings::default()
+        },
     })
     .await?;
     let listener = tokio::net::TcpListener::bind(address)

@@ -22,7 +22,7 @@ use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pa
 use super::ownership::{OwnershipMark, Sighting};
 use super::patient_writes::retrying;
 use super::{absorb_cluster, now_ms};
-use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
+use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec, ResourceGroup};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
 use crate::store::{JobRecord, SaveOutcome, Store};
 use shared::arm_error::ArmError;
@@ -237,21 +237,50 @@ impl JobRun {
             None => {
                 // Safe to drop on a cancel: at worst the group exists and the row says this job
                 // did not create it, so nothing will ever delete it on the job's behalf.
-                self.unless_cancelled(self.arm.create_resource_group(
-                    &request.subscription_id,
-                    &request.resource_group,
-                    &request.region,
-                ))
-                .await?
-                .map_err(azure_failure)?;
-                self.job.resource_group_created = true;
-                format!(
-                    "Created resource group {} in {}.",
-                    request.resource_group, request.region
-                )
+                let created = self
+                    .unless_cancelled(self.arm.create_resource_group(
+                        &request.subscription_id,
+                        &request.resource_group,
+                        &request.region,
+                    ))
+                    .await?;
+                match created {
+                    Ok(_) => {
+                        self.job.resource_group_created = true;
+                        format!(
+                            "Created resource group {} in {}.",
+                            request.resource_group, request.region
+                        )
+                    }
+                    // Another create made the group meanwhile (ARM refuses a second PUT in
+                    // another region): use it, as if it had been there at the first look.
+                    Err(error) => {
+                        let group = self.existing_group_after(error).await?;
+                        format!(
+                            "Using the resource group {} ({}) another create just made.",
+                            group.name, group.location
+                        )
+                    }
+                }
             }
         };
         self.note(&message).await
+    }
+
+    /// The resource group, when a PUT of it failed with `error` because it appeared meanwhile;
+    /// otherwise `error` is the job's failure.
+    async fn existing_group_after(&self, error: ArmClientError) -> Result<ResourceGroup, Stop> {
+        let request = &self.job.request;
+        let again = self
+            .unless_cancelled(
+                self.arm
+                    .get_resource_group(&request.subscription_id, &request.resource_group),
+            )
+            .await?;
+        match again {
+            Ok(Some(group)) => Ok(group),
+            Ok(None) | Err(_) => Err(azure_failure(error)),
+        }
     }
 
     /// Sends the create and follows it to a terminal state.

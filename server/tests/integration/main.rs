@@ -12,6 +12,7 @@ mod create_faults;
 mod database_faults;
 mod failure_history;
 mod http_surface;
+mod kill_nine;
 mod ownership;
 mod partial_cluster_deletion;
 mod preflight;
