@@ -9,6 +9,8 @@
 //!   doubling up to [`MAX_WAIT`], and after too many in a row the follow ends unreadable;
 //! - **the 404 fallback**: ARM keeps an operation's status resource for a limited time; when it
 //!   answers 404 the cluster itself tells the truth, so the follow goes on reading the cluster;
+//!   likewise when a read carries no status ([`OperationState::Unknown`]), which never counts as
+//!   a success: the cluster's own provisioningState decides (docs/ARM_FACTS.md §1);
 //! - **the deadline**: on the wall clock, so time the process spent stopped counts;
 //! - **the stop signal**: every sleep and read races it, so a cancel wakes the follow at once.
 //!
@@ -198,6 +200,11 @@ impl Follower {
                     observer.operation_read(&poll, cluster.as_ref()).await?;
                     match poll.state {
                         OperationState::Running(_) => {}
+                        OperationState::Unknown => {
+                            tracing::info!(goal = ?self.goal, "operation read carried no status; following the cluster");
+                            track = Track::Cluster;
+                            self.wait = Duration::ZERO;
+                        }
                         OperationState::Succeeded => return Ok(Ended::Succeeded(cluster)),
                         OperationState::Failed | OperationState::Canceled => {
                             return Ok(Ended::OperationFailed(poll));
@@ -259,7 +266,7 @@ impl Follower {
         let state = cluster.provisioning_state();
         match self.goal {
             Goal::Create => match OperationState::parse(state) {
-                OperationState::Running(_) => None,
+                OperationState::Running(_) | OperationState::Unknown => None,
                 OperationState::Succeeded => Some(Ended::Succeeded(Some(cluster))),
                 OperationState::Failed | OperationState::Canceled => {
                     Some(Ended::ClusterSettled(cluster))
