@@ -34,6 +34,10 @@ pub struct SandboxCloud {
     authority: TokenAuthority,
     world: World,
     arm_requests: AtomicU64,
+    /// ARM reads (GET, HEAD) so far, for the read-error bursts.
+    arm_reads: AtomicU64,
+    /// Operation status reads so far, for the hanging polls.
+    operation_polls: AtomicU64,
 }
 
 impl SandboxCloud {
@@ -44,6 +48,8 @@ impl SandboxCloud {
             authority: TokenAuthority::new(world.identity.clone(), identity_header),
             world,
             arm_requests: AtomicU64::new(0),
+            arm_reads: AtomicU64::new(0),
+            operation_polls: AtomicU64::new(0),
         })
     }
 }
