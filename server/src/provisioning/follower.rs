@@ -202,8 +202,8 @@ impl Follower {
                         OperationState::Running(_) => {}
                         OperationState::Unknown => {
                             tracing::info!(goal = ?self.goal, "operation read carried no status; following the cluster");
+                            // The cluster was just read: the next read waits as a poll would.
                             track = Track::Cluster;
-                            self.wait = Duration::ZERO;
                         }
                         OperationState::Succeeded => return Ok(Ended::Succeeded(cluster)),
                         OperationState::Failed | OperationState::Canceled => {
