@@ -8,8 +8,10 @@
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
+//! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
 
 use crate::arm::ApiVersions;
+use std::time::Duration;
 use thiserror::Error;
 use url::Url;
 
@@ -54,6 +56,8 @@ pub struct Config {
     pub api_versions: ApiVersions,
     /// sqlx database URL.
     pub database_url: String,
+    /// How long a shutdown waits for open requests before the process exits.
+    pub shutdown_grace: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -128,7 +132,23 @@ impl Config {
             },
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
+            shutdown_grace: shutdown_grace(&lookup)?,
         })
+    }
+}
+
+fn shutdown_grace(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    match lookup("SHUTDOWN_GRACE_SECONDS") {
+        None => Ok(Duration::from_secs(20)),
+        Some(value) => value
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| ConfigError::Invalid {
+                name: "SHUTDOWN_GRACE_SECONDS",
+                value,
+                expected: "a whole number of seconds",
+            }),
     }
 }
 
@@ -191,6 +211,20 @@ mod tests {
         assert_eq!(config.cloud, CloudMode::Sandbox);
         assert_eq!(config.database_url, "sqlite://data/dashboard.db");
         assert_eq!(config.api_versions.container_service, "2025-10-01");
+        assert_eq!(config.shutdown_grace, Duration::from_secs(20));
+    }
+
+    #[test]
+    fn the_shutdown_grace_is_whole_seconds() {
+        let grace = |value| config(&[("SHUTDOWN_GRACE_SECONDS", value)]).map(|c| c.shutdown_grace);
+        assert_eq!(grace("5").expect("config"), Duration::from_secs(5));
+        let error = grace("soon").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("SHUTDOWN_GRACE_SECONDS=\"soon\""),
+            "{error}"
+        );
     }
 
     #[test]
