@@ -187,8 +187,8 @@ impl ArmClient {
         let http = reqwest::Client::builder()
             .connect_timeout(settings.connect_timeout)
             .timeout(settings.request_timeout)
-            // A redirect would carry the request (and reqwest drops the token, so it would fail
-            // anyway) to a URL nobody checked: ARM does not redirect API calls.
+            // A redirect would take the request to a URL the endpoint check never saw; a 3xx is
+            // answered to the caller as an error instead (docs/ARM_FACTS.md §9).
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("aks-dashboard/", env!("CARGO_PKG_VERSION")))
             .build()
