@@ -17,6 +17,8 @@ pub struct Counts {
     pub creates_accepted: AtomicUsize,
     /// Create PUTs answered 429.
     pub creates_throttled: AtomicUsize,
+    /// Requests answered 429, create PUTs included.
+    pub throttled: AtomicUsize,
     /// Operation status reads received.
     pub polls: AtomicUsize,
     /// Reads (GET, HEAD) answered 5xx.
@@ -90,6 +92,9 @@ impl CountedSandbox {
                     }
                     let response = next.run(request).await;
                     let status = response.status();
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        counts.throttled.fetch_add(1, Ordering::SeqCst);
+                    }
                     let counter = match kind {
                         Kind::CreatePut if status == StatusCode::CREATED => {
                             Some(&counts.creates_accepted)
