@@ -3,7 +3,7 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `DASHBOARD_CLOUD` | `sandbox` (built-in simulator) or `azure` | `sandbox` |
-//! | `ARM_BASE_URL` | ARM endpoint in `azure` mode | `https://management.azure.com` |
+//! | `ARM_BASE_URL` | ARM endpoint in `azure` mode (https, or http on loopback: the ARM client refuses others) | `https://management.azure.com` |
 //! | `AZURE_CREDENTIAL` | `developer-tools`, `managed-identity`, `workload-identity`, `client-secret` | `developer-tools` |
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
