@@ -48,6 +48,10 @@ pub struct SandboxCloud {
     arm_requests: AtomicU64,
     /// Where the state is kept; `None` keeps it in memory only.
     persistence: Option<Persistence>,
+    /// ARM reads (GET, HEAD) so far, for the read-error bursts.
+    arm_reads: AtomicU64,
+    /// Operation status reads so far, for the hanging polls.
+    operation_polls: AtomicU64,
 }
 
 impl SandboxCloud {
@@ -70,6 +74,8 @@ impl SandboxCloud {
             world,
             arm_requests: AtomicU64::new(0),
             persistence,
+            arm_reads: AtomicU64::new(0),
+            operation_polls: AtomicU64::new(0),
         })
     }
 }

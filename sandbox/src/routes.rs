@@ -100,10 +100,11 @@ async fn arm_request(
     request_headers: &HeaderMap,
     body: &Bytes,
 ) -> Reply {
-    let api_version = match admission::admit(cloud, query, request_headers) {
-        Ok(api_version) => api_version,
-        Err(refused) => return *refused,
-    };
+    let api_version =
+        match admission::admit(cloud, method, uri.path(), query, request_headers).await {
+            Ok(api_version) => api_version,
+            Err(refused) => return *refused,
+        };
     let request = ArmRequest::new(method, uri, query, request_headers, api_version);
     if let Some(refused) = admission::unknown_subscription(&cloud.world, &request) {
         return refused;

@@ -131,6 +131,30 @@ pub struct Faults {
     /// go out, then the connection breaks in the middle of the body.
     #[serde(default)]
     pub create_accepted_then_answer_lost: bool,
+    /// Throttle storms: of every `throttle_burst_every` ARM requests, the last
+    /// `throttle_burst_length` answer 429 `SubscriptionRequestsThrottled` with
+    /// `Retry-After: throttle_retry_after_seconds` (before anything is processed, as ARM does).
+    #[serde(default)]
+    pub throttle_burst_every: u64,
+    /// Length of each throttle storm.
+    #[serde(default)]
+    pub throttle_burst_length: u64,
+    /// 5xx bursts on reads: of every `read_error_burst_every` ARM reads (GET or HEAD, operation
+    /// polls included), the last `read_error_burst_length` answer 503 `ServiceUnavailable`.
+    /// Writes are never hit.
+    #[serde(default)]
+    pub read_error_burst_every: u64,
+    /// Length of each 5xx burst.
+    #[serde(default)]
+    pub read_error_burst_length: u64,
+    /// Hanging polls: every n-th read of an operation's status (`…/operations/{id}`,
+    /// `…/operationresults/{id}`) waits `poll_hang_ms` before it is answered, longer than a
+    /// client's per-request timeout.
+    #[serde(default)]
+    pub poll_hang_every_nth: u64,
+    /// How long a hanging poll waits.
+    #[serde(default)]
+    pub poll_hang_ms: u64,
 }
 
 /// AKS defaults.

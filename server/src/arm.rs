@@ -6,17 +6,35 @@
 //! policy refuses non-TLS URLs, and the sandbox cloud runs on `http://127.0.0.1`
 //! (docs/ARM_FACTS.md §7). The same code talks to `https://management.azure.com`; only the base URL
 //! and the credential differ.
+//!
+//! The rules every call follows (docs/ARM_FACTS.md §9), each in its own module:
+//! - **retries** (`transport`): reads are retried on 429, 5xx and transport failures; writes
+//!   (PUT, POST, DELETE, PATCH) on 429 only, because ARM did not process a throttled request,
+//!   while after a 5xx or a lost answer the write may have taken effect. So a write's 5xx
+//!   reaches the caller as [`ArmClientError::Arm`] and a lost answer or a timeout as
+//!   [`ArmClientError::Transport`], and the caller reads the resource to learn what happened;
+//! - **time bounds** (`transport`, [`ArmClientSettings`]): per request, per token, per call;
+//! - **where the token goes** (`endpoint`): only to the configured endpoint's origin, over https
+//!   unless it is a loopback address; operation and `nextLink` URLs elsewhere are refused;
+//! - **lists** (`paging`): capped in pages, and a `nextLink` that repeats ends the list;
+//! - **operation reads** (`operation`): only a `status` field says how an operation went.
 
+mod endpoint;
 pub mod models;
+mod operation;
+mod paging;
+mod settings;
+mod transport;
 
 use azure_core::credentials::TokenCredential;
+use endpoint::TrustedOrigin;
 use models::{
     ComputeUsage, ManagedCluster, ManagedClusterSpec, RawSku, ResourceGroup, Subscription, VmSku,
 };
 use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+pub use settings::{ArmClientSettings, RetryPolicy};
 use shared::arm_error::ArmError;
 use shared::operation_status::OperationState;
 use shared::permissions::RolePermission;
@@ -24,6 +42,7 @@ use shared::region::{RegionInfo, region_name_from_display};
 use std::sync::Arc;
 use std::time::Duration;
 use thiserror::Error;
+use transport::Call;
 use url::Url;
 
 /// Token scope for ARM.
@@ -38,12 +57,17 @@ pub enum ArmClientError {
     /// No token could be obtained.
     #[error("could not obtain an Azure access token: {0}")]
     Credential(String),
-    /// The request did not complete (connection refused, timeout, …).
+    /// No complete answer came (connection refused or reset, a timeout, …). A write may have
+    /// reached ARM all the same.
     #[error("could not reach Azure Resource Manager: {0}")]
     Transport(String),
-    /// ARM answered 2xx with a body this client cannot read.
+    /// ARM answered 2xx with a body this client cannot read, or a list that never ends.
     #[error("unexpected response from Azure Resource Manager: {0}")]
     Decode(String),
+    /// A URL the token may not go to: a base URL that is neither https nor loopback, or an
+    /// operation or `nextLink` URL off the configured endpoint. Nothing was sent.
+    #[error("refused an Azure Resource Manager URL: {0}")]
+    UntrustedUrl(String),
 }
 
 /// api-versions per resource provider; new versions reach regions gradually, so each is
@@ -78,27 +102,6 @@ impl Default for ApiVersions {
     }
 }
 
-/// How requests are retried on throttling (429) and transient server errors (5xx).
-#[derive(Clone, Debug)]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included.
-    pub max_attempts: u32,
-    /// Backoff when ARM sends no `Retry-After`; doubles per attempt.
-    pub initial_backoff: Duration,
-    /// Longest wait honoured for one retry; a longer `Retry-After` ends the retries.
-    pub max_wait: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            max_attempts: 4,
-            initial_backoff: Duration::from_millis(500),
-            max_wait: Duration::from_secs(60),
-        }
-    }
-}
-
 /// A started long-running operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OperationHandle {
@@ -120,7 +123,8 @@ pub struct CreateAccepted {
 /// One read of an operation's status.
 #[derive(Clone, Debug)]
 pub struct OperationPoll {
-    /// Where it stands; anything but Succeeded/Failed/Canceled is running.
+    /// Where it stands: Succeeded, Failed, Canceled, running, or `Unknown` when the answer
+    /// carried no status (read the resource to decide).
     pub state: OperationState,
     /// `error` of a Failed or Canceled operation.
     pub error: Option<ArmError>,
@@ -148,7 +152,8 @@ pub struct ArmClient {
     base_url: Url,
     credential: Arc<dyn TokenCredential>,
     versions: ApiVersions,
-    retry: RetryPolicy,
+    settings: ArmClientSettings,
+    origin: TrustedOrigin,
 }
 
 impl std::fmt::Debug for ArmClient {
@@ -159,24 +164,32 @@ impl std::fmt::Debug for ArmClient {
     }
 }
 
-/// An ARM request before it is sent.
-struct Call<'a> {
-    method: Method,
-    url: Url,
-    body: Option<&'a Value>,
-    if_none_match: bool,
-}
-
 impl ArmClient {
-    /// A client for `base_url` (e.g. `https://management.azure.com`) with `credential`.
+    /// A client for `base_url` (e.g. `https://management.azure.com`) with `credential` and the
+    /// default settings.
     pub fn new(
         base_url: Url,
         credential: Arc<dyn TokenCredential>,
         versions: ApiVersions,
     ) -> Result<Self, ArmClientError> {
+        Self::with_settings(base_url, credential, versions, ArmClientSettings::default())
+    }
+
+    /// A client with `settings`. A `base_url` that is not https is refused unless its host is a
+    /// loopback address.
+    pub fn with_settings(
+        base_url: Url,
+        credential: Arc<dyn TokenCredential>,
+        versions: ApiVersions,
+        settings: ArmClientSettings,
+    ) -> Result<Self, ArmClientError> {
+        let origin = TrustedOrigin::of(&base_url)?;
         let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(90))
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            // A redirect would take the request to a URL the endpoint check never saw; a 3xx is
+            // answered to the caller as an error instead (docs/ARM_FACTS.md §9).
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("aks-dashboard/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|error| ArmClientError::Transport(error.to_string()))?;
@@ -185,13 +198,14 @@ impl ArmClient {
             base_url,
             credential,
             versions,
-            retry: RetryPolicy::default(),
+            settings,
+            origin,
         })
     }
 
     /// Replaces the retry policy.
     pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.settings.retry = retry;
         self
     }
 
@@ -293,8 +307,7 @@ impl ArmClient {
             body: Some(&body),
             if_none_match: false,
         };
-        let response = self.send(&call).await?;
-        decode(response).await
+        self.send(&call).await?.json()
     }
 
     /// `GET` a managed cluster; `None` when it does not exist.
@@ -384,13 +397,13 @@ impl ArmClient {
             body: Some(&body),
             if_none_match: true,
         };
-        let response = self.send(&call).await?;
-        let operation = operation_handle(response.headers()).ok_or_else(|| {
+        let answer = self.send(&call).await?;
+        let operation = operation_handle(&answer.headers).ok_or_else(|| {
             ArmClientError::Decode(
                 "create was accepted without an Azure-AsyncOperation or Location header".into(),
             )
         })?;
-        let cluster = decode(response).await?;
+        let cluster = answer.json()?;
         Ok(CreateAccepted { cluster, operation })
     }
 
@@ -413,15 +426,13 @@ impl ArmClient {
             body: None,
             if_none_match: false,
         };
-        let response = self.send(&call).await?;
-        if response.status() == StatusCode::NO_CONTENT {
+        let answer = self.send(&call).await?;
+        if answer.status == StatusCode::NO_CONTENT {
             return Ok(None);
         }
-        operation_handle(response.headers())
-            .map(Some)
-            .ok_or_else(|| {
-                ArmClientError::Decode("delete was accepted without an operation URL".into())
-            })
+        operation_handle(&answer.headers).map(Some).ok_or_else(|| {
+            ArmClientError::Decode("delete was accepted without an operation URL".into())
+        })
     }
 
     /// AKS "abort latest operation". A 409 means nothing was running and is an outcome, not an
@@ -445,7 +456,7 @@ impl ArmClient {
             if_none_match: false,
         };
         match self.send(&call).await {
-            Ok(response) => Ok(match operation_handle(response.headers()) {
+            Ok(answer) => Ok(match operation_handle(&answer.headers) {
                 Some(handle) => AbortOutcome::Aborting(handle),
                 None => AbortOutcome::Aborted,
             }),
@@ -454,49 +465,6 @@ impl ArmClient {
             }
             Err(error) => Err(error),
         }
-    }
-
-    // ----- long-running operations ---------------------------------------------------------
-
-    /// Reads an operation's status once. The URL is used as ARM gave it.
-    #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
-    pub async fn poll_operation(
-        &self,
-        operation: &OperationHandle,
-    ) -> Result<OperationPoll, ArmClientError> {
-        let url = Url::parse(&operation.status_url)
-            .map_err(|error| ArmClientError::Decode(format!("operation URL: {error}")))?;
-        let response = self.send(&self.get(url)).await?;
-        let retry_after = retry_after(response.headers());
-        if response.status() == StatusCode::ACCEPTED {
-            // A Location URL answers 202 with no body while the operation runs.
-            return Ok(OperationPoll {
-                state: OperationState::Running("InProgress".into()),
-                error: None,
-                percent_complete: None,
-                retry_after,
-            });
-        }
-        if response.status() == StatusCode::NO_CONTENT {
-            return Ok(OperationPoll {
-                state: OperationState::Succeeded,
-                error: None,
-                percent_complete: None,
-                retry_after,
-            });
-        }
-        let body: Value = decode(response).await?;
-        let state = OperationState::parse(body["status"].as_str().unwrap_or("Succeeded"));
-        let error = body
-            .get("error")
-            .filter(|e| e.is_object())
-            .map(|e| ArmError::from_error_object(200, e, &body.to_string()));
-        Ok(OperationPoll {
-            state,
-            error,
-            percent_complete: body["percentComplete"].as_f64(),
-            retry_after,
-        })
     }
 
     // ----- plumbing ------------------------------------------------------------------------
@@ -518,108 +486,6 @@ impl ArmClient {
             if_none_match: false,
         }
     }
-
-    async fn send_json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, ArmClientError> {
-        decode(self.send(&call).await?).await
-    }
-
-    /// Follows `nextLink` until the list ends.
-    async fn list_all<T: DeserializeOwned>(&self, first: Url) -> Result<Vec<T>, ArmClientError> {
-        let mut items = Vec::new();
-        let mut next = Some(first);
-        while let Some(url) = next.take() {
-            let page: Value = self.send_json(self.get(url)).await?;
-            let values = page.get("value").cloned().unwrap_or_else(|| json!([]));
-            let mut batch: Vec<T> = serde_json::from_value(values)
-                .map_err(|error| ArmClientError::Decode(error.to_string()))?;
-            items.append(&mut batch);
-            next = page["nextLink"]
-                .as_str()
-                .filter(|s| !s.is_empty())
-                .map(Url::parse)
-                .transpose()
-                .map_err(|error| ArmClientError::Decode(format!("nextLink: {error}")))?;
-        }
-        Ok(items)
-    }
-
-    /// Sends with a fresh token, retrying 429 and 5xx per the retry policy (honouring
-    /// `Retry-After`), and turns error statuses into [`ArmError`].
-    async fn send(&self, call: &Call<'_>) -> Result<reqwest::Response, ArmClientError> {
-        let mut attempt = 1;
-        loop {
-            let token = self
-                .credential
-                .get_token(&[ARM_SCOPE], None)
-                .await
-                .map_err(|error| ArmClientError::Credential(error.to_string()))?;
-            let mut request = self
-                .http
-                .request(call.method.clone(), call.url.clone())
-                .bearer_auth(token.token.secret())
-                .header(
-                    "x-ms-correlation-request-id",
-                    uuid::Uuid::new_v4().to_string(),
-                );
-            if call.if_none_match {
-                request = request.header(reqwest::header::IF_NONE_MATCH, "*");
-            }
-            if let Some(body) = call.body {
-                request = request.json(body);
-            }
-            let outcome = request.send().await;
-            let retryable_transport = matches!(call.method, Method::GET | Method::HEAD);
-            let response = match outcome {
-                Ok(response) => response,
-                Err(error) if retryable_transport && attempt < self.retry.max_attempts => {
-                    tracing::warn!(attempt, %error, "ARM request failed in transport; retrying");
-                    tokio::time::sleep(self.backoff(attempt)).await;
-                    attempt += 1;
-                    continue;
-                }
-                Err(error) => {
-                    return Err(ArmClientError::Transport(error.without_url().to_string()));
-                }
-            };
-            let status = response.status();
-            if status.is_success() {
-                return Ok(response);
-            }
-            let retryable = status == StatusCode::TOO_MANY_REQUESTS
-                || matches!(status.as_u16(), 500 | 502 | 503 | 504);
-            let wait = retry_after(response.headers()).unwrap_or_else(|| self.backoff(attempt));
-            if retryable && attempt < self.retry.max_attempts && wait <= self.retry.max_wait {
-                tracing::warn!(
-                    attempt,
-                    status = status.as_u16(),
-                    wait_ms = wait.as_millis() as u64,
-                    "ARM asked to retry"
-                );
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-                continue;
-            }
-            let body = response.text().await.unwrap_or_default();
-            return Err(ArmClientError::Arm(Box::new(ArmError::from_response(
-                status.as_u16(),
-                &body,
-            ))));
-        }
-    }
-
-    fn backoff(&self, attempt: u32) -> Duration {
-        self.retry
-            .initial_backoff
-            .saturating_mul(1 << (attempt - 1).min(6))
-    }
-}
-
-async fn decode<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, ArmClientError> {
-    let bytes = response
-        .bytes()
-        .await
-        .map_err(|error| ArmClientError::Transport(error.without_url().to_string()))?;
-    serde_json::from_slice(&bytes).map_err(|error| ArmClientError::Decode(error.to_string()))
 }
 
 fn not_found_as_none<T>(result: Result<T, ArmClientError>) -> Result<Option<T>, ArmClientError> {

@@ -3,12 +3,13 @@
 //! | variable | meaning | default |
 //! |---|---|---|
 //! | `DASHBOARD_CLOUD` | `sandbox` (built-in simulator) or `azure` | `sandbox` |
-//! | `ARM_BASE_URL` | ARM endpoint in `azure` mode | `https://management.azure.com` |
+//! | `ARM_BASE_URL` | ARM endpoint in `azure` mode (https, or http on loopback: the ARM client refuses others) | `https://management.azure.com` |
 //! | `AZURE_CREDENTIAL` | `developer-tools`, `managed-identity`, `workload-identity`, `client-secret` | `developer-tools` |
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
+//! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
 //!
 //! Sandbox mode keeps its cloud's state beside the database file: see [`Config::sandbox_state`].
 
@@ -61,6 +62,8 @@ pub struct Config {
     pub database_url: String,
     /// Wait between reads of an operation or cluster when ARM sends no `Retry-After`.
     pub poll_interval: Duration,
+    /// How long a shutdown waits for open requests before the process exits.
+    pub shutdown_grace: Duration,
 }
 
 /// A configuration value that cannot be used.
@@ -136,6 +139,7 @@ impl Config {
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
             poll_interval: poll_interval(&lookup)?,
+            shutdown_grace: shutdown_grace(&lookup)?,
         })
     }
 
@@ -148,6 +152,21 @@ impl Config {
         let mut name = database.file_name()?.to_owned();
         name.push("-sandbox-cloud.json");
         Some(database.with_file_name(name))
+    }
+}
+
+fn shutdown_grace(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    match lookup("SHUTDOWN_GRACE_SECONDS") {
+        None => Ok(Duration::from_secs(20)),
+        Some(value) => value
+            .trim()
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| ConfigError::Invalid {
+                name: "SHUTDOWN_GRACE_SECONDS",
+                value,
+                expected: "a whole number of seconds",
+            }),
     }
 }
 
@@ -226,6 +245,7 @@ mod tests {
         assert_eq!(config.database_url, "sqlite://data/dashboard.db");
         assert_eq!(config.api_versions.container_service, "2025-10-01");
         assert_eq!(config.poll_interval, Duration::from_secs(30));
+        assert_eq!(config.shutdown_grace, Duration::from_secs(20));
     }
 
     #[test]
@@ -261,6 +281,19 @@ mod tests {
         );
         assert_eq!(state("sqlite::memory:"), None);
         assert_eq!(state("sqlite://jobs.db?mode=memory"), None);
+    }
+
+    #[test]
+    fn the_shutdown_grace_is_whole_seconds() {
+        let grace = |value| config(&[("SHUTDOWN_GRACE_SECONDS", value)]).map(|c| c.shutdown_grace);
+        assert_eq!(grace("5").expect("config"), Duration::from_secs(5));
+        let error = grace("soon").unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("SHUTDOWN_GRACE_SECONDS=\"soon\""),
+            "{error}"
+        );
     }
 
     #[test]

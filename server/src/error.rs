@@ -67,7 +67,7 @@ pub fn checked<'a>(
 
 impl From<ArmClientError> for AppError {
     /// ARM's own errors reach the user; transport and credential failures say Azure is
-    /// unavailable; an unreadable answer is logged and hidden.
+    /// unavailable; an unreadable answer or a refused URL is logged and hidden.
     fn from(error: ArmClientError) -> Self {
         match error {
             ArmClientError::Arm(error) => Self::Azure(error),
@@ -76,6 +76,10 @@ impl From<ArmClientError> for AppError {
             }
             ArmClientError::Decode(_) => {
                 tracing::error!(%error, "unreadable ARM response");
+                Self::Internal
+            }
+            ArmClientError::UntrustedUrl(_) => {
+                tracing::error!(%error, "ARM URL refused");
                 Self::Internal
             }
         }

@@ -18,6 +18,7 @@ pub mod preflight;
 pub mod provisioning;
 pub mod rest;
 pub mod session;
+pub mod shutdown;
 pub mod startup;
 pub mod store;
 pub mod ttl_cache;

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use server::config::{CloudMode, Config};
 use server::provisioning::WorkerSettings;
 use server::startup::{ArmEndpoint, Startup, assemble};
-use server::{azure_credential, router};
+use server::{azure_credential, router, shutdown};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -117,14 +117,25 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {address}"))?;
     tracing::info!(%address, cloud = state.cloud_name, "dashboard listening on http://{address}");
     let store = state.store.clone();
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    // A shutdown waits for open requests, at most `shutdown_grace` (the `shutdown` module).
+    let served = shutdown::serve(
+        listener,
+        router(state),
+        shutdown_signal(),
+        config.shutdown_grace,
+    )
+    .await
+    .context("the dashboard stopped serving");
+    // Once the requests are answered (or dropped): the connections end cleanly (SQLite
+    // checkpoints its write-ahead log) instead of being cut by the process exit. Closing waits
+    // for connections in use, which a worker may hold, so it has the same bound.
+    if tokio::time::timeout(config.shutdown_grace, store.close())
         .await
-        .context("the dashboard stopped serving");
-    // Once the last request is answered: the connections end cleanly (SQLite checkpoints its
-    // write-ahead log) instead of being cut by the process exit.
-    store.close().await;
-    served
+        .is_err()
+    {
+        tracing::warn!("the database did not close within the shutdown grace period");
+    }
+    served.map(|_| ())
 }
 
 /// Where ARM calls go: in sandbox mode a sandbox cloud started here (returned, to be kept

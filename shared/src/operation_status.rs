@@ -2,7 +2,9 @@
 //!
 //! ARM defines three terminal states (Succeeded, Failed, Canceled); every other value, including
 //! AKS's non-standard ones such as `ProvisionControlPlane`, means "still running"
-//! (docs/ARM_FACTS.md §1, "ARM generic LRO rules").
+//! (docs/ARM_FACTS.md §1, "ARM generic LRO rules"). An operation read whose answer carries no
+//! `status` at all is [`OperationState::Unknown`]: it says nothing of the outcome, so only the
+//! resource itself can (docs/ARM_FACTS.md §1, "A status read without a status").
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,10 @@ pub enum OperationState {
     Canceled,
     /// Any other value: the operation is still running. Holds the value ARM sent.
     Running(String),
+    /// The status URL answered 2xx without a `status` (a `Location` URL's final answer carries
+    /// the resource, or nothing): neither running nor finished as far as this read tells, so the
+    /// caller reads the resource to decide. [`OperationState::parse`] never returns it.
+    Unknown,
 }
 
 impl OperationState {
@@ -38,7 +44,7 @@ impl OperationState {
 
     /// True for Succeeded, Failed and Canceled.
     pub fn is_terminal(&self) -> bool {
-        !matches!(self, Self::Running(_))
+        matches!(self, Self::Succeeded | Self::Failed | Self::Canceled)
     }
 
     /// The value as ARM spells it.
@@ -48,6 +54,7 @@ impl OperationState {
             Self::Failed => "Failed",
             Self::Canceled => "Canceled",
             Self::Running(value) => value,
+            Self::Unknown => "Unknown",
         }
     }
 }
@@ -74,5 +81,11 @@ mod tests {
             !matches!(expected, OperationState::Running(_))
         );
         assert_eq!(state, expected);
+    }
+
+    #[test]
+    fn unknown_is_neither_running_nor_terminal() {
+        assert!(!OperationState::Unknown.is_terminal());
+        assert_ne!(OperationState::parse("Unknown"), OperationState::Unknown);
     }
 }

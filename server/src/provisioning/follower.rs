@@ -8,7 +8,10 @@
 //! - **transient failures**: a failed read (after the ARM client's own retries) backs off,
 //!   doubling up to [`MAX_WAIT`], and after too many in a row the follow ends unreadable;
 //! - **the 404 fallback**: ARM keeps an operation's status resource for a limited time; when it
-//!   answers 404 the cluster itself tells the truth, so the follow goes on reading the cluster;
+//!   answers 404 the cluster itself tells the truth, so the follow goes on reading the cluster
+//!   (likewise when the operation URL is off the ARM endpoint and the client refuses it);
+//!   likewise when a read carries no status ([`OperationState::Unknown`]), which never counts as
+//!   a success: the cluster's own provisioningState decides (docs/ARM_FACTS.md §1);
 //! - **the deadline**: on the wall clock, so time the process spent stopped counts;
 //! - **the stop signal**: every sleep and read races it, so a cancel wakes the follow at once;
 //! - **ownership**: a cluster read by name that does not carry the job's mark is not the job's
@@ -184,6 +187,14 @@ impl Follower {
                             self.wait = Duration::ZERO;
                             continue;
                         }
+                        // An operation URL off the ARM endpoint gets no token; the cluster
+                        // itself, on the endpoint, tells the truth.
+                        Err(error @ ArmClientError::UntrustedUrl(_)) => {
+                            tracing::warn!(%error, goal = ?self.goal, "operation URL refused; following the cluster");
+                            track = Track::Cluster;
+                            self.wait = Duration::ZERO;
+                            continue;
+                        }
                         Err(error) => {
                             self.failed_read(error, observer).await?;
                             continue;
@@ -203,6 +214,11 @@ impl Follower {
                     observer.operation_read(&poll, cluster.as_ref()).await?;
                     match poll.state {
                         OperationState::Running(_) => {}
+                        OperationState::Unknown => {
+                            tracing::info!(goal = ?self.goal, "operation read carried no status; following the cluster");
+                            // The cluster was just read: the next read waits as a poll would.
+                            track = Track::Cluster;
+                        }
                         OperationState::Succeeded => return Ok(Ended::Succeeded(cluster)),
                         OperationState::Failed | OperationState::Canceled => {
                             return Ok(Ended::OperationFailed(poll));
@@ -264,7 +280,7 @@ impl Follower {
         let state = cluster.provisioning_state();
         match self.goal {
             Goal::Create => match OperationState::parse(state) {
-                OperationState::Running(_) => None,
+                OperationState::Running(_) | OperationState::Unknown => None,
                 OperationState::Succeeded => Some(Ended::Succeeded(Some(cluster))),
                 OperationState::Failed | OperationState::Canceled => {
                     Some(Ended::ClusterSettled(cluster))

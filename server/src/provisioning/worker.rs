@@ -360,7 +360,7 @@ impl JobRun {
         let maybe_started = match &error {
             ArmClientError::Arm(refusal) => refusal.status == 412 || refusal.status >= 500,
             ArmClientError::Transport(_) | ArmClientError::Decode(_) => true,
-            ArmClientError::Credential(_) => false,
+            ArmClientError::Credential(_) | ArmClientError::UntrustedUrl(_) => false,
         };
         if !maybe_started {
             self.create_on_azure = CreateOnAzure::NotSent;

@@ -1,6 +1,11 @@
 //! The ARM client against the sandbox cloud over real HTTP: creates and their long-running
 //! operations, ARM's failure answers (quota, blocked sizes, unavailable regions, denied scopes,
-//! capacity), conflicts, abort and delete.
+//! capacity), conflicts, abort and delete; and, against a scripted ARM, the protocol corners
+//! the sandbox never produces: which calls are retried, the time bounds, and the URLs followed.
+
+mod followed_urls;
+mod retries;
+mod time_bounds;
 
 use super::support::SUBSCRIPTION as SUB;
 use super::support::arm::{arm_error, cluster_names_in_group, spec, wait_for_operation};

@@ -1,16 +1,19 @@
 //! A create whose answer goes wrong after Azure took it (docs/PRODUCT.md §4): ARM answers 500 or
 //! a gateway's 504, or the answer is lost mid-body, while the cluster is already being built.
 //! The job reads the cluster, finds its own mark and follows it to the end; a cancel aborts it;
-//! and Azure never accepts a second create for the job.
+//! and Azure never accepts a second create for the job. An operation URL off the ARM endpoint
+//! is never polled (the token would go with it): the job follows the cluster instead.
 
+use super::support::jobs::{accepted_job, queued_job, request, service_with, until_job_finished};
 use super::support::tasks::{cancel, ensure_revoked, start, until_accepted, until_cluster_state};
 use super::support::{
-    SUBSCRIPTION, TestResult, create_body, ensure, fast_world, http, sign_in, start_dashboard,
-    until_task,
+    SUBSCRIPTION, TestResult, create_body, ensure, fast_worker, fast_world, http, sandbox_cloud,
+    sign_in, start_dashboard, until_task,
 };
 use arm_sandbox::ACCEPTED_CREATES_PATH;
 use arm_sandbox::world::World;
 use serde_json::{Value, json};
+use shared::progress::TaskStatus;
 use std::time::Duration;
 
 /// The faults the sandbox can put on the answer to a create it accepted.
@@ -100,5 +103,24 @@ async fn a_cancel_aborts_a_create_whose_answer_was_a_gateway_timeout() -> TestRe
     until_cluster_state(&dashboard.cloud.arm, group, name, "Canceled").await?;
     let accepted = accepted_creates(&dashboard.cloud.sandbox.base_url, group, name).await?;
     ensure(accepted == 1, format!("{accepted} creates accepted"))?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_operation_url_off_the_arm_endpoint_is_never_polled_and_the_cluster_is_followed()
+-> TestResult {
+    let cloud = sandbox_cloud(fast_world()).await;
+    let (store, provisioning, owner, _database) = service_with(&cloud.arm, fast_worker()).await?;
+    let queued = queued_job(&store, &owner, request("aks-off-host", "rg-off-host")?).await?;
+    let mut job = accepted_job(&store, &cloud.arm, queued).await?;
+    // A row whose operation URL points elsewhere (a tampered row, or a hostile answer).
+    job.operation_url = Some("https://attacker.example/operations/1".into());
+    store.save_job(&job).await?;
+    provisioning.resume_unfinished().await?;
+    let ended = until_job_finished(&store, &job.task_id).await?;
+    ensure(
+        ended.status == TaskStatus::Success,
+        format!("{:?}: {}", ended.status, ended.message),
+    )?;
     Ok(())
 }

@@ -1,11 +1,14 @@
 //! The server's integration tests, one binary with a module per feature: the ARM client against
-//! the sandbox cloud (its operations, and ARM's protocol), the HTTP surface, the pre-flight, provisioning, cancel, the deletion of a
-//! partial cluster, the failure history, and the sandbox cloud's survival of a restart. Every test is an ordinary `#[tokio::test]`; the
-//! sandbox's in-process credential signs their tokens, so nothing touches the process
-//! environment (the one test of `azure_identity`'s managed-identity credential runs it in a
-//! child process).
+//! the sandbox cloud and a scripted ARM (its operations, retries, time bounds and followed URLs),
+//! ARM's protocol, jobs under injected faults (ARM's, the database's, SIGKILL), the ownership
+//! mark, the HTTP surface, the pre-flight, provisioning, cancel, the deletion of a partial
+//! cluster, the failure history, and the sandbox cloud's survival of a restart. Every test is an
+//! ordinary `#[tokio::test]`; the sandbox's in-process credential signs their tokens, so nothing
+//! touches the process environment (the one test of `azure_identity`'s managed-identity
+//! credential runs it in a child process).
 
 mod arm_client;
+mod arm_faults;
 mod arm_protocol;
 mod cancel;
 mod create_faults;

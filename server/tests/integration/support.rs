@@ -8,6 +8,7 @@
 pub mod arm;
 pub mod jobs;
 pub mod processes;
+pub mod scripted_arm;
 pub mod tasks;
 
 use arm_sandbox::world::World;
