@@ -63,7 +63,10 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
         api_versions: ApiVersions::default(),
         database_url: format!("sqlite://{}", database.path().join("bench.db").display()),
         leptos_options: leptos::config::get_configuration(None)?.leptos_options,
-        session_secret: Some("b".repeat(64)),
+        // 64 bytes of "b" in base64.
+        session_secret: Some(
+            "YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYg==".into(),
+        ),
         sandbox_mode: true,
     })
     .await?;

@@ -33,10 +33,12 @@ pub struct Startup {
     pub database_url: String,
     /// Leptos site options.
     pub leptos_options: LeptosOptions,
-    /// `SESSION_SECRET`; without it, a random key, so sessions end at restart.
+    /// `SESSION_SECRET` (64 random bytes, base64); without it, a random key, so sessions end at
+    /// restart.
     pub session_secret: Option<String>,
     /// Sandbox mode: demo users and their sign-in route, session cookies without `Secure` (the
-    /// dashboard is served over plain HTTP), and `/healthz` says `sandbox` rather than `azure`.
+    /// dashboard is served over plain HTTP) and bound to sandbox mode, and `/healthz` says
+    /// `sandbox` rather than `azure`.
     pub sandbox_mode: bool,
 }
 
@@ -75,7 +77,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
     let store = Store::open(&database_url).await?;
-    let session = SessionSettings::new(session_secret.as_deref(), !sandbox_mode)?;
+    let session = SessionSettings::new(session_secret.as_deref(), sandbox_mode)?;
     let demo_users = if sandbox_mode {
         crate::dev_sign_in::demo_users()
     } else {

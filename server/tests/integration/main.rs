@@ -9,6 +9,7 @@ mod arm_client;
 mod arm_protocol;
 mod cancel;
 mod failure_history;
+mod hardening;
 mod http_surface;
 mod partial_cluster_deletion;
 mod preflight;

@@ -76,7 +76,7 @@ pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard 
         api_versions: ApiVersions::default(),
         database_url: url,
         leptos_options: leptos.leptos_options,
-        session_secret: Some("s".repeat(64)),
+        session_secret: Some(SESSION_SECRET.to_owned()),
         sandbox_mode: demo_sign_in,
     })
     .await
@@ -168,6 +168,10 @@ pub async fn post_json(
     let status = response.status();
     Ok((status, response.json().await?))
 }
+
+/// The dashboards' `SESSION_SECRET`: 64 bytes (0, 1, …, 63) in base64.
+pub const SESSION_SECRET: &str =
+    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 
 /// The default world's subscription.
 pub const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
