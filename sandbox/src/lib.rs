@@ -18,7 +18,7 @@ use axum::Router;
 use control_plane::ControlPlane;
 use identity::TokenAuthority;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use world::World;
@@ -61,6 +61,7 @@ pub struct RunningSandbox {
     pub identity_endpoint: String,
     /// Value for `IDENTITY_HEADER`.
     pub identity_header: String,
+    cloud: Arc<SandboxCloud>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -81,8 +82,9 @@ impl RunningSandbox {
         let address = listener.local_addr()?;
         let base_url = format!("http://{address}");
         let cloud = SandboxCloud::new(world, identity_header.clone());
+        let served = Arc::clone(&cloud);
         let task = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router(cloud)).await {
+            if let Err(error) = axum::serve(listener, router(served)).await {
                 tracing::error!(%error, "sandbox cloud stopped");
             }
         });
@@ -90,8 +92,15 @@ impl RunningSandbox {
             identity_endpoint: format!("{base_url}{TOKEN_PATH}"),
             base_url,
             identity_header,
+            cloud,
             task,
         })
+    }
+
+    /// How many ARM requests (token requests aside) the sandbox has received, admitted or
+    /// not: what a test counts to see that concurrent reads shared one call.
+    pub fn arm_requests(&self) -> u64 {
+        self.cloud.arm_requests.load(Ordering::Relaxed)
     }
 }
 

@@ -68,6 +68,12 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
             "YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYg==".into(),
         ),
         sandbox_mode: true,
+        // A benchmark is one caller sending as fast as it can: no limit may be what it measures.
+        limits: server::config::Limits {
+            max_running_jobs: 10_000,
+            writes_per_minute: 1_000_000,
+            preflights_per_minute: 1_000_000,
+        },
     })
     .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -97,6 +97,7 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         leptos_options: leptos.leptos_options,
         session_secret: std::env::var("SESSION_SECRET").ok(),
         sandbox_mode: config.cloud == CloudMode::Sandbox,
+        limits: config.limits,
     })
     .await?;
     let listener = tokio::net::TcpListener::bind(address)

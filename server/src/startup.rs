@@ -5,7 +5,10 @@
 
 use crate::AppState;
 use crate::arm::{ApiVersions, ArmClient, ArmClientError};
+use crate::config::Limits;
 use crate::dashboard_backend::DashboardBackend;
+use crate::hardening::rate_limit::RateLimits;
+use crate::hardening::security_headers::HeaderSettings;
 use crate::provisioning::{Provisioning, WorkerSettings};
 use crate::session::{SessionKeyError, SessionSettings};
 use crate::store::{Store, StoreError};
@@ -40,6 +43,8 @@ pub struct Startup {
     /// dashboard is served over plain HTTP) and bound to sandbox mode, and `/healthz` says
     /// `sandbox` rather than `azure`.
     pub sandbox_mode: bool,
+    /// Per-caller limits: running creates and request rates.
+    pub limits: Limits,
 }
 
 /// Why the dashboard cannot start.
@@ -74,6 +79,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         leptos_options,
         session_secret,
         sandbox_mode,
+        limits,
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
     let store = Store::open(&database_url).await?;
@@ -100,10 +106,19 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     }
     Ok(AppState {
         leptos_options,
-        backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),
+        backend: Arc::new(DashboardBackend::new(
+            arm,
+            provisioning,
+            demo_users,
+            limits.max_running_jobs,
+        )),
         store,
         cloud_name: if sandbox_mode { "sandbox" } else { "azure" },
         session,
         demo_sign_in: sandbox_mode,
+        rate_limits: RateLimits::new(&limits),
+        headers: HeaderSettings {
+            hsts: !sandbox_mode,
+        },
     })
 }

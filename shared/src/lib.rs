@@ -21,6 +21,7 @@ pub mod preflight_advice;
 pub mod progress;
 pub mod provision;
 pub mod region;
+pub mod security_policy;
 pub mod shell;
 pub mod subscription;
 pub mod vm_size;

@@ -10,6 +10,7 @@ mod arm_protocol;
 mod cancel;
 mod failure_history;
 mod hardening;
+mod hostile_input;
 mod http_surface;
 mod partial_cluster_deletion;
 mod preflight;

@@ -61,6 +61,15 @@ pub async fn sandbox_cloud(world: World) -> TestCloud {
 /// assembled as `main` assembles it. `demo_sign_in` starts it in sandbox mode, with the
 /// sandbox-only sign-in route; without it, in Azure mode.
 pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard {
+    start_dashboard_with(world, demo_sign_in, server::config::Limits::default()).await
+}
+
+/// [`start_dashboard`] with per-caller `limits` other than the defaults.
+pub async fn start_dashboard_with(
+    world: World,
+    demo_sign_in: bool,
+    limits: server::config::Limits,
+) -> TestDashboard {
     let cloud = sandbox_cloud(world).await;
     let database = tempfile::tempdir().expect("temp dir");
     let url = format!(
@@ -78,6 +87,7 @@ pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard 
         leptos_options: leptos.leptos_options,
         session_secret: Some(SESSION_SECRET.to_owned()),
         sandbox_mode: demo_sign_in,
+        limits,
     })
     .await
     .expect("dashboard state");
