@@ -55,7 +55,13 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// An [`AppError`] answered as `{code, message}` (internal details stay in the log).
+/// `error` as the REST routes answer it (see [`ApiError`]); also the rate limits' answer.
+pub fn error_response(error: AppError) -> Response {
+    ApiError(error).into_response()
+}
+
+/// An [`AppError`] answered as `{code, message}` (internal details stay in the log), plus
+/// `field`, `checks` or `retry_after_seconds` (with `Retry-After`) where the error has them.
 struct ApiError(AppError);
 
 impl From<AppError> for ApiError {

@@ -1,6 +1,8 @@
 //! Per-caller rate limits on writes (create, cancel, delete partial cluster, dismiss) and on
 //! pre-flights, for the REST routes and the server functions alike: over the limit, 429 with
-//! `Retry-After` and `{code: "too_many_requests", message, retry_after_seconds}`.
+//! `Retry-After` and [`AppError::TooManyRequests`], which the REST routes spell `{code:
+//! "too_many_requests", message, retry_after_seconds}` and a server function's caller decodes
+//! as its own error (so the modal shows the message).
 //!
 //! The limiter is `governor`'s keyed GCRA limiter, keyed by the caller's object id: a
 //! maintained, lock-free implementation whose per-key state is one timestamp, rather than
@@ -10,13 +12,13 @@
 //! Runs inside the session guard, which has put the [`Caller`] into the request; requests
 //! without one never reach a write.
 
-use super::refusal_with_retry;
 use crate::config::Limits;
 use app::api::provision::cancel_provision::CancelProvision;
 use app::api::provision::delete_partial_cluster::DeletePartialCluster;
 use app::api::provision::dismiss_failed_provision::DismissFailedProvision;
 use app::api::provision::run_preflight::RunPreflight;
 use app::api::provision::start_provision::StartProvision;
+use app::error::AppError;
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -33,7 +35,7 @@ use std::time::Duration;
 /// Checks between two trims of idle callers.
 const TRIM_EVERY: u64 = 1024;
 
-/// What a request is, for the limits.
+/// What kind of request counts against a limit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limited {
     /// Creates, cancels, deletes a partial cluster, or dismisses a failure.
@@ -77,8 +79,9 @@ impl RateLimits {
     }
 }
 
-/// Which limit `method` `path` counts against, if any.
-pub fn limited(method: &Method, path: &str) -> Option<Limited> {
+/// Which limit `method` `path` counts against, if any, and whether it is a server function
+/// (whose caller decodes an [`AppError`]) rather than a REST route.
+pub fn limited(method: &Method, path: &str) -> Option<(Limited, bool)> {
     if *method != Method::POST {
         return None;
     }
@@ -98,9 +101,11 @@ pub fn limited(method: &Method, path: &str) -> Option<Limited> {
     ]
     .contains(&path);
     if rest_write || server_fn_write {
-        Some(Limited::Write)
-    } else if path == "/api/aks/preflight" || path == RunPreflight::PATH {
-        Some(Limited::Preflight)
+        Some((Limited::Write, server_fn_write))
+    } else if path == "/api/aks/preflight" {
+        Some((Limited::Preflight, false))
+    } else if path == RunPreflight::PATH {
+        Some((Limited::Preflight, true))
     } else {
         None
     }
@@ -112,21 +117,26 @@ pub async fn limit_rate(
     request: Request,
     next: Next,
 ) -> Response {
-    let kind = limited(request.method(), request.uri().path());
+    let limited = limited(request.method(), request.uri().path());
     let caller = request.extensions().get::<Caller>();
-    if let (Some(kind), Some(caller)) = (kind, caller)
+    if let (Some((kind, server_fn)), Some(caller)) = (limited, caller)
         && let Err(wait) = limits.check(kind, &caller.object_id)
     {
-        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1);
         let what = match kind {
             Limited::Write => "changes",
             Limited::Preflight => "pre-flight checks",
         };
         tracing::info!(object_id = %caller.object_id, ?kind, seconds, "rate limited");
-        return refusal_with_retry(
-            format!("Too many {what} in a short time. Try again in {seconds} s."),
-            seconds.max(1),
-        );
+        let error = AppError::TooManyRequests {
+            message: format!("Too many {what} in a short time. Try again in {seconds} s."),
+            retry_after_seconds: i64::try_from(seconds).unwrap_or(i64::MAX),
+        };
+        return if server_fn {
+            super::server_fn_refusal(&error)
+        } else {
+            crate::rest::error_response(error)
+        };
     }
     next.run(request).await
 }
@@ -148,11 +158,21 @@ mod tests {
             DeletePartialCluster::PATH,
             DismissFailedProvision::PATH,
         ] {
-            assert_eq!(limited(&post, path), Some(Limited::Write), "{path}");
+            let server_fn = !path.starts_with("/api/aks/");
+            assert_eq!(
+                limited(&post, path),
+                Some((Limited::Write, server_fn)),
+                "{path}"
+            );
         }
-        for path in ["/api/aks/preflight", RunPreflight::PATH] {
-            assert_eq!(limited(&post, path), Some(Limited::Preflight), "{path}");
-        }
+        assert_eq!(
+            limited(&post, "/api/aks/preflight"),
+            Some((Limited::Preflight, false))
+        );
+        assert_eq!(
+            limited(&post, RunPreflight::PATH),
+            Some((Limited::Preflight, true))
+        );
         for (method, path) in [
             (Method::GET, "/api/aks/provision"),
             (Method::GET, "/api/tasks/abc"),

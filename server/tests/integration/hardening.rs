@@ -7,8 +7,11 @@ use super::support::{
     SUBSCRIPTION, TestResult, create_body, ensure, fast_world, http, post_create, sign_in,
     start_dashboard, start_dashboard_with,
 };
+use app::api::provision::run_preflight::RunPreflight;
+use app::error::AppError;
 use reqwest::StatusCode;
 use server::config::Limits;
+use server_fn::ServerFn;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_sandbox_cookie_is_refused_in_azure_mode_with_the_same_secret() -> TestResult {
@@ -188,7 +191,26 @@ async fn writes_and_preflights_are_rate_limited_per_caller() -> TestResult {
         preflight().await?.status() == StatusCode::OK,
         "first pre-flight",
     )?;
-    too_many(preflight().await?, "second pre-flight").await
+    too_many(preflight().await?, "second pre-flight").await?;
+    // The modal's pre-flight server function shares the limit, and its answer is the error the
+    // browser decodes.
+    let from_modal = http()
+        .post(format!("{base}{}", RunPreflight::PATH))
+        .header("cookie", &alice)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("request[subscription_id]={SUBSCRIPTION}"))
+        .send()
+        .await?;
+    ensure(
+        from_modal.status() == StatusCode::TOO_MANY_REQUESTS
+            && from_modal.headers().contains_key("retry-after"),
+        format!("server function: {}", from_modal.status()),
+    )?;
+    let error: AppError = from_modal.json().await?;
+    ensure(
+        matches!(error, AppError::TooManyRequests { retry_after_seconds, .. } if retry_after_seconds >= 1),
+        format!("{error:?}"),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
