@@ -8,6 +8,7 @@ use super::support::{
     start_dashboard, start_dashboard_with,
 };
 use app::api::provision::run_preflight::RunPreflight;
+use app::api::provision::start_provision::StartProvision;
 use app::error::AppError;
 use reqwest::StatusCode;
 use server::config::Limits;
@@ -116,6 +117,18 @@ async fn every_answer_carries_the_security_headers_and_hsts_only_in_azure_mode()
         header(health.headers(), "strict-transport-security").starts_with("max-age="),
         "HSTS in azure mode",
     )
+}
+
+/// A create body as the `start_provision` server function's form: `request[field]=value&…`.
+fn server_fn_form(body: &serde_json::Value) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (field, value) in body.as_object().into_iter().flatten() {
+        let text = value
+            .as_str()
+            .map_or_else(|| value.to_string(), str::to_owned);
+        form.append_pair(&format!("request[{field}]"), &text);
+    }
+    form.finish()
 }
 
 /// A header's value as text, or empty.
@@ -239,6 +252,27 @@ async fn a_caller_at_the_running_cap_gets_429_and_no_job() -> TestResult {
         .send()
         .await?;
     too_many(second, "a second create").await?;
+    let from_modal = http()
+        .post(format!("{base}{}", StartProvision::PATH))
+        .header("cookie", &alice)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(server_fn_form(&create_body(
+            "aks-cap-2",
+            "eastus",
+            "rg-cap",
+        )))
+        .send()
+        .await?;
+    ensure(
+        from_modal.status() == StatusCode::TOO_MANY_REQUESTS
+            && from_modal.headers().contains_key("retry-after"),
+        format!("server function: {}", from_modal.status()),
+    )?;
+    let error: AppError = from_modal.json().await?;
+    ensure(
+        matches!(error, AppError::TooManyRequests { .. }),
+        format!("{error:?}"),
+    )?;
     let jobs = dashboard.store.unfinished_jobs().await?;
     ensure(jobs.len() == 1, format!("{} job rows", jobs.len()))?;
     let bob = sign_in(base, "bob").await?;
