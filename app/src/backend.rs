@@ -98,6 +98,31 @@ mod ssr {
             .ok_or(AppError::Unauthenticated)
     }
 
+    /// `result`, with the response's status set from its error and, for
+    /// [`AppError::TooManyRequests`], `Retry-After` (a server function otherwise answers every
+    /// error with 500).
+    pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let (Err(error), Some(response)) = (
+            &result,
+            leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        ) {
+            if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
+                response.set_status(status);
+            }
+            if let AppError::TooManyRequests {
+                retry_after_seconds,
+                ..
+            } = error
+            {
+                response.insert_header(
+                    http::header::RETRY_AFTER,
+                    http::HeaderValue::from(*retry_after_seconds),
+                );
+            }
+        }
+        result
+    }
+
     /// The backend the server provided for this request.
     pub fn use_backend() -> Result<SharedBackend, AppError> {
         leptos::prelude::use_context::<SharedBackend>().ok_or_else(|| {
@@ -108,4 +133,4 @@ mod ssr {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{Backend, SharedBackend, use_backend, use_caller};
+pub use ssr::{Backend, SharedBackend, use_backend, use_caller, with_status};

@@ -36,6 +36,15 @@ pub enum AppError {
     /// The request collides with something already in progress.
     #[error("{0}")]
     Conflict(String),
+    /// The caller asked for more than the server allows at once (running creates, or requests
+    /// in a short time); `retry_after_seconds` says when to try again.
+    #[error("{message}")]
+    TooManyRequests {
+        /// What limit was reached, for the person who hit it.
+        message: String,
+        /// When to try again.
+        retry_after_seconds: i64,
+    },
     /// No signed-in caller (the session guard normally answers before this is reached).
     #[error("Sign in first.")]
     Unauthenticated,
@@ -63,6 +72,7 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
             Self::PreflightFailed(_) => 422,
+            Self::TooManyRequests { .. } => 429,
             Self::Internal | Self::Request(_) => 500,
         }
     }
@@ -77,6 +87,7 @@ impl AppError {
             Self::Forbidden(_) => "forbidden".into(),
             Self::Conflict(_) => "conflict".into(),
             Self::PreflightFailed(_) => "preflight_failed".into(),
+            Self::TooManyRequests { .. } => "too_many_requests".into(),
             Self::Unauthenticated => "unauthenticated".into(),
             Self::Internal => "internal".into(),
             Self::Request(_) => "request_failed".into(),

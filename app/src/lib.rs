@@ -11,6 +11,7 @@ pub mod error;
 pub mod focus;
 #[cfg(feature = "hydrate")]
 pub mod last_failure_slot;
+pub mod page_policy;
 pub mod pages;
 pub mod progress_text;
 
@@ -21,8 +22,9 @@ use leptos_router::{SsrMode, StaticSegment};
 use pages::dashboard_page::DashboardPage;
 use pages::sign_in_page::SignInPage;
 
-/// The HTML document the server renders around the app.
+/// The HTML document the server renders around the app, with its Content-Security-Policy.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    page_policy::set_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -18,6 +18,30 @@ test("a visitor signs in as a demo user, sees who they are, and signs out", asyn
   await expect(page).toHaveURL(/\/sign-in$/);
 });
 
+test("signing out empties the last-failure slot, and another user's slot is never shown", async ({ page }) => {
+  const slot = "elb_last_failed_provision_v1";
+  const aliceFailure = JSON.stringify({
+    owner: "a11ce000-0000-4000-8000-000000000001",
+    raw: "QuotaExceeded: Operation could not be completed as it results in exceeding approved Total Regional Cores quota.",
+    clusterName: "aks-alices-secret",
+    region: "koreacentral",
+    resourceGroup: "rg-alice",
+    subscriptionId: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f",
+    when: Date.now() - 60_000,
+  });
+  const dashboard = new DashboardPage(page);
+  await dashboard.signIn("Bob Example");
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [slot, aliceFailure]);
+  await dashboard.open();
+  await expect.poll(() => page.evaluate((key) => localStorage.getItem(key), slot)).toBeNull();
+  await expect(page.getByText("aks-alices-secret")).toHaveCount(0);
+
+  await page.evaluate(([key, value]) => localStorage.setItem(key, value), [slot, aliceFailure]);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  expect(await page.evaluate((key) => localStorage.getItem(key), slot)).toBeNull();
+});
+
 test("the API refuses callers without a session", async ({ request }) => {
   const response = await request.post("/api/list_clusters");
   expect(response.status()).toBe(401);

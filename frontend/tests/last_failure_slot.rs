@@ -1,10 +1,11 @@
-//! The "Last attempt failed" slot in the browser's real localStorage: a record round-trips, a
-//! stale or malformed slot is pruned on read (also when another tab's `storage` event carries
-//! it), and a browser that refuses storage degrades to no memory instead of throwing.
+//! The "Last attempt failed" slot in the browser's real localStorage: a record round-trips with
+//! its owner, a stale, malformed or another user's slot is pruned on read (also when another
+//! tab's `storage` event carries it), and a browser that refuses storage degrades to no memory
+//! instead of throwing.
 #![cfg(target_arch = "wasm32")]
 
 use app::last_failure_slot::{clear, load, now_ms, read_text, save};
-use shared::last_failure::{LastFailure, MAX_AGE_MS, SLOT_KEY};
+use shared::last_failure::{LastFailure, MAX_AGE_MS, SLOT_KEY, owned_slot_text};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -19,6 +20,10 @@ fn storage() -> web_sys::Storage {
 fn stored_text() -> Option<String> {
     storage().get_item(SLOT_KEY).expect("get_item")
 }
+
+/// The signed-in caller of these tests, and someone else on the same browser.
+const ALICE: &str = "a11ce000-0000-4000-8000-000000000001";
+const BOB: &str = "b0b00000-0000-4000-8000-000000000002";
 
 fn record(when: i64) -> LastFailure {
     LastFailure {
@@ -37,20 +42,21 @@ fn record(when: i64) -> LastFailure {
 fn a_record_round_trips_under_the_product_s_key() {
     let now = now_ms();
     let saved = record(now - 1_000);
-    assert!(save(&saved));
+    assert!(save(&saved, ALICE));
     let text = stored_text().expect("written under elb_last_failed_provision_v1");
     assert!(text.contains("\"clusterName\":\"aks-demo\""), "{text}");
-    assert_eq!(load(now), Some(saved));
+    assert!(text.contains(&format!("\"owner\":\"{ALICE}\"")), "{text}");
+    assert_eq!(load(now, ALICE), Some(saved));
     clear();
     assert_eq!(stored_text(), None);
-    assert_eq!(load(now), None);
+    assert_eq!(load(now, ALICE), None);
 }
 
 #[wasm_bindgen_test]
 fn a_slot_older_than_a_day_is_pruned_on_read() {
     let now = now_ms();
-    assert!(save(&record(now - MAX_AGE_MS - 60 * 60 * 1000)));
-    assert_eq!(load(now), None);
+    assert!(save(&record(now - MAX_AGE_MS - 60 * 60 * 1000), ALICE));
+    assert_eq!(load(now, ALICE), None);
     assert_eq!(stored_text(), None, "pruned");
 }
 
@@ -64,7 +70,7 @@ fn a_malformed_slot_is_pruned_on_read() {
         "[]",
     ] {
         storage().set_item(SLOT_KEY, text).expect("set_item");
-        assert_eq!(load(now), None, "{text}");
+        assert_eq!(load(now, ALICE), None, "{text}");
         assert_eq!(stored_text(), None, "pruned: {text}");
     }
 }
@@ -73,12 +79,38 @@ fn a_malformed_slot_is_pruned_on_read() {
 fn another_tab_s_slot_is_read_with_the_same_rules() {
     let now = now_ms();
     let fresh = record(now - 5_000);
-    let text = serde_json::to_string(&fresh).expect("serialize");
-    assert_eq!(read_text(Some(&text), now), Some(fresh));
-    assert_eq!(read_text(None, now), None, "the other tab emptied it");
+    let text = owned_slot_text(&fresh, ALICE);
+    assert_eq!(read_text(Some(&text), now, ALICE), Some(fresh));
+    assert_eq!(
+        read_text(None, now, ALICE),
+        None,
+        "the other tab emptied it"
+    );
     storage().set_item(SLOT_KEY, "{not json").expect("set_item");
-    assert_eq!(read_text(Some("{not json"), now), None);
+    assert_eq!(read_text(Some("{not json"), now, ALICE), None);
     assert_eq!(stored_text(), None, "pruned");
+}
+
+#[wasm_bindgen_test]
+fn another_user_s_or_an_unowned_slot_is_pruned_unseen() {
+    let now = now_ms();
+    let fresh = record(now - 5_000);
+    assert!(save(&fresh, ALICE));
+    assert_eq!(load(now, BOB), None, "bob never sees alice's failure");
+    assert_eq!(stored_text(), None, "pruned");
+    let unowned = serde_json::to_string(&fresh).expect("serialize");
+    storage().set_item(SLOT_KEY, &unowned).expect("set_item");
+    assert_eq!(
+        load(now, ALICE),
+        None,
+        "a slot without an owner is nobody's"
+    );
+    assert_eq!(stored_text(), None, "pruned");
+    assert_eq!(
+        read_text(Some(&owned_slot_text(&fresh, ALICE)), now, BOB),
+        None,
+        "nor from another tab"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -95,10 +127,10 @@ fn a_browser_that_refuses_storage_has_no_memory_and_no_error() {
     js_sys::Object::define_property(&window.clone().into(), &key, &throwing);
 
     let now = now_ms();
-    let kept = save(&record(now));
-    let loaded = load(now);
+    let kept = save(&record(now), ALICE);
+    let loaded = load(now, ALICE);
     clear();
-    let text = read_text(Some("{not json"), now);
+    let text = read_text(Some("{not json"), now, ALICE);
 
     if original.is_undefined() {
         js_sys::Reflect::delete_property(&window.clone().into(), &key).expect("restore");

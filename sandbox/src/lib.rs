@@ -24,7 +24,7 @@ use control_plane::ControlPlane;
 use identity::TokenAuthority;
 use persistence::Persistence;
 use std::sync::Arc;
-use std::sync::atomic::AtomicU64;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use world::World;
@@ -93,6 +93,7 @@ pub struct RunningSandbox {
     pub identity_endpoint: String,
     /// Value for `IDENTITY_HEADER`.
     pub identity_header: String,
+    cloud: Arc<SandboxCloud>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -122,8 +123,9 @@ impl RunningSandbox {
     ) -> std::io::Result<Self> {
         let address = listener.local_addr()?;
         let base_url = format!("http://{address}");
+        let served = Arc::clone(&cloud);
         let task = tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router(cloud)).await {
+            if let Err(error) = axum::serve(listener, router(served)).await {
                 tracing::error!(%error, "sandbox cloud stopped");
             }
         });
@@ -131,8 +133,15 @@ impl RunningSandbox {
             identity_endpoint: format!("{base_url}{TOKEN_PATH}"),
             base_url,
             identity_header,
+            cloud,
             task,
         })
+    }
+
+    /// How many ARM requests (token requests aside) the sandbox has received, admitted or
+    /// not: what a test counts to see that concurrent reads shared one call.
+    pub fn arm_requests(&self) -> u64 {
+        self.cloud.arm_requests.load(Ordering::Relaxed)
     }
 }
 

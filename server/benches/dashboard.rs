@@ -64,9 +64,18 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
         api_versions: ApiVersions::default(),
         database_url: format!("sqlite://{}", database.path().join("bench.db").display()),
         leptos_options: leptos::config::get_configuration(None)?.leptos_options,
-        session_secret: Some("b".repeat(64)),
+        // 64 bytes of "b" in base64.
+        session_secret: Some(
+            "YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYg==".into(),
+        ),
         sandbox_mode: true,
         worker: WorkerSettings::default(),
+        // A benchmark is one caller sending as fast as it can: no limit may be what it measures.
+        limits: server::config::Limits {
+            max_running_jobs: 10_000,
+            writes_per_minute: 1_000_000,
+            preflights_per_minute: 1_000_000,
+        },
     })
     .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

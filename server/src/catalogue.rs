@@ -1,15 +1,15 @@
 //! A region's VM size catalogue: which sizes a subscription can deploy there, with the reason
 //! for those it cannot, cached for a few minutes because the create modal and every pre-flight
-//! read it and it changes rarely.
+//! read it and it changes rarely; concurrent misses share one ARM read.
 
-use crate::arm::ArmClient;
 use crate::arm::models::{SkuRestriction, VmSku};
+use crate::arm::{ArmClient, ArmClientError};
 use crate::error::{ServiceError, checked};
 use crate::ttl_cache::TtlCache;
 use shared::naming::{validate_region_name, validate_subscription_id};
 use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How long a region's VM size catalogue is reused.
 const CATALOGUE_TTL: Duration = Duration::from_secs(5 * 60);
@@ -42,29 +42,27 @@ impl VmSizeCatalogues {
             checked(subscription_id, "subscription_id", validate_subscription_id)?;
         let region = checked(region, "region", validate_region_name)?;
         let key = (subscription_id.to_ascii_lowercase(), region.to_owned());
-        if let Some(catalogue) = self.cache.get(&key, Instant::now()) {
-            return Ok(catalogue);
-        }
-        let skus = match self.arm.list_vm_skus(subscription_id, region).await {
-            Ok(skus) => skus,
-            Err(error) => {
-                // Unreachable, throttled or refusing: the modal and the pre-flight still work
-                // from a degraded answer (sizes unchecked), and the next call asks ARM again.
-                tracing::warn!(%error, region, "VM sizes unreadable; answering a degraded catalogue");
-                return Ok(VmSizeCatalogue {
-                    skus: Vec::new(),
-                    degraded: true,
-                });
+        let fetched = self
+            .cache
+            .get_or_fetch(key, || async {
+                let skus = self.arm.list_vm_skus(subscription_id, region).await?;
+                let mut options: Vec<VmSizeOption> = skus.into_iter().map(size_option).collect();
+                options.sort_by(|a, b| (a.vcpus, &a.name).cmp(&(b.vcpus, &b.name)));
+                Ok::<_, ArmClientError>(VmSizeCatalogue {
+                    skus: options,
+                    degraded: false,
+                })
+            })
+            .await;
+        Ok(fetched.unwrap_or_else(|error| {
+            // Unreachable, throttled or refusing: the modal and the pre-flight still work from a
+            // degraded answer (sizes unchecked), and the next call asks ARM again.
+            tracing::warn!(%error, region, "VM sizes unreadable; answering a degraded catalogue");
+            VmSizeCatalogue {
+                skus: Vec::new(),
+                degraded: true,
             }
-        };
-        let mut options: Vec<VmSizeOption> = skus.into_iter().map(size_option).collect();
-        options.sort_by(|a, b| (a.vcpus, &a.name).cmp(&(b.vcpus, &b.name)));
-        let catalogue = VmSizeCatalogue {
-            skus: options,
-            degraded: false,
-        };
-        self.cache.insert(key, catalogue.clone(), Instant::now());
-        Ok(catalogue)
+        }))
     }
 }
 

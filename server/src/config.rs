@@ -10,6 +10,9 @@
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
+//! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |
+//! | `RATE_LIMIT_WRITES_PER_MINUTE` | creates, cancels, deletes and dismisses per caller per minute (also the burst) | 30 |
+//! | `RATE_LIMIT_PREFLIGHTS_PER_MINUTE` | pre-flights per caller per minute (also the burst) | 120 |
 //!
 //! Sandbox mode keeps its cloud's state beside the database file: see [`Config::sandbox_state`].
 
@@ -51,6 +54,28 @@ pub enum CredentialKind {
     },
 }
 
+/// Per-caller limits (docs/PRODUCT.md "Limits and hardening"); each is at least 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Running (unfinished) creates one caller may have; one more is refused with 429.
+    pub max_running_jobs: u32,
+    /// Writes (create, cancel, delete partial cluster, dismiss) per caller per minute, which is
+    /// also the burst allowed at once.
+    pub writes_per_minute: u32,
+    /// Pre-flights per caller per minute, also the burst (the modal runs one per settled edit).
+    pub preflights_per_minute: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_running_jobs: 10,
+            writes_per_minute: 30,
+            preflights_per_minute: 120,
+        }
+    }
+}
+
 /// The server's configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -64,6 +89,8 @@ pub struct Config {
     pub poll_interval: Duration,
     /// How long a shutdown waits for open requests before the process exits.
     pub shutdown_grace: Duration,
+    /// Per-caller limits.
+    pub limits: Limits,
 }
 
 /// A configuration value that cannot be used.
@@ -140,6 +167,7 @@ impl Config {
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
             poll_interval: poll_interval(&lookup)?,
             shutdown_grace: shutdown_grace(&lookup)?,
+            limits: limits(&lookup)?,
         })
     }
 
@@ -168,6 +196,29 @@ fn shutdown_grace(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, 
                 expected: "a whole number of seconds",
             }),
     }
+}
+
+fn limits(lookup: &impl Fn(&str) -> Option<String>) -> Result<Limits, ConfigError> {
+    let defaults = Limits::default();
+    let positive = |name: &'static str, default: u32| match lookup(name) {
+        None => Ok(default),
+        Some(raw) => match raw.trim().parse::<u32>() {
+            Ok(value) if value > 0 => Ok(value),
+            _ => Err(ConfigError::Invalid {
+                name,
+                value: raw,
+                expected: "a whole number of at least 1",
+            }),
+        },
+    };
+    Ok(Limits {
+        max_running_jobs: positive("MAX_RUNNING_JOBS_PER_USER", defaults.max_running_jobs)?,
+        writes_per_minute: positive("RATE_LIMIT_WRITES_PER_MINUTE", defaults.writes_per_minute)?,
+        preflights_per_minute: positive(
+            "RATE_LIMIT_PREFLIGHTS_PER_MINUTE",
+            defaults.preflights_per_minute,
+        )?,
+    })
 }
 
 fn credential_kind(
@@ -246,6 +297,8 @@ mod tests {
         assert_eq!(config.api_versions.container_service, "2025-10-01");
         assert_eq!(config.poll_interval, Duration::from_secs(30));
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));
+        assert_eq!(config.limits, Limits::default());
+        assert_eq!(config.limits.max_running_jobs, 10);
     }
 
     #[test]
@@ -294,6 +347,34 @@ mod tests {
                 .starts_with("SHUTDOWN_GRACE_SECONDS=\"soon\""),
             "{error}"
         );
+    }
+
+    #[test]
+    fn limits_are_positive_whole_numbers() {
+        let config = config(&[
+            ("MAX_RUNNING_JOBS_PER_USER", "3"),
+            ("RATE_LIMIT_WRITES_PER_MINUTE", "5"),
+            ("RATE_LIMIT_PREFLIGHTS_PER_MINUTE", " 7 "),
+        ])
+        .expect("config");
+        assert_eq!(
+            config.limits,
+            Limits {
+                max_running_jobs: 3,
+                writes_per_minute: 5,
+                preflights_per_minute: 7
+            }
+        );
+        for bad in ["0", "-1", "ten"] {
+            let error = super::Config::from_lookup(|name| {
+                (name == "RATE_LIMIT_WRITES_PER_MINUTE").then(|| bad.to_owned())
+            })
+            .unwrap_err();
+            assert!(
+                error.to_string().contains("RATE_LIMIT_WRITES_PER_MINUTE"),
+                "{error}"
+            );
+        }
     }
 
     #[test]

@@ -1,12 +1,14 @@
 //! The server's implementation of the UI's [`Backend`] port: an adapter, nothing more. Reads go
-//! to the ARM client and the VM size catalogue, pre-flights to [`Preflight`], jobs to the
+//! to the cached ARM lists and the VM size catalogue, pre-flights to [`Preflight`], jobs to the
 //! provisioning service; their [`ServiceError`]s become the UI's [`AppError`] through the one
 //! conversion in [`crate::error`]. A create request is validated here, once, at the boundary
-//! ([`ValidProvisionRequest`]), so the REST routes and the server functions share the check.
+//! ([`ValidProvisionRequest`]), so the REST routes and the server functions share the check,
+//! and so is the per-caller cap on running creates (docs/PRODUCT.md "Limits and hardening").
 //!
 //! [`ServiceError`]: crate::error::ServiceError
 
 use crate::arm::ArmClient;
+use crate::arm_lists::ArmLists;
 use crate::catalogue::VmSizeCatalogues;
 use crate::error::checked;
 use crate::preflight::Preflight;
@@ -24,27 +26,70 @@ use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
+/// How long a caller at the cap on running creates is asked to wait: creates take minutes.
+const RUNNING_CAP_RETRY_AFTER_SECONDS: i64 = 60;
+
 /// Answers the UI's server functions from ARM and the job store.
 pub struct DashboardBackend {
-    arm: ArmClient,
+    lists: ArmLists,
     catalogues: VmSizeCatalogues,
     preflight: Preflight,
     provisioning: Provisioning,
     demo_users: Vec<DemoUser>,
+    max_running_jobs: u32,
+    /// Held from counting a caller's running creates to writing the new one, so two racing
+    /// submits cannot both pass the cap (held for a count and an insert, not for ARM reads).
+    starting: tokio::sync::Mutex<()>,
 }
 
 impl DashboardBackend {
     /// A backend over `arm` and `provisioning`; `demo_users` are offered on the sign-in page
-    /// (sandbox mode).
-    pub fn new(arm: ArmClient, provisioning: Provisioning, demo_users: Vec<DemoUser>) -> Self {
+    /// (sandbox mode); a caller may have `max_running_jobs` creates running at once.
+    pub fn new(
+        arm: ArmClient,
+        provisioning: Provisioning,
+        demo_users: Vec<DemoUser>,
+        max_running_jobs: u32,
+    ) -> Self {
         let catalogues = VmSizeCatalogues::new(arm.clone());
         Self {
             preflight: Preflight::new(arm.clone(), catalogues.clone()),
             catalogues,
-            arm,
+            lists: ArmLists::new(arm),
             provisioning,
             demo_users,
+            max_running_jobs,
+            starting: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// The answer of a task read or change: the subscription's cluster list is read afresh
+    /// next, because the clusters card refetches after such an answer.
+    fn seen(&self, view: TaskView) -> TaskView {
+        if let Some(progress) = &view.progress {
+            self.lists.clusters_changed(&progress.subscription_id);
+        }
+        view
+    }
+
+    /// `TooManyRequests` when `caller` already runs [`Self::max_running_jobs`] creates.
+    async fn check_running_cap(&self, caller: &Caller) -> Result<(), AppError> {
+        let running = self
+            .provisioning
+            .running(caller)
+            .await?
+            .iter()
+            .filter(|task| !task.status.is_finished())
+            .count();
+        if running >= self.max_running_jobs as usize {
+            return Err(AppError::TooManyRequests {
+                message: format!(
+                    "You already have {running} creates running, the most one person may run at once. Wait for one to finish, or stop one, then try again."
+                ),
+                retry_after_seconds: RUNNING_CAP_RETRY_AFTER_SECONDS,
+            });
+        }
+        Ok(())
     }
 }
 
@@ -56,23 +101,14 @@ impl Backend for DashboardBackend {
 
     #[tracing::instrument(skip_all, err)]
     async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError> {
-        let subscriptions = self.arm.list_subscriptions().await?;
-        Ok(subscriptions
-            .into_iter()
-            .map(|s| SubscriptionInfo {
-                subscription_id: s.subscription_id,
-                display_name: s.display_name,
-            })
-            .collect())
+        Ok(self.lists.subscriptions().await?)
     }
 
     #[tracing::instrument(skip_all, err)]
     async fn list_regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, AppError> {
         let subscription_id =
             checked(subscription_id, "subscription_id", validate_subscription_id)?;
-        let mut regions = self.arm.list_aks_regions(subscription_id).await?;
-        regions.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-        Ok(regions)
+        Ok(self.lists.regions(subscription_id).await?)
     }
 
     async fn list_vm_sizes(
@@ -98,13 +134,7 @@ impl Backend for DashboardBackend {
                 .map(|s| s.subscription_id),
         };
         let clusters = match &subscription_id {
-            Some(id) => self
-                .arm
-                .list_clusters(id)
-                .await?
-                .iter()
-                .map(|c| c.summary())
-                .collect(),
+            Some(id) => self.lists.clusters(id).await?,
             None => Vec::new(),
         };
         Ok(ClusterListing {
@@ -129,11 +159,13 @@ impl Backend for DashboardBackend {
         if !report.ok {
             return Err(AppError::PreflightFailed(Box::new(report)));
         }
+        let _starting = self.starting.lock().await;
+        self.check_running_cap(caller).await?;
         Ok(self.provisioning.start(caller, request).await?)
     }
 
     async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
-        Ok(self.provisioning.task(caller, task_id).await?)
+        Ok(self.seen(self.provisioning.task(caller, task_id).await?))
     }
 
     async fn cancel_provision(
@@ -149,10 +181,11 @@ impl Backend for DashboardBackend {
         caller: &Caller,
         task_id: &str,
     ) -> Result<TaskView, AppError> {
-        Ok(self
-            .provisioning
-            .delete_partial_cluster(caller, task_id)
-            .await?)
+        Ok(self.seen(
+            self.provisioning
+                .delete_partial_cluster(caller, task_id)
+                .await?,
+        ))
     }
 
     async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError> {

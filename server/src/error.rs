@@ -4,7 +4,7 @@
 //! request-validation failures convert into it with `From`, so call sites use `?`. The backend
 //! adapter hands it to the UI's [`AppError`] through the single `From` impl below, which decides
 //! what a caller may learn: Azure's own errors reach the user as Azure said them, an unreachable
-//! Azure says so, and everything internal (the database, an unreadable ARM answer) is logged
+//! Azure says so, a credential failure says only that no token could be had, and everything internal (the database, an unreadable ARM answer) is logged
 //! here and answered as a generic [`AppError::Internal`].
 
 use crate::arm::ArmClientError;
@@ -65,14 +65,32 @@ pub fn checked<'a>(
     Ok(value)
 }
 
+/// What a user is told when no access token could be had (the reason is in the server log).
+pub const CREDENTIAL_FAILURE: &str = "the dashboard could not obtain an Azure access token; an operator can find details in the server log";
+
+/// What a user may read of an ARM client failure (an error card, a job's failure, a pre-flight
+/// row): the error's own words, except a credential failure's, which are logged here and
+/// replaced by [`CREDENTIAL_FAILURE`].
+pub fn shown_to_users(error: &ArmClientError) -> String {
+    match error {
+        ArmClientError::Credential(detail) => {
+            tracing::error!(%detail, "could not obtain an Azure access token");
+            CREDENTIAL_FAILURE.to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
 impl From<ArmClientError> for AppError {
-    /// ARM's own errors reach the user; transport and credential failures say Azure is
-    /// unavailable; an unreadable answer or a refused URL is logged and hidden.
+    /// ARM's own errors reach the user; a transport failure says Azure is unavailable; a
+    /// credential failure says so in general words, because its text can name tenants, client
+    /// ids, token endpoints or a developer's `az` output: the detail goes to the log only. An
+    /// unreadable answer or a refused URL is logged and hidden.
     fn from(error: ArmClientError) -> Self {
         match error {
             ArmClientError::Arm(error) => Self::Azure(error),
             ArmClientError::Credential(_) | ArmClientError::Transport(_) => {
-                Self::AzureUnavailable(error.to_string())
+                Self::AzureUnavailable(shown_to_users(&error))
             }
             ArmClientError::Decode(_) => {
                 tracing::error!(%error, "unreadable ARM response");
@@ -127,6 +145,14 @@ mod tests {
             "connection refused".into(),
         )));
         assert_eq!(unreachable.status_code(), 503);
+        let credential = AppError::from(ServiceError::from(ArmClientError::Credential(
+            "AADSTS7000215: Invalid client secret provided for app 0d1e…".into(),
+        )));
+        assert_eq!(
+            credential,
+            AppError::AzureUnavailable(CREDENTIAL_FAILURE.to_owned()),
+            "the credential's own words stay in the log"
+        );
         let decode = AppError::from(ServiceError::from(ArmClientError::Decode("x".into())));
         assert_eq!(decode, AppError::Internal);
         let store = AppError::from(ServiceError::from(StoreError::UnsupportedUrl("x".into())));

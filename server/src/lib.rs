@@ -6,6 +6,7 @@
 //! endpoint and credential, and listens.
 
 pub mod arm;
+pub mod arm_lists;
 pub mod azure_credential;
 pub mod catalogue;
 pub mod classify_cli;
@@ -13,6 +14,7 @@ pub mod config;
 pub mod dashboard_backend;
 pub mod dev_sign_in;
 pub mod error;
+pub mod hardening;
 pub mod health;
 pub mod preflight;
 pub mod provisioning;
@@ -27,8 +29,11 @@ use app::backend::SharedBackend;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use axum_extra::extract::cookie::Key;
+use hardening::rate_limit::RateLimits;
+use hardening::security_headers::HeaderSettings;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use session::SessionSettings;
@@ -49,6 +54,10 @@ pub struct AppState {
     pub session: SessionSettings,
     /// Whether `POST /auth/dev/sign-in` exists (sandbox mode only).
     pub demo_sign_in: bool,
+    /// Per-caller rate limits on writes and pre-flights.
+    pub rate_limits: RateLimits,
+    /// Which security headers answers carry (HSTS in azure mode).
+    pub headers: HeaderSettings,
 }
 
 impl FromRef<AppState> for SessionSettings {
@@ -70,7 +79,8 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// The HTTP surface: `/healthz`, sign-in, server functions, SSR pages and static files, all
-/// behind the session guard.
+/// behind the body limit and the session guard, with the rate limits inside the guard (they
+/// count per caller) and the security headers on every answer, refusals included.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
@@ -89,9 +99,15 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.session.clone(),
-            session::guard,
+        .layer(from_fn_with_state(
+            state.rate_limits.clone(),
+            hardening::rate_limit::limit_rate,
+        ))
+        .layer(from_fn_with_state(state.session.clone(), session::guard))
+        .layer(from_fn(hardening::body_limit::limit_body))
+        .layer(from_fn_with_state(
+            state.headers,
+            hardening::security_headers::add_security_headers,
         ))
         .with_state(state)
 }

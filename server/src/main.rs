@@ -110,6 +110,7 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
             poll_interval_without_retry_after: config.poll_interval,
             ..WorkerSettings::default()
         },
+        limits: config.limits,
     })
     .await?;
     let listener = tokio::net::TcpListener::bind(address)

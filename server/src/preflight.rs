@@ -8,7 +8,7 @@
 
 use crate::arm::ArmClient;
 use crate::catalogue::VmSizeCatalogues;
-use crate::error::ServiceError;
+use crate::error::{ServiceError, shown_to_users};
 use shared::permissions::permits;
 use shared::preflight::{
     CLUSTER_WRITE_ACTION, GroupState, PreflightReport, QuotaUsage, quota_check,
@@ -113,7 +113,7 @@ impl Preflight {
                     .map(|permissions| permits(&permissions, CLUSTER_WRITE_ACTION)),
             },
             Ok(None) => GroupState::Missing,
-            Err(error) => GroupState::Unreadable(error.to_string()),
+            Err(error) => GroupState::Unreadable(shown_to_users(&error)),
         });
         let mut checks = vec![
             size_check(request, catalogue.as_ref()),

@@ -8,7 +8,8 @@ use crate::AppState;
 use app::error::AppError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
@@ -54,7 +55,13 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// An [`AppError`] answered as `{code, message}` (internal details stay in the log).
+/// `error` as the REST routes answer it (see [`ApiError`]); also the rate limits' answer.
+pub fn error_response(error: AppError) -> Response {
+    ApiError(error).into_response()
+}
+
+/// An [`AppError`] answered as `{code, message}` (internal details stay in the log), plus
+/// `field`, `checks` or `retry_after_seconds` (with `Retry-After`) where the error has them.
 struct ApiError(AppError);
 
 impl From<AppError> for ApiError {
@@ -68,12 +75,24 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut body = json!({ "code": self.0.code(), "message": self.0.to_string() });
+        let mut retry_after = None;
         match &self.0 {
             AppError::Validation { field, .. } => body["field"] = json!(field),
             AppError::PreflightFailed(report) => body["checks"] = json!(report.checks),
+            AppError::TooManyRequests {
+                retry_after_seconds,
+                ..
+            } => {
+                body["retry_after_seconds"] = json!(retry_after_seconds);
+                retry_after = Some(HeaderValue::from(*retry_after_seconds));
+            }
             _ => {}
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(RETRY_AFTER, seconds);
+        }
+        response
     }
 }
 
@@ -143,31 +162,35 @@ async fn clusters(
 async fn provision(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    body: Result<Json<ProvisionRequest>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<ProvisionAccepted>, ApiError> {
     let request = create_request(body)?;
     Ok(Json(state.backend.start_provision(&caller, request).await?))
 }
 
-/// The JSON create body, or a 400 naming `body` when it is not one.
+/// The JSON create body, or a 400 naming `body` when it is not one: not JSON (or not UTF-8,
+/// or nested past serde_json's depth limit), not a create request, or carrying a member that
+/// is no field of one.
 fn create_request(
-    body: Result<Json<ProvisionRequest>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<ProvisionRequest, AppError> {
-    body.map(|Json(request)| request)
-        .map_err(|rejection| AppError::Validation {
-            field: "body".into(),
-            message: format!(
-                "The body must be a JSON create request: {}",
-                rejection.body_text()
-            ),
-        })
+    let invalid = |reason: String| AppError::Validation {
+        field: "body".into(),
+        message: format!("The body must be a JSON create request: {reason}"),
+    };
+    let Json(body) = body.map_err(|rejection| invalid(rejection.body_text()))?;
+    let unknown = ProvisionRequest::unknown_fields(&body);
+    if !unknown.is_empty() {
+        return Err(invalid(format!("unknown fields {}", unknown.join(", "))));
+    }
+    serde_json::from_value(body).map_err(|error| invalid(error.to_string()))
 }
 
 /// `POST /api/aks/preflight` with the create body → `{ok, checks, portal_url}`.
 async fn preflight(
     State(state): State<AppState>,
     Extension(_caller): Extension<Caller>,
-    body: Result<Json<ProvisionRequest>, JsonRejection>,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<PreflightReport>, ApiError> {
     let request = create_request(body)?;
     Ok(Json(state.backend.preflight(request).await?))

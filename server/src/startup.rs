@@ -5,7 +5,10 @@
 
 use crate::AppState;
 use crate::arm::{ApiVersions, ArmClient, ArmClientError};
+use crate::config::Limits;
 use crate::dashboard_backend::DashboardBackend;
+use crate::hardening::rate_limit::RateLimits;
+use crate::hardening::security_headers::HeaderSettings;
 use crate::provisioning::{Provisioning, WorkerSettings};
 use crate::session::{SessionKeyError, SessionSettings};
 use crate::store::{Store, StoreError};
@@ -33,13 +36,17 @@ pub struct Startup {
     pub database_url: String,
     /// Leptos site options.
     pub leptos_options: LeptosOptions,
-    /// `SESSION_SECRET`; without it, a random key, so sessions end at restart.
+    /// `SESSION_SECRET` (64 random bytes, base64); without it, a random key, so sessions end at
+    /// restart.
     pub session_secret: Option<String>,
     /// Sandbox mode: demo users and their sign-in route, session cookies without `Secure` (the
-    /// dashboard is served over plain HTTP), and `/healthz` says `sandbox` rather than `azure`.
+    /// dashboard is served over plain HTTP) and bound to sandbox mode, and `/healthz` says
+    /// `sandbox` rather than `azure`.
     pub sandbox_mode: bool,
     /// How patient the workers are.
     pub worker: WorkerSettings,
+    /// Per-caller limits: running creates and request rates.
+    pub limits: Limits,
 }
 
 /// Why the dashboard cannot start.
@@ -75,10 +82,11 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         session_secret,
         sandbox_mode,
         worker,
+        limits,
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
     let store = Store::open(&database_url).await?;
-    let session = SessionSettings::new(session_secret.as_deref(), !sandbox_mode)?;
+    let session = SessionSettings::new(session_secret.as_deref(), sandbox_mode)?;
     let demo_users = if sandbox_mode {
         crate::dev_sign_in::demo_users()
     } else {
@@ -102,10 +110,19 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     provisioning.keep_watch();
     Ok(AppState {
         leptos_options,
-        backend: Arc::new(DashboardBackend::new(arm, provisioning, demo_users)),
+        backend: Arc::new(DashboardBackend::new(
+            arm,
+            provisioning,
+            demo_users,
+            limits.max_running_jobs,
+        )),
         store,
         cloud_name: if sandbox_mode { "sandbox" } else { "azure" },
         session,
         demo_sign_in: sandbox_mode,
+        rate_limits: RateLimits::new(&limits),
+        headers: HeaderSettings {
+            hsts: !sandbox_mode,
+        },
     })
 }

@@ -1,18 +1,28 @@
-//! A small time-limited cache for ARM reads that change rarely (a region's VM size catalogue).
+//! A small time-limited, single-flight cache for ARM reads that change rarely or are read by
+//! many at once (subscriptions, regions, clusters, a region's VM size catalogue).
 //!
-//! Hand-written rather than a crate such as moka: the entries are a few subscription × region
-//! pairs, read under a lock held for a map lookup, and a dependency of moka's size would cost CI
-//! more compile time than these lines cost to keep.
+//! Concurrent misses of one key share one fetch: the first caller runs it and the others await
+//! its answer (a `tokio::sync::OnceCell` per key), so a burst of page loads costs ARM one call.
+//! A failed fetch is not stored: the next waiter runs its own, and so does the next caller.
+//!
+//! Hand-written rather than a crate such as moka (whose `get_with` also coalesces): the entries
+//! are a few subscriptions and regions, read under a lock held for a map lookup, and a dependency
+//! of moka's size would cost CI more compile time than these lines cost to keep.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::OnceCell;
 
-/// Values kept for `ttl` after they were stored.
+/// One key's value, once fetched, with when it was stored.
+type Slot<V> = Arc<OnceCell<(Instant, V)>>;
+
+/// Values kept for `ttl` after they were fetched.
 pub struct TtlCache<K, V> {
     ttl: Duration,
-    entries: Mutex<HashMap<K, (Instant, V)>>,
+    entries: Mutex<HashMap<K, Slot<V>>>,
 }
 
 impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
@@ -24,49 +34,113 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         }
     }
 
-    /// The value stored for `key` less than `ttl` before `now`. Expired entries are dropped.
-    pub fn get(&self, key: &K, now: Instant) -> Option<V> {
-        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.retain(|_, (stored, _)| now.saturating_duration_since(*stored) < self.ttl);
-        entries.get(key).map(|(_, value)| value.clone())
+    /// The value of `key` fetched less than `ttl` ago, or else the answer of `fetch`, which
+    /// concurrent callers for the same key share (only an `Ok` is kept).
+    pub async fn get_or_fetch<E, F, Fut>(&self, key: K, fetch: F) -> Result<V, E>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, E>>,
+    {
+        let slot = {
+            let now = Instant::now();
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            // Expired values go; fetches still running stay, so their waiters are joined.
+            entries.retain(|_, slot| {
+                slot.get()
+                    .is_none_or(|(stored, _)| now.saturating_duration_since(*stored) < self.ttl)
+            });
+            Arc::clone(entries.entry(key).or_default())
+        };
+        let (_, value) = slot
+            .get_or_try_init(|| async { fetch().await.map(|value| (Instant::now(), value)) })
+            .await?;
+        Ok(value.clone())
     }
 
-    /// Stores `value` for `key` as of `now`.
-    pub fn insert(&self, key: K, value: V, now: Instant) {
+    /// Forgets `key`, so the next read fetches it again (a fetch already running is not
+    /// joined by later callers).
+    pub fn invalidate(&self, key: &K) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.insert(key, (now, value));
+        entries.remove(key);
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
-    #[test]
-    fn values_live_exactly_as_long_as_the_ttl() {
-        let cache = TtlCache::new(Duration::from_secs(300));
-        let start = Instant::now();
-        assert_eq!(cache.get(&"eastus", start), None);
-        cache.insert("eastus", 1, start);
+    /// A fetch that counts its calls and answers `value` after `delay`.
+    async fn counted(
+        calls: &AtomicUsize,
+        value: i32,
+        delay: Duration,
+    ) -> Result<i32, &'static str> {
+        calls.fetch_add(1, Ordering::SeqCst);
+        tokio::time::sleep(delay).await;
+        Ok(value)
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_share_one_fetch_and_later_reads_hit() {
+        let cache = Arc::new(TtlCache::new(Duration::from_secs(60)));
+        let calls = Arc::new(AtomicUsize::new(0));
+        let reads: Vec<_> = (0..20)
+            .map(|_| {
+                let (cache, calls) = (Arc::clone(&cache), Arc::clone(&calls));
+                tokio::spawn(async move {
+                    cache
+                        .get_or_fetch("eastus", || counted(&calls, 1, Duration::from_millis(50)))
+                        .await
+                })
+            })
+            .collect();
+        for read in reads {
+            assert_eq!(read.await.ok(), Some(Ok(1)));
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1);
+        let again = cache
+            .get_or_fetch("eastus", || counted(&calls, 2, Duration::ZERO))
+            .await;
+        assert_eq!((again, calls.load(Ordering::SeqCst)), (Ok(1), 1));
+        let other = cache
+            .get_or_fetch("westeurope", || counted(&calls, 3, Duration::ZERO))
+            .await;
         assert_eq!(
-            cache.get(&"eastus", start + Duration::from_secs(299)),
-            Some(1)
-        );
-        assert_eq!(cache.get(&"westeurope", start), None, "keys are separate");
-        assert_eq!(cache.get(&"eastus", start + Duration::from_secs(300)), None);
-        assert_eq!(
-            cache.get(&"eastus", start),
-            None,
-            "an expired entry is gone, not revived by an earlier clock"
+            (other, calls.load(Ordering::SeqCst)),
+            (Ok(3), 2),
+            "keys are separate"
         );
     }
 
-    #[test]
-    fn a_new_value_replaces_the_old_and_restarts_its_time() {
-        let cache = TtlCache::new(Duration::from_secs(10));
-        let start = Instant::now();
-        cache.insert("k", 1, start);
-        cache.insert("k", 2, start + Duration::from_secs(8));
-        assert_eq!(cache.get(&"k", start + Duration::from_secs(15)), Some(2));
+    #[tokio::test]
+    async fn values_expire_failures_are_not_kept_and_invalidation_forgets() {
+        let cache = TtlCache::new(Duration::from_millis(30));
+        let failed: Result<i32, &str> = cache.get_or_fetch("k", || async { Err("down") }).await;
+        assert_eq!(failed, Err("down"));
+        let calls = AtomicUsize::new(0);
+        assert_eq!(
+            cache
+                .get_or_fetch("k", || counted(&calls, 1, Duration::ZERO))
+                .await,
+            Ok(1),
+            "a failure is fetched again"
+        );
+        tokio::time::sleep(Duration::from_millis(40)).await;
+        assert_eq!(
+            cache
+                .get_or_fetch("k", || counted(&calls, 2, Duration::ZERO))
+                .await,
+            Ok(2),
+            "an expired value is fetched again"
+        );
+        cache.invalidate(&"k");
+        assert_eq!(
+            cache
+                .get_or_fetch("k", || counted(&calls, 3, Duration::ZERO))
+                .await,
+            Ok(3)
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 3);
     }
 }

@@ -475,23 +475,34 @@ mod tests {
         );
     }
 
-    #[test]
-    fn permission_failure_offers_role_assignment_for_the_resource_group() {
-        let c = run(
-            "(AuthorizationFailed) The client 'a@b.c' with object id 'ebb57515' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope '/subscriptions/fcfd/resourcegroups/dev/providers/x/y' or the scope is invalid.",
-        );
-        assert_eq!(c.category, Category::RgPermission);
-        let command = c
+    fn role_command(text: &str) -> Option<String> {
+        run(text)
             .actions
             .iter()
             .find(|a| a.kind == ActionKind::Command)
-            .and_then(|a| a.command.clone());
+            .and_then(|a| a.command.clone())
+    }
+
+    #[test]
+    fn permission_failure_offers_role_assignment_for_the_resource_group() {
+        let text = "(AuthorizationFailed) The client 'a@b.c' with object id 'ebb57515-0000-4000-8000-000000000001' does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/write' over scope '/subscriptions/fcfd0000-0000-4000-8000-000000000002/resourcegroups/dev/providers/x/y' or the scope is invalid.";
+        assert_eq!(run(text).category, Category::RgPermission);
         assert_eq!(
-            command.as_deref(),
+            role_command(text).as_deref(),
             Some(
-                "az role assignment create --assignee ebb57515 --role Contributor --scope /subscriptions/fcfd/resourcegroups/dev"
+                "az role assignment create --assignee ebb57515-0000-4000-8000-000000000001 --role Contributor --scope /subscriptions/fcfd0000-0000-4000-8000-000000000002/resourcegroups/dev"
             )
         );
+    }
+
+    #[test]
+    fn a_permission_failure_naming_a_hostile_principal_or_scope_offers_no_command() {
+        for text in [
+            "(AuthorizationFailed) The client 'a@b.c' with object id 'ebb57515' does not have authorization to perform action 'x' over scope '/subscriptions/fcfd0000-0000-4000-8000-000000000002/resourcegroups/dev' or the scope is invalid.",
+            "(AuthorizationFailed) The client 'a@b.c' with object id 'ebb57515-0000-4000-8000-000000000001' does not have authorization to perform action 'x' over scope '/subscriptions/fcfd0000-0000-4000-8000-000000000002/resourcegroups/dev;$(id)' or the scope is invalid.",
+        ] {
+            assert_eq!(role_command(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -14,6 +14,10 @@ use crate::progress::{CANCELLED_CODE, TaskStatus, TaskView};
 use crate::provision::FieldError;
 use serde::{Deserialize, Serialize};
 
+mod owner;
+
+pub use owner::{owned_slot_text, read_owned_slot};
+
 /// The localStorage key of the browser's slot (versioned: a new shape gets a new key).
 pub const SLOT_KEY: &str = "elb_last_failed_provision_v1";
 
@@ -161,6 +165,9 @@ pub enum SlotRead {
     /// Not a record (bad JSON, a missing field or one of the wrong type, an empty name, a
     /// `when` more than [`MAX_CLOCK_SKEW_MS`] in the future): prune it.
     Malformed,
+    /// Another caller's record, or one with no owner ([`read_owned_slot`]): never shown to
+    /// this caller; prune it.
+    Foreign,
 }
 
 /// Reads the slot's text (`None` when the key is absent) at `now_ms`.

@@ -1,6 +1,7 @@
 //! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
 //! ARM error and long-running-operation parsing, the ARM error classifier, portal links, RBAC
-//! permission matching, the create request and the provisioning job's progress model.
+//! permission matching, the create request and the provisioning job's progress model, and the
+//! shell quoting of the commands the dashboard offers to copy.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
@@ -20,5 +21,7 @@ pub mod preflight_advice;
 pub mod progress;
 pub mod provision;
 pub mod region;
+pub mod security_policy;
+pub mod shell;
 pub mod subscription;
 pub mod vm_size;

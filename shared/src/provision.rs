@@ -53,6 +53,22 @@ pub struct FieldError {
 }
 
 impl ProvisionRequest {
+    /// The members of a JSON create body that are not fields of a create request, in the
+    /// body's order (empty when `body` is not an object). The API refuses them rather than
+    /// ignore them: a misspelt `kubernetes_versoin` would otherwise create a cluster with
+    /// AKS's default version without a word.
+    pub fn unknown_fields(body: &serde_json::Value) -> Vec<String> {
+        let known = serde_json::to_value(Self::default()).unwrap_or_default();
+        match (body.as_object(), known.as_object()) {
+            (Some(body), Some(known)) => body
+                .keys()
+                .filter(|key| !known.contains_key(*key))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// The same request with surrounding whitespace removed from every text field and an empty
     /// Kubernetes version read as "AKS's default".
     pub fn normalized(mut self) -> Self {
@@ -248,6 +264,21 @@ fn validate_kubernetes_version(version: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn members_that_are_not_request_fields_are_named() {
+        let body = serde_json::json!({
+            "subscription_id": "x",
+            "kubernetes_versoin": "1.33",
+            "kubernetes_version": null,
+            "__proto__": {},
+        });
+        assert_eq!(
+            ProvisionRequest::unknown_fields(&body),
+            vec!["__proto__".to_owned(), "kubernetes_versoin".to_owned()]
+        );
+        assert!(ProvisionRequest::unknown_fields(&serde_json::json!([1])).is_empty());
+    }
     use rstest::rstest;
 
     fn valid() -> ProvisionRequest {

@@ -12,7 +12,10 @@
 //!   (or a Dismiss) from another tab without a reload.
 //!
 //! The slot mirrors what the card shows, so a Dismiss in one tab (which empties it) reaches the
-//! others. A cancelled create is never a failure (`LastFailure::from_task` refuses it).
+//! others. It belongs to the signed-in caller (read with the `current_caller` server function
+//! after hydration): another person's slot on the same browser is pruned unseen, and nothing is
+//! saved or read until the caller is known. A cancelled create is never a failure
+//! (`LastFailure::from_task` refuses it).
 
 use crate::api::provision::dismiss_failed_provision::DismissFailedProvision;
 use crate::api::provision::recent_failed_provisions::recent_failed_provisions;
@@ -121,37 +124,57 @@ impl LastFailureMemory {
 #[cfg(feature = "hydrate")]
 mod client {
     use super::LastFailureMemory;
+    use crate::api::session::current_caller::current_caller;
     use crate::contexts::job_tracking::JobTracking;
+    use crate::error::AppError;
     use crate::last_failure_slot as slot;
     use leptos::ev;
     use leptos::prelude::*;
+    use shared::caller::Caller;
     use shared::last_failure::{LastFailure, RecentFailures, SLOT_KEY, merge};
     use shared::progress::TaskStatus;
 
+    /// The signed-in caller, the slot's owner: read in the browser only (a `LocalResource`, so
+    /// the server's resources and the browser's stay in step for hydration).
+    type CallerRead = LocalResource<Result<Caller, AppError>>;
+
+    /// The slot's owner: the signed-in caller's object id, once known.
+    fn owner(caller: CallerRead) -> Option<String> {
+        caller
+            .get_untracked()
+            .and_then(Result::ok)
+            .map(|caller| caller.object_id)
+    }
+
     pub(super) fn start(memory: LastFailureMemory, jobs: JobTracking) {
-        merge_slot_after_hydration(memory);
-        follow_page_jobs(memory, jobs);
-        follow_other_tabs(memory);
+        let caller: CallerRead = LocalResource::new(current_caller);
+        merge_slot_after_hydration(memory, caller);
+        follow_page_jobs(memory, jobs, caller);
+        follow_other_tabs(memory, caller);
     }
 
     /// Once the server's answer is there: the newer of it and the slot, the slot pruned if the
     /// server says it is over, and the slot set to what shows.
-    fn merge_slot_after_hydration(memory: LastFailureMemory) {
+    fn merge_slot_after_hydration(memory: LastFailureMemory, caller: CallerRead) {
         Effect::new(move |_| {
-            let Some(answer) = memory.server.get() else {
+            let (Some(answer), Some(caller)) = (memory.server.get(), caller.get()) else {
                 return;
             };
             if memory.local.with_untracked(Option::is_some) {
                 return;
             }
             let history = answer.unwrap_or_else(|_| RecentFailures::degraded());
-            let stored = slot::load(slot::now_ms());
+            // Without a caller there is no owner: the slot is neither read nor written.
+            let owner = caller.ok().map(|caller| caller.object_id);
+            let stored = owner
+                .as_deref()
+                .and_then(|owner| slot::load(slot::now_ms(), owner));
             let merged = merge(&history, stored.clone());
-            match &merged.shown {
-                Some(record) if stored.as_ref() != Some(record) => {
-                    slot::save(record);
+            match (&merged.shown, &owner) {
+                (Some(record), Some(owner)) if stored.as_ref() != Some(record) => {
+                    slot::save(record, owner);
                 }
-                None if merged.prune_slot => slot::clear(),
+                (None, _) if merged.prune_slot => slot::clear(),
                 _ => {}
             }
             memory.local.set(Some(merged.shown));
@@ -159,7 +182,7 @@ mod client {
     }
 
     /// A job of this page that fails is remembered; one that succeeds clears the memory.
-    fn follow_page_jobs(memory: LastFailureMemory, jobs: JobTracking) {
+    fn follow_page_jobs(memory: LastFailureMemory, jobs: JobTracking, caller: CallerRead) {
         let seen = StoredValue::new(Vec::<String>::new());
         Effect::new(move |_| {
             for view in jobs.finished_views() {
@@ -170,7 +193,9 @@ mod client {
                 match view.status {
                     TaskStatus::Failure => {
                         if let Some(record) = LastFailure::from_task(&view, slot::now_ms()) {
-                            slot::save(&record);
+                            if let Some(owner) = owner(caller) {
+                                slot::save(&record, &owner);
+                            }
                             memory.local.set(Some(Some(record)));
                         }
                     }
@@ -182,12 +207,15 @@ mod client {
     }
 
     /// Another tab saved, replaced or emptied the slot.
-    fn follow_other_tabs(memory: LastFailureMemory) {
+    fn follow_other_tabs(memory: LastFailureMemory, caller: CallerRead) {
         let listener = window_event_listener(ev::storage, move |event| {
             if event.key().as_deref() != Some(SLOT_KEY) {
                 return;
             }
-            let record = slot::read_text(event.new_value().as_deref(), slot::now_ms());
+            let Some(owner) = owner(caller) else {
+                return;
+            };
+            let record = slot::read_text(event.new_value().as_deref(), slot::now_ms(), &owner);
             memory.local.set(Some(record));
         });
         on_cleanup(move || listener.remove());

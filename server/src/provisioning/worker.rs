@@ -629,11 +629,14 @@ impl From<Interrupted> for Stop {
 fn azure_failure(error: ArmClientError) -> Stop {
     Stop::Failed(match error {
         ArmClientError::Arm(error) => arm_failure(&error),
-        other => TaskFailure {
-            code: "AzureUnavailable".into(),
-            message: other.to_string(),
-            raw: other.to_string(),
-        },
+        other => {
+            let text = crate::error::shown_to_users(&other);
+            TaskFailure {
+                code: "AzureUnavailable".into(),
+                message: text.clone(),
+                raw: text,
+            }
+        }
     })
 }
 

@@ -14,6 +14,8 @@ mod cancel;
 mod create_faults;
 mod database_faults;
 mod failure_history;
+mod hardening;
+mod hostile_input;
 mod http_surface;
 mod kill_nine;
 mod ownership;

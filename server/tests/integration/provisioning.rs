@@ -535,7 +535,9 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight() -> TestRe
     Ok(())
 }
 
-const SESSION_SECRET: &str = "restart-test-session-secret-restart-test-session-secret-restart-test";
+/// 64 bytes of "restart-test-session-secret-…" in base64.
+const SESSION_SECRET: &str =
+    "cmVzdGFydC10ZXN0LXNlc3Npb24tc2VjcmV0LXJlc3RhcnQtdGVzdC1zZXNzaW9uLXNlY3JldC1yZXN0YXJ0LQ==";
 
 /// Starts the dashboard process in Azure mode against the sandbox at `sandbox`, on a free
 /// port, with the database `database_url`; waits until it answers.

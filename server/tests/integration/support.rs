@@ -72,6 +72,15 @@ pub async fn sandbox_cloud(world: World) -> TestCloud {
 /// assembled as `main` assembles it. `demo_sign_in` starts it in sandbox mode, with the
 /// sandbox-only sign-in route; without it, in Azure mode.
 pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard {
+    start_dashboard_with(world, demo_sign_in, server::config::Limits::default()).await
+}
+
+/// [`start_dashboard`] with per-caller `limits` other than the defaults.
+pub async fn start_dashboard_with(
+    world: World,
+    demo_sign_in: bool,
+    limits: server::config::Limits,
+) -> TestDashboard {
     let cloud = sandbox_cloud(world).await;
     let database = tempfile::tempdir().expect("temp dir");
     let url = format!(
@@ -87,9 +96,10 @@ pub async fn start_dashboard(world: World, demo_sign_in: bool) -> TestDashboard 
         api_versions: ApiVersions::default(),
         database_url: url.clone(),
         leptos_options: leptos.leptos_options,
-        session_secret: Some("s".repeat(64)),
+        session_secret: Some(SESSION_SECRET.to_owned()),
         sandbox_mode: demo_sign_in,
         worker: fast_worker(),
+        limits,
     })
     .await
     .expect("dashboard state");
@@ -181,6 +191,10 @@ pub async fn post_json(
     let status = response.status();
     Ok((status, response.json().await?))
 }
+
+/// The dashboards' `SESSION_SECRET`: 64 bytes (0, 1, …, 63) in base64.
+pub const SESSION_SECRET: &str =
+    "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0+Pw==";
 
 /// The default world's subscription.
 pub const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";

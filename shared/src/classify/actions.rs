@@ -7,6 +7,7 @@
 
 use super::message::truncate;
 use super::{Action, ActionKind, Category, ErrorContext, Facts};
+use crate::shell::role_assignment_command;
 
 /// Durable quota shortlink, the primary quota action.
 pub(crate) const QUOTA_SHORTLINK: &str = "https://aka.ms/quotas/view-quotas";
@@ -185,15 +186,19 @@ pub(crate) fn actions(category: Category, facts: &Facts, context: &ErrorContext)
         ],
         Category::RgPermission => {
             let mut actions = Vec::new();
-            if let (Some(principal), Some(scope)) = (&facts.principal_object_id, &facts.scope) {
+            // Only a GUID principal and an ARM-id scope make a command (crate::shell).
+            let command = match (&facts.principal_object_id, &facts.scope) {
+                (Some(principal), Some(scope)) => {
+                    role_assignment_command(principal, resource_group_scope(scope))
+                }
+                _ => None,
+            };
+            if let Some(command) = command {
                 actions.push(Action {
                     kind: ActionKind::Command,
                     label: "Copy the role assignment command".to_owned(),
                     href: None,
-                    command: Some(format!(
-                        "az role assignment create --assignee {principal} --role Contributor --scope {}",
-                        resource_group_scope(scope)
-                    )),
+                    command: Some(command),
                 });
             }
             actions.push(docs("Assign an Azure role", DOCS_ROLE_ASSIGNMENT));

@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use shared::progress::ProvisionAccepted;
 use shared::provision::ProvisionRequest;
 
-/// Validates `request`, writes the job and queues it; answers the task to poll.
+/// Validates `request`, writes the job and queues it; answers the task to poll (or, at the cap
+/// on running creates, 429 with `Retry-After`).
 #[server]
 pub async fn start_provision(request: ProvisionRequest) -> Result<ProvisionAccepted, AppError> {
     let caller = crate::backend::use_caller()?;
-    crate::backend::use_backend()?
-        .start_provision(&caller, request)
-        .await
+    crate::backend::with_status(
+        crate::backend::use_backend()?
+            .start_provision(&caller, request)
+            .await,
+    )
 }

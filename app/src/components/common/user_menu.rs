@@ -1,4 +1,6 @@
-//! The signed-in person and a sign-out button.
+//! The signed-in person and a sign-out button. Signing out also empties the browser's "Last
+//! attempt failed" slot, so the next person on this browser starts without it (the slot's owner
+//! rule covers a sign-out without JavaScript).
 
 use crate::api::session::current_caller::current_caller;
 use leptos::prelude::*;
@@ -15,7 +17,12 @@ pub fn UserMenu() -> impl IntoView {
                     .ok()
                     .map(|caller| {
                         view! {
-                            <form class="user-menu" method="post" action="/auth/sign-out">
+                            <form
+                                class="user-menu"
+                                method="post"
+                                action="/auth/sign-out"
+                                on:submit=|_| forget_last_failure()
+                            >
                                 <span class="muted">"Signed in as "</span>
                                 <strong>{caller.display_name}</strong>
                                 <button type="submit" class="button secondary">"Sign out"</button>
@@ -25,4 +32,10 @@ pub fn UserMenu() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// Empties the browser's last-failure slot (the form then submits as usual).
+fn forget_last_failure() {
+    #[cfg(feature = "hydrate")]
+    crate::last_failure_slot::clear();
 }
