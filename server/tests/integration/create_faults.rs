@@ -8,7 +8,7 @@ use super::support::jobs::{accepted_job, queued_job, request, service_with, unti
 use super::support::tasks::{cancel, ensure_revoked, start, until_accepted, until_cluster_state};
 use super::support::{
     SUBSCRIPTION, TestResult, create_body, ensure, fast_worker, fast_world, http, sandbox_cloud,
-    sign_in, start_dashboard, until_task,
+    sign_in, start_dashboard, until_ready,
 };
 use arm_sandbox::ACCEPTED_CREATES_PATH;
 use arm_sandbox::world::World;
@@ -52,15 +52,7 @@ async fn a_create_whose_answer_failed_after_azure_took_it_is_followed_to_success
         let cookie = sign_in(base, "alice").await?;
         let (name, group) = ("aks-unanswered", "rg-unanswered");
         let task_id = start(base, &cookie, &create_body(name, "eastus", group)).await?;
-        let done = until_task(
-            base,
-            &cookie,
-            &task_id,
-            Duration::from_secs(30),
-            Duration::from_millis(50),
-            |task| task["ready"] == json!(true),
-        )
-        .await?;
+        let done = until_ready(base, &cookie, &task_id, Duration::from_secs(30), |_| {}).await?;
         ensure(
             done["status"] == "SUCCESS" && done["result"]["cluster"]["name"] == name,
             format!("{fault}: {done}"),
@@ -90,15 +82,7 @@ async fn a_cancel_aborts_a_create_whose_answer_was_a_gateway_timeout() -> TestRe
         format!("followed after the 504: {following}"),
     )?;
     cancel(base, &cookie, &task_id).await?;
-    let ended = until_task(
-        base,
-        &cookie,
-        &task_id,
-        Duration::from_secs(20),
-        Duration::from_millis(20),
-        |task| task["ready"] == json!(true),
-    )
-    .await?;
+    let ended = until_ready(base, &cookie, &task_id, Duration::from_secs(20), |_| {}).await?;
     ensure_revoked(&ended)?;
     until_cluster_state(&dashboard.cloud.arm, group, name, "Canceled").await?;
     let accepted = accepted_creates(&dashboard.cloud.sandbox.base_url, group, name).await?;

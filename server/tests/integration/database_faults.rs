@@ -6,9 +6,8 @@ use super::support::jobs::{queued_job, request, service_with, until_job_finished
 use super::support::tasks::{start, until_accepted};
 use super::support::{
     TestResult, create_body, ensure, fast_worker, fast_world, sandbox_cloud, sign_in,
-    start_dashboard, until_task,
+    start_dashboard, until_ready,
 };
-use serde_json::json;
 use server::provisioning::WorkerSettings;
 use shared::progress::TaskStatus;
 use sqlx::Connection;
@@ -41,15 +40,7 @@ async fn a_create_survives_the_database_refusing_writes_mid_create() -> TestResu
         format!("nothing could be written meanwhile: {:?}", during.status),
     )?;
 
-    let done = until_task(
-        base,
-        &cookie,
-        &task_id,
-        Duration::from_secs(30),
-        Duration::from_millis(100),
-        |task| task["ready"] == json!(true),
-    )
-    .await?;
+    let done = until_ready(base, &cookie, &task_id, Duration::from_secs(30), |_| {}).await?;
     ensure(done["status"] == "SUCCESS", format!("{done}"))?;
     Ok(())
 }

@@ -8,11 +8,11 @@
 use super::support::processes::{Child, dashboard_process, free_address, standalone_sandbox};
 use super::support::tasks::post_task;
 use super::support::{
-    SUBSCRIPTION, TestResult, create_body, credential, ensure, http, post_create, sign_in,
+    SUBSCRIPTION, TestResult, create_body, ensure, http, post_create, sandbox_client, setting,
+    sign_in,
 };
 use arm_sandbox::ACCEPTED_CREATES_PATH;
 use serde_json::Value;
-use server::arm::{ApiVersions, ArmClient};
 use server::provisioning::JOB_TAG;
 use server::store::{JobRecord, NewJob, Store};
 use shared::caller::Caller;
@@ -95,12 +95,8 @@ async fn deletable(store: &Store, ledger: &Ledger) -> TestResult<Vec<JobRecord>>
 
 /// Waits until every job of the run finished and every deletion ended, then checks each
 /// against the sandbox.
-async fn ensure_consistent(
-    store: &Store,
-    arm: &ArmClient,
-    sandbox_url: &str,
-    ledger: &Ledger,
-) -> TestResult {
+async fn ensure_consistent(store: &Store, sandbox_url: &str, ledger: &Ledger) -> TestResult {
+    let arm = sandbox_client(sandbox_url)?;
     println!(
         "{} creates to succeed, {} to fail, {} partial clusters deleted",
         ledger.succeeding.len(),
@@ -190,14 +186,6 @@ async fn ensure_consistent(
     Ok(())
 }
 
-fn sandbox_client(base_url: &str) -> TestResult<ArmClient> {
-    Ok(ArmClient::new(
-        url::Url::parse(base_url)?,
-        credential(),
-        ApiVersions::default(),
-    )?)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn sandbox_mode_killed_ten_times_loses_no_job() -> TestResult {
     let directory = tempfile::tempdir()?;
@@ -256,28 +244,15 @@ async fn sandbox_mode_killed_ten_times_loses_no_job() -> TestResult {
     ))?)?;
     let sandbox_url = format!("http://{}", state["address"].as_str().ok_or("address")?);
     let store = store.ok_or("store")?;
-    ensure_consistent(
-        &store,
-        &sandbox_client(&sandbox_url)?,
-        &sandbox_url,
-        &ledger,
-    )
-    .await
+    ensure_consistent(&store, &sandbox_url, &ledger).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_dashboard_killed_ten_times_against_a_standalone_sandbox_loses_no_job() -> TestResult {
     let (_sandbox, settings) = standalone_sandbox(&SANDBOX_TIMINGS).await?;
-    let setting = |name: &str| {
-        settings
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .ok_or(format!("{name} in {settings:?}"))
-    };
-    let sandbox_url = setting("ARM_BASE_URL")?;
-    let (identity_endpoint, identity_header) =
-        (setting("IDENTITY_ENDPOINT")?, setting("IDENTITY_HEADER")?);
+    let sandbox_url = setting(&settings, "ARM_BASE_URL")?;
+    let identity_endpoint = setting(&settings, "IDENTITY_ENDPOINT")?;
+    let identity_header = setting(&settings, "IDENTITY_HEADER")?;
     let directory = tempfile::tempdir()?;
     let database_url = format!("sqlite://{}", directory.path().join("kill.db").display());
     let site_root = directory.path().display().to_string();
@@ -333,13 +308,7 @@ async fn a_dashboard_killed_ten_times_against_a_standalone_sandbox_loses_no_job(
         kill(&mut dashboard).await?;
     }
     let _last = dashboard_process(&address, &env).await?;
-    ensure_consistent(
-        &store,
-        &sandbox_client(&sandbox_url)?,
-        &sandbox_url,
-        &ledger,
-    )
-    .await
+    ensure_consistent(&store, &sandbox_url, &ledger).await
 }
 
 /// SIGKILL: no shutdown code runs.

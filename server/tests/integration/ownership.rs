@@ -8,11 +8,10 @@ use super::support::tasks::{
 };
 use super::support::{
     SUBSCRIPTION, TestResult, arm::spec, arm::wait_for_operation, create_body, ensure, fast_world,
-    get_task, sandbox_cloud, sign_in, start_dashboard, until_task,
+    get_task, sandbox_cloud, sign_in, start_dashboard, until_ready, until_task,
 };
 use arm_sandbox::world::World;
 use reqwest::StatusCode;
-use serde_json::json;
 use server::provisioning::JOB_TAG;
 use shared::progress::{ProvisionPhase, TaskStatus, TaskView, can_delete_partial_cluster};
 use std::time::Duration;
@@ -61,15 +60,7 @@ async fn an_old_attempt_never_deletes_a_new_cluster_that_reuses_its_name() -> Te
         .ok_or("a delete to follow")?;
     wait_for_operation(arm, &deleting, |_| {}).await?;
     let bob_task = start(base, &bob, &create_body(name, "eastus", group)).await?;
-    let bob_done = until_task(
-        base,
-        &bob,
-        &bob_task,
-        Duration::from_secs(30),
-        Duration::from_millis(100),
-        |task| task["ready"] == json!(true),
-    )
-    .await?;
+    let bob_done = until_ready(base, &bob, &bob_task, Duration::from_secs(30), |_| {}).await?;
     ensure(bob_done["status"] == "SUCCESS", format!("bob: {bob_done}"))?;
 
     // Alice's old card still offers the deletion; pressing it is refused with the reason.

@@ -5,13 +5,13 @@
 
 use super::support::processes::{dashboard_process, free_address, standalone_sandbox_with};
 use super::support::{
-    SUBSCRIPTION, TestResult, create_body, credential, ensure, get_task, http, post_create,
-    sign_in, until_ready,
+    SUBSCRIPTION, TestResult, create_body, ensure, get_task, http, post_create, sandbox_client,
+    setting, sign_in, until_ready,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use server::arm::ArmClient;
 use server::arm::models::{ManagedClusterSpec, NodePoolSpec};
-use server::arm::{ApiVersions, ArmClient};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
@@ -109,16 +109,7 @@ async fn a_killed_sandbox_mode_dashboard_finishes_its_create_after_restart() -> 
 
 /// An ARM client for the sandbox whose printed settings are `settings`.
 fn client(settings: &[(String, String)]) -> TestResult<ArmClient> {
-    let base_url = settings
-        .iter()
-        .find(|(name, _)| name == "ARM_BASE_URL")
-        .map(|(_, value)| value.as_str())
-        .ok_or("ARM_BASE_URL")?;
-    Ok(ArmClient::new(
-        url::Url::parse(base_url)?,
-        credential(),
-        ApiVersions::default(),
-    )?)
+    sandbox_client(&setting(settings, "ARM_BASE_URL")?)
 }
 
 #[tokio::test(flavor = "multi_thread")]

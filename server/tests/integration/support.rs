@@ -52,6 +52,24 @@ pub fn fast_worker() -> WorkerSettings {
     }
 }
 
+/// An ARM client with the sandbox credential for the sandbox at `base_url`.
+pub fn sandbox_client(base_url: &str) -> TestResult<ArmClient> {
+    Ok(ArmClient::new(
+        url::Url::parse(base_url)?,
+        credential(),
+        ApiVersions::default(),
+    )?)
+}
+
+/// The value of `name` in a standalone sandbox's printed `settings`.
+pub fn setting(settings: &[(String, String)], name: &str) -> TestResult<String> {
+    settings
+        .iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.clone())
+        .ok_or_else(|| format!("{name} in {settings:?}").into())
+}
+
 /// A sandbox cloud on port 0 and an ARM client for it.
 pub struct TestCloud {
     /// The running sandbox.
