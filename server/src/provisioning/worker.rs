@@ -7,8 +7,10 @@
 //!
 //! Resume rules, from what the row holds: an operation URL → poll it again at once; phase
 //! "creating" without an operation URL (the process died around the PUT) → GET the cluster
-//! first and PUT only if it does not exist; earlier phases → start over (both steps are safe to
-//! repeat). A create is never sent blindly twice.
+//! first, follow it when it carries the job's mark ([`ownership`](super::ownership)), fail
+//! without touching it when it does not, and PUT only if there is none; earlier phases → start
+//! over (both steps are safe to repeat). A create is never sent blindly twice: a PUT answered
+//! 412 or 5xx, or whose answer was lost, is followed up by the same read.
 //!
 //! Cancel: every wait (a sleep until the next poll, an ARM read, the resource group PUT) races
 //! the job's stop signal in `tokio::select!`, so a cancel interrupts it at once; the row's
@@ -17,15 +19,17 @@
 //! its answer says whether there is a create to abort. What happens next is in [`cancel`].
 
 mod cancel;
+mod failures;
+mod resource_group;
 
-use super::follower::{Deadline, Ended, Follower, Goal, Interrupted, Observer, Pacing, Track};
+use super::follower::{Deadline, Ended, Follower, Goal, Observer, Pacing, Track};
 use super::ownership::{OwnershipMark, Sighting};
 use super::patient_writes::retrying;
 use super::{absorb_cluster, now_ms};
-use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec, ResourceGroup};
+use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
 use crate::store::{JobRecord, SaveOutcome, Store};
-use shared::arm_error::ArmError;
+use failures::{azure_failure, name_taken, operation_failure};
 use shared::operation_status::OperationState;
 use shared::progress::{ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
 use shared::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
@@ -195,7 +199,7 @@ impl JobRun {
                     }
                     Sighting::Foreign => {
                         self.create_on_azure = CreateOnAzure::NotSent;
-                        return Err(Stop::Failed(self.name_taken()));
+                        return Err(Stop::Failed(name_taken(&self.job.request)));
                     }
                     Sighting::Absent => {
                         self.create_on_azure = CreateOnAzure::NotSent;
@@ -214,74 +218,6 @@ impl JobRun {
     }
 
     // ----- steps ----------------------------------------------------------------------------
-
-    async fn ensure_resource_group(&mut self) -> Result<(), Stop> {
-        let request = self.job.request.clone();
-        self.enter(
-            ProvisionPhase::EnsuringResourceGroup,
-            &format!("Looking for resource group {}.", request.resource_group),
-        )
-        .await?;
-        let existing = self
-            .unless_cancelled(
-                self.arm
-                    .get_resource_group(&request.subscription_id, &request.resource_group),
-            )
-            .await?
-            .map_err(azure_failure)?;
-        let message = match existing {
-            Some(group) => format!(
-                "Using the existing resource group {} ({}).",
-                group.name, group.location
-            ),
-            None => {
-                // Safe to drop on a cancel: at worst the group exists and the row says this job
-                // did not create it, so nothing will ever delete it on the job's behalf.
-                let created = self
-                    .unless_cancelled(self.arm.create_resource_group(
-                        &request.subscription_id,
-                        &request.resource_group,
-                        &request.region,
-                    ))
-                    .await?;
-                match created {
-                    Ok(_) => {
-                        self.job.resource_group_created = true;
-                        format!(
-                            "Created resource group {} in {}.",
-                            request.resource_group, request.region
-                        )
-                    }
-                    // Another create made the group meanwhile (ARM refuses a second PUT in
-                    // another region): use it, as if it had been there at the first look.
-                    Err(error) => {
-                        let group = self.existing_group_after(error).await?;
-                        format!(
-                            "Using the resource group {} ({}) another create just made.",
-                            group.name, group.location
-                        )
-                    }
-                }
-            }
-        };
-        self.note(&message).await
-    }
-
-    /// The resource group, when a PUT of it failed with `error` because it appeared meanwhile;
-    /// otherwise `error` is the job's failure.
-    async fn existing_group_after(&self, error: ArmClientError) -> Result<ResourceGroup, Stop> {
-        let request = &self.job.request;
-        let again = self
-            .unless_cancelled(
-                self.arm
-                    .get_resource_group(&request.subscription_id, &request.resource_group),
-            )
-            .await?;
-        match again {
-            Ok(Some(group)) => Ok(group),
-            Ok(None) | Err(_) => Err(azure_failure(error)),
-        }
-    }
 
     /// Sends the create and follows it to a terminal state.
     async fn create(&mut self) -> Result<ManagedCluster, Stop> {
@@ -377,25 +313,12 @@ impl JobRun {
             }
             Sighting::Foreign => {
                 self.create_on_azure = CreateOnAzure::NotSent;
-                Err(Stop::Failed(self.name_taken()))
+                Err(Stop::Failed(name_taken(&self.job.request)))
             }
             Sighting::Absent => {
                 self.create_on_azure = CreateOnAzure::NotSent;
                 Err(azure_failure(error))
             }
-        }
-    }
-
-    /// The failure of a create whose name another cluster holds.
-    fn name_taken(&self) -> TaskFailure {
-        let request = &self.job.request;
-        TaskFailure {
-            code: "ResourceAlreadyExists".into(),
-            message: format!(
-                "A cluster named {} already exists in resource group {} and was not created by this attempt; the dashboard never overwrites or touches an existing cluster.",
-                request.cluster_name, request.resource_group
-            ),
-            raw: String::new(),
         }
     }
 
@@ -605,64 +528,6 @@ impl Observer for JobRun {
     async fn read_failed(&mut self, _failures: u32) -> Result<(), Stop> {
         self.note("Azure did not answer a progress read; retrying.")
             .await
-    }
-}
-
-impl From<Interrupted> for Stop {
-    fn from(interrupted: Interrupted) -> Self {
-        match interrupted {
-            Interrupted::Stopped => Self::Cancelled,
-            Interrupted::TimedOut(limit) => Self::Failed(TaskFailure {
-                code: "ProvisioningTimedOut".into(),
-                message: format!(
-                    "The create did not finish within {} minutes; check the cluster in the Azure portal.",
-                    limit.as_secs() / 60
-                ),
-                raw: String::new(),
-            }),
-            Interrupted::Unreadable(error) => azure_failure(error),
-        }
-    }
-}
-
-/// A failed call as the job's failure: ARM's innermost code and message, and its raw text.
-fn azure_failure(error: ArmClientError) -> Stop {
-    Stop::Failed(match error {
-        ArmClientError::Arm(error) => arm_failure(&error),
-        other => {
-            let text = crate::error::shown_to_users(&other);
-            TaskFailure {
-                code: "AzureUnavailable".into(),
-                message: text.clone(),
-                raw: text,
-            }
-        }
-    })
-}
-
-fn arm_failure(error: &ArmError) -> TaskFailure {
-    let (code, message) = error.innermost();
-    TaskFailure {
-        code: code.to_owned(),
-        message: message.to_owned(),
-        raw: error.raw.clone(),
-    }
-}
-
-/// The failure of a Failed or Canceled operation.
-fn operation_failure(poll: &OperationPoll) -> TaskFailure {
-    match &poll.error {
-        Some(error) => arm_failure(error),
-        None if poll.state == OperationState::Canceled => TaskFailure {
-            code: "OperationCanceled".into(),
-            message: "Azure reports that the create was canceled.".into(),
-            raw: String::new(),
-        },
-        None => TaskFailure {
-            code: "OperationFailed".into(),
-            message: "Azure reports that the create failed, without saying why.".into(),
-            raw: String::new(),
-        },
     }
 }
 
