@@ -131,6 +131,10 @@ pub struct Faults {
     /// go out, then the connection breaks in the middle of the body.
     #[serde(default)]
     pub create_accepted_then_answer_lost: bool,
+    /// A cluster whose create started less than this long ago reads as 404, as when ARM answers
+    /// a create (or times out) before the resource provider has recorded the cluster. 0 is off.
+    #[serde(default)]
+    pub create_visible_after_ms: u64,
     /// Throttle storms: of every `throttle_burst_every` ARM requests, the last
     /// `throttle_burst_length` answer 429 `SubscriptionRequestsThrottled` with
     /// `Retry-After: throttle_retry_after_seconds` (before anything is processed, as ARM does).

@@ -6,7 +6,7 @@ use super::cluster_request::ClusterRequest;
 use super::groups::group_not_found;
 use super::model::{
     Cluster, ClusterKey, Operation, OperationKind, OperationStatus, Pool, cluster_key,
-    new_resource_uid,
+    new_resource_uid, since,
 };
 use super::operations::operation_url;
 use super::{Origin, rfc3339, seconds};
@@ -20,14 +20,30 @@ use time::OffsetDateTime;
 impl ControlPlane {
     /// `GET …/managedClusters/{name}`.
     pub fn get_cluster(&mut self, subscription: &str, group: &str, name: &str) -> Reply {
-        self.advance(OffsetDateTime::now_utc());
+        let now = OffsetDateTime::now_utc();
+        self.advance(now);
         if self.group(subscription, group).is_none() {
             return group_not_found(group);
         }
         match self.clusters.get(&cluster_key(subscription, group, name)) {
+            Some(cluster) if self.not_yet_visible(cluster, now) => cluster_not_found(group, name),
             Some(cluster) => Reply::json(StatusCode::OK, self.cluster_json(cluster)),
             None => cluster_not_found(group, name),
         }
+    }
+
+    /// The `create_visible_after_ms` fault: a cluster whose create started less than that long
+    /// ago reads as not found, as when ARM answered before the resource provider recorded it.
+    fn not_yet_visible(&self, cluster: &Cluster, now: OffsetDateTime) -> bool {
+        let hidden_for = Duration::from_millis(self.world.faults.create_visible_after_ms);
+        !hidden_for.is_zero()
+            && cluster
+                .running_operation
+                .as_ref()
+                .and_then(|id| self.operations.get(id))
+                .is_some_and(|op| {
+                    op.kind == OperationKind::Create && since(now, op.started_at) < hidden_for
+                })
     }
 
     /// Clusters of a subscription, optionally of one resource group (an error reply when that

@@ -33,7 +33,7 @@ use super::{
     JobRecord, Provisioning, WorkerSettings, absorb_cluster, forget_cluster, now_ms, task_view,
 };
 use crate::arm::{ArmClient, ArmClientError, OperationHandle};
-use crate::error::ServiceError;
+use crate::error::{ServiceError, shown_to_users};
 use crate::store::{DeletionEnd, Store, StoreError};
 use shared::arm_error::ArmError;
 use shared::caller::Caller;
@@ -273,6 +273,23 @@ async fn run(
     claim: Claim,
 ) {
     let job_id = job.job_id.clone();
+    // The row as it is now: a sweep may have listed the deletion just before its last task
+    // recorded the end. Without the row, nothing is sent; the next sweep tries again.
+    let job = match store.job_by_id(&job_id).await {
+        Ok(Some(fresh))
+            if fresh
+                .deletion
+                .as_ref()
+                .is_some_and(|deletion| deletion.state == DeletionState::Deleting) =>
+        {
+            fresh
+        }
+        Ok(_) => return,
+        Err(error) => {
+            tracing::warn!(%error, %job_id, "cannot read the deletion; leaving it to the next sweep");
+            return;
+        }
+    };
     let outcome = follow(store, arm, settings, &job, claim.stop_signal()).await;
     // Released before the end is written: once it is, its owner may ask again at once (after a
     // failure), and that new deletion must find the job free.
@@ -430,9 +447,10 @@ impl From<Interrupted> for Stop {
             Interrupted::Unreadable(ArmClientError::Arm(error)) => {
                 Self::Failed(failed_message(&error))
             }
-            Interrupted::Unreadable(other) => {
-                Self::Failed(format!("Deleting the partial cluster failed: {other}"))
-            }
+            Interrupted::Unreadable(other) => Self::Failed(format!(
+                "Deleting the partial cluster failed: {}",
+                shown_to_users(&other)
+            )),
         }
     }
 }

@@ -25,17 +25,24 @@ mod resource_group;
 use super::follower::{Deadline, Ended, Follower, Goal, Observer, Pacing, Track};
 use super::ownership::{OwnershipMark, Sighting};
 use super::patient_writes::retrying;
-use super::{absorb_cluster, now_ms};
+use super::{absorb_cluster, cluster_portal_url, now_ms};
 use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
 use crate::store::{JobRecord, SaveOutcome, Store};
-use failures::{azure_failure, name_taken, operation_failure};
+use failures::{azure_failure, name_taken, operation_failure, vanished};
 use shared::operation_status::OperationState;
 use shared::progress::{ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
 use shared::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
 use std::future::Future;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
+
+/// Reads of the cluster, in all, after a create that may have started before it counts as not
+/// taken.
+const UNCONFIRMED_CREATE_READS: u32 = 6;
+
+/// The longest wait between those reads.
+const UNCONFIRMED_CREATE_WAIT: Duration = Duration::from_secs(10);
 
 /// How patient the worker is.
 #[derive(Clone, Debug)]
@@ -127,7 +134,13 @@ pub(super) async fn run(
             return;
         }
         Ok(Some(fresh)) => fresh,
-        Ok(None) | Err(_) => job,
+        // Without the row as it is now, nothing may be sent to Azure on its behalf: the sweep
+        // tries again once the database answers.
+        Ok(None) => return,
+        Err(error) => {
+            tracing::warn!(%error, %job_id, "cannot read the job; leaving it to the next sweep");
+            return;
+        }
     };
     let mut run = JobRun {
         store,
@@ -200,6 +213,11 @@ impl JobRun {
                     Sighting::Foreign => {
                         self.create_on_azure = CreateOnAzure::NotSent;
                         return Err(Stop::Failed(name_taken(&self.job.request)));
+                    }
+                    // The job saw its own cluster before: it is gone, and a new PUT would
+                    // make a second one.
+                    Sighting::Absent if self.saw_its_cluster() => {
+                        return Err(Stop::Failed(vanished()));
                     }
                     Sighting::Absent => {
                         self.create_on_azure = CreateOnAzure::NotSent;
@@ -303,7 +321,7 @@ impl JobRun {
             return Err(azure_failure(error));
         }
         tracing::warn!(%error, job_id = %self.job.job_id, "create not accepted as sent; reading the cluster");
-        match self.read_cluster().await? {
+        match self.look_for_unconfirmed_create().await? {
             Sighting::Own(cluster) => {
                 self.create_on_azure = CreateOnAzure::Running;
                 self.absorb(&cluster);
@@ -315,11 +333,44 @@ impl JobRun {
                 self.create_on_azure = CreateOnAzure::NotSent;
                 Err(Stop::Failed(name_taken(&self.job.request)))
             }
+            // Still nothing after the patient look: the create did not take. The portal link
+            // stays, so the owner can check for themselves.
             Sighting::Absent => {
                 self.create_on_azure = CreateOnAzure::NotSent;
+                self.job.portal_url = Some(cluster_portal_url(&self.job.request));
                 Err(azure_failure(error))
             }
         }
+    }
+
+    /// Reads the cluster after a create that may have started, patiently: ARM can answer a 504
+    /// before the resource provider has recorded the cluster, so an absent cluster (or a failed
+    /// read) is read again, [`UNCONFIRMED_CREATE_READS`] times in all at the follower's pace,
+    /// before the create counts as not taken.
+    async fn look_for_unconfirmed_create(&self) -> Result<Sighting, Stop> {
+        let wait = self
+            .settings
+            .poll_interval_without_retry_after
+            .min(UNCONFIRMED_CREATE_WAIT);
+        let mut reads = 1;
+        loop {
+            let read = self
+                .unless_cancelled(OwnershipMark::of(&self.job).read(&self.arm, &self.job))
+                .await?;
+            match read {
+                Ok(Sighting::Absent) | Err(_) if reads < UNCONFIRMED_CREATE_READS => {
+                    reads += 1;
+                    self.unless_cancelled(tokio::time::sleep(wait)).await?;
+                }
+                Ok(sighting) => return Ok(sighting),
+                Err(error) => return Err(azure_failure(error)),
+            }
+        }
+    }
+
+    /// Whether the job has seen its own cluster on Azure (it recorded its state or resourceUID).
+    fn saw_its_cluster(&self) -> bool {
+        self.job.cluster_state.is_some() || self.job.cluster_resource_uid.is_some()
     }
 
     /// Follows the create on Azure (its operation, or the cluster itself when no operation is
@@ -370,11 +421,7 @@ impl JobRun {
                     raw: String::new(),
                 }
             }
-            Ended::Vanished => TaskFailure {
-                code: "ResourceNotFound".into(),
-                message: "The cluster disappeared from Azure while it was being created.".into(),
-                raw: String::new(),
-            },
+            Ended::Vanished => vanished(),
         };
         Err(Stop::Failed(failure))
     }

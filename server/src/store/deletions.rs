@@ -127,19 +127,21 @@ impl Store {
     }
 
     /// Saves what `job` (finished) holds about its cluster as last read from Azure (state,
-    /// pools, portal page) and its `updated_at_ms`, unless a deletion of it runs or has
-    /// succeeded: from then on the deletion tells what happened to the cluster. True when saved.
+    /// pools, portal page, and its resourceUID when none was recorded) and its
+    /// `updated_at_ms`, unless a deletion of it runs or has succeeded: from then on the deletion
+    /// tells what happened to the cluster. True when saved.
     #[tracing::instrument(skip_all, err, fields(job_id = %job.job_id))]
     pub async fn refresh_cluster(&self, job: &JobRecord) -> Result<bool, StoreError> {
         let saved = sqlx::query(
             "UPDATE provision_jobs SET cluster_state = ?, pools_json = ?, portal_url = ?, \
-             updated_at_ms = ? \
+             cluster_resource_uid = COALESCE(cluster_resource_uid, ?), updated_at_ms = ? \
              WHERE job_id = ? AND finished_at_ms IS NOT NULL \
              AND (deletion_state IS NULL OR deletion_state = ?)",
         )
         .bind(&job.cluster_state)
         .bind(to_json(&job.pools))
         .bind(&job.portal_url)
+        .bind(&job.cluster_resource_uid)
         .bind(job.updated_at_ms)
         .bind(&job.job_id)
         .bind(DeletionState::Failed.as_str())

@@ -4,6 +4,7 @@
 //! and Azure never accepts a second create for the job. An operation URL off the ARM endpoint
 //! is never polled (the token would go with it): the job follows the cluster instead.
 
+use super::support::arm::wait_for_operation;
 use super::support::jobs::{accepted_job, queued_job, request, service_with, until_job_finished};
 use super::support::tasks::{cancel, ensure_revoked, start, until_accepted, until_cluster_state};
 use super::support::{
@@ -27,6 +28,12 @@ fn faulty_answers() -> Vec<(&'static str, World)> {
     let mut world = fast_world();
     world.faults.create_accepted_then_answer_lost = true;
     faults.push(("answer lost", world));
+    // The gateway gave up before the resource provider recorded the cluster: the first reads
+    // find nothing, and the worker must keep looking.
+    let mut world = fast_world();
+    world.faults.create_accepted_then_status = 504;
+    world.faults.create_visible_after_ms = 2_500;
+    faults.push(("504, the cluster visible 2.5 s later", world));
     faults
 }
 
@@ -106,5 +113,42 @@ async fn an_operation_url_off_the_arm_endpoint_is_never_polled_and_the_cluster_i
         ended.status == TaskStatus::Success,
         format!("{:?}: {}", ended.status, ended.message),
     )?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resumed_job_whose_own_cluster_vanished_never_creates_a_second_one() -> TestResult {
+    let cloud = sandbox_cloud(fast_world()).await;
+    let (store, provisioning, owner, _database) = service_with(&cloud.arm, fast_worker()).await?;
+    let (name, group) = ("aks-vanished", "rg-vanished");
+    let queued = queued_job(&store, &owner, request(name, group)?).await?;
+    let mut job = accepted_job(&store, &cloud.arm, queued).await?;
+    // As after a lost answer: the job follows its cluster without an operation URL...
+    job.operation_url = None;
+    job.cluster_resource_uid = cloud
+        .arm
+        .get_cluster(SUBSCRIPTION, group, name)
+        .await?
+        .and_then(|cluster| cluster.properties.resource_uid);
+    store.save_job(&job).await?;
+    // ...then the cluster is deleted in the portal while the process is down.
+    let deleting = cloud
+        .arm
+        .delete_cluster(SUBSCRIPTION, group, name)
+        .await?
+        .ok_or("a delete to follow")?;
+    wait_for_operation(&cloud.arm, &deleting, |_| {}).await?;
+    provisioning.resume_unfinished().await?;
+    let ended = until_job_finished(&store, &job.task_id).await?;
+    ensure(
+        ended.status == TaskStatus::Failure
+            && ended
+                .error
+                .as_ref()
+                .is_some_and(|e| e.code == "ResourceNotFound"),
+        format!("{:?}: {:?}", ended.status, ended.error),
+    )?;
+    let accepted = accepted_creates(&cloud.sandbox.base_url, group, name).await?;
+    ensure(accepted == 1, format!("{accepted} creates accepted"))?;
     Ok(())
 }

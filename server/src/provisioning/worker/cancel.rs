@@ -16,6 +16,7 @@
 
 use super::{CreateOnAzure, JobRun};
 use crate::arm::{AbortOutcome, ArmClientError};
+use crate::error::shown_to_users;
 use crate::provisioning::ownership::{OwnershipMark, Sighting};
 use crate::provisioning::patient_writes::retrying;
 use crate::provisioning::{cluster_portal_url, forget_cluster, now_ms};
@@ -98,7 +99,7 @@ impl JobRun {
                      attempt, so nothing was sent to it; this attempt left no cluster."
                 );
             }
-            Ok(Err(error)) => return self.abort_not_sent(&error.to_string()),
+            Ok(Err(error)) => return self.abort_not_sent(&shown_to_users(&error)),
             Err(_) => return self.abort_not_sent("Azure did not answer in time"),
         }
         let abort = self
@@ -128,7 +129,7 @@ impl JobRun {
             }
             Err(error) => {
                 self.record_cluster().await;
-                self.abort_not_sent(&error.to_string())
+                self.abort_not_sent(&shown_to_users(&error))
             }
         }
     }

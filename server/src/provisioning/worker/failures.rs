@@ -9,6 +9,15 @@ use shared::operation_status::OperationState;
 use shared::progress::TaskFailure;
 use shared::provision::ProvisionRequest;
 
+/// The failure of a create whose own cluster is gone from Azure.
+pub(super) fn vanished() -> TaskFailure {
+    TaskFailure {
+        code: "ResourceNotFound".into(),
+        message: "The cluster disappeared from Azure while it was being created.".into(),
+        raw: String::new(),
+    }
+}
+
 /// The failure of a create whose name another cluster, not created by this job, holds.
 pub(super) fn name_taken(request: &ProvisionRequest) -> TaskFailure {
     TaskFailure {
