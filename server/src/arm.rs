@@ -190,9 +190,16 @@ impl ArmClient {
             // A redirect would take the request to a URL the endpoint check never saw; a 3xx is
             // answered to the caller as an error instead (docs/ARM_FACTS.md §9).
             .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("aks-dashboard/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|error| ArmClientError::Transport(error.to_string()))?;
+            .user_agent(concat!("aks-dashboard/", env!("CARGO_PKG_VERSION")));
+        // Plain http is allowed only on loopback: a proxy from the environment must not carry
+        // that token off the machine.
+        let http = if base_url.scheme() == "http" {
+            http.no_proxy()
+        } else {
+            http
+        }
+        .build()
+        .map_err(|error| ArmClientError::Transport(error.to_string()))?;
         Ok(Self {
             http,
             base_url,

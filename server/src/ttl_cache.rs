@@ -44,10 +44,12 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         let slot = {
             let now = Instant::now();
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            // Expired values go; fetches still running stay, so their waiters are joined.
-            entries.retain(|_, slot| {
-                slot.get()
-                    .is_none_or(|(stored, _)| now.saturating_duration_since(*stored) < self.ttl)
+            // Expired values go; fetches still running (their slot held by a caller) stay, so
+            // their waiters are joined; a slot left empty by a failed fetch goes, so keys that
+            // never answered do not pile up.
+            entries.retain(|_, slot| match slot.get() {
+                Some((stored, _)) => now.saturating_duration_since(*stored) < self.ttl,
+                None => Arc::strong_count(slot) > 1,
             });
             Arc::clone(entries.entry(key).or_default())
         };
@@ -142,5 +144,19 @@ mod tests {
             Ok(3)
         );
         assert_eq!(calls.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn keys_whose_fetch_failed_do_not_pile_up() {
+        let cache: TtlCache<String, i32> = TtlCache::new(Duration::from_secs(60));
+        for key in ["a", "b", "c"] {
+            let failed: Result<i32, &str> =
+                cache.get_or_fetch(key.into(), || async { Err("no") }).await;
+            assert!(failed.is_err());
+        }
+        let ok: Result<i32, &str> = cache.get_or_fetch("d".into(), || async { Ok(4) }).await;
+        assert_eq!(ok, Ok(4));
+        let entries = cache.entries.lock().unwrap_or_else(|p| p.into_inner());
+        assert_eq!(entries.len(), 1, "only the answered key is kept");
     }
 }

@@ -295,7 +295,8 @@ async fn run(
     // failure), and that new deletion must find the job free.
     drop(claim);
     let (end, message) = match outcome {
-        Ok(()) => (DeletionEnd::Deleted, DELETED_MESSAGE.to_owned()),
+        Ok(Gone::Deleted) => (DeletionEnd::Deleted, DELETED_MESSAGE.to_owned()),
+        Ok(Gone::AlreadyGone) => (DeletionEnd::Deleted, ALREADY_GONE_MESSAGE.to_owned()),
         Err(Stop::Failed(message)) => (DeletionEnd::Failed, message),
         Err(Stop::Abandoned) => {
             tracing::info!(%job_id, "stopped following the deletion");
@@ -314,14 +315,26 @@ async fn run(
     }
 }
 
-/// `Ok` once the cluster is gone.
+/// How the job's cluster came to be gone.
+enum Gone {
+    /// The DELETE removed it.
+    Deleted,
+    /// There was none left to delete (only, perhaps, another cluster with its name).
+    AlreadyGone,
+}
+
+/// What a deletion that found nothing of the job's says.
+const ALREADY_GONE_MESSAGE: &str =
+    "Azure has no cluster of this attempt any more; nothing was deleted.";
+
+/// How the cluster came to be gone, once it is.
 async fn follow(
     store: &Store,
     arm: &ArmClient,
     settings: &WorkerSettings,
     job: &JobRecord,
     stop: CancellationToken,
-) -> Result<(), Stop> {
+) -> Result<Gone, Stop> {
     let Some(deletion) = &job.deletion else {
         tracing::error!(job_id = %job.job_id, "a deletion task started without a deletion");
         return Err(Stop::Abandoned);
@@ -347,8 +360,7 @@ async fn follow(
         }
         None => {
             let Some(operation) = send_delete(&mut follower, arm, job).await? else {
-                // 204: no cluster to delete.
-                return Ok(());
+                return Ok(Gone::AlreadyGone);
             };
             let saved_at_ms = now_ms();
             let saved = retrying(settings.save_patience, "save delete operation", || {
@@ -373,7 +385,7 @@ async fn follow(
         .follow(Track::Operation(operation), first_wait, &mut Unobserved)
         .await?
     {
-        Ended::Succeeded(_) | Ended::Vanished => Ok(()),
+        Ended::Succeeded(_) | Ended::Vanished => Ok(Gone::Deleted),
         Ended::OperationFailed(poll) => Err(Stop::Failed(match &poll.error {
             Some(error) => failed_message(error),
             None => format!(
