@@ -5,7 +5,8 @@
 //! identity cannot write) read through the classifier as the error card reads them, and a
 //! dashboard process killed with SIGKILL mid-create whose job finishes after a restart.
 
-use super::support::processes::{Child, standalone_sandbox};
+use super::support::processes::{self, Child, free_address, standalone_sandbox};
+use super::support::tasks::until_accepted;
 use super::support::{
     SUBSCRIPTION, TestResult, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
     get_task, http, post_create, post_json, sign_in, start_dashboard, until_ready,
@@ -17,7 +18,6 @@ use shared::classify::{ActionKind, Category, Classification};
 use shared::error_card::FailedAttempt;
 use shared::progress::{TaskFailure, TaskView};
 use std::collections::BTreeSet;
-use std::process::Stdio;
 use std::time::Duration;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -539,47 +539,29 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight() -> TestRe
 const SESSION_SECRET: &str =
     "cmVzdGFydC10ZXN0LXNlc3Npb24tc2VjcmV0LXJlc3RhcnQtdGVzdC1zZXNzaW9uLXNlY3JldC1yZXN0YXJ0LQ==";
 
-/// Starts the dashboard process in Azure mode against the sandbox at `sandbox`, on a free
-/// port, with the database `database_url`; waits until it answers.
+/// Starts the dashboard process in Azure mode against the sandbox whose printed settings are
+/// `sandbox`, on a free port, with the database `database_url`; answers it and its base URL
+/// once it answers.
 async fn dashboard_process(
     sandbox: &[(String, String)],
     database_url: &str,
     site_root: &std::path::Path,
 ) -> TestResult<(Child, String)> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let address = format!("127.0.0.1:{port}");
-    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .envs(
-            sandbox
-                .iter()
-                .map(|(name, value)| (name.as_str(), value.as_str())),
-        )
-        .env("DASHBOARD_CLOUD", "azure")
-        .env("AZURE_CREDENTIAL", "managed-identity")
-        .env("DATABASE_URL", database_url)
-        .env("SESSION_SECRET", SESSION_SECRET)
-        .env("LEPTOS_SITE_ADDR", &address)
-        .env("LEPTOS_SITE_ROOT", site_root)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()?;
-    let child = Child(child);
-    let base_url = format!("http://{address}");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(response) = http().get(format!("{base_url}/healthz")).send().await
-            && response.status().is_success()
-        {
-            return Ok((child, base_url));
-        }
-        ensure(
-            tokio::time::Instant::now() < deadline,
-            "the dashboard did not come up",
-        )?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let address = free_address()?;
+    let site_root = site_root.display().to_string();
+    let mut env: Vec<(&str, &str)> = sandbox
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    env.extend([
+        ("DASHBOARD_CLOUD", "azure"),
+        ("AZURE_CREDENTIAL", "managed-identity"),
+        ("DATABASE_URL", database_url),
+        ("SESSION_SECRET", SESSION_SECRET),
+        ("LEPTOS_SITE_ROOT", site_root.as_str()),
+    ]);
+    let child = processes::dashboard_process(&address, &env).await?;
+    Ok((child, format!("http://{address}")))
 }
 
 /// A session cookie for alice signed with [`SESSION_SECRET`]: Azure mode has no demo sign-in,
@@ -620,18 +602,11 @@ async fn a_killed_server_resumes_the_create_after_restart() -> TestResult {
     ensure(status == StatusCode::OK, format!("{status}: {accepted}"))?;
     let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
     // Wait until Azure accepted the create and the job saved it, then kill the process hard.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let (_, task) = get_task(&base, &cookie, &task_id).await?;
-        if task["progress"]["cluster_state"] == "Creating" {
-            break;
-        }
-        ensure(
-            tokio::time::Instant::now() < deadline && task["ready"] != json!(true),
-            format!("the create was not accepted: {task}"),
-        )?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let accepted = until_accepted(&base, &cookie, &task_id).await?;
+    ensure(
+        accepted["ready"] != json!(true),
+        format!("the create was not accepted: {accepted}"),
+    )?;
     first.0.kill().await?; // SIGKILL: no shutdown code runs.
     ensure(
         http().get(format!("{base}/healthz")).send().await.is_err(),

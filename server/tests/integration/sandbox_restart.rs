@@ -4,6 +4,7 @@
 //! back what it held.
 
 use super::support::processes::{dashboard_process, free_address, standalone_sandbox_with};
+use super::support::tasks::until_accepted;
 use super::support::{
     SUBSCRIPTION, TestResult, create_body, ensure, get_task, http, post_create, sandbox_client,
     setting, sign_in, until_ready,
@@ -53,18 +54,11 @@ async fn a_killed_sandbox_mode_dashboard_finishes_its_create_after_restart() -> 
     ensure(status == StatusCode::OK, format!("{status}: {accepted}"))?;
     let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
     // Wait until the sandbox accepted the create and the job saved its operation URL.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        let (_, task) = get_task(&base, &cookie, &task_id).await?;
-        if task["progress"]["cluster_state"] == "Creating" {
-            break;
-        }
-        ensure(
-            tokio::time::Instant::now() < deadline && task["ready"] != json!(true),
-            format!("the create was not accepted: {task}"),
-        )?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let accepted = until_accepted(&base, &cookie, &task_id).await?;
+    ensure(
+        accepted["ready"] != json!(true),
+        format!("the create was not accepted: {accepted}"),
+    )?;
     first.0.kill().await?; // SIGKILL: no shutdown code runs.
     ensure(
         http().get(format!("{base}/healthz")).send().await.is_err(),
