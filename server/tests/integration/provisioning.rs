@@ -6,7 +6,7 @@
 //! dashboard process killed with SIGKILL mid-create whose job finishes after a restart.
 
 use super::support::processes::{self, Child, free_address, standalone_sandbox};
-use super::support::tasks::until_accepted;
+use super::support::tasks::{ensure_cluster_listed, until_accepted};
 use super::support::{
     SUBSCRIPTION, TestResult, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
     get_task, http, post_create, post_json, sign_in, start_dashboard, until_ready,
@@ -107,23 +107,7 @@ async fn a_create_reaches_success_and_reports_pool_states_on_the_way() -> TestRe
         format!("{phases:?} {statuses:?}"),
     )?;
     // The cluster is in the subscription's list, and the job is no longer running.
-    let clusters: Value = http()
-        .get(format!(
-            "{base}/api/aks/clusters?subscription_id={SUBSCRIPTION}"
-        ))
-        .header("cookie", &cookie)
-        .send()
-        .await?
-        .json()
-        .await?;
-    ensure(
-        clusters.as_array().is_some_and(|list| {
-            list.iter()
-                .any(|c| c["name"] == "aks-journey" && c["resource_group"] == "rg-journey")
-        }),
-        format!("{clusters}"),
-    )?;
-    Ok(())
+    ensure_cluster_listed(base, &cookie, "aks-journey", "rg-journey").await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -4,7 +4,7 @@
 //! back what it held.
 
 use super::support::processes::{dashboard_process, free_address, standalone_sandbox_with};
-use super::support::tasks::until_accepted;
+use super::support::tasks::{ensure_cluster_listed, until_accepted};
 use super::support::{
     SUBSCRIPTION, TestResult, create_body, ensure, get_task, http, post_create, sandbox_client,
     setting, sign_in, until_ready,
@@ -82,23 +82,7 @@ async fn a_killed_sandbox_mode_dashboard_finishes_its_create_after_restart() -> 
             && done["result"]["cluster"]["provisioning_state"] == "Succeeded",
         format!("the create finished on the same cloud: {done}"),
     )?;
-    let clusters: Value = http()
-        .get(format!(
-            "{base}/api/aks/clusters?subscription_id={SUBSCRIPTION}"
-        ))
-        .header("cookie", &cookie)
-        .send()
-        .await?
-        .json()
-        .await?;
-    ensure(
-        clusters.as_array().is_some_and(|list| {
-            list.iter()
-                .any(|c| c["name"] == "aks-kept" && c["resource_group"] == "rg-kept")
-        }),
-        format!("the cluster is listed: {clusters}"),
-    )?;
-    Ok(())
+    ensure_cluster_listed(&base, &cookie, "aks-kept", "rg-kept").await
 }
 
 /// An ARM client for the sandbox whose printed settings are `settings`.

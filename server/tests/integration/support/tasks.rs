@@ -143,3 +143,28 @@ pub fn ensure_revoked(task: &Value) -> TestResult {
         format!("revoked: {task}"),
     )
 }
+
+/// Checks that `GET /api/aks/clusters` lists cluster `name` in resource group `group`.
+pub async fn ensure_cluster_listed(
+    base_url: &str,
+    cookie: &str,
+    name: &str,
+    group: &str,
+) -> TestResult {
+    let clusters: Value = http()
+        .get(format!(
+            "{base_url}/api/aks/clusters?subscription_id={SUBSCRIPTION}"
+        ))
+        .header("cookie", cookie)
+        .send()
+        .await?
+        .json()
+        .await?;
+    ensure(
+        clusters.as_array().is_some_and(|list| {
+            list.iter()
+                .any(|c| c["name"] == name && c["resource_group"] == group)
+        }),
+        format!("{name} in {group} is listed: {clusters}"),
+    )
+}
