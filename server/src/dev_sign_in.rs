@@ -9,10 +9,13 @@ use axum::{Form, Json};
 use axum_extra::extract::SignedCookieJar;
 use serde::Deserialize;
 use serde_json::json;
-use shared::caller::{Caller, DemoUser};
+use shared::caller::{ADMIN_ROLE, Caller, DemoUser};
+
+/// The tenant of the sandbox world's demo users (`[identity].tenant_id` of the default world).
+const DEMO_TENANT: &str = "72f988bf-0000-4000-8000-00000000a0a0";
 
 /// The demo users: (form value, display name, object id).
-const DEMO_USERS: [(&str, &str, &str); 3] = [
+const DEMO_USERS: [(&str, &str, &str); 4] = [
     (
         "alice",
         "Alice Example",
@@ -24,7 +27,11 @@ const DEMO_USERS: [(&str, &str, &str); 3] = [
         "Carol Example",
         "ca201000-0000-4000-8000-000000000003",
     ),
+    ("dana", "Dana Admin", "da7a0000-0000-4000-8000-000000000004"),
 ];
+
+/// The demo users who hold the dashboard's admin app role.
+const DEMO_ADMINS: [&str; 1] = ["dana"];
 
 /// The users the sign-in page offers.
 pub fn demo_users() -> Vec<DemoUser> {
@@ -50,7 +57,7 @@ pub async fn sign_in(
     jar: SignedCookieJar,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let Some((_, name, oid)) = DEMO_USERS
+    let Some((user, name, oid)) = DEMO_USERS
         .iter()
         .find(|(user, _, _)| user.eq_ignore_ascii_case(form.user.trim()))
     else {
@@ -62,8 +69,14 @@ pub async fn sign_in(
             .into_response();
     };
     let caller = Caller {
+        tenant_id: DEMO_TENANT.into(),
         object_id: (*oid).into(),
         display_name: (*name).into(),
+        roles: if DEMO_ADMINS.contains(user) {
+            vec![ADMIN_ROLE.into()]
+        } else {
+            Vec::new()
+        },
     };
     tracing::info!(object_id = %caller.object_id, "demo sign-in");
     (session::issue(jar, &caller, &settings), Redirect::to("/")).into_response()

@@ -120,7 +120,7 @@ impl Provisioning {
                 self.spawn(record.clone());
                 (record, false)
             }
-            InsertOutcome::AlreadyRunning(record) if record.owner.object_id == caller.object_id => {
+            InsertOutcome::AlreadyRunning(record) if caller.is(&record.owner) => {
                 tracing::info!(job_id = %record.job_id, "same cluster submitted again: answering the running job");
                 (record, true)
             }
@@ -144,9 +144,7 @@ impl Provisioning {
             .await?
         {
             None => Ok(None),
-            Some(record) if record.owner.object_id == caller.object_id => {
-                Ok(Some(accepted(record, true)))
-            }
+            Some(record) if caller.is(&record.owner) => Ok(Some(accepted(record, true))),
             Some(record) => Err(someone_elses(&record.request)),
         }
     }
@@ -252,7 +250,7 @@ impl Provisioning {
             JobIdKind::Row => store.job_by_id(id).await,
         };
         let job = found?.ok_or_else(not_found)?;
-        if job.owner.object_id != caller.object_id {
+        if !caller.is(&job.owner) {
             return Err(ServiceError::Forbidden(format!(
                 "This {noun} belongs to another user."
             )));
@@ -284,7 +282,7 @@ impl Provisioning {
         Ok(self
             .inner
             .store
-            .active_jobs_of(&caller.object_id)
+            .active_jobs_of(caller)
             .await?
             .iter()
             .map(|job| task_view(job, now))
@@ -515,6 +513,7 @@ mod tests {
             owner: Caller {
                 object_id: "o".into(),
                 display_name: "O".into(),
+                ..Caller::default()
             },
             request: ProvisionRequest {
                 cluster_name: "aks-a".into(),

@@ -141,8 +141,10 @@ fn decode_secret(secret: &str) -> Result<Vec<u8>, SessionKeyError> {
 /// What the cookie holds.
 #[derive(Serialize, Deserialize)]
 struct SessionClaims {
+    tid: String,
     oid: String,
     name: String,
+    roles: Vec<String>,
     /// Expiry, epoch seconds.
     exp: i64,
     /// The dashboard's cloud mode and the identity source; see [`SessionBinding`].
@@ -153,8 +155,10 @@ struct SessionClaims {
 /// Adds a session cookie for `caller` to `jar`.
 pub fn issue(jar: SignedCookieJar, caller: &Caller, settings: &SessionSettings) -> SignedCookieJar {
     let claims = SessionClaims {
+        tid: caller.tenant_id.clone(),
         oid: caller.object_id.clone(),
         name: caller.display_name.clone(),
+        roles: caller.roles.clone(),
         exp: (OffsetDateTime::now_utc() + SESSION_LIFETIME).unix_timestamp(),
         binding: settings.binding.clone(),
     };
@@ -186,8 +190,10 @@ pub fn caller_of(headers: &HeaderMap, settings: &SessionSettings) -> Option<Call
     let claims: SessionClaims = serde_json::from_str(jar.get(SESSION_COOKIE)?.value()).ok()?;
     let current = claims.exp > OffsetDateTime::now_utc().unix_timestamp();
     (current && claims.binding == settings.binding).then_some(Caller {
+        tenant_id: claims.tid,
         object_id: claims.oid,
         display_name: claims.name,
+        roles: claims.roles,
     })
 }
 
@@ -299,8 +305,10 @@ mod tests {
 
     fn alice() -> Caller {
         Caller {
+            tenant_id: "tid-1".into(),
             object_id: "oid-1".into(),
             display_name: "Alice".into(),
+            roles: Vec::new(),
         }
     }
 

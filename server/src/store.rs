@@ -113,6 +113,17 @@ pub fn database_file(url: &str) -> Option<std::path::PathBuf> {
     (!in_memory).then(|| options.get_filename().to_owned())
 }
 
+/// The person `name` of the test tenant, as a job records its owner.
+#[cfg(test)]
+pub(crate) fn test_owner(name: &str) -> shared::caller::Caller {
+    shared::caller::Caller {
+        tenant_id: "tenant-test".into(),
+        object_id: name.into(),
+        display_name: name.to_uppercase(),
+        roles: Vec::new(),
+    }
+}
+
 /// A store in a fresh SQLite file of its own, for the store's unit tests (keep the directory
 /// alive as long as the store).
 #[cfg(test)]

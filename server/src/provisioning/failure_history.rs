@@ -27,8 +27,8 @@ impl Provisioning {
         let now = now_ms();
         let store = &self.inner.store;
         let read = tokio::try_join!(
-            store.recent_failures_of(&caller.object_id, window.since_ms(now), window.limit()),
-            store.last_settled_of(&caller.object_id),
+            store.recent_failures_of(caller, window.since_ms(now), window.limit()),
+            store.last_settled_of(caller),
         );
         let (jobs, settled) = match read {
             Ok(read) => read,

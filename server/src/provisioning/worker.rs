@@ -591,6 +591,7 @@ mod tests {
             owner: Caller {
                 object_id: "o".into(),
                 display_name: "O".into(),
+                ..Caller::default()
             },
             request: ProvisionRequest::default(),
             status: TaskStatus::Progress,

@@ -154,9 +154,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::temp_store;
     use crate::store::{InsertOutcome, NewJob, SaveOutcome};
-    use shared::caller::Caller;
+    use crate::store::{temp_store, test_owner};
     use shared::progress::{ProvisionPhase, TaskFailure};
     use shared::provision::ProvisionRequest;
 
@@ -172,10 +171,7 @@ mod tests {
         let new = NewJob {
             job_id: format!("job-{id}"),
             task_id: format!("task-{id}"),
-            owner: Caller {
-                object_id: "alice".into(),
-                display_name: "Alice".into(),
-            },
+            owner: test_owner("alice"),
             request,
             created_at_ms: 1_000,
         };
@@ -253,7 +249,11 @@ mod tests {
         assert_eq!(running.operation_url.as_deref(), Some("https://arm/op"));
         assert_eq!(running.requested_by, "alice");
         assert_eq!(
-            store.active_jobs_of("alice").await.expect("read").len(),
+            store
+                .active_jobs_of(&test_owner("alice"))
+                .await
+                .expect("read")
+                .len(),
             1,
             "a finished job is active while its deletion runs"
         );
@@ -290,7 +290,13 @@ mod tests {
             (done.state, done.message.as_str(), done.finished_at_ms),
             (DeletionState::Deleted, "Gone.", Some(4_000))
         );
-        assert_eq!(store.active_jobs_of("alice").await.expect("read"), vec![]);
+        assert_eq!(
+            store
+                .active_jobs_of(&test_owner("alice"))
+                .await
+                .expect("read"),
+            vec![]
+        );
         assert_eq!(store.deleting_jobs().await.expect("read"), vec![]);
     }
 

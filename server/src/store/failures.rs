@@ -7,8 +7,9 @@
 //! still holds when the dismissal is written; the dismissal is one conditional statement that
 //! only lands on a failed row not dismissed yet, so dismissing twice records the first time.
 
-use super::jobs::{COLUMNS, JobRow};
+use super::jobs::{COLUMNS, JobRow, OWNED_BY};
 use super::{JobRecord, Store, StoreError};
+use shared::caller::Caller;
 use shared::progress::{CANCELLED_CODE, TaskStatus};
 
 /// What settled an owner's last attempt, as [`Store::last_settled_of`] reads it.
@@ -21,26 +22,27 @@ pub struct LastSettled {
 }
 
 impl Store {
-    /// The jobs of `owner_object_id` that failed at or after `since_ms` and that they have not
+    /// The jobs of `owner` that failed at or after `since_ms` and that they have not
     /// dismissed, newest failure first (then by job id, so equal times answer in one order), at
     /// most `limit` of them.
     pub async fn recent_failures_of(
         &self,
-        owner_object_id: &str,
+        owner: &Caller,
         since_ms: i64,
         limit: i64,
     ) -> Result<Vec<JobRecord>, StoreError> {
         // `status = 'FAILURE'` is spelled out, not bound, so the partial index applies.
         sqlx::query_as::<_, JobRow>(&format!(
             "SELECT {COLUMNS} FROM provision_jobs \
-             WHERE owner_object_id = ? AND status = 'FAILURE' \
+             WHERE {OWNED_BY} AND status = 'FAILURE' \
              AND finished_at_ms IS NOT NULL AND finished_at_ms >= ? \
              AND dismissed_at_ms IS NULL \
              AND (error_code IS NULL OR error_code <> ?) \
              ORDER BY finished_at_ms DESC, job_id DESC \
              LIMIT ?"
         ))
-        .bind(owner_object_id)
+        .bind(&owner.object_id)
+        .bind(&owner.tenant_id)
         .bind(since_ms)
         .bind(CANCELLED_CODE)
         .bind(limit.max(0))
@@ -51,16 +53,17 @@ impl Store {
         .collect()
     }
 
-    /// When the newest create of `owner_object_id` that succeeded finished, and when the
+    /// When the newest create of `owner` that succeeded finished, and when the
     /// newest failure they dismissed had failed: what settles their last attempt.
-    pub async fn last_settled_of(&self, owner_object_id: &str) -> Result<LastSettled, StoreError> {
-        let (success_ms, dismissed_ms): (Option<i64>, Option<i64>) = sqlx::query_as(
+    pub async fn last_settled_of(&self, owner: &Caller) -> Result<LastSettled, StoreError> {
+        let (success_ms, dismissed_ms): (Option<i64>, Option<i64>) = sqlx::query_as(&format!(
             "SELECT \
              MAX(CASE WHEN status = 'SUCCESS' THEN finished_at_ms END), \
              MAX(CASE WHEN status = 'FAILURE' AND dismissed_at_ms IS NOT NULL THEN finished_at_ms END) \
-             FROM provision_jobs WHERE owner_object_id = ?",
-        )
-        .bind(owner_object_id)
+             FROM provision_jobs WHERE {OWNED_BY}",
+        ))
+        .bind(&owner.object_id)
+        .bind(&owner.tenant_id)
         .fetch_one(&self.pool)
         .await?;
         Ok(LastSettled {
@@ -90,9 +93,8 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::temp_store;
     use crate::store::{InsertOutcome, NewJob, SaveOutcome};
-    use shared::caller::Caller;
+    use crate::store::{temp_store, test_owner};
     use shared::progress::{ProvisionPhase, TaskFailure};
     use shared::provision::ProvisionRequest;
 
@@ -107,10 +109,7 @@ mod tests {
         let new = NewJob {
             job_id: format!("job-{id}"),
             task_id: format!("task-{id}"),
-            owner: Caller {
-                object_id: owner.into(),
-                display_name: owner.to_uppercase(),
-            },
+            owner: test_owner(owner),
             request: ProvisionRequest {
                 subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
                 resource_group: "rg-a".into(),
@@ -171,7 +170,7 @@ mod tests {
         job(&store, "bob", "bobs", TaskStatus::Failure, 8_800).await;
 
         let failures = store
-            .recent_failures_of("alice", 5_000, 10)
+            .recent_failures_of(&test_owner("alice"), 5_000, 10)
             .await
             .expect("read");
         assert_eq!(
@@ -184,23 +183,32 @@ mod tests {
             "whole records, read as the task read does"
         );
         assert_eq!(
-            ids(&store.recent_failures_of("alice", 0, 2).await.expect("read")),
+            ids(&store
+                .recent_failures_of(&test_owner("alice"), 0, 2)
+                .await
+                .expect("read")),
             ["job-new", "job-mid"],
             "limited"
         );
         assert_eq!(
-            ids(&store.recent_failures_of("bob", 0, 10).await.expect("read")),
+            ids(&store
+                .recent_failures_of(&test_owner("bob"), 0, 10)
+                .await
+                .expect("read")),
             ["job-bobs"]
         );
         assert_eq!(
             store
-                .recent_failures_of("carol", 0, 10)
+                .recent_failures_of(&test_owner("carol"), 0, 10)
                 .await
                 .expect("read"),
             vec![]
         );
         assert_eq!(
-            store.recent_failures_of("alice", 0, 0).await.expect("read"),
+            store
+                .recent_failures_of(&test_owner("alice"), 0, 0)
+                .await
+                .expect("read"),
             vec![]
         );
     }
@@ -213,7 +221,7 @@ mod tests {
         }
         assert_eq!(
             ids(&store
-                .recent_failures_of("alice", 0, 10)
+                .recent_failures_of(&test_owner("alice"), 0, 10)
                 .await
                 .expect("read")),
             ["job-c", "job-b", "job-a"]
@@ -237,7 +245,7 @@ mod tests {
         );
         assert_eq!(
             ids(&store
-                .recent_failures_of("alice", 0, 10)
+                .recent_failures_of(&test_owner("alice"), 0, 10)
                 .await
                 .expect("read")),
             ["job-1"],
@@ -246,7 +254,7 @@ mod tests {
         job(&store, "alice", "3", TaskStatus::Failure, 7_000).await;
         assert_eq!(
             ids(&store
-                .recent_failures_of("alice", 0, 10)
+                .recent_failures_of(&test_owner("alice"), 0, 10)
                 .await
                 .expect("read")),
             ["job-3", "job-1"],
@@ -291,7 +299,7 @@ mod tests {
         );
         assert_eq!(
             store
-                .recent_failures_of("alice", 0, 10)
+                .recent_failures_of(&test_owner("alice"), 0, 10)
                 .await
                 .expect("read"),
             vec![]
@@ -302,7 +310,10 @@ mod tests {
     async fn the_last_success_and_dismissal_are_the_owner_s_newest() {
         let (store, _dir) = temp_store().await;
         assert_eq!(
-            store.last_settled_of("alice").await.expect("read"),
+            store
+                .last_settled_of(&test_owner("alice"))
+                .await
+                .expect("read"),
             LastSettled::default()
         );
         job(&store, "alice", "1", TaskStatus::Success, 4_000).await;
@@ -320,14 +331,20 @@ mod tests {
             );
         }
         assert_eq!(
-            store.last_settled_of("alice").await.expect("read"),
+            store
+                .last_settled_of(&test_owner("alice"))
+                .await
+                .expect("read"),
             LastSettled {
                 success_ms: Some(6_000),
                 dismissed_ms: Some(8_000)
             }
         );
         assert_eq!(
-            store.last_settled_of("bob").await.expect("read"),
+            store
+                .last_settled_of(&test_owner("bob"))
+                .await
+                .expect("read"),
             LastSettled {
                 success_ms: Some(9_500),
                 dismissed_ms: None
@@ -341,7 +358,7 @@ mod tests {
         job(&store, "alice", "1", TaskStatus::Failure, 4_000).await;
         store.close().await;
         let error = store
-            .recent_failures_of("alice", 0, 10)
+            .recent_failures_of(&test_owner("alice"), 0, 10)
             .await
             .expect_err("closed");
         assert!(error.to_string().starts_with("database error"), "{error}");

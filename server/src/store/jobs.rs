@@ -126,6 +126,7 @@ pub enum SaveOutcome {
 pub(super) struct JobRow {
     job_id: String,
     task_id: String,
+    owner_tenant_id: String,
     owner_object_id: String,
     owner_display_name: String,
     request_json: String,
@@ -158,7 +159,7 @@ pub(super) struct JobRow {
     deletion_operation_url: Option<String>,
 }
 
-pub(super) const COLUMNS: &str = "job_id, task_id, owner_object_id, owner_display_name, \
+pub(super) const COLUMNS: &str = "job_id, task_id, owner_tenant_id, owner_object_id, owner_display_name, \
     request_json, status, phase, step, message, created_at_ms, updated_at_ms, arm_started_at_ms, \
     finished_at_ms, operation_url, resource_group_created, cluster_state, cluster_resource_uid, \
     pools_json, \
@@ -166,6 +167,11 @@ pub(super) const COLUMNS: &str = "job_id, task_id, owner_object_id, owner_displa
     cancel_requested_at_ms, cancelled_by, deletion_state, deletion_message, \
     deletion_requested_by, deletion_started_at_ms, deletion_finished_at_ms, \
     deletion_operation_url";
+
+/// The condition on a job's owner columns that matches `Caller::is`: binds the object id, then
+/// the tenant id.
+pub(super) const OWNED_BY: &str =
+    "owner_object_id = ? AND (owner_tenant_id = ? OR owner_tenant_id = '')";
 
 impl JobRow {
     pub(super) fn into_record(self) -> Result<JobRecord, StoreError> {
@@ -210,8 +216,10 @@ impl JobRow {
             job_id: self.job_id,
             task_id: self.task_id,
             owner: Caller {
+                tenant_id: self.owner_tenant_id,
                 object_id: self.owner_object_id,
                 display_name: self.owner_display_name,
+                roles: Vec::new(),
             },
             request,
             status,
@@ -264,14 +272,15 @@ impl Store {
         let request = &job.request;
         let phase = ProvisionPhase::Queued;
         let inserted = sqlx::query(
-            "INSERT INTO provision_jobs (job_id, task_id, owner_object_id, owner_display_name, \
-             subscription_id, resource_group, region, cluster_name, request_json, status, phase, \
-             step, message, created_at_ms, updated_at_ms, active_key) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) \
+            "INSERT INTO provision_jobs (job_id, task_id, owner_tenant_id, owner_object_id, \
+             owner_display_name, subscription_id, resource_group, region, cluster_name, \
+             request_json, status, phase, step, message, created_at_ms, updated_at_ms, active_key) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) \
              ON CONFLICT (active_key) DO NOTHING",
         )
         .bind(&job.job_id)
         .bind(&job.task_id)
+        .bind(&job.owner.tenant_id)
         .bind(&job.owner.object_id)
         .bind(&job.owner.display_name)
         .bind(&request.subscription_id)
@@ -354,20 +363,18 @@ impl Store {
         .collect()
     }
 
-    /// The jobs of `owner_object_id` that something still works on, oldest first (the banner,
-    /// also after a reload): the unfinished ones, and the finished ones whose partial cluster is
-    /// being deleted.
-    pub async fn active_jobs_of(
-        &self,
-        owner_object_id: &str,
-    ) -> Result<Vec<JobRecord>, StoreError> {
+    /// The jobs of `owner` that something still works on, oldest first (the banner, also after
+    /// a reload): the unfinished ones, and the finished ones whose partial cluster is being
+    /// deleted.
+    pub async fn active_jobs_of(&self, owner: &Caller) -> Result<Vec<JobRecord>, StoreError> {
         sqlx::query_as::<_, JobRow>(&format!(
             "SELECT {COLUMNS} FROM provision_jobs \
-             WHERE owner_object_id = ? \
+             WHERE {OWNED_BY} \
              AND (finished_at_ms IS NULL OR deletion_state = 'deleting') \
              ORDER BY created_at_ms, job_id"
         ))
-        .bind(owner_object_id)
+        .bind(&owner.object_id)
+        .bind(&owner.tenant_id)
         .fetch_all(&self.pool)
         .await?
         .into_iter()
@@ -519,7 +526,7 @@ enum WriteAfterCancel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::temp_store;
+    use crate::store::{temp_store, test_owner};
 
     fn request(cluster: &str) -> ProvisionRequest {
         ProvisionRequest {
@@ -539,10 +546,7 @@ mod tests {
         NewJob {
             job_id: format!("job-{id}"),
             task_id: format!("task-{id}"),
-            owner: Caller {
-                object_id: owner.into(),
-                display_name: owner.to_uppercase(),
-            },
+            owner: test_owner(owner),
             request,
             created_at_ms: 1_000,
         }
@@ -578,7 +582,13 @@ mod tests {
         );
         assert_eq!(store.job_by_id("task-1").await.expect("read"), None);
         assert_eq!(store.unfinished_jobs().await.expect("read").len(), 1);
-        assert_eq!(store.active_jobs_of("bob").await.expect("read"), vec![]);
+        assert_eq!(
+            store
+                .active_jobs_of(&test_owner("bob"))
+                .await
+                .expect("read"),
+            vec![]
+        );
     }
 
     #[tokio::test]

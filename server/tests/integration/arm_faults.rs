@@ -64,6 +64,7 @@ impl Rig {
             alice: Caller {
                 object_id: "alice-object-id".into(),
                 display_name: "Alice".into(),
+                ..Default::default()
             },
             _database: database,
         })

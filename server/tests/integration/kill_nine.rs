@@ -271,6 +271,7 @@ async fn a_dashboard_killed_ten_times_against_a_standalone_sandbox_loses_no_job(
     let owner = Caller {
         object_id: "kill-nine-owner".into(),
         display_name: "Kim".into(),
+        ..Default::default()
     };
     let mut moments = Moments::seeded();
     let mut ledger = Ledger::default();

@@ -556,6 +556,7 @@ fn session_cookie() -> TestResult<String> {
     let alice = shared::caller::Caller {
         object_id: "test-restart-alice".into(),
         display_name: "Alice".into(),
+        ..Default::default()
     };
     let jar = server::session::issue(
         axum_extra::extract::SignedCookieJar::new(settings.key.clone()),

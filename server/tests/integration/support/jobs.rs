@@ -31,6 +31,7 @@ pub async fn service_with(
     let alice = Caller {
         object_id: "alice-object-id".into(),
         display_name: "Alice".into(),
+        ..Default::default()
     };
     Ok((store, provisioning, alice, directory))
 }
