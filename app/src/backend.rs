@@ -20,21 +20,31 @@ mod ssr {
     /// What the UI's server functions need from the server.
     #[async_trait::async_trait]
     pub trait Backend: Send + Sync + 'static {
-        /// Subscriptions the dashboard's identity can reach.
-        async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError>;
+        /// Subscriptions the caller can reach (on their behalf, or the service identity's
+        /// allowed to them).
+        async fn list_subscriptions(
+            &self,
+            caller: &Caller,
+        ) -> Result<Vec<SubscriptionInfo>, AppError>;
         /// Users the sign-in page offers (sandbox demo users; empty where sign-in goes elsewhere).
         fn demo_users(&self) -> Vec<DemoUser>;
         /// Regions where AKS is offered to the subscription.
-        async fn list_regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, AppError>;
+        async fn list_regions(
+            &self,
+            caller: &Caller,
+            subscription_id: &str,
+        ) -> Result<Vec<RegionInfo>, AppError>;
         /// The region's VM sizes, with what the subscription cannot deploy marked.
         async fn list_vm_sizes(
             &self,
+            caller: &Caller,
             subscription_id: &str,
             region: &str,
         ) -> Result<VmSizeCatalogue, AppError>;
         /// Managed clusters of a subscription; the first reachable one when none is given.
         async fn list_clusters(
             &self,
+            caller: &Caller,
             subscription_id: Option<String>,
         ) -> Result<ClusterListing, AppError>;
         /// Validates `request` and writes the caller's job before queueing it; a submit that
@@ -66,7 +76,11 @@ mod ssr {
         ) -> Result<TaskView, AppError>;
         /// Checks `request` against what the subscription can deploy in the region (sizes,
         /// vCPU quota, resource group) before anything is created.
-        async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError>;
+        async fn preflight(
+            &self,
+            caller: &Caller,
+            request: ProvisionRequest,
+        ) -> Result<PreflightReport, AppError>;
         /// The caller's unfinished tasks, and finished ones whose partial cluster is being
         /// deleted, oldest first (the banner after a reload).
         async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError>;

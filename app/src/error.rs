@@ -48,6 +48,10 @@ pub enum AppError {
     /// No signed-in caller (the session guard normally answers before this is reached).
     #[error("Sign in first.")]
     Unauthenticated,
+    /// Azure no longer accepts the caller's sign-in (their refresh token was revoked or
+    /// expired): they must sign in to the dashboard again before it can act for them.
+    #[error("Your Azure sign-in has ended. Sign in again to continue.")]
+    SignInAgain,
     /// Something failed on the server; details are in the server log only.
     #[error("Something went wrong on the server. Please try again.")]
     Internal,
@@ -67,7 +71,7 @@ impl AppError {
             Self::Azure(_) => 502,
             Self::AzureUnavailable(_) => 503,
             Self::Validation { .. } => 400,
-            Self::Unauthenticated => 401,
+            Self::Unauthenticated | Self::SignInAgain => 401,
             Self::Forbidden(_) => 403,
             Self::NotFound(_) => 404,
             Self::Conflict(_) => 409,
@@ -89,6 +93,7 @@ impl AppError {
             Self::PreflightFailed(_) => "preflight_failed".into(),
             Self::TooManyRequests { .. } => "too_many_requests".into(),
             Self::Unauthenticated => "unauthenticated".into(),
+            Self::SignInAgain => "sign_in_again".into(),
             Self::Internal => "internal".into(),
             Self::Request(_) => "request_failed".into(),
         }

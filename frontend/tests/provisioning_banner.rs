@@ -70,6 +70,7 @@ fn creating() -> TaskView {
         result: None,
         error: None,
         deletion: None,
+        owner_must_sign_in: false,
     }
 }
 

@@ -57,6 +57,10 @@ pub enum ArmClientError {
     /// No token could be obtained.
     #[error("could not obtain an Azure access token: {0}")]
     Credential(String),
+    /// The user the client acts for must sign in again: Entra refused their refresh token
+    /// (revoked, expired, consent withdrawn). Nothing was sent.
+    #[error("{0}")]
+    SignInRequired(crate::on_behalf::SignInRequired),
     /// No complete answer came (connection refused or reset, a timeout, …). A write may have
     /// reached ARM all the same.
     #[error("could not reach Azure Resource Manager: {0}")]
@@ -68,6 +72,17 @@ pub enum ArmClientError {
     /// operation or `nextLink` URL off the configured endpoint. Nothing was sent.
     #[error("refused an Azure Resource Manager URL: {0}")]
     UntrustedUrl(String),
+}
+
+impl ArmClientError {
+    /// A credential's failure: [`ArmClientError::SignInRequired`] when the user the client acts
+    /// for must sign in again, else [`ArmClientError::Credential`] with its text.
+    fn from_credential(error: azure_core::Error) -> Self {
+        match error.downcast_ref::<crate::on_behalf::SignInRequired>() {
+            Some(required) => Self::SignInRequired(required.clone()),
+            None => Self::Credential(error.to_string()),
+        }
+    }
 }
 
 /// api-versions per resource provider; new versions reach regions gradually, so each is
@@ -208,6 +223,15 @@ impl ArmClient {
             settings,
             origin,
         })
+    }
+
+    /// The same client carrying `credential`'s tokens instead: the user a call acts for
+    /// (docs/PRODUCT.md "Who Azure sees"). Cheap: the connection pool is shared.
+    pub fn acting_as(&self, credential: Arc<dyn TokenCredential>) -> Self {
+        Self {
+            credential,
+            ..self.clone()
+        }
     }
 
     /// Replaces the retry policy.

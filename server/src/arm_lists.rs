@@ -7,8 +7,12 @@
 //! dropped whenever the backend answers a task of that subscription: the clusters card
 //! refetches after exactly such an answer (the cluster appeared, the create ended) and then
 //! reads ARM afresh.
+//!
+//! Answers are kept per principal ([`CallerArm::principal`]): on behalf of users, two users may
+//! see different subscriptions and clusters, and one must never be answered from another's read.
 
-use crate::arm::{ArmClient, ArmClientError};
+use crate::arm::ArmClientError;
+use crate::azure_access::CallerArm;
 use crate::ttl_cache::TtlCache;
 use shared::cluster::ClusterSummary;
 use shared::region::RegionInfo;
@@ -23,32 +27,42 @@ const REGIONS_TTL: Duration = Duration::from_secs(5 * 60);
 /// How long a subscription's cluster list is reused (and see the module documentation).
 const CLUSTERS_TTL: Duration = Duration::from_secs(5);
 
-/// The cached list reads over one ARM client.
+/// A principal, and a lower-case subscription id.
+type Scoped = (Arc<str>, String);
+
+/// The cached list reads.
 #[derive(Clone)]
 pub struct ArmLists {
-    arm: ArmClient,
-    subscriptions: Arc<TtlCache<(), Vec<SubscriptionInfo>>>,
-    regions: Arc<TtlCache<String, Vec<RegionInfo>>>,
-    clusters: Arc<TtlCache<String, Vec<ClusterSummary>>>,
+    subscriptions: Arc<TtlCache<Arc<str>, Vec<SubscriptionInfo>>>,
+    regions: Arc<TtlCache<Scoped, Vec<RegionInfo>>>,
+    clusters: Arc<TtlCache<Scoped, Vec<ClusterSummary>>>,
+}
+
+impl Default for ArmLists {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl ArmLists {
-    /// Lists read through `arm`.
-    pub fn new(arm: ArmClient) -> Self {
+    /// Empty caches.
+    pub fn new() -> Self {
         Self {
-            arm,
             subscriptions: Arc::new(TtlCache::new(SUBSCRIPTIONS_TTL)),
             regions: Arc::new(TtlCache::new(REGIONS_TTL)),
             clusters: Arc::new(TtlCache::new(CLUSTERS_TTL)),
         }
     }
 
-    /// Subscriptions the dashboard's identity can reach.
-    pub async fn subscriptions(&self) -> Result<Vec<SubscriptionInfo>, ArmClientError> {
+    /// Subscriptions `arm`'s principal can reach.
+    pub async fn subscriptions(
+        &self,
+        arm: &CallerArm,
+    ) -> Result<Vec<SubscriptionInfo>, ArmClientError> {
         self.subscriptions
-            .get_or_fetch((), || async {
-                Ok(self
-                    .arm
+            .get_or_fetch(arm.principal.clone(), || async {
+                Ok(arm
+                    .client
                     .list_subscriptions()
                     .await?
                     .into_iter()
@@ -62,10 +76,14 @@ impl ArmLists {
     }
 
     /// Regions where AKS is offered to the (validated) subscription, by display name.
-    pub async fn regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, ArmClientError> {
+    pub async fn regions(
+        &self,
+        arm: &CallerArm,
+        subscription_id: &str,
+    ) -> Result<Vec<RegionInfo>, ArmClientError> {
         self.regions
-            .get_or_fetch(subscription_id.to_ascii_lowercase(), || async {
-                let mut regions = self.arm.list_aks_regions(subscription_id).await?;
+            .get_or_fetch(scoped(arm, subscription_id), || async {
+                let mut regions = arm.client.list_aks_regions(subscription_id).await?;
                 regions.sort_by(|a, b| a.display_name.cmp(&b.display_name));
                 Ok(regions)
             })
@@ -75,12 +93,13 @@ impl ArmLists {
     /// The (validated) subscription's managed clusters.
     pub async fn clusters(
         &self,
+        arm: &CallerArm,
         subscription_id: &str,
     ) -> Result<Vec<ClusterSummary>, ArmClientError> {
         self.clusters
-            .get_or_fetch(subscription_id.to_ascii_lowercase(), || async {
-                Ok(self
-                    .arm
+            .get_or_fetch(scoped(arm, subscription_id), || async {
+                Ok(arm
+                    .client
                     .list_clusters(subscription_id)
                     .await?
                     .iter()
@@ -90,9 +109,15 @@ impl ArmLists {
             .await
     }
 
-    /// Forgets the subscription's cluster list: one of the dashboard's jobs there moved.
+    /// Forgets the subscription's cluster list, for every principal: one of the dashboard's
+    /// jobs there moved.
     pub fn clusters_changed(&self, subscription_id: &str) {
+        let subscription_id = subscription_id.to_ascii_lowercase();
         self.clusters
-            .invalidate(&subscription_id.to_ascii_lowercase());
+            .invalidate_where(|(_, subscription)| *subscription == subscription_id);
     }
+}
+
+fn scoped(arm: &CallerArm, subscription_id: &str) -> Scoped {
+    (arm.principal.clone(), subscription_id.to_ascii_lowercase())
 }

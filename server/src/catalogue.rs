@@ -2,8 +2,9 @@
 //! for those it cannot, cached for a few minutes because the create modal and every pre-flight
 //! read it and it changes rarely; concurrent misses share one ARM read.
 
+use crate::arm::ArmClientError;
 use crate::arm::models::{SkuRestriction, VmSku};
-use crate::arm::{ArmClient, ArmClientError};
+use crate::azure_access::CallerArm;
 use crate::error::{ServiceError, checked};
 use crate::ttl_cache::TtlCache;
 use shared::naming::{validate_region_name, validate_subscription_id};
@@ -14,38 +15,51 @@ use std::time::Duration;
 /// How long a region's VM size catalogue is reused.
 const CATALOGUE_TTL: Duration = Duration::from_secs(5 * 60);
 
-/// VM size catalogues by subscription × region.
+/// Principal, lower-case subscription id, region.
+type CatalogueKey = (Arc<str>, String, String);
+
+/// VM size catalogues by principal × subscription × region (a principal's answer is never
+/// another's: what a subscription offers is only shown to whoever may read it).
 #[derive(Clone)]
 pub struct VmSizeCatalogues {
-    arm: ArmClient,
-    cache: Arc<TtlCache<(String, String), VmSizeCatalogue>>,
+    cache: Arc<TtlCache<CatalogueKey, VmSizeCatalogue>>,
+}
+
+impl Default for VmSizeCatalogues {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl VmSizeCatalogues {
-    /// Catalogues read through `arm`.
-    pub fn new(arm: ArmClient) -> Self {
+    /// An empty cache.
+    pub fn new() -> Self {
         Self {
-            arm,
             cache: Arc::new(TtlCache::new(CATALOGUE_TTL)),
         }
     }
 
     /// The sizes of `region` for `subscription_id`, smallest first. When ARM cannot be read the
     /// answer is a degraded, empty catalogue (not cached); only bad parameters are errors.
-    #[tracing::instrument(skip(self), err)]
+    #[tracing::instrument(skip(self, arm), err)]
     pub async fn get(
         &self,
+        arm: &CallerArm,
         subscription_id: &str,
         region: &str,
     ) -> Result<VmSizeCatalogue, ServiceError> {
         let subscription_id =
             checked(subscription_id, "subscription_id", validate_subscription_id)?;
         let region = checked(region, "region", validate_region_name)?;
-        let key = (subscription_id.to_ascii_lowercase(), region.to_owned());
+        let key = (
+            arm.principal.clone(),
+            subscription_id.to_ascii_lowercase(),
+            region.to_owned(),
+        );
         let fetched = self
             .cache
             .get_or_fetch(key, || async {
-                let skus = self.arm.list_vm_skus(subscription_id, region).await?;
+                let skus = arm.client.list_vm_skus(subscription_id, region).await?;
                 let mut options: Vec<VmSizeOption> = skus.into_iter().map(size_option).collect();
                 options.sort_by(|a, b| (a.vcpus, &a.name).cmp(&(b.vcpus, &b.name)));
                 Ok::<_, ArmClientError>(VmSizeCatalogue {

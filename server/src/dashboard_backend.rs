@@ -4,11 +4,13 @@
 //! conversion in [`crate::error`]. A create request is validated here, once, at the boundary
 //! ([`ValidProvisionRequest`]), so the REST routes and the server functions share the check,
 //! and so is the per-caller cap on running creates (docs/PRODUCT.md "Limits and hardening").
+//! Every ARM read is made with the caller's [`AzureAccess`] client, and in service mode every
+//! subscription a request names is checked against the caller's allow-list first.
 //!
 //! [`ServiceError`]: crate::error::ServiceError
 
-use crate::arm::ArmClient;
 use crate::arm_lists::ArmLists;
+use crate::azure_access::AzureAccess;
 use crate::catalogue::VmSizeCatalogues;
 use crate::error::checked;
 use crate::preflight::Preflight;
@@ -31,6 +33,7 @@ const RUNNING_CAP_RETRY_AFTER_SECONDS: i64 = 60;
 
 /// Answers the UI's server functions from ARM and the job store.
 pub struct DashboardBackend {
+    access: AzureAccess,
     lists: ArmLists,
     catalogues: VmSizeCatalogues,
     preflight: Preflight,
@@ -43,19 +46,21 @@ pub struct DashboardBackend {
 }
 
 impl DashboardBackend {
-    /// A backend over `arm` and `provisioning`; `demo_users` are offered on the sign-in page
-    /// (sandbox mode); a caller may have `max_running_jobs` creates running at once.
+    /// A backend reading ARM through `access` and running jobs with `provisioning`;
+    /// `demo_users` are offered on the sign-in page (sandbox mode); a caller may have
+    /// `max_running_jobs` creates running at once.
     pub fn new(
-        arm: ArmClient,
+        access: AzureAccess,
         provisioning: Provisioning,
         demo_users: Vec<DemoUser>,
         max_running_jobs: u32,
     ) -> Self {
-        let catalogues = VmSizeCatalogues::new(arm.clone());
+        let catalogues = VmSizeCatalogues::new();
         Self {
-            preflight: Preflight::new(arm.clone(), catalogues.clone()),
+            access,
+            preflight: Preflight::new(catalogues.clone()),
             catalogues,
-            lists: ArmLists::new(arm),
+            lists: ArmLists::new(),
             provisioning,
             demo_users,
             max_running_jobs,
@@ -100,41 +105,58 @@ impl Backend for DashboardBackend {
     }
 
     #[tracing::instrument(skip_all, err)]
-    async fn list_subscriptions(&self) -> Result<Vec<SubscriptionInfo>, AppError> {
-        Ok(self.lists.subscriptions().await?)
+    async fn list_subscriptions(&self, caller: &Caller) -> Result<Vec<SubscriptionInfo>, AppError> {
+        let arm = self.access.for_caller(caller);
+        let mut subscriptions = self.lists.subscriptions(&arm).await?;
+        subscriptions.retain(|s| self.access.permits(caller, &s.subscription_id));
+        Ok(subscriptions)
     }
 
     #[tracing::instrument(skip_all, err)]
-    async fn list_regions(&self, subscription_id: &str) -> Result<Vec<RegionInfo>, AppError> {
+    async fn list_regions(
+        &self,
+        caller: &Caller,
+        subscription_id: &str,
+    ) -> Result<Vec<RegionInfo>, AppError> {
         let subscription_id =
             checked(subscription_id, "subscription_id", validate_subscription_id)?;
-        Ok(self.lists.regions(subscription_id).await?)
+        self.access.check_subscription(caller, subscription_id)?;
+        let arm = self.access.for_caller(caller);
+        Ok(self.lists.regions(&arm, subscription_id).await?)
     }
 
     async fn list_vm_sizes(
         &self,
+        caller: &Caller,
         subscription_id: &str,
         region: &str,
     ) -> Result<VmSizeCatalogue, AppError> {
-        Ok(self.catalogues.get(subscription_id, region).await?)
+        self.access.check_subscription(caller, subscription_id)?;
+        let arm = self.access.for_caller(caller);
+        Ok(self.catalogues.get(&arm, subscription_id, region).await?)
     }
 
     #[tracing::instrument(skip_all, err)]
     async fn list_clusters(
         &self,
+        caller: &Caller,
         subscription_id: Option<String>,
     ) -> Result<ClusterListing, AppError> {
         let subscription_id = match subscription_id {
             Some(id) => Some(checked(&id, "subscription_id", validate_subscription_id)?.to_owned()),
             None => self
-                .list_subscriptions()
+                .list_subscriptions(caller)
                 .await?
                 .into_iter()
                 .next()
                 .map(|s| s.subscription_id),
         };
         let clusters = match &subscription_id {
-            Some(id) => self.lists.clusters(id).await?,
+            Some(id) => {
+                self.access.check_subscription(caller, id)?;
+                let arm = self.access.for_caller(caller);
+                self.lists.clusters(&arm, id).await?
+            }
             None => Vec::new(),
         };
         Ok(ClusterListing {
@@ -154,8 +176,13 @@ impl Backend for DashboardBackend {
         }
         // Every field is checked before Azure is read (the pre-flight alone accepts drafts).
         let request = ValidProvisionRequest::try_from(request)?;
+        self.access
+            .check_subscription(caller, &request.subscription_id)?;
         // The browser's pre-flight is advice; this one decides (a client can lie).
-        let report = self.preflight.check(&request).await;
+        let report = self
+            .preflight
+            .check(&self.access.for_caller(caller), &request)
+            .await;
         if !report.ok {
             return Err(AppError::PreflightFailed(Box::new(report)));
         }
@@ -188,8 +215,15 @@ impl Backend for DashboardBackend {
         ))
     }
 
-    async fn preflight(&self, request: ProvisionRequest) -> Result<PreflightReport, AppError> {
-        Ok(self.preflight.check_draft(request).await?)
+    async fn preflight(
+        &self,
+        caller: &Caller,
+        request: ProvisionRequest,
+    ) -> Result<PreflightReport, AppError> {
+        self.access
+            .check_subscription(caller, &request.subscription_id)?;
+        let arm = self.access.for_caller(caller);
+        Ok(self.preflight.check_draft(&arm, request).await?)
     }
 
     async fn running_tasks(&self, caller: &Caller) -> Result<Vec<TaskView>, AppError> {

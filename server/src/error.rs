@@ -92,6 +92,10 @@ impl From<ArmClientError> for AppError {
             ArmClientError::Credential(_) | ArmClientError::Transport(_) => {
                 Self::AzureUnavailable(shown_to_users(&error))
             }
+            ArmClientError::SignInRequired(required) => {
+                tracing::info!(%required, "the caller must sign in again");
+                Self::SignInAgain
+            }
             ArmClientError::Decode(_) => {
                 tracing::error!(%error, "unreadable ARM response");
                 Self::Internal

@@ -7,6 +7,7 @@
 
 pub mod arm;
 pub mod arm_lists;
+pub mod azure_access;
 pub mod azure_credential;
 pub mod catalogue;
 pub mod classify_cli;
@@ -16,6 +17,7 @@ pub mod dev_sign_in;
 pub mod error;
 pub mod hardening;
 pub mod health;
+pub mod on_behalf;
 pub mod preflight;
 pub mod provisioning;
 pub mod rest;

@@ -6,7 +6,7 @@
 //! the user is still typing, and [`Preflight::check`] for a submitted request that was already
 //! validated at the boundary.
 
-use crate::arm::ArmClient;
+use crate::azure_access::CallerArm;
 use crate::catalogue::VmSizeCatalogues;
 use crate::error::{ServiceError, shown_to_users};
 use shared::permissions::permits;
@@ -29,17 +29,17 @@ const CREATE_SURGE_NODES_PER_POOL: i64 = 0;
 /// Where a quota shortfall sends the user (docs/PRODUCT.md §6's durable shortlink).
 const QUOTA_PORTAL_URL: &str = "https://aka.ms/quotas/view-quotas";
 
-/// Runs pre-flights against ARM.
+/// Runs pre-flights against ARM, as the caller whose client each check is given: on behalf
+/// of users, every read (sizes, quota, the group and its permissions) is the user's own.
 #[derive(Clone)]
 pub struct Preflight {
-    arm: ArmClient,
     catalogues: VmSizeCatalogues,
 }
 
 impl Preflight {
-    /// Pre-flights reading `arm`, with sizes from `catalogues`.
-    pub fn new(arm: ArmClient, catalogues: VmSizeCatalogues) -> Self {
-        Self { arm, catalogues }
+    /// Pre-flights with sizes from `catalogues`.
+    pub fn new(catalogues: VmSizeCatalogues) -> Self {
+        Self { catalogues }
     }
 
     /// Checks a draft the user is still typing: the name and version are not read, and an empty
@@ -47,24 +47,25 @@ impl Preflight {
     #[tracing::instrument(skip_all, err)]
     pub async fn check_draft(
         &self,
+        arm: &CallerArm,
         request: ProvisionRequest,
     ) -> Result<PreflightReport, ServiceError> {
         let request = request.normalized();
         if let Some(error) = request.preflight_errors().into_iter().next() {
             return Err(error.into());
         }
-        Ok(self.run(&request).await)
+        Ok(self.run(arm, &request).await)
     }
 
     /// Checks a submitted request.
     #[tracing::instrument(skip_all)]
-    pub async fn check(&self, request: &ValidProvisionRequest) -> PreflightReport {
-        self.run(request).await
+    pub async fn check(&self, arm: &CallerArm, request: &ValidProvisionRequest) -> PreflightReport {
+        self.run(arm, request).await
     }
 
     /// The reads and the rows. The reads are independent, so they run at once; one that fails
     /// makes its row warn (the pure checks decide how), never the whole pre-flight fail.
-    async fn run(&self, request: &ProvisionRequest) -> PreflightReport {
+    async fn run(&self, arm: &CallerArm, request: &ProvisionRequest) -> PreflightReport {
         let (subscription, region) = (&request.subscription_id, &request.region);
         let group_name = &request.resource_group;
         // The permissions read is only used when the group exists (for a missing one it
@@ -74,15 +75,15 @@ impl Preflight {
                 None
             } else {
                 Some(tokio::join!(
-                    self.arm.get_resource_group(subscription, group_name),
-                    self.arm
+                    arm.client.get_resource_group(subscription, group_name),
+                    arm.client
                         .list_resource_group_permissions(subscription, group_name),
                 ))
             }
         };
         let (catalogue, usages, group_reads) = tokio::join!(
-            self.catalogues.get(subscription, region),
-            self.arm.list_compute_usages(subscription, region),
+            self.catalogues.get(arm, subscription, region),
+            arm.client.list_compute_usages(subscription, region),
             group_reads,
         );
         let catalogue = catalogue

@@ -36,6 +36,7 @@ mod worker;
 
 use crate::arm::ArmClient;
 use crate::arm::models::ManagedCluster;
+use crate::azure_access::AzureAccess;
 use crate::error::ServiceError;
 use crate::store::{InsertOutcome, JobRecord, NewJob, Store, StoreError};
 use claims::Claims;
@@ -60,7 +61,8 @@ pub struct Provisioning {
 
 struct Inner {
     store: Store,
-    arm: ArmClient,
+    /// Whose identity each job's ARM calls carry: its owner's ([`Inner::arm_of`]).
+    access: AzureAccess,
     settings: WorkerSettings,
     /// The create workers of this process; their claims carry the cancel signal.
     workers: Claims,
@@ -84,12 +86,13 @@ const CANCEL_SETTLE_SECONDS: i64 = 1;
 const CANCEL_REQUESTED_MESSAGE: &str = "Cancellation requested; waiting for the worker to stop.";
 
 impl Provisioning {
-    /// A service over `store` and `arm`.
-    pub fn new(store: Store, arm: ArmClient, settings: WorkerSettings) -> Self {
+    /// A service over `store`, reaching ARM through `access` (an [`ArmClient`] alone: with its
+    /// own identity, unrestricted).
+    pub fn new(store: Store, access: impl Into<AzureAccess>, settings: WorkerSettings) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
-                arm,
+                access: access.into(),
                 settings,
                 workers: Claims::default(),
                 deletions: Claims::default(),
@@ -344,7 +347,7 @@ impl Provisioning {
         tokio::spawn(async move {
             worker::run(
                 inner.store.clone(),
-                inner.arm.clone(),
+                inner.access.clone(),
                 inner.settings.clone(),
                 job,
                 claim.stop_signal(),
@@ -354,6 +357,14 @@ impl Provisioning {
             drop(claim);
         });
         true
+    }
+}
+
+impl Inner {
+    /// The ARM client a job's calls go out with: as its owner, whoever asked (a job acts for
+    /// the person who started it; docs/PRODUCT.md "Who Azure sees").
+    fn arm_of(&self, job: &JobRecord) -> ArmClient {
+        self.access.for_caller(&job.owner).client
     }
 }
 
@@ -456,6 +467,7 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
                 deletion.finished_at_ms.unwrap_or(now_ms),
             ),
         }),
+        owner_must_sign_in: job.waiting_for_sign_in_since_ms.is_some() && !job.status.is_finished(),
     }
 }
 
@@ -536,6 +548,7 @@ mod tests {
             percent_complete: None,
             error: None,
             result: None,
+            waiting_for_sign_in_since_ms: None,
             cancel_requested_at_ms: None,
             cancelled_by: None,
             deletion: None,

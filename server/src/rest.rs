@@ -107,27 +107,30 @@ struct ScopeQuery {
 /// `GET /api/subscriptions` → `[{subscription_id, display_name}]`.
 async fn subscriptions(
     State(state): State<AppState>,
-    Extension(_caller): Extension<Caller>,
+    Extension(caller): Extension<Caller>,
 ) -> Result<Json<Vec<SubscriptionInfo>>, ApiError> {
-    Ok(Json(state.backend.list_subscriptions().await?))
+    Ok(Json(state.backend.list_subscriptions(&caller).await?))
 }
 
 /// `GET /api/aks/regions?subscription_id=…` → `[{name, display_name}]`.
 async fn regions(
     State(state): State<AppState>,
-    Extension(_caller): Extension<Caller>,
+    Extension(caller): Extension<Caller>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Json<Vec<RegionInfo>>, ApiError> {
     let subscription_id = query.subscription_id.unwrap_or_default();
     Ok(Json(
-        state.backend.list_regions(subscription_id.trim()).await?,
+        state
+            .backend
+            .list_regions(&caller, subscription_id.trim())
+            .await?,
     ))
 }
 
 /// `GET /api/aks/available-skus?subscription_id=…&region=…` → `{skus, degraded}`.
 async fn available_skus(
     State(state): State<AppState>,
-    Extension(_caller): Extension<Caller>,
+    Extension(caller): Extension<Caller>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Json<VmSizeCatalogue>, ApiError> {
     let subscription_id = query.subscription_id.unwrap_or_default();
@@ -135,7 +138,7 @@ async fn available_skus(
     Ok(Json(
         state
             .backend
-            .list_vm_sizes(subscription_id.trim(), region.trim())
+            .list_vm_sizes(&caller, subscription_id.trim(), region.trim())
             .await?,
     ))
 }
@@ -143,14 +146,14 @@ async fn available_skus(
 /// `GET /api/aks/clusters?subscription_id=…` → `[{name, resource_group, region, …}]`.
 async fn clusters(
     State(state): State<AppState>,
-    Extension(_caller): Extension<Caller>,
+    Extension(caller): Extension<Caller>,
     Query(query): Query<ScopeQuery>,
 ) -> Result<Json<Vec<ClusterSummary>>, ApiError> {
     let subscription_id = query.subscription_id.unwrap_or_default();
     Ok(Json(
         state
             .backend
-            .list_clusters(Some(subscription_id.trim().to_owned()))
+            .list_clusters(&caller, Some(subscription_id.trim().to_owned()))
             .await?
             .clusters,
     ))
@@ -189,11 +192,11 @@ fn create_request(
 /// `POST /api/aks/preflight` with the create body → `{ok, checks, portal_url}`.
 async fn preflight(
     State(state): State<AppState>,
-    Extension(_caller): Extension<Caller>,
+    Extension(caller): Extension<Caller>,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<Json<PreflightReport>, ApiError> {
     let request = create_request(body)?;
-    Ok(Json(state.backend.preflight(request).await?))
+    Ok(Json(state.backend.preflight(&caller, request).await?))
 }
 
 /// `GET /api/tasks/{task_id}` → `{task_id, status, ready, progress, result, error}`; only for

@@ -5,6 +5,7 @@
 
 use crate::AppState;
 use crate::arm::{ApiVersions, ArmClient, ArmClientError};
+use crate::azure_access::AzureAccess;
 use crate::config::Limits;
 use crate::dashboard_backend::DashboardBackend;
 use crate::hardening::rate_limit::RateLimits;
@@ -92,7 +93,8 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     } else {
         Vec::new()
     };
-    let provisioning = Provisioning::new(store.clone(), arm.clone(), worker);
+    let access = AzureAccess::unrestricted(arm);
+    let provisioning = Provisioning::new(store.clone(), access.clone(), worker);
     let resumed = provisioning
         .resume_unfinished()
         .await
@@ -111,7 +113,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     Ok(AppState {
         leptos_options,
         backend: Arc::new(DashboardBackend::new(
-            arm,
+            access,
             provisioning,
             demo_users,
             limits.max_running_jobs,

@@ -59,11 +59,11 @@ impl<K: Eq + Hash, V: Clone> TtlCache<K, V> {
         Ok(value.clone())
     }
 
-    /// Forgets `key`, so the next read fetches it again (a fetch already running is not
-    /// joined by later callers).
-    pub fn invalidate(&self, key: &K) {
+    /// Forgets every key `stale` picks, so the next read of each fetches it again (a fetch
+    /// already running is not joined by later callers).
+    pub fn invalidate_where(&self, stale: impl Fn(&K) -> bool) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        entries.remove(key);
+        entries.retain(|key, _| !stale(key));
     }
 }
 
@@ -136,7 +136,7 @@ mod tests {
             Ok(2),
             "an expired value is fetched again"
         );
-        cache.invalidate(&"k");
+        cache.invalidate_where(|key| *key == "k");
         assert_eq!(
             cache
                 .get_or_fetch("k", || counted(&calls, 3, Duration::ZERO))

@@ -408,6 +408,7 @@ mod tests {
             result: None,
             error,
             deletion: None,
+            owner_must_sign_in: false,
         }
     }
 

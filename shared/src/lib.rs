@@ -24,4 +24,5 @@ pub mod region;
 pub mod security_policy;
 pub mod shell;
 pub mod subscription;
+pub mod subscription_allow_list;
 pub mod vm_size;

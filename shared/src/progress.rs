@@ -286,6 +286,10 @@ pub struct TaskView {
     /// asked for it (absent until then, and from answers of servers that predate it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion: Option<ClusterDeletion>,
+    /// The running job waits for its owner to sign in again: Azure no longer accepts their
+    /// sign-in, and the create continues once they do.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owner_must_sign_in: bool,
 }
 
 /// Where the deletion of a partial cluster stands.

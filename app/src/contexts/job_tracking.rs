@@ -149,6 +149,7 @@ impl JobTracking {
             result: None,
             error: None,
             deletion: None,
+            owner_must_sign_in: false,
         };
         self.followed
             .update(|followed| followed.push(Followed { view, read_at }));

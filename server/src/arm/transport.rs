@@ -158,7 +158,7 @@ impl ArmClient {
             .map_err(|_| {
                 ArmClientError::Credential(format!("no token within {} s", limit.as_secs_f64()))
             })?
-            .map_err(|error| ArmClientError::Credential(error.to_string()))?;
+            .map_err(ArmClientError::from_credential)?;
         let mut request = self
             .http
             .request(call.method.clone(), call.url.clone())

@@ -257,7 +257,10 @@ impl Follower {
         observer: &mut O,
     ) -> Result<(), O::Stop> {
         self.failures += 1;
-        if self.failures > self.pacing.max_failures {
+        // Nothing the follower can wait out: only the user's new sign-in helps.
+        if self.failures > self.pacing.max_failures
+            || matches!(error, ArmClientError::SignInRequired(_))
+        {
             return Err(Interrupted::Unreadable(error).into());
         }
         tracing::warn!(%error, failures = self.failures, goal = ?self.goal, "an ARM call failed; retrying");

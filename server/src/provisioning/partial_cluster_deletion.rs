@@ -151,7 +151,7 @@ impl Provisioning {
         fresh.updated_at_ms = now;
         let read = tokio::time::timeout(
             CLUSTER_READ_TIMEOUT,
-            OwnershipMark::of(&job).read(&self.inner.arm, &job),
+            OwnershipMark::of(&job).read(&self.inner.arm_of(&job), &job),
         )
         .await;
         match read {
@@ -193,7 +193,9 @@ impl Provisioning {
         &self,
         mut job: JobRecord,
     ) -> Result<Option<JobRecord>, ServiceError> {
-        let sighting = OwnershipMark::of(&job).read(&self.inner.arm, &job).await?;
+        let sighting = OwnershipMark::of(&job)
+            .read(&self.inner.arm_of(&job), &job)
+            .await?;
         let foreign = matches!(sighting, Sighting::Foreign);
         match sighting.own() {
             Some(cluster) => absorb_cluster(&mut job, &cluster),
@@ -221,7 +223,8 @@ impl Provisioning {
         };
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
-            run(&inner.store, &inner.arm, &inner.settings, job, claim).await;
+            let arm = inner.arm_of(&job);
+            run(&inner.store, &arm, &inner.settings, job, claim).await;
         });
         true
     }

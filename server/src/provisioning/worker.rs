@@ -17,6 +17,11 @@
 //! cancel request also refuses the worker's next save, which catches a cancel between waits.
 //! The cluster PUT alone is never interrupted once sent: ARM may already be creating, and only
 //! its answer says whether there is a create to abort. What happens next is in [`cancel`].
+//!
+//! Sign-in: the job's calls carry its owner's Azure identity. When Azure no longer accepts it
+//! (their refresh token was revoked or expired), the job neither fails nor guesses: it keeps its
+//! state, says that its owner must sign in again, and continues by the resume rules once they
+//! have (docs/PRODUCT.md "Who Azure sees").
 
 mod cancel;
 mod failures;
@@ -28,6 +33,8 @@ use super::patient_writes::retrying;
 use super::{absorb_cluster, cluster_portal_url, now_ms};
 use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
+use crate::azure_access::AzureAccess;
+use crate::on_behalf::SignInRequired;
 use crate::store::{JobRecord, SaveOutcome, Store};
 use failures::{azure_failure, name_taken, operation_failure, vanished};
 use shared::operation_status::OperationState;
@@ -43,6 +50,10 @@ const UNCONFIRMED_CREATE_READS: u32 = 6;
 
 /// The longest wait between those reads.
 const UNCONFIRMED_CREATE_WAIT: Duration = Duration::from_secs(10);
+
+/// How often a job that waits for its owner's sign-in tries again when no sign-in wakes it
+/// (a sign-in on another replica, say).
+const SIGN_IN_RECHECK: Duration = Duration::from_secs(60);
 
 /// How patient the worker is.
 #[derive(Clone, Debug)]
@@ -85,6 +96,8 @@ enum Stop {
     Failed(TaskFailure),
     /// Its owner cancelled it: take the cancel path.
     Cancelled,
+    /// Azure no longer accepts its owner's sign-in: wait for them to sign in again.
+    SignInRequired(SignInRequired),
     /// The row finished elsewhere (saved by someone else) or cannot be saved: stop quietly.
     Abandoned,
 }
@@ -120,7 +133,7 @@ impl CreateOnAzure {
 /// the row.
 pub(super) async fn run(
     store: Store,
-    arm: ArmClient,
+    access: AzureAccess,
     settings: WorkerSettings,
     job: JobRecord,
     cancel: CancellationToken,
@@ -144,9 +157,10 @@ pub(super) async fn run(
     };
     let mut run = JobRun {
         store,
-        arm,
+        arm: access.for_caller(&job.owner).client,
         settings,
         create_on_azure: CreateOnAzure::of(&job),
+        waiting_since: job.waiting_for_sign_in_since_ms,
         job,
         cancel,
     };
@@ -168,6 +182,12 @@ pub(super) async fn run(
             }
             // Saving the failure meets a cancel recorded meanwhile: the cancel wins.
             Err(Stop::Failed(failure)) => run.finish_failed(failure).await,
+            Err(Stop::SignInRequired(required)) => {
+                match run.wait_for_sign_in(&access, &required).await {
+                    Ok(()) => run.drive().await,
+                    Err(stop) => Err(stop),
+                }
+            }
             Err(Stop::Cancelled) => {
                 run.finish_cancelled().await;
                 return;
@@ -178,7 +198,10 @@ pub(super) async fn run(
 
 struct JobRun {
     store: Store,
+    /// Carries the owner's identity.
     arm: ArmClient,
+    /// Since when the job has waited for its owner's sign-in, while it does.
+    waiting_since: Option<i64>,
     settings: WorkerSettings,
     job: JobRecord,
     cancel: CancellationToken,
@@ -314,7 +337,9 @@ impl JobRun {
         let maybe_started = match &error {
             ArmClientError::Arm(refusal) => refusal.status == 412 || refusal.status >= 500,
             ArmClientError::Transport(_) | ArmClientError::Decode(_) => true,
-            ArmClientError::Credential(_) | ArmClientError::UntrustedUrl(_) => false,
+            ArmClientError::Credential(_)
+            | ArmClientError::SignInRequired(_)
+            | ArmClientError::UntrustedUrl(_) => false,
         };
         if !maybe_started {
             self.create_on_azure = CreateOnAzure::NotSent;
@@ -469,6 +494,36 @@ impl JobRun {
         self.note(message).await
     }
 
+    /// Says (once) that the owner must sign in again, then waits for a sign-in, the recheck
+    /// interval, or the stop signal. The waiting mark is cleared in memory for the next try,
+    /// whose first save clears it in the row; a try refused again restores it as it was.
+    async fn wait_for_sign_in(
+        &mut self,
+        access: &AzureAccess,
+        required: &SignInRequired,
+    ) -> Result<(), Stop> {
+        match self.waiting_since {
+            Some(since) => self.job.waiting_for_sign_in_since_ms = Some(since),
+            None => {
+                tracing::warn!(job_id = %self.job.job_id, %required, "the owner must sign in again; the job waits");
+                let since = now_ms();
+                self.waiting_since = Some(since);
+                self.job.waiting_for_sign_in_since_ms = Some(since);
+                let message = format!(
+                    "Waiting for {} to sign in again: Azure no longer accepts their sign-in ({}). The create continues once they do.",
+                    self.job.owner.display_name, required.reason
+                );
+                self.note(&message).await?;
+            }
+        }
+        tokio::select! {
+            () = self.cancel.cancelled() => return Err(Stop::Cancelled),
+            () = access.next_sign_in(SIGN_IN_RECHECK) => {}
+        }
+        self.job.waiting_for_sign_in_since_ms = None;
+        Ok(())
+    }
+
     /// A resumed job re-enters step 3 whatever phase it was saved in.
     fn ensure_creating_phase(&mut self) {
         self.job.phase = ProvisionPhase::CreatingCluster;
@@ -611,6 +666,7 @@ mod tests {
             percent_complete: None,
             error: None,
             result: None,
+            waiting_for_sign_in_since_ms: None,
             cancel_requested_at_ms: Some(1),
             cancelled_by: Some("o".into()),
             deletion: None,

@@ -86,6 +86,8 @@ pub struct JobRecord {
     pub error: Option<TaskFailure>,
     /// What it created.
     pub result: Option<ProvisionResult>,
+    /// Epoch ms since when it waits for its owner to sign in again (their Azure sign-in ended).
+    pub waiting_for_sign_in_since_ms: Option<i64>,
     /// Epoch ms when its owner asked to cancel it.
     pub cancel_requested_at_ms: Option<i64>,
     /// Object id of who asked to cancel it.
@@ -149,6 +151,7 @@ pub(super) struct JobRow {
     error_message: Option<String>,
     error_raw: Option<String>,
     result_json: Option<String>,
+    waiting_for_sign_in_since_ms: Option<i64>,
     cancel_requested_at_ms: Option<i64>,
     cancelled_by: Option<String>,
     deletion_state: Option<String>,
@@ -164,7 +167,7 @@ pub(super) const COLUMNS: &str = "job_id, task_id, owner_tenant_id, owner_object
     finished_at_ms, operation_url, resource_group_created, cluster_state, cluster_resource_uid, \
     pools_json, \
     portal_url, percent_complete, error_code, error_message, error_raw, result_json, \
-    cancel_requested_at_ms, cancelled_by, deletion_state, deletion_message, \
+    waiting_for_sign_in_since_ms, cancel_requested_at_ms, cancelled_by, deletion_state, deletion_message, \
     deletion_requested_by, deletion_started_at_ms, deletion_finished_at_ms, \
     deletion_operation_url";
 
@@ -239,6 +242,7 @@ impl JobRow {
             percent_complete: self.percent_complete,
             error,
             result,
+            waiting_for_sign_in_since_ms: self.waiting_for_sign_in_since_ms,
             cancel_requested_at_ms: self.cancel_requested_at_ms,
             cancelled_by: self.cancelled_by,
             deletion,
@@ -417,7 +421,8 @@ impl Store {
              resource_group_created = ?, cluster_state = ?, cluster_resource_uid = ?, \
              pools_json = ?, portal_url = ?, \
              percent_complete = ?, error_code = ?, error_message = ?, error_raw = ?, \
-             result_json = ?, active_key = CASE WHEN ? THEN NULL ELSE active_key END \
+             result_json = ?, waiting_for_sign_in_since_ms = ?, \
+             active_key = CASE WHEN ? THEN NULL ELSE active_key END \
              WHERE job_id = ? AND finished_at_ms IS NULL \
              AND (cancel_requested_at_ms IS NOT NULL) = ?",
         )
@@ -439,6 +444,7 @@ impl Store {
         .bind(error_message)
         .bind(error_raw)
         .bind(job.result.as_ref().map(to_json))
+        .bind(job.waiting_for_sign_in_since_ms)
         .bind(finished)
         .bind(&job.job_id)
         .bind(after_cancel == WriteAfterCancel::Required)

@@ -7,7 +7,8 @@ use shared::region::RegionInfo;
 /// The AKS regions of `subscription_id`, by display name.
 #[server]
 pub async fn list_regions(subscription_id: String) -> Result<Vec<RegionInfo>, AppError> {
+    let caller = crate::backend::use_caller()?;
     crate::backend::use_backend()?
-        .list_regions(&subscription_id)
+        .list_regions(&caller, &subscription_id)
         .await
 }

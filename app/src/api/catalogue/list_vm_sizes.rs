@@ -10,7 +10,8 @@ pub async fn list_vm_sizes(
     subscription_id: String,
     region: String,
 ) -> Result<VmSizeCatalogue, AppError> {
+    let caller = crate::backend::use_caller()?;
     crate::backend::use_backend()?
-        .list_vm_sizes(&subscription_id, &region)
+        .list_vm_sizes(&caller, &subscription_id, &region)
         .await
 }

@@ -7,7 +7,8 @@ use shared::cluster::ClusterListing;
 /// Clusters of `subscription_id`, or of the first reachable subscription when it is `None`.
 #[server]
 pub async fn list_clusters(subscription_id: Option<String>) -> Result<ClusterListing, AppError> {
+    let caller = crate::backend::use_caller()?;
     crate::backend::use_backend()?
-        .list_clusters(subscription_id)
+        .list_clusters(&caller, subscription_id)
         .await
 }

@@ -9,6 +9,8 @@ use shared::provision::ProvisionRequest;
 /// may still be empty); `ok` is false when any row fails.
 #[server]
 pub async fn run_preflight(request: ProvisionRequest) -> Result<PreflightReport, AppError> {
-    crate::backend::use_caller()?;
-    crate::backend::use_backend()?.preflight(request).await
+    let caller = crate::backend::use_caller()?;
+    crate::backend::use_backend()?
+        .preflight(&caller, request)
+        .await
 }

@@ -7,6 +7,8 @@ use shared::subscription::SubscriptionInfo;
 /// Subscriptions the dashboard's identity can reach, in ARM's order.
 #[server]
 pub async fn list_subscriptions() -> Result<Vec<SubscriptionInfo>, AppError> {
-    crate::backend::use_caller()?;
-    crate::backend::use_backend()?.list_subscriptions().await
+    let caller = crate::backend::use_caller()?;
+    crate::backend::use_backend()?
+        .list_subscriptions(&caller)
+        .await
 }

@@ -50,6 +50,7 @@ impl From<Interrupted> for Stop {
 /// A failed call as the job's failure: ARM's innermost code and message, and its raw text.
 pub(super) fn azure_failure(error: ArmClientError) -> Stop {
     Stop::Failed(match error {
+        ArmClientError::SignInRequired(required) => return Stop::SignInRequired(required),
         ArmClientError::Arm(error) => arm_failure(&error),
         other => {
             let text = crate::error::shown_to_users(&other);

@@ -1,5 +1,6 @@
 //! The banner while its job runs: "Step 3/5 · Creating AKS cluster · 4m 12s", Azure's state,
-//! the bar, the message, pool chips, the portal link and "Stop provisioning".
+//! the bar, the message, pool chips, the portal link and "Stop provisioning"; while the job
+//! waits for its owner's new sign-in, a notice with the way to sign in.
 
 use crate::components::provisioning::pool_chips::PoolChips;
 use crate::components::provisioning::progress_details::ProgressDetails;
@@ -52,6 +53,18 @@ pub fn RunningBanner(
                 <StopProvisioning task_id cluster_name label="Stop provisioning" />
             </div>
             <p class="banner-step">{step}</p>
+            {move || {
+                task.with(|t| t.owner_must_sign_in)
+                    .then(|| {
+                        view! {
+                            <p class="banner-sign-in" role="status">
+                                "Azure no longer accepts your sign-in, so this create waits. "
+                                <a href="/sign-in">"Sign in again"</a>
+                                " and it continues where it stopped."
+                            </p>
+                        }
+                    })
+            }}
             <ProgressDetails progress=progress bar_label="Provisioning progress" />
             <div class="chip-row">
                 <PoolChips pools=Signal::derive(move || {
