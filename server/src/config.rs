@@ -13,10 +13,13 @@
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |
 //! | `RATE_LIMIT_WRITES_PER_MINUTE` | creates, cancels, deletes and dismisses per caller per minute (also the burst) | 30 |
 //! | `RATE_LIMIT_PREFLIGHTS_PER_MINUTE` | pre-flights per caller per minute (also the burst) | 120 |
+//! | `ARM_IDENTITY` | `user` (ARM calls on each user's behalf) or `service` (the dashboard's own identity); docs/PRODUCT.md "Who Azure sees" | `user` |
+//! | `SERVICE_SUBSCRIPTIONS` | service mode's allow-list, `role=subscription,…;*=subscription` (required with `ARM_IDENTITY=service`) | — |
 //!
 //! Sandbox mode keeps its cloud's state beside the database file: see [`Config::sandbox_state`].
 
 use crate::arm::ApiVersions;
+use shared::subscription_allow_list::{AllowListError, SubscriptionAllowList};
 use std::path::PathBuf;
 use std::time::Duration;
 use thiserror::Error;
@@ -76,9 +79,20 @@ impl Default for Limits {
     }
 }
 
+/// Whose identity ARM calls carry (docs/PRODUCT.md "Who Azure sees").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArmIdentity {
+    /// Each user's own, from their sign-in.
+    OnBehalfOfUsers,
+    /// The dashboard's own, each user limited to their app roles' subscriptions.
+    Service(SubscriptionAllowList),
+}
+
 /// The server's configuration.
 #[derive(Clone, Debug)]
 pub struct Config {
+    /// Whose identity ARM calls carry.
+    pub arm_identity: ArmIdentity,
     /// Sandbox or Azure.
     pub cloud: CloudMode,
     /// api-versions for ARM calls.
@@ -114,6 +128,9 @@ pub enum ConfigError {
         /// Why it is needed.
         because: &'static str,
     },
+    /// `SERVICE_SUBSCRIPTIONS` cannot be read.
+    #[error(transparent)]
+    AllowList(#[from] AllowListError),
 }
 
 impl Config {
@@ -155,6 +172,7 @@ impl Config {
         let version = |name: &str, default: String| lookup(name).unwrap_or(default);
         Ok(Self {
             cloud,
+            arm_identity: arm_identity(&lookup)?,
             api_versions: ApiVersions {
                 container_service: version("ARM_API_VERSION_AKS", defaults.container_service),
                 resources: version("ARM_API_VERSION_RESOURCES", defaults.resources),
@@ -180,6 +198,27 @@ impl Config {
         let mut name = database.file_name()?.to_owned();
         name.push("-sandbox-cloud.json");
         Some(database.with_file_name(name))
+    }
+}
+
+fn arm_identity(lookup: &impl Fn(&str) -> Option<String>) -> Result<ArmIdentity, ConfigError> {
+    match lookup("ARM_IDENTITY")
+        .map(|v| v.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        None | Some("user") => Ok(ArmIdentity::OnBehalfOfUsers),
+        Some("service") => {
+            let list = lookup("SERVICE_SUBSCRIPTIONS").ok_or(ConfigError::Missing {
+                name: "SERVICE_SUBSCRIPTIONS",
+                because: "ARM_IDENTITY=service: name the subscriptions each app role may use",
+            })?;
+            Ok(ArmIdentity::Service(SubscriptionAllowList::parse(&list)?))
+        }
+        Some(other) => Err(ConfigError::Invalid {
+            name: "ARM_IDENTITY",
+            value: other.into(),
+            expected: "user or service",
+        }),
     }
 }
 
@@ -299,6 +338,34 @@ mod tests {
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));
         assert_eq!(config.limits, Limits::default());
         assert_eq!(config.limits.max_running_jobs, 10);
+    }
+
+    #[test]
+    fn calls_go_on_behalf_of_users_unless_service_mode_is_asked_for_with_its_list() {
+        assert_eq!(
+            config(&[]).expect("config").arm_identity,
+            ArmIdentity::OnBehalfOfUsers
+        );
+        let missing = config(&[("ARM_IDENTITY", "service")]).expect_err("no list");
+        assert!(
+            missing
+                .to_string()
+                .contains("SERVICE_SUBSCRIPTIONS must be set"),
+            "{missing}"
+        );
+        let sub = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+        let listed = config(&[
+            ("ARM_IDENTITY", "Service"),
+            ("SERVICE_SUBSCRIPTIONS", &format!("*={sub}")),
+        ])
+        .expect("config");
+        assert!(matches!(listed.arm_identity, ArmIdentity::Service(_)));
+        let bad = config(&[
+            ("ARM_IDENTITY", "service"),
+            ("SERVICE_SUBSCRIPTIONS", "*=nope"),
+        ]);
+        assert!(matches!(bad, Err(ConfigError::AllowList(_))));
+        assert!(config(&[("ARM_IDENTITY", "robot")]).is_err());
     }
 
     #[test]
