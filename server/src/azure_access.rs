@@ -13,6 +13,7 @@ use crate::arm::ArmClient;
 use crate::error::ServiceError;
 use crate::on_behalf::{UserKey, UserTokens};
 use shared::caller::Caller;
+use shared::preflight::ActingIdentity;
 use shared::subscription_allow_list::SubscriptionAllowList;
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,8 @@ pub struct CallerArm {
     pub client: ArmClient,
     /// Whose answers these are: the user in on-behalf mode, the service otherwise.
     pub principal: Arc<str>,
+    /// Whose permissions Azure applies to the calls.
+    pub identity: ActingIdentity,
 }
 
 /// See the module documentation.
@@ -78,10 +81,12 @@ impl AzureAccess {
             Identity::OnBehalfOfUsers(tokens) => CallerArm {
                 client: self.arm.acting_as(tokens.credential_for(caller)),
                 principal: UserKey::of(caller).to_string().into(),
+                identity: ActingIdentity::User,
             },
             Identity::Service(_) => CallerArm {
                 client: self.arm.clone(),
                 principal: SERVICE_PRINCIPAL.into(),
+                identity: ActingIdentity::Dashboard,
             },
         }
     }

@@ -125,7 +125,7 @@ impl Preflight {
                 CREATE_SURGE_NODES_PER_POOL,
             ),
         ];
-        checks.extend(group.map(|group| resource_group_check(request, &group)));
+        checks.extend(group.map(|group| resource_group_check(request, &group, arm.identity)));
         PreflightReport::new(checks, QUOTA_PORTAL_URL.to_owned())
     }
 }

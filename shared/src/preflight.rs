@@ -368,9 +368,23 @@ pub fn quota_check(
     }
 }
 
+/// Whose permissions the pre-flight read: the signed-in user's (ARM calls on their behalf) or
+/// the dashboard's own identity (service mode); docs/PRODUCT.md "Who Azure sees".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActingIdentity {
+    /// The signed-in user.
+    User,
+    /// The dashboard's own Azure identity.
+    Dashboard,
+}
+
 /// The `resource_group` row: reused (when the identity may create clusters in it), refused
 /// (when it may not), created, or unreadable.
-pub fn resource_group_check(request: &ProvisionRequest, state: &GroupState) -> PreflightCheck {
+pub fn resource_group_check(
+    request: &ProvisionRequest,
+    state: &GroupState,
+    identity: ActingIdentity,
+) -> PreflightCheck {
     let group = &request.resource_group;
     let (status, message, details) = match state {
         GroupState::Exists {
@@ -378,9 +392,14 @@ pub fn resource_group_check(request: &ProvisionRequest, state: &GroupState) -> P
             writable: Some(false),
         } => (
             CheckStatus::Fail,
-            format!(
-                "The dashboard's identity cannot write to resource group {group} (needs {CLUSTER_WRITE_ACTION})."
-            ),
+            match identity {
+                ActingIdentity::User => format!(
+                    "Your Azure role assignments do not let you write to resource group {group} (needs {CLUSTER_WRITE_ACTION}); Azure would refuse the create."
+                ),
+                ActingIdentity::Dashboard => format!(
+                    "The dashboard's identity cannot write to resource group {group} (needs {CLUSTER_WRITE_ACTION})."
+                ),
+            },
             json!({ "exists": true, "location": location, "writable": false, "action": CLUSTER_WRITE_ACTION }),
         ),
         GroupState::Exists { location, writable } => {
@@ -397,8 +416,12 @@ pub fn resource_group_check(request: &ProvisionRequest, state: &GroupState) -> P
                 message.push('.');
                 CheckStatus::Ok
             } else {
+                let whose = match identity {
+                    ActingIdentity::User => "Your",
+                    ActingIdentity::Dashboard => "The dashboard's",
+                };
                 message.push_str(&format!(
-                    ". The dashboard's permissions on it could not be read, so {CLUSTER_WRITE_ACTION} was not checked."
+                    ". {whose} permissions on it could not be read, so {CLUSTER_WRITE_ACTION} was not checked."
                 ));
                 CheckStatus::Warn
             };

@@ -337,14 +337,44 @@ fn the_group_row_says_reuse_refuse_create_or_unreadable(
     #[case] status: CheckStatus,
     #[case] message: &str,
 ) {
-    let row = resource_group_check(&seed_request(), &state);
+    let row = resource_group_check(&seed_request(), &state, ActingIdentity::Dashboard);
     assert_eq!((row.status, row.message.as_str()), (status, message));
+}
+
+#[test]
+fn a_user_is_told_their_own_role_assignments_decide() {
+    let request = seed_request();
+    let refused = resource_group_check(
+        &request,
+        &existing("eastus", Some(false)),
+        ActingIdentity::User,
+    );
+    assert_eq!(refused.status, CheckStatus::Fail);
+    assert!(
+        refused
+            .message
+            .starts_with("Your Azure role assignments do not let you write to resource group rg-k"),
+        "{}",
+        refused.message
+    );
+    let unknown = resource_group_check(&request, &existing("eastus", None), ActingIdentity::User);
+    assert!(
+        unknown
+            .message
+            .contains("Your permissions on it could not be read"),
+        "{}",
+        unknown.message
+    );
 }
 
 #[test]
 fn the_group_row_details_name_the_action_and_the_answer() {
     let request = seed_request();
-    let refused = resource_group_check(&request, &existing("eastus", Some(false)));
+    let refused = resource_group_check(
+        &request,
+        &existing("eastus", Some(false)),
+        ActingIdentity::Dashboard,
+    );
     assert_eq!(
         refused.details,
         json!({
@@ -352,13 +382,21 @@ fn the_group_row_details_name_the_action_and_the_answer() {
             "action": "Microsoft.ContainerService/managedClusters/write",
         })
     );
-    let unknown = resource_group_check(&request, &existing("eastus", None));
+    let unknown = resource_group_check(
+        &request,
+        &existing("eastus", None),
+        ActingIdentity::Dashboard,
+    );
     assert_eq!(unknown.details["writable"], serde_json::Value::Null);
     assert_eq!(unknown.details["degraded"], true);
-    let reused = resource_group_check(&request, &existing("eastus", Some(true)));
+    let reused = resource_group_check(
+        &request,
+        &existing("eastus", Some(true)),
+        ActingIdentity::Dashboard,
+    );
     assert_eq!(reused.details["writable"], true);
     assert!(reused.details.get("degraded").is_none());
-    let created = resource_group_check(&request, &GroupState::Missing);
+    let created = resource_group_check(&request, &GroupState::Missing, ActingIdentity::Dashboard);
     assert_eq!(
         created.details,
         json!({ "exists": false, "location": "koreacentral" })
