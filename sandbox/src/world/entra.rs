@@ -1,0 +1,164 @@
+//! The world's directory and who may do what: the `[entra]` section (demo users, registered
+//! applications, token lifetimes) that the sandbox's Entra-shaped OpenID provider serves, and the
+//! `[[role_assignments]]` (Azure RBAC built-in roles at subscription or resource-group scope)
+//! that its ARM checks every request against (docs/ARM_FACTS.md §10–§11).
+
+use serde::Deserialize;
+use url::Url;
+
+/// The directory the provider signs users in from.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntraConfig {
+    /// Users listed on the sign-in page.
+    #[serde(default)]
+    pub users: Vec<DemoUser>,
+    /// Registered applications (OpenID relying parties).
+    #[serde(default)]
+    pub applications: Vec<Application>,
+    /// Lifetime of ID tokens (Entra: one hour).
+    #[serde(default = "one_hour")]
+    pub id_token_lifetime_seconds: u64,
+    /// Lifetime of access tokens (Entra: 60–90 minutes; one hour here).
+    #[serde(default = "one_hour")]
+    pub access_token_lifetime_seconds: u64,
+    /// Inactivity lifetime of refresh tokens (Entra: 90 days).
+    #[serde(default = "ninety_days")]
+    pub refresh_token_lifetime_seconds: u64,
+    /// Lifetime of authorization codes (Entra: about ten minutes).
+    #[serde(default = "ten_minutes")]
+    pub authorization_code_lifetime_seconds: u64,
+}
+
+impl Default for EntraConfig {
+    fn default() -> Self {
+        Self {
+            users: Vec::new(),
+            applications: Vec::new(),
+            id_token_lifetime_seconds: one_hour(),
+            access_token_lifetime_seconds: one_hour(),
+            refresh_token_lifetime_seconds: ninety_days(),
+            authorization_code_lifetime_seconds: ten_minutes(),
+        }
+    }
+}
+
+fn one_hour() -> u64 {
+    3600
+}
+
+fn ninety_days() -> u64 {
+    90 * 24 * 3600
+}
+
+fn ten_minutes() -> u64 {
+    600
+}
+
+/// A user of the sandbox's directory.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoUser {
+    /// Short name used by the sign-in page, `login_hint` and the control routes (`alice`).
+    pub key: String,
+    /// Display name (`name` claim).
+    pub display_name: String,
+    /// Object id (`oid` claim), what ARM's role assignments name.
+    pub object_id: String,
+    /// User principal name (`preferred_username`, `upn`), e.g. `alice@contoso.example`.
+    pub username: String,
+    /// App role values assigned to the user (in the `roles` claim of apps that define them).
+    #[serde(default)]
+    pub app_roles: Vec<String>,
+}
+
+/// A registered application (a confidential web client).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Application {
+    /// Name shown on the sign-in page.
+    pub display_name: String,
+    /// Application (client) id.
+    pub client_id: String,
+    /// Its client secret (client_secret_post or client_secret_basic).
+    pub client_secret: String,
+    /// Registered redirect URIs. As in Entra, the port of a loopback (`localhost`, `127.0.0.1`)
+    /// URI is ignored when a request's `redirect_uri` is matched against it.
+    pub redirect_uris: Vec<String>,
+    /// App role values the application defines.
+    #[serde(default)]
+    pub app_roles: Vec<String>,
+}
+
+/// An Azure built-in role the sandbox knows.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BuiltInRole {
+    /// Everything, including role assignments.
+    Owner,
+    /// Everything except granting access (`*` with Contributor's notActions).
+    Contributor,
+    /// `*/read`.
+    Reader,
+}
+
+/// A role assignment: `principal_id` holds `role` at `scope` and everything below it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAssignment {
+    /// Object id of the user or managed identity.
+    pub principal_id: String,
+    /// The role.
+    pub role: BuiltInRole,
+    /// `/subscriptions/{id}` or `/subscriptions/{id}/resourceGroups/{name}`.
+    pub scope: String,
+}
+
+impl EntraConfig {
+    /// The user whose key, username or object id is `hint` (case-insensitive).
+    pub fn user(&self, hint: &str) -> Option<&DemoUser> {
+        let hint = hint.trim();
+        self.users.iter().find(|u| {
+            u.key.eq_ignore_ascii_case(hint)
+                || u.username.eq_ignore_ascii_case(hint)
+                || u.object_id.eq_ignore_ascii_case(hint)
+        })
+    }
+
+    /// The application of this client id (case-insensitive, as Entra compares GUIDs).
+    pub fn application(&self, client_id: &str) -> Option<&Application> {
+        self.applications
+            .iter()
+            .find(|a| a.client_id.eq_ignore_ascii_case(client_id.trim()))
+    }
+
+    /// Why this directory cannot be served, if it cannot.
+    pub(super) fn problem(&self) -> Option<String> {
+        for (i, user) in self.users.iter().enumerate() {
+            if self.users[..i]
+                .iter()
+                .any(|u| u.key.eq_ignore_ascii_case(&user.key))
+            {
+                return Some(format!("entra user key {} is used twice", user.key));
+            }
+            if let Some(role) = user
+                .app_roles
+                .iter()
+                .find(|r| !self.applications.iter().any(|a| a.app_roles.contains(r)))
+            {
+                return Some(format!(
+                    "entra user {} holds app role {role}, which no application defines",
+                    user.key
+                ));
+            }
+        }
+        for app in &self.applications {
+            if let Some(bad) = app.redirect_uris.iter().find(|u| Url::parse(u).is_err()) {
+                return Some(format!(
+                    "application {} has a redirect URI that is not a URL: {bad}",
+                    app.client_id
+                ));
+            }
+        }
+        None
+    }
+}
