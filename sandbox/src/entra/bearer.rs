@@ -5,6 +5,7 @@
 use super::claims::AccessTokenClaims;
 use super::{EntraProvider, keys};
 use jsonwebtoken::{Algorithm, Validation};
+use serde_json::Value;
 use time::OffsetDateTime;
 
 /// The audiences ARM accepts, as its `InvalidAuthenticationTokenAudience` message lists them.
@@ -34,18 +35,23 @@ impl EntraProvider {
             BearerError::Invalid
         })?;
         let mut validation = Validation::new(Algorithm::RS256);
-        // Expiry and audience are checked below, so the refusals can name them as ARM does.
+        // Audience, issuer and expiry are checked below, so the refusals can name them as
+        // ARM's do (a token of this provider for another audience, such as an ID token, is
+        // refused for its audience).
         validation.validate_exp = false;
         validation.validate_aud = false;
-        validation.set_issuer(&[format!("https://sts.windows.net/{}/", self.tenant_id())]);
         validation.set_required_spec_claims(&["exp", "aud", "iss"]);
-        let claims: AccessTokenClaims =
+        let claims: Value =
             keys::verify(token, &keys, validation).map_err(|_| BearerError::Invalid)?;
-        if !claims.tid.eq_ignore_ascii_case(self.tenant_id()) {
-            return Err(BearerError::Invalid);
+        let audience = claims["aud"].as_str().unwrap_or_default();
+        if !ARM_AUDIENCES.contains(&audience) {
+            return Err(BearerError::Audience(audience.to_owned()));
         }
-        if !ARM_AUDIENCES.contains(&claims.aud.as_str()) {
-            return Err(BearerError::Audience(claims.aud));
+        let claims: AccessTokenClaims =
+            serde_json::from_value(claims).map_err(|_| BearerError::Invalid)?;
+        let issuer = format!("https://sts.windows.net/{}/", self.tenant_id());
+        if claims.iss != issuer || !claims.tid.eq_ignore_ascii_case(self.tenant_id()) {
+            return Err(BearerError::Invalid);
         }
         let now = OffsetDateTime::now_utc().unix_timestamp();
         if claims.exp <= now {
