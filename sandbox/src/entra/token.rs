@@ -1,5 +1,4 @@
-//! The token endpoint: client authentication (client_secret_post or client_secret_basic), the
-//! `authorization_code` grant (single use, PKCE S256, same redirect URI) and the rotating
+//! The token endpoint: client authentication ([`client_auth`]), the `authorization_code` grant (single use, PKCE S256, same redirect URI) and the rotating
 //! `refresh_token` grant (refused after the user's sessions were revoked), answering Entra's
 //! token response or its error bodies (docs/ARM_FACTS.md §10).
 
@@ -8,13 +7,14 @@ use super::claims::{
     ARM_AUDIENCE, AccessTokenClaims, GRAPH_AUDIENCE, IdTokenClaims, REFRESH_TYPE, RefreshClaims,
     pairwise_subject,
 };
+use super::client_auth::authenticate_client;
 use super::errors::{EntraError, json_no_store};
 use super::{EntraProvider, now_ms};
 use crate::world::{Application, DemoUser};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -31,11 +31,11 @@ struct Grant {
 }
 
 /// A token request's form.
-struct Form(Vec<(String, String)>);
+pub(super) struct Form(Vec<(String, String)>);
 
 impl Form {
     /// The first non-empty value of `name`.
-    fn get(&self, name: &str) -> Option<&str> {
+    pub(super) fn get(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
             .find(|(key, _)| key == name)
@@ -85,93 +85,6 @@ async fn exchange(
         }
     };
     issue(provider, base_url, application, &grant).await
-}
-
-/// The client, authenticated by its secret in the form or in `Authorization: Basic`.
-fn authenticate_client<'p>(
-    provider: &'p EntraProvider,
-    headers: &HeaderMap,
-    form: &Form,
-) -> Result<&'p Application, EntraError> {
-    let get = |name| form.get(name);
-    let basic = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .map(|encoded| {
-            basic_credentials(encoded.trim())
-                .ok_or_else(|| EntraError::malformed("invalid_request"))
-        })
-        .transpose()?;
-    let (client_id, secret) = match &basic {
-        Some((id, secret)) => {
-            if get("client_id").is_some_and(|form_id| form_id != id)
-                || get("client_secret").is_some()
-            {
-                // Two ways of authenticating at once (RFC 6749 §2.3).
-                return Err(EntraError::malformed("invalid_request"));
-            }
-            (id.as_str(), Some(secret.as_str()))
-        }
-        None => (
-            get("client_id").ok_or_else(|| EntraError::missing("client_id"))?,
-            get("client_secret"),
-        ),
-    };
-    let application = provider.config().application(client_id).ok_or_else(|| {
-        EntraError::new(
-            "unauthorized_client",
-            700_016,
-            format!(
-                "Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
-                provider.tenant_id()
-            ),
-        )
-    })?;
-    if get("client_assertion").is_some() {
-        // No federated credential is registered in the sandbox's directory.
-        return Err(EntraError::invalid_client(
-            700_027,
-            "Client assertion contains an invalid signature. [Reason - The key was not found.]",
-        ));
-    }
-    let Some(secret) = secret else {
-        return Err(EntraError::invalid_client(
-            7_000_218,
-            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
-        ));
-    };
-    if !same_secret(secret, &application.client_secret) {
-        return Err(EntraError::invalid_client(
-            7_000_215,
-            format!(
-                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{}'.",
-                application.client_id
-            ),
-        ));
-    }
-    Ok(application)
-}
-
-/// `id:secret` of a Basic header, each form-urlencoded first (RFC 6749 §2.3.1).
-fn basic_credentials(encoded: &str) -> Option<(String, String)> {
-    let decoded = String::from_utf8(STANDARD.decode(encoded).ok()?).ok()?;
-    let (id, secret) = decoded.split_once(':')?;
-    let unescape = |part: &str| {
-        url::form_urlencoded::parse(format!("x={part}").as_bytes())
-            .next()
-            .map(|(_, value)| value.into_owned())
-    };
-    Some((unescape(id)?, unescape(secret)?))
-}
-
-/// Compares two secrets in time independent of where they differ.
-fn same_secret(presented: &str, registered: &str) -> bool {
-    let (a, b) = (Sha256::digest(presented), Sha256::digest(registered));
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
 }
 
 fn redeem_code(
@@ -450,22 +363,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn basic_credentials_are_form_decoded() {
-        let header = STANDARD.encode("my%20app:s%3Acret+x");
-        assert_eq!(
-            basic_credentials(&header),
-            Some(("my app".into(), "s:cret x".into()))
-        );
-        assert_eq!(basic_credentials("%%%"), None);
-        assert_eq!(basic_credentials(&STANDARD.encode("no-colon")), None);
-    }
-
-    #[test]
     fn times_in_messages_look_like_entras() {
         assert_eq!(
             entra_time(1_722_412_826_448),
             "2024-07-31T08:00:26.4480000Z"
         );
-        assert!(same_secret("a", "a") && !same_secret("a", "b"));
     }
 }
