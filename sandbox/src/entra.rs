@@ -19,6 +19,7 @@
 mod authorize;
 mod bearer;
 mod claims;
+mod client_assertion;
 mod client_auth;
 mod endpoints;
 mod errors;

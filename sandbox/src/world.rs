@@ -7,7 +7,9 @@
 
 mod entra;
 
-pub use entra::{Application, BuiltInRole, DemoUser, EntraConfig, RoleAssignment};
+pub use entra::{
+    Application, BuiltInRole, DemoUser, EntraConfig, FederatedCredential, PublicKey, RoleAssignment,
+};
 
 use serde::Deserialize;
 use std::collections::BTreeMap;

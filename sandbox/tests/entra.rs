@@ -3,6 +3,7 @@
 //! restart, and each role story of the default world.
 
 mod entra {
+    mod federation;
     mod keys_and_restarts;
     mod refusals;
     mod role_stories;

@@ -63,7 +63,7 @@ pub struct AccessTokenClaims {
     pub exp: i64,
     /// The client the token was issued to.
     pub appid: String,
-    /// How the client authenticated: `1` with a secret.
+    /// How the client authenticated: `1` with a secret, `2` with an assertion.
     pub appidacr: String,
     /// Identity provider (the tenant's own STS).
     pub idp: String,

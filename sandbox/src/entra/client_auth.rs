@@ -1,24 +1,29 @@
 //! Client authentication at the token endpoint, as Entra offers it to a confidential client:
 //! the secret in the form (`client_secret_post`) or in `Authorization: Basic`
-//! (`client_secret_basic`, id and secret form-urlencoded first, RFC 6749 §2.3.1). A
-//! `client_assertion` (`private_key_jwt`, federated credentials) is refused: the sandbox's
-//! directory registers no certificate or federated credential (docs/ARM_FACTS.md §10).
+//! (`client_secret_basic`, id and secret form-urlencoded first, RFC 6749 §2.3.1), or a
+//! `client_assertion` from a federated identity credential ([`client_assertion`]). Certificate
+//! credentials (`private_key_jwt` signed by the app's own key) are not modelled
+//! (docs/ARM_FACTS.md §10).
 
-use super::EntraProvider;
 use super::errors::EntraError;
 use super::token::Form;
+use super::{EntraProvider, client_assertion};
 use crate::world::Application;
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 
-/// The client, authenticated by its secret in the form or in `Authorization: Basic`.
+/// How a client authenticated, as access tokens' `appidacr` says: `1` a secret, `2` an
+/// assertion (certificate or federated credential).
+pub(super) type AuthenticationMethod = &'static str;
+
+/// The client, authenticated by its secret (form or `Authorization: Basic`) or an assertion.
 pub(super) fn authenticate_client<'p>(
     provider: &'p EntraProvider,
     headers: &HeaderMap,
     form: &Form,
-) -> Result<&'p Application, EntraError> {
+) -> Result<(&'p Application, AuthenticationMethod), EntraError> {
     let get = |name| form.get(name);
     let basic = headers
         .get(header::AUTHORIZATION)
@@ -33,6 +38,7 @@ pub(super) fn authenticate_client<'p>(
         Some((id, secret)) => {
             if get("client_id").is_some_and(|form_id| form_id != id)
                 || get("client_secret").is_some()
+                || get("client_assertion").is_some()
             {
                 // Two ways of authenticating at once (RFC 6749 §2.3).
                 return Err(EntraError::malformed("invalid_request"));
@@ -54,12 +60,12 @@ pub(super) fn authenticate_client<'p>(
             ),
         )
     })?;
-    if get("client_assertion").is_some() {
-        // No federated credential is registered in the sandbox's directory.
-        return Err(EntraError::invalid_client(
-            700_027,
-            "Client assertion contains an invalid signature. [Reason - The key was not found.]",
-        ));
+    if let Some(assertion) = get("client_assertion") {
+        if secret.is_some() {
+            return Err(EntraError::malformed("invalid_request"));
+        }
+        client_assertion::verify(application, get("client_assertion_type"), assertion)?;
+        return Ok((application, "2"));
     }
     let Some(secret) = secret else {
         return Err(EntraError::invalid_client(
@@ -76,7 +82,7 @@ pub(super) fn authenticate_client<'p>(
             ),
         ));
     }
-    Ok(application)
+    Ok((application, "1"))
 }
 
 /// `id:secret` of a Basic header, each form-urlencoded first (RFC 6749 §2.3.1).

@@ -65,6 +65,7 @@ mod tests {
                 "https://dashboard.example/auth/callback".into(),
             ],
             app_roles: Vec::new(),
+            federated_credentials: Vec::new(),
         }
     }
 

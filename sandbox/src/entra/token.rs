@@ -72,7 +72,7 @@ async fn exchange(
     let grant_type = form
         .get("grant_type")
         .ok_or_else(|| EntraError::missing("grant_type"))?;
-    let application = authenticate_client(provider, headers, &form)?;
+    let (application, method) = authenticate_client(provider, headers, &form)?;
     let grant = match grant_type {
         "authorization_code" => redeem_code(provider, application, &form)?,
         "refresh_token" => redeem_refresh_token(provider, application, &form)?,
@@ -84,7 +84,7 @@ async fn exchange(
             ));
         }
     };
-    issue(provider, base_url, application, &grant).await
+    issue(provider, base_url, application, method, &grant).await
 }
 
 fn redeem_code(
@@ -226,7 +226,7 @@ fn refresh_key(secret: &str) -> Vec<u8> {
 }
 
 /// Entra's time format in messages: `2024-07-31T08:00:26.4486159Z`.
-fn entra_time(epoch_ms: i64) -> String {
+pub(super) fn entra_time(epoch_ms: i64) -> String {
     let at = OffsetDateTime::from_unix_timestamp_nanos(i128::from(epoch_ms) * 1_000_000)
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let text = at.format(&Rfc3339).unwrap_or_default();
@@ -239,6 +239,7 @@ async fn issue(
     provider: &EntraProvider,
     base_url: &str,
     application: &Application,
+    method: &str,
     grant: &Grant,
 ) -> Result<Response, EntraError> {
     let key = provider.current_key().await.map_err(|error| {
@@ -293,7 +294,7 @@ async fn issue(
         nbf: now,
         exp: now + access_lifetime,
         appid: application.client_id.clone(),
-        appidacr: "1".into(),
+        appidacr: method.into(),
         idp: sts,
         idtyp: "user".into(),
         name: user.display_name.clone(),

@@ -88,6 +88,40 @@ pub struct Application {
     /// App role values the application defines.
     #[serde(default)]
     pub app_roles: Vec<String>,
+    /// Federated identity credentials: tokens of another issuer (a Kubernetes service account's,
+    /// for workload identity on AKS) that authenticate the application as a `client_assertion`.
+    #[serde(default)]
+    pub federated_credentials: Vec<FederatedCredential>,
+}
+
+/// A federated identity credential of an application.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FederatedCredential {
+    /// The assertion's `iss` (e.g. the AKS cluster's OIDC issuer URL), compared case-sensitively.
+    pub issuer: String,
+    /// The assertion's `sub` (e.g. `system:serviceaccount:{namespace}:{name}`).
+    pub subject: String,
+    /// Accepted `aud` values; Entra's default is `api://AzureADTokenExchange`.
+    #[serde(default = "token_exchange_audiences")]
+    pub audiences: Vec<String>,
+    /// The issuer's RS256 public key (Entra fetches it from the issuer's JWKS; the sandbox, which
+    /// fetches nothing, is given it).
+    pub key: PublicKey,
+}
+
+/// An RSA public key as a JWK's members.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicKey {
+    /// Modulus, base64url.
+    pub n: String,
+    /// Exponent, base64url (`AQAB`).
+    pub e: String,
+}
+
+fn token_exchange_audiences() -> Vec<String> {
+    vec!["api://AzureADTokenExchange".to_owned()]
 }
 
 /// An Azure built-in role the sandbox knows.
