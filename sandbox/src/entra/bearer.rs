@@ -57,7 +57,7 @@ impl EntraProvider {
         if claims.exp <= now {
             return Err(BearerError::Expired(claims.exp));
         }
-        if claims.nbf > now + 300 {
+        if claims.nbf > now.saturating_add(300) {
             return Err(BearerError::Invalid);
         }
         Ok(claims)

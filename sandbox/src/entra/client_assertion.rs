@@ -101,13 +101,17 @@ pub(super) fn verify(
         return Err(unmatched(700_212, "audience", &audiences.join(",")));
     }
     let now = OffsetDateTime::now_utc().unix_timestamp();
-    if claims.exp + LEEWAY <= now || claims.nbf.is_some_and(|nbf| nbf - LEEWAY > now) {
+    if claims.exp.saturating_add(LEEWAY) <= now
+        || claims
+            .nbf
+            .is_some_and(|nbf| nbf.saturating_sub(LEEWAY) > now)
+    {
         return Err(EntraError::invalid_client(
             700_024,
             format!(
                 "Client assertion is not within its valid time range. Current time: {}, assertion valid from {}, expiry time of assertion {}.",
                 entra_time(now * 1000),
-                entra_time(claims.nbf.unwrap_or(now) * 1000),
+                entra_time(claims.nbf.unwrap_or(now).saturating_mul(1000)),
                 entra_time(claims.exp.saturating_mul(1000)),
             ),
         ));

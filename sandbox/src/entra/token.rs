@@ -292,7 +292,7 @@ async fn issue(
         iss: sts.clone(),
         iat: now,
         nbf: now,
-        exp: now + access_lifetime,
+        exp: now.saturating_add(access_lifetime),
         appid: application.client_id.clone(),
         appidacr: method.into(),
         idp: sts,
@@ -321,7 +321,7 @@ async fn issue(
             scp: grant.scopes.join(" "),
             grant_ms: grant.grant_ms,
             iat_ms: now_ms(),
-            exp: now + lifetime(config.refresh_token_lifetime_seconds),
+            exp: now.saturating_add(lifetime(config.refresh_token_lifetime_seconds)),
             jti: uuid::Uuid::new_v4().to_string(),
         };
         let encoded = jsonwebtoken::encode(
@@ -338,7 +338,7 @@ async fn issue(
             iss: provider.issuer(base_url),
             iat: now,
             nbf: now,
-            exp: now + lifetime(config.id_token_lifetime_seconds),
+            exp: now.saturating_add(lifetime(config.id_token_lifetime_seconds)),
             name: user.display_name.clone(),
             nonce: grant.nonce.clone(),
             oid: user.object_id.clone(),
