@@ -130,6 +130,11 @@ async fn alice_signs_in_with_code_and_pkce_and_gets_entras_tokens() -> TestResul
     assert_eq!(access["appid"], CLIENT_ID);
     assert_eq!(access["ver"], "1.0");
 
+    assert_eq!(
+        cloud.sandbox.arm_requests(),
+        0,
+        "sign-ins are not ARM requests (no ARM fault or count touches them)"
+    );
     let dana = claims(
         cloud.sign_in("dana").await["id_token"]
             .as_str()
