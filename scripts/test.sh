@@ -18,8 +18,8 @@ passed=0
 failed=0
 failed_steps=()
 
-# Adds the counts of libtest ("test result: … N passed; M failed") or Playwright ("N passed",
-# "M failed") summary lines in a log.
+# Adds the counts of libtest ("test result: … N passed; M failed"), Playwright ("N passed",
+# "M failed") or node --test TAP ("# pass N", "# fail N") summary lines in a log.
 count_tests() {
   local log="$1" p f
   p=$(grep -aE '^test result:' "$log" | grep -oE '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
@@ -27,6 +27,11 @@ count_tests() {
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
     p=$(grep -aE '^\s+[0-9]+ passed' "$log" | grep -oE '[0-9]+' | head -1)
     f=$(grep -aE '^\s+[0-9]+ failed' "$log" | grep -oE '[0-9]+' | head -1)
+  fi
+  # node --test with the TAP reporter ends in "# pass N" and "# fail N".
+  if [ "${p:-0}" -eq 0 ] && [ "${f:-0}" -eq 0 ]; then
+    p=$(grep -aE '^# pass [0-9]+' "$log" | grep -oE '[0-9]+' | tail -1)
+    f=$(grep -aE '^# fail [0-9]+' "$log" | grep -oE '[0-9]+' | tail -1)
   fi
   echo "${p:-0} ${f:-0}"
 }

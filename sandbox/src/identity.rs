@@ -1,7 +1,7 @@
 //! The sandbox's identity side: a managed-identity token endpoint speaking the App Service
 //! protocol (`IDENTITY_ENDPOINT` + `IDENTITY_HEADER`, api-version 2019-08-01), so the real
 //! `azure_identity::ManagedIdentityCredential` obtains tokens from it, and the bearer check ARM
-//! endpoints apply.
+//! endpoints apply to managed-identity tokens (users' tokens come from [`crate::entra`]).
 //!
 //! Tokens are HS256 JWTs signed with the world's key by a [`TokenIssuer`]. Any sandbox with the
 //! same key accepts them, the way every ARM region accepts tokens from one Entra ID tenant.
@@ -154,16 +154,11 @@ impl TokenAuthority {
     /// Checks the `Authorization: Bearer` header of an ARM request. On failure the reply is the
     /// 401 ARM sends, with `WWW-Authenticate`.
     pub fn authenticate(&self, headers: &HeaderMap) -> Result<Claims, Box<Reply>> {
-        let header_value = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok());
-        let Some(token) = header_value.and_then(|v| v.strip_prefix("Bearer ")) else {
-            return Err(unauthorized(
-                "AuthenticationFailed",
-                "Authentication failed. The 'Authorization' header is missing.",
-                "The authentication failed because of missing 'Authorization' header.",
-            ));
-        };
+        self.authenticate_token(bearer_token(headers)?)
+    }
+
+    /// Checks a managed-identity token (HS256, signed with the world's key).
+    pub fn authenticate_token(&self, token: &str) -> Result<Claims, Box<Reply>> {
         let mut validation = Validation::new(Algorithm::HS256);
         // Expiry is checked below so the message can carry both times, as ARM's does.
         validation.validate_exp = false;
@@ -172,29 +167,69 @@ impl TokenAuthority {
         let claims = match jsonwebtoken::decode::<Claims>(token.trim(), &self.decoding, &validation)
         {
             Ok(data) => data.claims,
-            Err(_) => {
-                return Err(unauthorized(
-                    "InvalidAuthenticationToken",
-                    "The access token is invalid.",
-                    "The access token is invalid.",
-                ));
-            }
+            Err(_) => return Err(invalid_token()),
         };
-        let now = OffsetDateTime::now_utc();
-        if claims.exp <= now.unix_timestamp() {
-            let expiry = OffsetDateTime::from_unix_timestamp(claims.exp).unwrap_or(now);
-            return Err(unauthorized(
-                "ExpiredAuthenticationToken",
-                &format!(
-                    "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
-                    arm_clock(expiry),
-                    arm_clock(now)
-                ),
-                "The access token has expired.",
-            ));
+        if claims.exp <= OffsetDateTime::now_utc().unix_timestamp() {
+            return Err(expired(claims.exp));
         }
         Ok(claims)
     }
+}
+
+/// The token of an `Authorization: Bearer` header, or ARM's 401 when there is none.
+pub(crate) fn bearer_token(headers: &HeaderMap) -> Result<&str, Box<Reply>> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .ok_or_else(|| {
+            unauthorized(
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                "The authentication failed because of missing 'Authorization' header.",
+            )
+        })
+}
+
+/// ARM's 401 for a token it cannot accept.
+pub(crate) fn invalid_token() -> Box<Reply> {
+    unauthorized(
+        "InvalidAuthenticationToken",
+        "The access token is invalid.",
+        "The access token is invalid.",
+    )
+}
+
+/// ARM's 401 for a token issued for another resource.
+pub(crate) fn wrong_audience(audience: &str) -> Box<Reply> {
+    let allowed = crate::entra::ARM_AUDIENCES
+        .iter()
+        .map(|a| format!("'{a}'"))
+        .collect::<Vec<_>>()
+        .join(",");
+    unauthorized(
+        "InvalidAuthenticationTokenAudience",
+        &format!(
+            "The access token has been obtained for wrong audience or resource '{audience}'. It should exactly match with one of the allowed audiences {allowed}."
+        ),
+        "The access token has been obtained for wrong audience or resource.",
+    )
+}
+
+/// ARM's 401 for a token that expired at `exp` (epoch seconds).
+pub(crate) fn expired(exp: i64) -> Box<Reply> {
+    let now = OffsetDateTime::now_utc();
+    let expiry = OffsetDateTime::from_unix_timestamp(exp).unwrap_or(now);
+    unauthorized(
+        "ExpiredAuthenticationToken",
+        &format!(
+            "The access token expiry UTC time '{}' is earlier than current UTC time '{}'.",
+            arm_clock(expiry),
+            arm_clock(now)
+        ),
+        "The access token has expired.",
+    )
 }
 
 fn unauthorized(code: &str, message: &str, description: &str) -> Box<Reply> {

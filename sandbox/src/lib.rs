@@ -7,13 +7,19 @@
 //! credential, from the token endpoint at [`TOKEN_PATH`]. This crate knows nothing of the
 //! dashboard: it is the stand-in for Azure, and the dashboard reaches it only over HTTP.
 //!
+//! It is also the cloud's Microsoft Entra ID: an OpenID provider ([`entra`]) that signs the
+//! world's demo users in, and whose tokens ARM accepts and authorises per user against the
+//! world's role assignments ([`rbac`]), as Azure does.
+//!
 //! A cloud lives in memory, or keeps its state in a [`state_file::StateFile`] so that it
 //! survives restarts (sandbox mode, and the standalone sandbox given `--state`).
 
 pub mod control_plane;
 pub mod credential;
+pub mod entra;
 pub mod identity;
 mod persistence;
+pub mod rbac;
 pub mod reply;
 mod routes;
 pub mod state_file;
@@ -21,6 +27,7 @@ pub mod world;
 
 use axum::Router;
 use control_plane::ControlPlane;
+use entra::{EntraProvider, EntraSaved};
 use identity::TokenAuthority;
 use persistence::Persistence;
 use std::sync::Arc;
@@ -44,6 +51,7 @@ pub const ACCEPTED_CREATES_PATH: &str = "/sandbox/accepted-creates";
 pub struct SandboxCloud {
     plane: Mutex<ControlPlane>,
     authority: TokenAuthority,
+    entra: EntraProvider,
     world: World,
     arm_requests: AtomicU64,
     /// Where the state is kept; `None` keeps it in memory only.
@@ -58,19 +66,22 @@ impl SandboxCloud {
     /// A cloud for `world`, kept in memory; token requests must present `identity_header`.
     pub fn new(world: World, identity_header: String) -> Arc<Self> {
         let plane = ControlPlane::new(world.clone());
-        Self::with_plane(world, identity_header, plane, None)
+        Self::with_plane(world, identity_header, plane, EntraSaved::default(), None)
     }
 
-    /// A cloud for `world` holding `plane`, saved through `persistence` if given.
+    /// A cloud for `world` holding `plane` and its Entra ID's `entra` state, saved through
+    /// `persistence` if given.
     fn with_plane(
         world: World,
         identity_header: String,
         plane: ControlPlane,
+        entra: EntraSaved,
         persistence: Option<Persistence>,
     ) -> Arc<Self> {
         Arc::new(Self {
             plane: Mutex::new(plane),
             authority: TokenAuthority::new(world.identity.clone(), identity_header),
+            entra: EntraProvider::new(&world, entra),
             world,
             arm_requests: AtomicU64::new(0),
             persistence,
@@ -138,11 +149,38 @@ impl RunningSandbox {
         })
     }
 
+    /// The sandbox's Entra ID as an OpenID relying party configures it: issuer (discovery is at
+    /// `{issuer}/.well-known/openid-configuration`) and the world's first registered
+    /// application, if it has one.
+    pub fn entra_settings(&self) -> EntraSettings {
+        let provider = &self.cloud.entra;
+        let application = provider.config().applications.first();
+        EntraSettings {
+            issuer: provider.issuer(&self.base_url),
+            tenant_id: provider.tenant_id().to_owned(),
+            client_id: application.map(|a| a.client_id.clone()),
+            client_secret: application.map(|a| a.client_secret.clone()),
+        }
+    }
+
     /// How many ARM requests (token requests aside) the sandbox has received, admitted or
     /// not: what a test counts to see that concurrent reads shared one call.
     pub fn arm_requests(&self) -> u64 {
         self.cloud.arm_requests.load(Ordering::Relaxed)
     }
+}
+
+/// What a relying party needs to sign users in through a running sandbox's Entra ID.
+#[derive(Clone, Debug)]
+pub struct EntraSettings {
+    /// `{base}/{tenant}/v2.0`.
+    pub issuer: String,
+    /// The world's tenant id.
+    pub tenant_id: String,
+    /// Client id of the world's first application.
+    pub client_id: Option<String>,
+    /// Its client secret (the sandbox's are not secrets).
+    pub client_secret: Option<String>,
 }
 
 impl Drop for RunningSandbox {

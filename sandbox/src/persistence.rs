@@ -1,6 +1,9 @@
 //! A sandbox cloud that keeps its state in a [`StateFile`], so a restart (or a `kill -9`)
 //! finds the same cloud and running operations end when they would have, as on Azure.
 //!
+//! The file also keeps the state of the cloud's Entra ID (its signing-key generation and
+//! revocations), so tokens and keys stay what they were across a restart.
+//!
 //! It starts from the file, or from the world's seeds when there is no file yet; it saves
 //! after every request that changed something, before that request is answered, so whatever a
 //! client was told (a 201 and its operation URL above all) survives the process. Reads count as
@@ -13,6 +16,7 @@
 //! would have without the file).
 
 use crate::control_plane::ControlPlane;
+use crate::entra::EntraSaved;
 use crate::state_file::{SavedCloud, StateFile, StateFileError};
 use crate::world::World;
 use crate::{RunningSandbox, SandboxCloud};
@@ -57,7 +61,11 @@ impl SandboxCloud {
             return Ok(());
         };
         let plane = self.plane.lock().await;
-        let document = StateFile::encode(Some(persistence.address), &plane.snapshot())?;
+        let document = StateFile::encode(
+            Some(persistence.address),
+            &plane.snapshot(),
+            &self.entra.saved(),
+        )?;
         let mut written = persistence.written.lock().await;
         if *written == document {
             return Ok(());
@@ -127,14 +135,17 @@ impl RunningSandbox {
             cause,
         };
         let address = listener.local_addr().map_err(listen_error)?;
-        let plane = match saved {
+        let (plane, entra) = match saved {
             Some(saved) => {
                 tracing::info!(path = %file.path().display(), "sandbox cloud restored from its state file");
-                ControlPlane::restore(world.clone(), saved.cloud)
+                (
+                    ControlPlane::restore(world.clone(), saved.cloud),
+                    saved.entra,
+                )
             }
             None => {
                 tracing::info!(path = %file.path().display(), "sandbox cloud starts from its world; its state will be kept in this file");
-                ControlPlane::new(world.clone())
+                (ControlPlane::new(world.clone()), EntraSaved::default())
             }
         };
         let persistence = Persistence {
@@ -142,8 +153,13 @@ impl RunningSandbox {
             address,
             written: Mutex::new(Vec::new()),
         };
-        let cloud =
-            SandboxCloud::with_plane(world, identity_header.clone(), plane, Some(persistence));
+        let cloud = SandboxCloud::with_plane(
+            world,
+            identity_header.clone(),
+            plane,
+            entra,
+            Some(persistence),
+        );
         cloud.save_changes().await?;
         Self::serve(cloud, listener, identity_header).map_err(listen_error)
     }

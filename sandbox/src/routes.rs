@@ -1,13 +1,15 @@
-//! The sandbox's request handling: every request gets ARM's request-id, correlation-id and
-//! throttling headers; token requests go to the identity endpoint; ARM requests pass the
-//! [`admission`] checks, then are dispatched on the shape of their path to the control plane;
-//! a cloud that keeps its state saves what they changed before they are answered.
+//! The sandbox's request handling: the Entra ID provider's URLs go to [`crate::entra`]; every
+//! other request gets ARM's request-id, correlation-id and throttling headers; token requests go
+//! to the identity endpoint; ARM requests pass the [`admission`] checks and the caller's
+//! [`authorization`], then are dispatched on the shape of their path to the control plane; a
+//! cloud that keeps its state saves what they changed before they are answered.
 //!
 //! Routing is done by hand on path segments because ARM matches fixed segments
 //! case-insensitively (`resourceGroups` = `resourcegroups`), which axum's router does not. The
 //! table in [`dispatch`] matches the lower-cased segments; handlers read the original ones.
 
 mod admission;
+mod authorization;
 mod request;
 
 use crate::reply::{Reply, headers};
@@ -30,6 +32,11 @@ pub(crate) async fn handle(
     request_headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    if let Some(response) =
+        crate::entra::answer(&cloud, &method, &uri, &request_headers, &body).await
+    {
+        return response;
+    }
     let request_id = uuid::Uuid::new_v4().to_string();
     let correlation_id = request_headers
         .get("x-ms-correlation-request-id")
@@ -100,21 +107,25 @@ async fn arm_request(
     request_headers: &HeaderMap,
     body: &Bytes,
 ) -> Reply {
-    let api_version =
+    let (caller, api_version) =
         match admission::admit(cloud, method, uri.path(), query, request_headers).await {
-            Ok(api_version) => api_version,
+            Ok(admitted) => admitted,
             Err(refused) => return *refused,
         };
     let request = ArmRequest::new(method, uri, query, request_headers, api_version);
     if let Some(refused) = admission::unknown_subscription(&cloud.world, &request) {
         return refused;
     }
-    dispatch(cloud, &request, request_headers, body).await
+    if let Err(refused) = authorization::authorize(&cloud.world, &caller, &request) {
+        return refused;
+    }
+    dispatch(cloud, &caller, &request, request_headers, body).await
 }
 
 /// The routing table: one arm per ARM resource the dashboard uses.
 async fn dispatch(
     cloud: &SandboxCloud,
+    caller: &authorization::Caller,
     request: &ArmRequest<'_>,
     request_headers: &HeaderMap,
     body: &Bytes,
@@ -125,7 +136,9 @@ async fn dispatch(
     let page = |items| request.page(items, cloud.world.arm.list_page_size);
     let mut plane = cloud.plane.lock().await;
     match request.shape().as_slice() {
-        ["subscriptions"] => only(method, &[Method::GET], || plane.list_subscriptions()),
+        ["subscriptions"] => only(method, &[Method::GET], || {
+            plane.list_subscriptions(&caller.object_id)
+        }),
         [
             "subscriptions",
             _,
@@ -155,7 +168,7 @@ async fn dispatch(
             if *method != Method::GET {
                 return method_not_allowed(method);
             }
-            match plane.group_permissions(at(1), at(3)) {
+            match plane.group_permissions(at(1), at(3), &caller.object_id) {
                 Ok(items) => page(items),
                 Err(reply) => reply,
             }

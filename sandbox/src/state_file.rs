@@ -1,5 +1,6 @@
 //! The file a sandbox cloud keeps its state in: one JSON document holding the format version,
-//! the address the cloud was last served on, and its [`Snapshot`].
+//! the address the cloud was last served on, its [`Snapshot`], and its Entra ID's state
+//! ([`EntraSaved`], absent from files written before it existed).
 //!
 //! A JSON snapshot rewritten whole after every change, rather than a database, because the
 //! state is small (a few resource groups, clusters and operations), a person can read it while
@@ -9,6 +10,7 @@
 //! one, never half of each.
 
 use crate::control_plane::Snapshot;
+use crate::entra::EntraSaved;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -69,6 +71,8 @@ pub struct SavedCloud {
     pub address: Option<SocketAddr>,
     /// The cloud's resources and operations.
     pub cloud: Snapshot,
+    /// Its Entra ID's signing-key generation and revocations.
+    pub entra: EntraSaved,
 }
 
 /// The document as written, borrowing the snapshot.
@@ -77,6 +81,7 @@ struct Written<'a> {
     format: u32,
     address: Option<SocketAddr>,
     cloud: &'a Snapshot,
+    entra: &'a EntraSaved,
 }
 
 /// The document as read (its format checked beforehand).
@@ -84,6 +89,8 @@ struct Written<'a> {
 struct Read {
     address: Option<SocketAddr>,
     cloud: Snapshot,
+    #[serde(default)]
+    entra: EntraSaved,
 }
 
 /// Only the format, read first so another format gets its own error rather than a parse error.
@@ -132,19 +139,29 @@ impl StateFile {
                 found: format,
             });
         }
-        let Read { address, cloud } = serde_json::from_slice(&bytes).map_err(corrupt)?;
-        Ok(Some(SavedCloud { address, cloud }))
+        let Read {
+            address,
+            cloud,
+            entra,
+        } = serde_json::from_slice(&bytes).map_err(corrupt)?;
+        Ok(Some(SavedCloud {
+            address,
+            cloud,
+            entra,
+        }))
     }
 
-    /// The document for `cloud` served at `address`.
+    /// The document for `cloud` served at `address`, with its Entra ID's `entra` state.
     pub fn encode(
         address: Option<SocketAddr>,
         cloud: &Snapshot,
+        entra: &EntraSaved,
     ) -> Result<Vec<u8>, StateFileError> {
         let written = Written {
             format: FORMAT,
             address,
             cloud,
+            entra,
         };
         serde_json::to_vec_pretty(&written).map_err(StateFileError::Encode)
     }

@@ -1,8 +1,15 @@
 //! The sandbox cloud's world: subscriptions, regions, VM sizes, quotas, restrictions, resource
-//! groups, denied scopes, timings and faults, read from TOML.
+//! groups, denied scopes, timings and faults, read from TOML; and its directory (users,
+//! applications) with their role assignments ([`entra`]).
 //!
 //! The embedded `default_world.toml` tells one story per failure a user can meet; operators and
 //! tests replace it with `SANDBOX_CONFIG` or by building a [`World`] in code.
+
+mod entra;
+
+pub use entra::{
+    Application, BuiltInRole, DemoUser, EntraConfig, FederatedCredential, PublicKey, RoleAssignment,
+};
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -72,6 +79,13 @@ pub struct World {
     /// Clusters that exist at start.
     #[serde(default)]
     pub clusters: Vec<ClusterSeed>,
+    /// The directory the sandbox's OpenID provider signs users in from.
+    #[serde(default)]
+    pub entra: EntraConfig,
+    /// Who holds which role where. A world without any gives the managed identity Contributor
+    /// on every subscription (what worlds written before role assignments meant).
+    #[serde(default)]
+    pub role_assignments: Vec<RoleAssignment>,
 }
 
 /// The identity behind sandbox tokens.
@@ -455,6 +469,22 @@ impl World {
                 return fail(format!(
                     "resource group {} names an unknown subscription or region",
                     group.name
+                ));
+            }
+        }
+        if let Some(problem) = self.entra.problem() {
+            return fail(problem);
+        }
+        for assignment in &self.role_assignments {
+            let subscription = assignment
+                .scope
+                .strip_prefix("/subscriptions/")
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or_default();
+            if self.subscription(subscription).is_none() {
+                return fail(format!(
+                    "role assignment of {} names an unknown subscription in scope {}",
+                    assignment.principal_id, assignment.scope
                 ));
             }
         }

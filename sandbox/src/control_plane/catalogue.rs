@@ -1,4 +1,4 @@
-//! The catalogue side of ARM: the subscriptions the identity sees, the container-service
+//! The catalogue side of ARM: the subscriptions a caller sees, the container-service
 //! provider's registration, the VM size (resource SKU) list with its restrictions, and compute
 //! usages per region.
 
@@ -10,12 +10,14 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 impl ControlPlane {
-    /// `GET /subscriptions`.
-    pub fn list_subscriptions(&self) -> Reply {
+    /// `GET /subscriptions`: the subscriptions where `principal` holds a role (at the
+    /// subscription or below it), as ARM lists only those.
+    pub fn list_subscriptions(&self, principal: &str) -> Reply {
         let value: Vec<Value> = self
             .world
             .subscriptions
             .iter()
+            .filter(|s| crate::rbac::sees_subscription(&self.world, principal, &s.id))
             .map(|s| {
                 json!({
                     "id": format!("/subscriptions/{}", s.id),

@@ -98,12 +98,7 @@ impl ControlPlane {
         if_none_match: Option<&str>,
         body: &Value,
     ) -> Result<ClusterRequest, Reply> {
-        self.authorize_cluster_write(
-            subscription,
-            group,
-            name,
-            "Microsoft.ContainerService/managedClusters/write",
-        )?;
+        self.authorize_cluster_write(subscription, group)?;
         if let Err(error) = validate_cluster_name(name) {
             return Err(Reply::aks_error(
                 StatusCode::BAD_REQUEST,
@@ -264,22 +259,10 @@ impl ControlPlane {
         }
     }
 
-    /// Brings state up to now, then applies ARM's checks before any cluster write: RBAC on the
-    /// cluster's scope (403), then the resource group's existence (404).
-    fn authorize_cluster_write(
-        &mut self,
-        subscription: &str,
-        group: &str,
-        name: &str,
-        action: &str,
-    ) -> Result<(), Reply> {
+    /// Brings state up to now, then checks that the cluster's resource group exists (404) — the
+    /// caller's right to write was checked before the request got here.
+    fn authorize_cluster_write(&mut self, subscription: &str, group: &str) -> Result<(), Reply> {
         self.advance(OffsetDateTime::now_utc());
-        let scope = format!(
-            "/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.ContainerService/managedClusters/{name}"
-        );
-        if let Some(denied) = self.deny_write(&scope, action) {
-            return Err(denied);
-        }
         if self.group(subscription, group).is_none() {
             return Err(group_not_found(group));
         }
@@ -295,12 +278,7 @@ impl ControlPlane {
         group: &str,
         name: &str,
     ) -> Reply {
-        if let Err(refused) = self.authorize_cluster_write(
-            subscription,
-            group,
-            name,
-            "Microsoft.ContainerService/managedClusters/delete",
-        ) {
+        if let Err(refused) = self.authorize_cluster_write(subscription, group) {
             return refused;
         }
         let key = cluster_key(subscription, group, name);
@@ -355,12 +333,7 @@ impl ControlPlane {
         group: &str,
         name: &str,
     ) -> Reply {
-        if let Err(refused) = self.authorize_cluster_write(
-            subscription,
-            group,
-            name,
-            "Microsoft.ContainerService/managedClusters/abort/action",
-        ) {
+        if let Err(refused) = self.authorize_cluster_write(subscription, group) {
             return refused;
         }
         let key = cluster_key(subscription, group, name);

@@ -1,9 +1,12 @@
-//! Resource groups and the identity's permissions: get, exists, create, the permissions read
-//! the pre-flight makes, and the 403 a write under a denied scope gets.
+//! Resource groups and a caller's permissions: get, exists, create, and the permissions read
+//! the pre-flight makes. Whether a caller may write is decided before a request gets here
+//! (`routes/authorization.rs`).
 
 use super::ControlPlane;
 use super::model::{ResourceGroup, lower};
+use crate::rbac;
 use crate::reply::Reply;
+use crate::world::BuiltInRole;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
@@ -39,13 +42,6 @@ impl ControlPlane {
                     "The provided resource group name '{name}' has these invalid characters or length: {error}"
                 ),
             );
-        }
-        let scope = format!("/subscriptions/{subscription}/resourcegroups/{name}");
-        if let Some(denied) = self.deny_write(
-            &scope,
-            "Microsoft.Resources/subscriptions/resourcegroups/write",
-        ) {
-            return denied;
         }
         let Some(location) = body.get("location").and_then(Value::as_str) else {
             return Reply::arm_error(
@@ -89,69 +85,31 @@ impl ControlPlane {
         reply
     }
 
-    /// `GET …/resourcegroups/{rg}/providers/Microsoft.Authorization/permissions`: the identity's
-    /// permissions at the group, one entry per role. The identity holds Contributor, or Reader
-    /// where the group lies under a denied write scope. A denied scope *below* the group (one
-    /// cluster, say) leaves the group's answer at Contributor, as a deny on a single resource
-    /// does in Azure, so such a create passes this read and is refused by the PUT.
-    pub fn group_permissions(&self, subscription: &str, name: &str) -> Result<Vec<Value>, Reply> {
+    /// `GET …/resourcegroups/{rg}/providers/Microsoft.Authorization/permissions`: what
+    /// `principal` may do at the group, one entry per role it holds there (Reader's `*/read`,
+    /// Contributor's `*` with its notActions, Owner's `*`). Where the group lies under a denied
+    /// write scope, the entries are Reader's. A denied scope *below* the group (one cluster,
+    /// say) leaves the group's answer as it is, as a deny on a single resource does in Azure, so
+    /// such a create passes this read and is refused by the PUT.
+    pub fn group_permissions(
+        &self,
+        subscription: &str,
+        name: &str,
+        principal: &str,
+    ) -> Result<Vec<Value>, Reply> {
         if self.group(subscription, name).is_none() {
             return Err(group_not_found(name));
         }
         let scope = format!("/subscriptions/{subscription}/resourceGroups/{name}");
-        let (actions, not_actions): (&[&str], &[&str]) = if self.write_denied(&scope) {
-            (&["*/read"], &[])
-        } else {
-            (&["*"], CONTRIBUTOR_NOT_ACTIONS)
-        };
-        Ok(vec![json!({
-            "actions": actions,
-            "notActions": not_actions,
-            "dataActions": [],
-            "notDataActions": [],
-        })])
-    }
-
-    /// True when `scope` is a denied write scope or lies under one.
-    fn write_denied(&self, scope: &str) -> bool {
-        let scope_lower = lower(scope);
-        self.world.denied_write_scopes.iter().any(|d| {
-            let denied = lower(d.scope.trim_end_matches('/'));
-            scope_lower == denied || scope_lower.starts_with(&format!("{denied}/"))
-        })
-    }
-
-    /// 403 `AuthorizationFailed` when `scope` lies under a denied scope.
-    pub(super) fn deny_write(&self, scope: &str, action: &str) -> Option<Reply> {
-        self.write_denied(scope).then(|| {
-            let identity = &self.world.identity;
-            Reply::arm_error(
-                StatusCode::FORBIDDEN,
-                "AuthorizationFailed",
-                format!(
-                    "The client '{}' with object id '{}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
-                    identity.principal_client_id, identity.principal_object_id
-                ),
-            )
-        })
+        let denied = rbac::write_denied(&self.world, &scope);
+        let mut roles: Vec<BuiltInRole> = rbac::roles_at(&self.world, principal, &scope)
+            .into_iter()
+            .map(|role| if denied { BuiltInRole::Reader } else { role })
+            .collect();
+        roles.dedup();
+        Ok(roles.into_iter().map(rbac::permission).collect())
     }
 }
-
-/// The built-in Contributor role's `notActions`
-/// (<https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged#contributor>).
-const CONTRIBUTOR_NOT_ACTIONS: &[&str] = &[
-    "Microsoft.Authorization/*/Delete",
-    "Microsoft.Authorization/*/Write",
-    "Microsoft.Authorization/elevateAccess/Action",
-    "Microsoft.Blueprint/blueprintAssignments/write",
-    "Microsoft.Blueprint/blueprintAssignments/delete",
-    "Microsoft.Compute/galleries/share/action",
-    "Microsoft.Purview/consents/write",
-    "Microsoft.Purview/consents/delete",
-    "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
-    "Microsoft.Subscription/cancel/action",
-    "Microsoft.Subscription/enable/action",
-];
 
 fn group_json(group: &ResourceGroup) -> Value {
     json!({

@@ -3,6 +3,7 @@
 //! its reason, and sandbox mode comes back on the address it had.
 
 use crate::control_plane::{ControlPlane, Origin};
+use crate::entra::EntraSaved;
 use crate::reply::{Reply, headers};
 use crate::state_file::{StateFile, StateFileError};
 use crate::world::World;
@@ -67,7 +68,8 @@ fn body(reply: Reply) -> Value {
 
 /// Writes `plane` to `file` and reads it back into a new control plane, as a restart does.
 fn restart(plane: &ControlPlane, file: &StateFile, world: World) -> ControlPlane {
-    let document = StateFile::encode(None, &plane.snapshot()).expect("encode");
+    let document =
+        StateFile::encode(None, &plane.snapshot(), &EntraSaved::default()).expect("encode");
     file.write(&document).expect("write");
     let saved = file.load().expect("load").expect("a saved cloud");
     ControlPlane::restore(world, saved.cloud)
@@ -88,8 +90,8 @@ fn a_saved_cloud_reads_back_whole() -> TestResult {
     let mut restored = restart(&plane, &file, world(600.0));
 
     assert_eq!(
-        StateFile::encode(None, &restored.snapshot())?,
-        StateFile::encode(None, &plane.snapshot())?,
+        StateFile::encode(None, &restored.snapshot(), &EntraSaved::default())?,
+        StateFile::encode(None, &plane.snapshot(), &EntraSaved::default())?,
         "every field survives"
     );
     for (group, name) in [

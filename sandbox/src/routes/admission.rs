@@ -1,4 +1,5 @@
-//! The checks ARM makes before it routes a request, in ARM's order: the bearer token (401), the
+//! The checks ARM makes before it routes a request, in ARM's order: the bearer token (401: a
+//! managed-identity token, HS256, or a user's token from the sandbox's Entra ID, RS256), the
 //! api-version (400), the world's injected faults, and the subscription (404).
 //!
 //! The faults (keys of the world's `[faults]`, documented in the README) all strike before the
@@ -6,24 +7,27 @@
 //! promises: every-n-th 429s and 503s, throttle storms, 503 bursts on reads only, and operation
 //! polls that hang longer than a client waits.
 
+use super::authorization::Caller;
 use super::request::ArmRequest;
 use crate::SandboxCloud;
+use crate::entra::BearerError;
+use crate::identity::{bearer_token, expired, invalid_token, wrong_audience};
 use crate::reply::Reply;
 use crate::world::World;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-/// The request's api-version when the token, the api-version and the fault injection let it
-/// through; otherwise the reply ARM would send. A hanging poll waits here.
+/// The caller and the request's api-version when the token, the api-version and the fault
+/// injection let it through; otherwise the reply ARM would send. A hanging poll waits here.
 pub(super) async fn admit<'q>(
     cloud: &SandboxCloud,
     method: &Method,
     path: &str,
     query: &'q [(String, String)],
     request_headers: &HeaderMap,
-) -> Result<&'q str, Box<Reply>> {
-    cloud.authority.authenticate(request_headers)?;
+) -> Result<(Caller, &'q str), Box<Reply>> {
+    let caller = authenticate(cloud, request_headers).await?;
     let api_version = query
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("api-version"))
@@ -54,8 +58,36 @@ pub(super) async fn admit<'q>(
     }
     match injected_fault(cloud, read) {
         Some(fault) => Err(Box::new(fault)),
-        None => Ok(api_version),
+        None => Ok((caller, api_version)),
     }
+}
+
+/// The caller of a request with a valid bearer token: a user signed in through the sandbox's
+/// Entra ID (RS256) or the world's managed identity (HS256).
+async fn authenticate(
+    cloud: &SandboxCloud,
+    request_headers: &HeaderMap,
+) -> Result<Caller, Box<Reply>> {
+    let token = bearer_token(request_headers)?;
+    let algorithm = jsonwebtoken::decode_header(token)
+        .map_err(|_| invalid_token())?
+        .alg;
+    if algorithm == jsonwebtoken::Algorithm::RS256 {
+        return match cloud.entra.verify_access_token(token).await {
+            Ok(claims) => Ok(Caller {
+                object_id: claims.oid,
+                name: claims.upn,
+            }),
+            Err(BearerError::Invalid) => Err(invalid_token()),
+            Err(BearerError::Audience(audience)) => Err(wrong_audience(&audience)),
+            Err(BearerError::Expired(exp)) => Err(expired(exp)),
+        };
+    }
+    let claims = cloud.authority.authenticate_token(token)?;
+    Ok(Caller {
+        object_id: claims.oid,
+        name: claims.appid,
+    })
 }
 
 /// Counts the ARM request and answers the fault the world injects at this count, if any.
