@@ -115,6 +115,8 @@ pub async fn start_dashboard_with(
         database_url: url.clone(),
         leptos_options: leptos.leptos_options,
         session_secret: Some(SESSION_SECRET.to_owned()),
+        token_encryption_key: None,
+        oidc: None,
         sandbox_mode: demo_sign_in,
         worker: fast_worker(),
         limits,
