@@ -51,9 +51,10 @@ pub enum IdTokenRejection {
     /// It is signed with a key the provider's key set does not have (read it again).
     #[error("the ID token is signed with an unknown key")]
     UnknownKey,
-    /// A check of `openidconnect` failed: signature, algorithm, audience, expiry, nonce.
+    /// A check of `openidconnect` failed: signature, algorithm, audience, expiry, nonce (its
+    /// message, with the cause of a signature failure).
     #[error("{0}")]
-    Invalid(ClaimsVerificationError),
+    Invalid(String),
     /// The issuer is not the provider's (for the token's tenant).
     #[error("the ID token's issuer {found:?} is not {expected:?}")]
     WrongIssuer {
@@ -102,7 +103,10 @@ pub fn verify(
             ClaimsVerificationError::SignatureVerification(
                 SignatureVerificationError::NoMatchingKey,
             ) => IdTokenRejection::UnknownKey,
-            other => IdTokenRejection::Invalid(other),
+            other => IdTokenRejection::Invalid(match std::error::Error::source(&other) {
+                Some(cause) => format!("{other}: {cause}"),
+                None => other.to_string(),
+            }),
         })?;
     let extra = claims.additional_claims();
     let present = |value: &Option<String>, name| {
