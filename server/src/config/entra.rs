@@ -126,7 +126,7 @@ mod tests {
 
     #[test]
     fn each_missing_setting_is_named() {
-        for skipped in 0..BASE.len() {
+        for (skipped, (missing, _)) in BASE.iter().enumerate() {
             let pairs: Vec<_> = BASE
                 .iter()
                 .enumerate()
@@ -134,10 +134,10 @@ mod tests {
                 .map(|(_, p)| *p)
                 .collect();
             let error = read(&pairs).unwrap_err().to_string();
-            let name = if BASE[skipped].0 == "ENTRA_CLIENT_SECRET" {
+            let name = if *missing == "ENTRA_CLIENT_SECRET" {
                 "ENTRA_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE"
             } else {
-                BASE[skipped].0
+                missing
             };
             assert!(error.starts_with(name), "{error}");
         }
