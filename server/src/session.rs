@@ -118,6 +118,10 @@ pub async fn guard(
             .into_response();
     }
     let path = request.uri().path().to_owned();
+    // The static bundle needs no caller: no session read for it.
+    if path.starts_with("/pkg/") {
+        return next.run(request).await;
+    }
     let caller = match request.extensions().get::<Session>() {
         Some(session) => match signed_in::caller(session, &settings).await {
             Ok(caller) => caller,

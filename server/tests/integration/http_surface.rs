@@ -146,6 +146,15 @@ async fn demo_sign_in_sets_a_session_id_http_only_lax_cookie() -> TestResult {
     ensure(
         cleared.contains("Max-Age=0"),
         format!("cookie cleared: {cleared}"),
+    )?;
+    let copied = http()
+        .get(format!("{base}/api/aks/recent-failed-provisions"))
+        .header("cookie", &cookie)
+        .send()
+        .await?;
+    ensure(
+        copied.status() == StatusCode::UNAUTHORIZED,
+        format!("a kept copy of the cookie is dead: {}", copied.status()),
     )
 }
 

@@ -19,6 +19,7 @@ mod hardening;
 mod hostile_input;
 mod http_surface;
 mod kill_nine;
+mod oidc_client_credentials;
 mod oidc_forged_tokens;
 mod oidc_sign_in;
 mod ownership;

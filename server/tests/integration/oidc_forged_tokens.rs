@@ -4,121 +4,21 @@
 //! every refusal is the forgery's doing; the token request shows PKCE S256 and the client secret
 //! were sent.
 
-use super::support::browser::{Answer, Browser};
+use super::support::browser::Browser;
 use super::support::hostile_provider::{
-    HostileProvider, OTHER_JWK, OTHER_KEY, SIGNING_KEY, SIGNING_KID, claims, hmac_signed, jwk,
-    signed, unsigned,
+    OTHER_JWK, OTHER_KEY, SIGNING_KEY, SIGNING_KID, claims, hmac_signed, jwk, signed, unsigned,
+};
+use super::support::hostile_sign_in::{
+    CLIENT_ID, CLIENT_SECRET, OID, TENANT, begin, callback, good_claims, setup, sign_in_with,
 };
 use super::support::sign_in_flow::{refused, signed_in_as};
-use super::support::{TestDashboard, TestResult, ensure, fast_world, start_dashboard_signing_in};
+use super::support::{TestResult, ensure};
 use base64::Engine as _;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
-use server::oidc::settings::parse_scopes;
-use server::oidc::{ClientCredential, DEFAULT_SCOPES, OidcSettings};
+use serde_json::json;
 use server::secret::Secret;
 use sha2::Digest as _;
-use std::collections::HashMap;
 use std::time::Duration;
-
-const CLIENT_ID: &str = "0d1a5b0a-7e57-4c1e-9a11-5a2db0a4d001";
-const CLIENT_SECRET: &str = "hostile-test-client-secret";
-const TENANT: &str = "72f988bf-0000-4000-8000-00000000a0a0";
-const OID: &str = "a11ce000-0000-4000-8000-000000000001";
-
-/// A hostile provider and an azure-mode dashboard that trusts it.
-struct Setup {
-    provider: HostileProvider,
-    dashboard: TestDashboard,
-}
-
-async fn setup(multi_tenant: bool, key_reread: Duration) -> Setup {
-    let provider = HostileProvider::start(multi_tenant).await;
-    let issuer_url = provider.issuer_url(if multi_tenant {
-        "organizations"
-    } else {
-        TENANT
-    });
-    let dashboard = start_dashboard_signing_in(
-        fast_world(),
-        false,
-        server::config::Limits::default(),
-        |base| {
-            let mut settings = OidcSettings::new(
-                issuer_url,
-                CLIENT_ID,
-                ClientCredential::Secret(Secret::new(CLIENT_SECRET)),
-                url::Url::parse(base).expect("base"),
-                vec![TENANT.to_owned()],
-                parse_scopes(DEFAULT_SCOPES),
-            )
-            .expect("settings");
-            settings.jwks_refetch_interval = key_reread;
-            Some(settings)
-        },
-    )
-    .await;
-    Setup {
-        provider,
-        dashboard,
-    }
-}
-
-/// What `/auth/sign-in` sent the provider.
-struct Sent {
-    query: HashMap<String, String>,
-}
-
-impl Sent {
-    fn get(&self, name: &str) -> &str {
-        self.query.get(name).map(String::as_str).unwrap_or_default()
-    }
-}
-
-/// Starts a sign-in in `browser` and reads the authorize request it was sent with.
-async fn begin(browser: &mut Browser, base: &str) -> TestResult<Sent> {
-    let answer = browser
-        .get(&format!("{base}/auth/sign-in?return_to=/clusters"))
-        .await?;
-    let location = answer.location.ok_or("a redirect to the provider")?;
-    ensure(
-        location.path().ends_with("/oauth2/v2.0/authorize"),
-        location.to_string(),
-    )?;
-    Ok(Sent {
-        query: location.query_pairs().into_owned().collect(),
-    })
-}
-
-/// The provider's redirect back with a code and `state`.
-async fn callback(browser: &mut Browser, base: &str, state: &str) -> TestResult<Answer> {
-    browser
-        .get(&format!("{base}/auth/callback?code=the-code&state={state}"))
-        .await
-}
-
-/// Signs in with the ID token `forge` makes from the nonce sent, and answers the callback.
-async fn sign_in_with(
-    setup: &Setup,
-    browser: &mut Browser,
-    forge: impl FnOnce(&str) -> String,
-) -> TestResult<Answer> {
-    let base = &setup.dashboard.base_url;
-    let sent = begin(browser, base).await?;
-    setup.provider.answer_with(forge(sent.get("nonce")));
-    callback(browser, base, sent.get("state")).await
-}
-
-fn good_claims(setup: &Setup, nonce: &str) -> Value {
-    claims(
-        &setup.provider.issuer_of(TENANT),
-        CLIENT_ID,
-        TENANT,
-        OID,
-        nonce,
-        3600,
-    )
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_well_formed_token_signs_in_after_pkce_s256_and_the_client_secret() -> TestResult {
@@ -153,6 +53,17 @@ async fn a_well_formed_token_signs_in_after_pkce_s256_and_the_client_secret() ->
             && answer.location.as_ref().map(|l| l.path()) == Some("/clusters"),
         format!("{} {:?} {}", answer.status, answer.location, answer.body),
     )?;
+    let session_cookie = answer
+        .set_cookies
+        .iter()
+        .find(|c| c.starts_with(server::session::SESSION_COOKIE))
+        .ok_or("the signed-in session's cookie")?;
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        ensure(
+            session_cookie.contains(attribute),
+            format!("{attribute} in azure mode: {session_cookie}"),
+        )?;
+    }
     let caller = signed_in_as(&browser, &base).await?.ok_or("signed in")?;
     ensure(
         caller.tenant_id == TENANT && caller.object_id == OID && caller.is_admin(),

@@ -8,6 +8,7 @@
 pub mod arm;
 pub mod browser;
 pub mod hostile_provider;
+pub mod hostile_sign_in;
 pub mod jobs;
 pub mod oidc_provider;
 pub mod processes;

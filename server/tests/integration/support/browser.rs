@@ -27,6 +27,8 @@ pub struct Answer {
     pub location: Option<Url>,
     /// The body as text.
     pub body: String,
+    /// Its `Set-Cookie` headers.
+    pub set_cookies: Vec<String>,
 }
 
 impl Browser {
@@ -72,8 +74,10 @@ impl Browser {
             request.header("cookie", self.cookie_header())
         };
         let response = request.send().await?;
+        let mut set_cookies = Vec::new();
         for set in response.headers().get_all(SET_COOKIE) {
             self.keep(set.to_str()?);
+            set_cookies.push(set.to_str()?.to_owned());
         }
         let status = response.status();
         let base = Url::parse(url)?;
@@ -86,6 +90,7 @@ impl Browser {
             status,
             location,
             body,
+            set_cookies,
         })
     }
 

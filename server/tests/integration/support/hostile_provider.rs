@@ -49,6 +49,8 @@ pub struct Hostile {
     pub keys: Vec<Value>,
     /// How many times the key set was read.
     pub key_reads: usize,
+    /// `token_endpoint_auth_methods_supported` of discovery, when not Entra's list.
+    pub auth_methods: Option<Vec<String>>,
 }
 
 /// A running hostile provider.
@@ -113,6 +115,12 @@ impl HostileProvider {
         self.state.lock().expect("state").id_token = id_token;
     }
 
+    /// Makes discovery say the token endpoint accepts only `methods`.
+    pub fn accept_auth_methods(&self, methods: &[&str]) {
+        self.state.lock().expect("state").auth_methods =
+            Some(methods.iter().map(|m| (*m).to_owned()).collect());
+    }
+
     /// Publishes `key` too (a rotation: the new key beside the old).
     pub fn publish(&self, key: Value) {
         self.state.lock().expect("state").keys.push(key);
@@ -132,7 +140,7 @@ impl HostileProvider {
 type Shared = (String, bool, Arc<Mutex<Hostile>>);
 
 async fn discovery(
-    State((base, multi_tenant, _)): State<Shared>,
+    State((base, multi_tenant, state)): State<Shared>,
     axum::extract::Path(tenant): axum::extract::Path<String>,
 ) -> Json<Value> {
     let issuer = if multi_tenant {
@@ -140,6 +148,20 @@ async fn discovery(
     } else {
         format!("{base}/{tenant}/v2.0")
     };
+    let auth_methods = state
+        .lock()
+        .expect("state")
+        .auth_methods
+        .clone()
+        .unwrap_or_else(|| {
+            [
+                "client_secret_post",
+                "private_key_jwt",
+                "client_secret_basic",
+            ]
+            .map(str::to_owned)
+            .to_vec()
+        });
     Json(json!({
         "issuer": issuer,
         "authorization_endpoint": format!("{base}/{tenant}/oauth2/v2.0/authorize"),
@@ -149,7 +171,7 @@ async fn discovery(
         "response_types_supported": ["code", "id_token", "code id_token"],
         "subject_types_supported": ["pairwise"],
         "id_token_signing_alg_values_supported": ["RS256"],
-        "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+        "token_endpoint_auth_methods_supported": auth_methods,
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
     }))
 }
