@@ -40,6 +40,12 @@ pub enum SignInRefusal {
     /// The token endpoint refused the code (used already, expired, another client's, PKCE).
     #[error("the token endpoint refused the code: {0}")]
     CodeRefused(String),
+    /// The authorization response names another issuer (RFC 9207 `iss`).
+    #[error("the authorization response names issuer {found:?}, not this provider")]
+    WrongResponseIssuer {
+        /// The `iss` parameter (at most 200 characters).
+        found: String,
+    },
     /// The token endpoint's answer has no ID token.
     #[error("the token endpoint's answer has no ID token")]
     NoIdToken,
@@ -83,7 +89,10 @@ impl SignInRefusal {
             }
             Self::ProviderError { code } => format!("Microsoft did not sign you in (error {code})."),
             Self::Unavailable(_) | Self::Credential(_) => "The sign-in service cannot be reached right now. Please try again in a moment.".into(),
-            Self::CodeRefused(_) | Self::NoIdToken | Self::IdToken(_) => {
+            Self::CodeRefused(_)
+            | Self::NoIdToken
+            | Self::IdToken(_)
+            | Self::WrongResponseIssuer { .. } => {
                 "The answer from the sign-in service could not be verified, so you were not signed in. Please sign in again.".into()
             }
             Self::TenantNotAllowed { tenant_id } => format!(

@@ -196,6 +196,24 @@ impl RelyingParty {
         }
     }
 
+    /// RFC 9207: when the authorization response names its issuer (`iss`), it must be this
+    /// provider's, so a response meant for another provider (a mix-up) is refused. A templated
+    /// multi-tenant issuer cannot be compared before the ID token names the tenant; the ID token's
+    /// own issuer check covers it.
+    pub async fn check_response_issuer(&self, iss: Option<&str>) -> Result<(), SignInRefusal> {
+        let Some(iss) = iss else {
+            return Ok(());
+        };
+        let discovered = self.provider.discovered().await?;
+        if discovered.issuer.contains("{tenantid}") || discovered.issuer == iss {
+            Ok(())
+        } else {
+            Err(SignInRefusal::WrongResponseIssuer {
+                found: iss.chars().take(200).collect(),
+            })
+        }
+    }
+
     /// Where to send the browser to end its session at the provider too (RP-initiated logout),
     /// when the provider has an end-session endpoint; `None` sends it to `/sign-in`.
     pub async fn end_session_url(&self, id_token_hint: Option<&Secret>) -> Option<Url> {

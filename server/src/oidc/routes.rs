@@ -47,6 +47,7 @@ pub struct CallbackQuery {
     state: Option<String>,
     error: Option<String>,
     error_description: Option<String>,
+    iss: Option<String>,
 }
 
 /// `GET /auth/callback`: takes the pending sign-in the `state` names (single use), exchanges
@@ -75,6 +76,9 @@ pub async fn callback(
         Taken::Unknown => return Err(SignInRefusal::UnknownState),
     };
     let code = query.code.ok_or(SignInRefusal::NoCode)?;
+    relying_party
+        .check_response_issuer(query.iss.as_deref())
+        .await?;
     let user = relying_party.finish(&pending, &code).await?;
     // Without the vault's copy the sign-in still works; work on the person's behalf will ask
     // them to sign in again.

@@ -217,7 +217,7 @@ async fn a_replayed_callback_and_a_reused_code_are_refused_without_a_session() -
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_wrong_state_is_refused_and_the_real_callback_still_signs_in() -> TestResult {
+async fn a_wrong_state_or_issuer_is_refused_and_a_real_callback_signs_in() -> TestResult {
     let (_provider, dashboard) = setup().await?;
     let base = &dashboard.base_url;
     let mut browser = Browser::new();
@@ -232,6 +232,23 @@ async fn a_wrong_state_is_refused_and_the_real_callback_still_signs_in() -> Test
         base,
     )
     .await?;
+    // RFC 9207: the response names its issuer; another one is a mix-up, refused (which uses up
+    // the pending sign-in, so the browser starts again).
+    ensure(
+        callback.query_pairs().any(|(k, _)| k == "iss"),
+        "oidc-provider names its issuer",
+    )?;
+    let mixed_up = with_param(&callback, "iss", "https://login.example/other/v2.0");
+    let answer = browser.get(mixed_up.as_str()).await?;
+    refused(
+        &answer,
+        StatusCode::BAD_REQUEST,
+        "could not be verified",
+        &browser,
+        base,
+    )
+    .await?;
+    let callback = to_callback(&mut browser, base, "alice", "/").await?;
     let answer = browser.get(callback.as_str()).await?;
     ensure(answer.status == StatusCode::SEE_OTHER, answer.body)?;
     ensure(signed_in_as(&browser, base).await?.is_some(), "signed in")
