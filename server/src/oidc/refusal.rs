@@ -124,10 +124,11 @@ impl IntoResponse for SignInRefusal {
     }
 }
 
-/// A minimal page with `title` and `message`, both escaped, and a way back to sign-in.
+/// A minimal page with `title` and `message`, both escaped, and a way back to sign-in, styled by
+/// the site's stylesheet (the name `app`'s shell links).
 pub fn page(title: &str, message: &str) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · AKS Provisioning Dashboard</title></head>\n<body><main class=\"card sign-in\"><h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"/sign-in\">Back to sign-in</a></p></main></body></html>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{title} · AKS Provisioning Dashboard</title><link rel=\"stylesheet\" href=\"/pkg/aks-dashboard.css\"></head>\n<body><main class=\"card sign-in\"><h1>{title}</h1><p role=\"alert\">{message}</p><p><a href=\"/sign-in\">Back to sign-in</a></p></main></body></html>\n",
         title = escape(title),
         message = escape(message),
     )
