@@ -68,6 +68,8 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
         session_secret: Some(
             "YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYg==".into(),
         ),
+        token_encryption_key: None,
+        oidc: None,
         sandbox_mode: true,
         worker: WorkerSettings::default(),
         // A benchmark is one caller sending as fast as it can: no limit may be what it measures.

@@ -13,12 +13,28 @@
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |
 //! | `RATE_LIMIT_WRITES_PER_MINUTE` | creates, cancels, deletes and dismisses per caller per minute (also the burst) | 30 |
 //! | `RATE_LIMIT_PREFLIGHTS_PER_MINUTE` | pre-flights per caller per minute (also the burst) | 120 |
+//! | `ENTRA_AUTHORITY` | azure mode: the Entra ID authority; discovery is `{authority}/{tenant}/v2.0/.well-known/openid-configuration` | `https://login.microsoftonline.com` |
+//! | `ENTRA_TENANT_ID` | azure mode, required: the tenant GUID, or `organizations` / `common` for any work or school tenant | — |
+//! | `ENTRA_CLIENT_ID` | azure mode, required: the dashboard's application (client) id | — |
+//! | `ENTRA_CLIENT_SECRET` | azure mode: the application's client secret (this or the next is required) | — |
+//! | `AZURE_FEDERATED_TOKEN_FILE` | azure mode without a secret: the federated token file AKS workload identity mounts, sent as the client assertion (read again for every token request) | — |
+//! | `ENTRA_ALLOWED_TENANTS` | comma-separated tenant ids whose users may sign in; others get a 403 page; required for `organizations` / `common` | the configured tenant |
+//! | `ENTRA_SCOPES` | scopes asked for at sign-in (space-separated) | `openid profile offline_access https://management.azure.com/user_impersonation` |
+//! | `DASHBOARD_PUBLIC_URL` | azure mode, required: the dashboard's public origin; the redirect URI is `{url}/auth/callback`, the post-logout URI `{url}/sign-in` | — |
+//! | `SESSION_SECRET` | 64 random bytes, base64: the token vault's key is derived from it (HKDF-SHA256) when `TOKEN_ENCRYPTION_KEY` is not set | — |
+//! | `TOKEN_ENCRYPTION_KEY` | 32 random bytes, base64: the AES-256-GCM key of the refresh-token vault; without it or `SESSION_SECRET`, a random key (stored tokens die at restart) | — |
 //! | `ARM_IDENTITY` | `user` (ARM calls on each user's behalf) or `service` (the dashboard's own identity); docs/PRODUCT.md "Who Azure sees" | `user` |
 //! | `SERVICE_SUBSCRIPTIONS` | service mode's allow-list, `role=subscription,…;*=subscription` (required with `ARM_IDENTITY=service`) | — |
 //!
+//! `SESSION_SECRET` and `TOKEN_ENCRYPTION_KEY` are read by `main` (they are secrets and stay out
+//! of [`Config`]'s `Debug`); the Entra settings become [`Config::oidc`].
+//!
 //! Sandbox mode keeps its cloud's state beside the database file: see [`Config::sandbox_state`].
 
+mod entra;
+
 use crate::arm::ApiVersions;
+use crate::oidc::OidcSettings;
 use shared::subscription_allow_list::{AllowListError, SubscriptionAllowList};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -105,6 +121,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// Per-caller limits.
     pub limits: Limits,
+    /// Sign-in with Microsoft Entra ID: required, and always set, in azure mode; `None` in
+    /// sandbox mode.
+    pub oidc: Option<OidcSettings>,
 }
 
 /// A configuration value that cannot be used.
@@ -141,6 +160,7 @@ impl Config {
 
     /// Reads the configuration through `lookup` (tests pass a map).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let mut oidc = None;
         let cloud = match lookup("DASHBOARD_CLOUD")
             .as_deref()
             .map(str::to_ascii_lowercase)
@@ -155,9 +175,11 @@ impl Config {
                     value: raw.clone(),
                     expected: "an absolute URL such as https://management.azure.com",
                 })?;
+                let credential = credential_kind(&lookup)?;
+                oidc = Some(entra::settings(&lookup)?);
                 CloudMode::Azure {
                     base_url,
-                    credential: credential_kind(&lookup)?,
+                    credential,
                 }
             }
             Some(other) => {
@@ -186,6 +208,7 @@ impl Config {
             poll_interval: poll_interval(&lookup)?,
             shutdown_grace: shutdown_grace(&lookup)?,
             limits: limits(&lookup)?,
+            oidc,
         })
     }
 
@@ -320,9 +343,18 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
+    /// Azure mode's sign-in settings, added to every test's variables (sandbox mode ignores them).
+    const ENTRA: [(&str, &str); 4] = [
+        ("ENTRA_TENANT_ID", "72f988bf-0000-4000-8000-00000000a0a0"),
+        ("ENTRA_CLIENT_ID", "0d1a5b0a-7e57-4c1e-9a11-5a2db0a4d001"),
+        ("ENTRA_CLIENT_SECRET", "secret"),
+        ("DASHBOARD_PUBLIC_URL", "https://dash.example"),
+    ];
+
     fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs
+        let map: HashMap<String, String> = ENTRA
             .iter()
+            .chain(pairs)
             .map(|(k, v)| ((*k).into(), (*v).into()))
             .collect();
         Config::from_lookup(|name| map.get(name).cloned())
@@ -338,6 +370,20 @@ mod tests {
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));
         assert_eq!(config.limits, Limits::default());
         assert_eq!(config.limits.max_running_jobs, 10);
+        assert!(config.oidc.is_none(), "sandbox mode has no Entra sign-in");
+    }
+
+    #[test]
+    fn azure_mode_without_entra_settings_refuses_to_start() {
+        let error =
+            Config::from_lookup(|name| (name == "DASHBOARD_CLOUD").then(|| "azure".to_owned()))
+                .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "ENTRA_TENANT_ID must be set when DASHBOARD_CLOUD=azure (users sign in with Microsoft Entra ID)"
+        );
+        let config = config(&[("DASHBOARD_CLOUD", "azure")]).expect("config");
+        assert!(config.oidc.is_some());
     }
 
     #[test]

@@ -1,15 +1,18 @@
-//! Sandbox-only sign-in as a demo user, so ownership can be tried without Entra ID. The routes
-//! are mounted only in sandbox mode; they issue sessions through [`crate::session::issue`].
+//! Sandbox-only scripted sign-in as a demo user (`curl` users and the sign-in page's demo
+//! buttons), so ownership can be tried without an identity provider. The route is mounted only
+//! in sandbox mode; it makes its session with [`crate::session::signed_in::establish`], the
+//! function the OpenID callback uses, so the session has the same shape.
 
-use crate::session::{self, SessionSettings};
-use axum::extract::State;
+use crate::session::SessionBinding;
+use crate::session::signed_in::establish;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
-use axum_extra::extract::SignedCookieJar;
 use serde::Deserialize;
 use serde_json::json;
 use shared::caller::{ADMIN_ROLE, Caller, DemoUser};
+use shared::return_to::same_origin_path;
+use tower_sessions::Session;
 
 /// The tenant of the sandbox world's demo users (`[identity].tenant_id` of the default world).
 const DEMO_TENANT: &str = "72f988bf-0000-4000-8000-00000000a0a0";
@@ -49,14 +52,12 @@ pub fn demo_users() -> Vec<DemoUser> {
 pub struct SignInForm {
     /// A demo user's form value, e.g. `alice`.
     user: String,
+    /// Where to go afterwards (a same-origin path; anything else becomes `/`).
+    return_to: Option<String>,
 }
 
-/// `POST /auth/dev/sign-in`: sets the session cookie and sends the browser to the dashboard.
-pub async fn sign_in(
-    State(settings): State<SessionSettings>,
-    jar: SignedCookieJar,
-    Form(form): Form<SignInForm>,
-) -> Response {
+/// `POST /auth/dev/sign-in`: signs the session in and sends the browser to `return_to`.
+pub async fn sign_in(session: Session, Form(form): Form<SignInForm>) -> Response {
     let Some((user, name, oid)) = DEMO_USERS
         .iter()
         .find(|(user, _, _)| user.eq_ignore_ascii_case(form.user.trim()))
@@ -79,5 +80,15 @@ pub async fn sign_in(
         },
     };
     tracing::info!(object_id = %caller.object_id, "demo sign-in");
-    (session::issue(jar, &caller, &settings), Redirect::to("/")).into_response()
+    match establish(&session, caller, SessionBinding::sandbox_demo(), None).await {
+        Ok(()) => Redirect::to(&same_origin_path(form.return_to.as_deref())).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot save the session");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "code": "session_unavailable", "message": "The session cannot be saved right now; try again shortly." })),
+            )
+                .into_response()
+        }
+    }
 }

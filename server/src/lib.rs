@@ -17,14 +17,17 @@ pub mod dev_sign_in;
 pub mod error;
 pub mod hardening;
 pub mod health;
+pub mod oidc;
 pub mod on_behalf;
 pub mod preflight;
 pub mod provisioning;
 pub mod rest;
+pub mod secret;
 pub mod session;
 pub mod shutdown;
 pub mod startup;
 pub mod store;
+pub mod token_vault;
 pub mod ttl_cache;
 
 use app::backend::SharedBackend;
@@ -33,13 +36,16 @@ use axum::Router;
 use axum::extract::FromRef;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
-use axum_extra::extract::cookie::Key;
 use hardening::rate_limit::RateLimits;
 use hardening::security_headers::HeaderSettings;
 use leptos::prelude::{LeptosOptions, provide_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use oidc::RelyingParty;
 use session::SessionSettings;
+use std::sync::Arc;
 use store::Store;
+use token_vault::TokenVault;
+use tower_sessions_sqlx_store::SqliteStore;
 
 /// Everything a request handler may need.
 #[derive(Clone)]
@@ -52,8 +58,14 @@ pub struct AppState {
     pub store: Store,
     /// `sandbox` or `azure`, for `/healthz`.
     pub cloud_name: &'static str,
-    /// Session cookie signing and attributes.
+    /// Session cookie attributes and the mode sessions are bound to.
     pub session: SessionSettings,
+    /// The server-side session records (in the dashboard's database).
+    pub session_store: SqliteStore,
+    /// Sign-in with an OpenID provider (Entra ID in azure mode); `None` where it is not set up.
+    pub oidc: Option<Arc<RelyingParty>>,
+    /// The signed-in people's provider tokens, encrypted.
+    pub vault: TokenVault,
     /// Whether `POST /auth/dev/sign-in` exists (sandbox mode only).
     pub demo_sign_in: bool,
     /// Per-caller rate limits on writes and pre-flights.
@@ -68,12 +80,6 @@ impl FromRef<AppState> for SessionSettings {
     }
 }
 
-impl FromRef<AppState> for Key {
-    fn from_ref(state: &AppState) -> Self {
-        state.session.key.clone()
-    }
-}
-
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
@@ -81,15 +87,18 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 /// The HTTP surface: `/healthz`, sign-in, server functions, SSR pages and static files, all
-/// behind the body limit and the session guard, with the rate limits inside the guard (they
-/// count per caller) and the security headers on every answer, refusals included.
+/// behind the body limit, the session layer (server-side sessions) and the session guard, with
+/// the rate limits inside the guard (they count per caller) and the security headers on every
+/// answer, refusals included.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
     let mut router = rest::routes()
         .route("/healthz", get(health::healthz))
-        .route("/auth/sign-out", post(session::sign_out));
+        .route("/auth/sign-in", get(oidc::routes::sign_in))
+        .route("/auth/callback", get(oidc::routes::callback))
+        .route("/auth/sign-out", post(oidc::routes::sign_out));
     if state.demo_sign_in {
         router = router.route("/auth/dev/sign-in", post(dev_sign_in::sign_in));
     }
@@ -106,6 +115,10 @@ pub fn router(state: AppState) -> Router {
             hardening::rate_limit::limit_rate,
         ))
         .layer(from_fn_with_state(state.session.clone(), session::guard))
+        .layer(session::layer::layer(
+            state.session_store.clone(),
+            &state.session,
+        ))
         .layer(from_fn(hardening::body_limit::limit_body))
         .layer(from_fn_with_state(
             state.headers,

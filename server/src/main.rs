@@ -104,7 +104,9 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         api_versions: config.api_versions,
         database_url: config.database_url,
         leptos_options: leptos.leptos_options,
-        session_secret: std::env::var("SESSION_SECRET").ok(),
+        session_secret: secret_variable("SESSION_SECRET"),
+        token_encryption_key: secret_variable("TOKEN_ENCRYPTION_KEY"),
+        oidc: config.oidc,
         sandbox_mode: config.cloud == CloudMode::Sandbox,
         worker: WorkerSettings {
             poll_interval_without_retry_after: config.poll_interval,
@@ -137,6 +139,13 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         tracing::warn!("the database did not close within the shutdown grace period");
     }
     served.map(|_| ())
+}
+
+/// A secret from the environment (kept out of [`Config`], whose `Debug` may be logged).
+fn secret_variable(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .filter(|value| !value.trim().is_empty())
 }
 
 /// Where ARM calls go: in sandbox mode a sandbox cloud started here (returned, to be kept

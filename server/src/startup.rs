@@ -1,6 +1,6 @@
 //! The dashboard's assembly: [`assemble`] builds the [`AppState`] from the ARM endpoint and the
 //! settings (ARM client, store, provisioning service with its resumed jobs and deletions,
-//! backend, session key, demo users). `main.rs`, the integration tests and the benchmarks all
+//! backend, sessions and their cleanup, the OpenID relying party, the token vault, demo users). `main.rs`, the integration tests and the benchmarks all
 //! call it, so the tests exercise production's wiring.
 
 use crate::AppState;
@@ -10,9 +10,13 @@ use crate::config::Limits;
 use crate::dashboard_backend::DashboardBackend;
 use crate::hardening::rate_limit::RateLimits;
 use crate::hardening::security_headers::HeaderSettings;
+use crate::oidc::http_client::HttpError;
+use crate::oidc::{OidcSettings, RelyingParty};
 use crate::provisioning::{Provisioning, WorkerSettings};
-use crate::session::{SessionKeyError, SessionSettings};
+use crate::session::SessionSettings;
 use crate::store::{Store, StoreError};
+use crate::token_vault::TokenVault;
+use crate::token_vault::key::{VaultKey, VaultKeyError};
 use azure_core::credentials::TokenCredential;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -37,9 +41,13 @@ pub struct Startup {
     pub database_url: String,
     /// Leptos site options.
     pub leptos_options: LeptosOptions,
-    /// `SESSION_SECRET` (64 random bytes, base64); without it, a random key, so sessions end at
-    /// restart.
+    /// `SESSION_SECRET` (64 random bytes, base64): the source of the token vault's key when
+    /// `token_encryption_key` is not set. Sessions themselves are server-side and need no key.
     pub session_secret: Option<String>,
+    /// `TOKEN_ENCRYPTION_KEY` (32 random bytes, base64): the token vault's key.
+    pub token_encryption_key: Option<String>,
+    /// Sign-in with an OpenID provider; azure mode's configuration requires it.
+    pub oidc: Option<OidcSettings>,
     /// Sandbox mode: demo users and their sign-in route, session cookies without `Secure` (the
     /// dashboard is served over plain HTTP) and bound to sandbox mode, and `/healthz` says
     /// `sandbox` rather than `azure`.
@@ -59,9 +67,12 @@ pub enum StartupError {
     /// The database cannot be opened or migrated.
     #[error("cannot open the database")]
     Store(#[from] StoreError),
-    /// There is no session key.
-    #[error("cannot set up sessions")]
-    Session(#[from] SessionKeyError),
+    /// The token vault's key cannot be used.
+    #[error("cannot set up the token vault")]
+    VaultKey(#[from] VaultKeyError),
+    /// The relying party's HTTP client cannot be built.
+    #[error("cannot set up sign-in")]
+    Oidc(#[from] HttpError),
     /// The jobs a previous process left unfinished cannot be read.
     #[error("cannot read unfinished jobs")]
     ResumeJobs(#[source] StoreError),
@@ -81,13 +92,25 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         database_url,
         leptos_options,
         session_secret,
+        token_encryption_key,
+        oidc,
         sandbox_mode,
         worker,
         limits,
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
     let store = Store::open(&database_url).await?;
-    let session = SessionSettings::new(session_secret.as_deref(), sandbox_mode)?;
+    let session = SessionSettings::new(sandbox_mode);
+    let session_store = crate::session::layer::session_store(&store);
+    crate::session::layer::delete_expired_sessions(session_store.clone());
+    let vault = TokenVault::new(
+        store.clone(),
+        VaultKey::from_settings(token_encryption_key.as_deref(), session_secret.as_deref())?,
+    );
+    let oidc = match oidc {
+        Some(settings) => Some(Arc::new(RelyingParty::new(settings)?)),
+        None => None,
+    };
     let demo_users = if sandbox_mode {
         crate::dev_sign_in::demo_users()
     } else {
@@ -121,6 +144,9 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         store,
         cloud_name: if sandbox_mode { "sandbox" } else { "azure" },
         session,
+        session_store,
+        oidc,
+        vault,
         demo_sign_in: sandbox_mode,
         rate_limits: RateLimits::new(&limits),
         headers: HeaderSettings {

@@ -5,9 +5,11 @@
 mod deletions;
 mod failures;
 mod jobs;
+mod token_vault;
 
 pub use deletions::DeletionEnd;
 pub use jobs::{DeletionRecord, InsertOutcome, JobRecord, NewJob, SaveOutcome};
+pub use token_vault::SealedTokens;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use std::str::FromStr;
@@ -82,6 +84,12 @@ impl Store {
             .await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
+    }
+
+    /// The connection pool, for the session store ([`crate::session::layer`]), which keeps its
+    /// records in this database rather than a second one.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
     }
 
     /// Checks that the database answers.

@@ -1,7 +1,8 @@
 //! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
 //! ARM error and long-running-operation parsing, the ARM error classifier, portal links, RBAC
-//! permission matching, the create request and the provisioning job's progress model, and the
-//! shell quoting of the commands the dashboard offers to copy.
+//! permission matching, the same-origin return path after sign-in, the create request and the
+//! provisioning job's progress model, and the shell quoting of the commands the dashboard
+//! offers to copy.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
@@ -21,6 +22,7 @@ pub mod preflight_advice;
 pub mod progress;
 pub mod provision;
 pub mod region;
+pub mod return_to;
 pub mod security_policy;
 pub mod shell;
 pub mod subscription;

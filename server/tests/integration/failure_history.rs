@@ -2,8 +2,8 @@
 //! the caller's failures only, newest first, never a cancel, within bounded `hours` and `limit`
 //! (400 otherwise), the same as the UI's server function; `POST
 //! /api/aks/recent-failed-provisions/{job_id}/dismiss` is for the owner of a failed job only,
-//! idempotent, and a later failure shows again; with its store closed the history answers
-//! `degraded`.
+//! idempotent, and a later failure shows again; with its jobs unreadable the history answers
+//! `degraded`, and with the whole database closed (sessions included) the API answers 503.
 
 use super::support::jobs::epoch_ms;
 use super::support::tasks::{
@@ -20,6 +20,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use shared::last_failure::{DismissOutcome, LastFailure, RecentFailures};
 use shared::progress::TaskView;
+use sqlx::Connection as _;
 
 /// Route of a failure's Dismiss (`{id}`: the job id).
 const DISMISS_ROUTE: &str = "/api/aks/recent-failed-provisions/{id}/dismiss";
@@ -322,8 +323,12 @@ async fn the_history_degrades_when_the_store_cannot_be_read() -> TestResult {
     let base = &dashboard.base_url;
     let failed = failed_create(base, &cookie, &put_refused("aks-lost", "rg-lost")).await?;
     ensure_history(base, &cookie, &[job_id(&failed)?]).await?;
-    // The server's own pool, closed: every query now fails as a database error.
-    dashboard.store.close().await;
+    // The jobs table gone from under the server (sessions, in the same database, still read):
+    // every query of the history now fails as a database error.
+    let mut saboteur = sqlx::SqliteConnection::connect(&dashboard.database_url).await?;
+    sqlx::query("ALTER TABLE provision_jobs RENAME TO provision_jobs_hidden")
+        .execute(&mut saboteur)
+        .await?;
     let (status, answer) = history(base, &cookie, "").await?;
     ensure(
         status == StatusCode::OK && answer == json!({"jobs": [], "degraded": true}),
@@ -347,5 +352,15 @@ async fn the_history_degrades_when_the_store_cannot_be_read() -> TestResult {
             && answer["code"] == "internal"
             && !answer.to_string().contains("database"),
         format!("dismiss: {status} {answer}"),
+    )?;
+    // The server's own pool, closed: no session can be read, so nothing is answered as if the
+    // caller were signed in or out.
+    dashboard.store.close().await;
+    let (status, answer) = history(base, &cookie, "").await?;
+    ensure(
+        status == StatusCode::SERVICE_UNAVAILABLE
+            && answer["code"] == "session_unavailable"
+            && !answer.to_string().contains("database"),
+        format!("sessions unreadable: {status} {answer}"),
     )
 }

@@ -1,5 +1,5 @@
 //! Hardening of the HTTP surface over real HTTP (docs/PRODUCT.md "Limits and hardening"): the
-//! session cookie's binding to the cloud mode, the security headers, the per-caller rate
+//! session's binding to the cloud mode, the security headers, the per-caller rate
 //! limits and cap on running creates, and the single-flight cache of ARM list reads (counted
 //! at the sandbox).
 
@@ -15,29 +15,50 @@ use server::config::Limits;
 use server_fn::ServerFn;
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_sandbox_cookie_is_refused_in_azure_mode_with_the_same_secret() -> TestResult {
-    let sandbox = start_dashboard(fast_world(), true).await;
+async fn a_session_made_in_sandbox_mode_is_refused_in_azure_mode_on_the_same_database() -> TestResult
+{
     let azure = start_dashboard(fast_world(), false).await;
-    let cookie = sign_in(&sandbox.base_url, "alice").await?;
-    let read = |base: String| {
-        let cookie = cookie.clone();
+    let sessions = server::session::layer::session_store(&azure.store);
+    let alice = shared::caller::Caller {
+        tenant_id: "72f988bf-0000-4000-8000-00000000a0a0".into(),
+        object_id: "a11ce000-0000-4000-8000-000000000001".into(),
+        display_name: "Alice Example".into(),
+        roles: Vec::new(),
+    };
+    let read = |id: String| {
+        let base = azure.base_url.clone();
         async move {
             http()
                 .get(format!("{base}/api/aks/recent-failed-provisions"))
-                .header("cookie", cookie)
+                .header(
+                    "cookie",
+                    format!("{}={id}", server::session::SESSION_COOKIE),
+                )
                 .send()
                 .await
         }
     };
-    let at_home = read(sandbox.base_url.clone()).await?;
-    ensure(
-        at_home.status() == StatusCode::OK,
-        format!("sandbox → {}", at_home.status()),
-    )?;
-    let abroad = read(azure.base_url.clone()).await?;
+    let demo = server::session::signed_in::mint(
+        &sessions,
+        alice.clone(),
+        server::session::SessionBinding::sandbox_demo(),
+    )
+    .await?;
+    let abroad = read(demo).await?;
     ensure(
         abroad.status() == StatusCode::UNAUTHORIZED,
-        format!("azure → {}", abroad.status()),
+        format!("a sandbox session in azure mode → {}", abroad.status()),
+    )?;
+    let entra = server::session::signed_in::mint(
+        &sessions,
+        alice,
+        server::session::SessionBinding::openid("azure", "https://login.example/t/v2.0"),
+    )
+    .await?;
+    let at_home = read(entra).await?;
+    ensure(
+        at_home.status() == StatusCode::OK,
+        format!("an azure session in azure mode → {}", at_home.status()),
     )
 }
 

@@ -5,7 +5,7 @@
 //! in its state file, driven through the HTTP API) and once against a standalone sandbox (Azure
 //! mode, the jobs written to the database as the API would). Each run prints its seed.
 
-use super::support::processes::{Child, dashboard_process, free_address, standalone_sandbox};
+use super::support::processes::{self, Child, dashboard_process, free_address, standalone_sandbox};
 use super::support::tasks::post_task;
 use super::support::{
     SUBSCRIPTION, TestResult, create_body, ensure, http, post_create, sandbox_client, setting,
@@ -257,7 +257,12 @@ async fn a_dashboard_killed_ten_times_against_a_standalone_sandbox_loses_no_job(
     let database_url = format!("sqlite://{}", directory.path().join("kill.db").display());
     let site_root = directory.path().display().to_string();
     let address = free_address()?;
+    let entra = processes::ENTRA_SETTINGS;
     let env = [
+        entra[0],
+        entra[1],
+        entra[2],
+        entra[3],
         ("DASHBOARD_CLOUD", "azure"),
         ("ARM_BASE_URL", sandbox_url.as_str()),
         ("AZURE_CREDENTIAL", "managed-identity"),

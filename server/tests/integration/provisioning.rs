@@ -8,8 +8,8 @@
 use super::support::processes::{self, Child, free_address, standalone_sandbox};
 use super::support::tasks::{ensure_cluster_listed, until_accepted};
 use super::support::{
-    SUBSCRIPTION, TestResult, alice_on_a_dashboard, cookie_pair, create_body, ensure, fast_world,
-    get_task, http, post_create, post_json, sign_in, start_dashboard, until_ready,
+    SUBSCRIPTION, TestResult, alice_on_a_dashboard, create_body, ensure, fast_world, get_task,
+    http, post_create, post_json, sign_in, start_dashboard, until_ready,
 };
 use arm_sandbox::world::DeniedScope;
 use reqwest::StatusCode;
@@ -544,26 +544,29 @@ async fn dashboard_process(
         ("SESSION_SECRET", SESSION_SECRET),
         ("LEPTOS_SITE_ROOT", site_root.as_str()),
     ]);
+    env.extend(processes::ENTRA_SETTINGS);
     let child = processes::dashboard_process(&address, &env).await?;
     Ok((child, format!("http://{address}")))
 }
 
-/// A session cookie for alice signed with [`SESSION_SECRET`]: Azure mode has no demo sign-in,
-/// and a process that shares the secret signs cookies every instance accepts.
-fn session_cookie() -> TestResult<String> {
-    use axum::response::IntoResponse;
-    let settings = server::session::SessionSettings::new(Some(SESSION_SECRET), false)?;
+/// A session cookie for alice in azure mode, written into the database at `database_url`: azure
+/// mode has no demo sign-in, and sessions are server-side, so every process on that database
+/// accepts it.
+async fn session_cookie(database_url: &str) -> TestResult<String> {
+    let store = server::store::Store::open(database_url).await?;
     let alice = shared::caller::Caller {
         object_id: "test-restart-alice".into(),
         display_name: "Alice".into(),
         ..Default::default()
     };
-    let jar = server::session::issue(
-        axum_extra::extract::SignedCookieJar::new(settings.key.clone()),
-        &alice,
-        &settings,
-    );
-    cookie_pair(jar.into_response().headers())
+    let id = server::session::signed_in::mint(
+        &server::session::layer::session_store(&store),
+        alice,
+        server::session::SessionBinding::openid("azure", "https://login.example/tenant/v2.0"),
+    )
+    .await?;
+    store.close().await;
+    Ok(format!("{}={id}", server::session::SESSION_COOKIE))
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -575,7 +578,7 @@ async fn a_killed_server_resumes_the_create_after_restart() -> TestResult {
     .await?;
     let directory = tempfile::tempdir()?;
     let database_url = format!("sqlite://{}", directory.path().join("jobs.db").display());
-    let cookie = session_cookie()?;
+    let cookie = session_cookie(&database_url).await?;
 
     let (mut first, base) = dashboard_process(&settings, &database_url, directory.path()).await?;
     let (status, accepted) = post_create(

@@ -6,9 +6,14 @@
 //! when the test ends.
 
 pub mod arm;
+pub mod browser;
+pub mod hostile_provider;
+pub mod hostile_sign_in;
 pub mod jobs;
+pub mod oidc_provider;
 pub mod processes;
 pub mod scripted_arm;
+pub mod sign_in_flow;
 pub mod tasks;
 
 use arm_sandbox::world::World;
@@ -99,6 +104,21 @@ pub async fn start_dashboard_with(
     demo_sign_in: bool,
     limits: server::config::Limits,
 ) -> TestDashboard {
+    start_dashboard_signing_in(world, demo_sign_in, limits, |_| None).await
+}
+
+/// [`start_dashboard_with`], with the OpenID sign-in `oidc` builds from the dashboard's base URL
+/// (known before it is assembled, for the redirect URI).
+pub async fn start_dashboard_signing_in(
+    world: World,
+    demo_sign_in: bool,
+    limits: server::config::Limits,
+    oidc: impl FnOnce(&str) -> Option<server::oidc::OidcSettings>,
+) -> TestDashboard {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind dashboard");
+    let base_url = format!("http://{}", listener.local_addr().expect("address"));
     let cloud = sandbox_cloud(world).await;
     let database = tempfile::tempdir().expect("temp dir");
     let url = format!(
@@ -115,6 +135,8 @@ pub async fn start_dashboard_with(
         database_url: url.clone(),
         leptos_options: leptos.leptos_options,
         session_secret: Some(SESSION_SECRET.to_owned()),
+        token_encryption_key: None,
+        oidc: oidc(&base_url),
         sandbox_mode: demo_sign_in,
         worker: fast_worker(),
         limits,
@@ -122,10 +144,7 @@ pub async fn start_dashboard_with(
     .await
     .expect("dashboard state");
     let store_handle = state.store.clone();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind dashboard");
-    let base_url = format!("http://{}", listener.local_addr().expect("address"));
+    let vault = state.vault.clone();
     let task = tokio::spawn(async move {
         axum::serve(listener, server::router(state))
             .await
@@ -135,6 +154,7 @@ pub async fn start_dashboard_with(
         base_url,
         cloud,
         store: store_handle,
+        vault,
         database_url: url,
         _database: database,
         task,
@@ -322,6 +342,8 @@ pub struct TestDashboard {
     pub cloud: TestCloud,
     /// Its job store (the same pool the server uses).
     pub store: server::store::Store,
+    /// Its token vault (the same key the server uses).
+    pub vault: server::token_vault::TokenVault,
     /// The sqlx URL of its SQLite file, for a second connection that gets in its way.
     pub database_url: String,
     _database: tempfile::TempDir,

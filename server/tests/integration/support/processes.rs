@@ -4,6 +4,15 @@
 use super::{TestResult, ensure, http};
 use std::time::Duration;
 
+/// The sign-in settings azure mode requires before it starts. The provider is read only at the
+/// first sign-in, so a process started with them never contacts `login.example`.
+pub const ENTRA_SETTINGS: [(&str, &str); 4] = [
+    ("ENTRA_TENANT_ID", "72f988bf-0000-4000-8000-00000000a0a0"),
+    ("ENTRA_CLIENT_ID", "0d1a5b0a-7e57-4c1e-9a11-5a2db0a4d001"),
+    ("ENTRA_CLIENT_SECRET", "not-a-secret"),
+    ("DASHBOARD_PUBLIC_URL", "https://dashboard.example"),
+];
+
 /// A child process that is killed when dropped, so a failing test leaves nothing running.
 pub struct Child(pub tokio::process::Child);
 

@@ -1,0 +1,74 @@
+//! The rows of the token vault (`token_vault`): one sealed token set per person. The store only
+//! keeps bytes; sealing and opening them is [`crate::token_vault`]'s.
+
+use super::{Store, StoreError};
+
+/// A person's token set as stored: the AES-GCM nonce and the ciphertext (with its tag).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedTokens {
+    /// 96-bit nonce of the write.
+    pub nonce: Vec<u8>,
+    /// Ciphertext and authentication tag.
+    pub ciphertext: Vec<u8>,
+}
+
+impl std::fmt::Debug for SealedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SealedTokens({} bytes)", self.ciphertext.len())
+    }
+}
+
+impl Store {
+    /// Writes (or replaces) the sealed token set of person `tenant_id` + `object_id`.
+    pub async fn put_sealed_tokens(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+        sealed: &SealedTokens,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO token_vault (tenant_id, object_id, nonce, ciphertext, updated_at) \
+             VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) \
+             ON CONFLICT (tenant_id, object_id) DO UPDATE SET \
+             nonce = excluded.nonce, ciphertext = excluded.ciphertext, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(tenant_id)
+        .bind(object_id)
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The sealed token set of a person, if any.
+    pub async fn sealed_tokens(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+    ) -> Result<Option<SealedTokens>, StoreError> {
+        let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
+            "SELECT nonce, ciphertext FROM token_vault WHERE tenant_id = ? AND object_id = ?",
+        )
+        .bind(tenant_id)
+        .bind(object_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(nonce, ciphertext)| SealedTokens { nonce, ciphertext }))
+    }
+
+    /// Deletes a person's token set; answers whether there was one.
+    pub async fn delete_sealed_tokens(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM token_vault WHERE tenant_id = ? AND object_id = ?")
+            .bind(tenant_id)
+            .bind(object_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() > 0)
+    }
+}
