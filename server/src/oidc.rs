@@ -12,6 +12,7 @@ pub mod http_client;
 pub mod id_token;
 pub mod pending;
 pub mod provider;
+mod refresh;
 pub mod refusal;
 pub mod relying_party;
 pub mod routes;

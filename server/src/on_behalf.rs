@@ -61,7 +61,7 @@ struct UserState {
     /// The newest access token and when it expires.
     access: Option<AccessToken>,
     /// The version of the stored refresh token Entra refused; that version is not tried again.
-    refused_version: Option<i64>,
+    refused_version: Option<Vec<u8>>,
     /// Held while this user's refresh runs, so concurrent calls wait for one refresh.
     refreshing: Arc<tokio::sync::Mutex<()>>,
 }
@@ -148,7 +148,11 @@ impl UserTokens {
             .await
             .map_err(|error| credential_error(format!("cannot read the user's tokens: {error}")))?
             .ok_or_else(|| SignInRequired::no_token(user))?;
-        if self.with_state(user, |state| state.refused_version) == Some(stored.version) {
+        if self
+            .with_state(user, |state| state.refused_version.clone())
+            .as_ref()
+            == Some(&stored.version)
+        {
             return Err(SignInRequired::refused_before(user).into());
         }
         let granted = match self.grant.refresh(&stored.token, &self.scope).await {
@@ -156,7 +160,7 @@ impl UserTokens {
             Err(GrantError::Refused { code, description }) => {
                 tracing::warn!(user = %user, %code, "Entra refused the user's refresh token; they must sign in again");
                 self.with_state(user, |state| {
-                    state.refused_version = Some(stored.version);
+                    state.refused_version = Some(stored.version.clone());
                     state.access = None;
                 });
                 return Err(SignInRequired::refused(user, &description).into());
@@ -167,7 +171,7 @@ impl UserTokens {
             // A failed write keeps the older token, which Entra still accepts until it expires.
             if let Err(error) = self
                 .store
-                .replace_refresh_token(user, stored.version, rotated)
+                .replace_refresh_token(user, &stored.version, rotated)
                 .await
             {
                 tracing::warn!(user = %user, %error, "cannot keep the rotated refresh token");

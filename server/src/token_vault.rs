@@ -15,9 +15,10 @@
 
 pub mod cipher;
 pub mod key;
+mod refresh_tokens;
 
 use crate::secret::Secret;
-use crate::store::{Store, StoreError};
+use crate::store::{SealedTokens, Store, StoreError};
 use key::VaultKey;
 use serde::{Deserialize, Serialize};
 use shared::caller::Caller;
@@ -85,16 +86,13 @@ impl TokenVault {
                 .flatten()
                 .and_then(|kept| kept.refresh_token),
         };
-        let plaintext = Plaintext {
-            access_token: tokens.access_token,
-            access_token_expires_at: tokens
-                .access_token_expires_at
-                .map(OffsetDateTime::unix_timestamp),
-            refresh_token,
-        };
-        let bytes = serde_json::to_vec(&plaintext).map_err(|_| VaultError::Undecryptable)?;
-        let sealed = cipher::seal(&self.key, &owner.tenant_id, &owner.object_id, &bytes)
-            .map_err(|_| VaultError::Undecryptable)?;
+        let sealed = self.seal(
+            owner,
+            TokenSet {
+                refresh_token,
+                ..tokens
+            },
+        )?;
         self.store
             .put_sealed_tokens(&owner.tenant_id, &owner.object_id, &sealed)
             .await?;
@@ -110,31 +108,41 @@ impl TokenVault {
         else {
             return Ok(None);
         };
-        let bytes = cipher::open(&self.key, &owner.tenant_id, &owner.object_id, &sealed)
+        self.open(owner, &sealed).map(Some)
+    }
+
+    /// `tokens` encrypted for `owner`.
+    fn seal(&self, owner: &Caller, tokens: TokenSet) -> Result<SealedTokens, VaultError> {
+        let plaintext = Plaintext {
+            access_token: tokens.access_token,
+            access_token_expires_at: tokens
+                .access_token_expires_at
+                .map(OffsetDateTime::unix_timestamp),
+            refresh_token: tokens.refresh_token,
+        };
+        let bytes = serde_json::to_vec(&plaintext).map_err(|_| VaultError::Undecryptable)?;
+        cipher::seal(&self.key, &owner.tenant_id, &owner.object_id, &bytes)
+            .map_err(|_| VaultError::Undecryptable)
+    }
+
+    /// `sealed`, decrypted for `owner`.
+    fn open(&self, owner: &Caller, sealed: &SealedTokens) -> Result<TokenSet, VaultError> {
+        let bytes = cipher::open(&self.key, &owner.tenant_id, &owner.object_id, sealed)
             .map_err(|_| VaultError::Undecryptable)?;
         let plaintext: Plaintext =
             serde_json::from_slice(&bytes).map_err(|_| VaultError::Undecryptable)?;
-        Ok(Some(TokenSet {
+        Ok(TokenSet {
             access_token: plaintext.access_token,
             access_token_expires_at: plaintext
                 .access_token_expires_at
                 .and_then(|at| OffsetDateTime::from_unix_timestamp(at).ok()),
             refresh_token: plaintext.refresh_token,
-        }))
+        })
     }
 
     /// `owner`'s refresh token, decrypted.
     pub async fn refresh_token(&self, owner: &Caller) -> Result<Option<Secret>, VaultError> {
         Ok(self.tokens(owner).await?.and_then(|set| set.refresh_token))
-    }
-
-    /// Replaces `owner`'s refresh token (the provider rotated it on a refresh) and access token.
-    pub async fn replace_refresh_token(
-        &self,
-        owner: &Caller,
-        tokens: TokenSet,
-    ) -> Result<(), VaultError> {
-        self.store(owner, tokens).await
     }
 
     /// Deletes `owner`'s tokens (their refresh token was refused for good); answers whether
@@ -196,9 +204,9 @@ mod tests {
             "a token set without a refresh token keeps the kept one"
         );
         vault
-            .replace_refresh_token(&alice, tokens("access-a3", Some("refresh-a3")))
+            .store(&alice, tokens("access-a3", Some("refresh-a3")))
             .await
-            .expect("replace");
+            .expect("store");
         let again = store
             .sealed_tokens(&alice.tenant_id, &alice.object_id)
             .await

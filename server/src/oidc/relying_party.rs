@@ -22,13 +22,13 @@ use time::OffsetDateTime;
 use url::Url;
 
 /// `client_assertion_type` of a federated credential (RFC 7523).
-const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+pub(super) const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The longest `login_hint` passed on to the provider.
 const MAX_LOGIN_HINT: usize = 256;
 
 /// A client made from discovery: authorize URL set, token and user-info URLs as discovered.
-type DiscoveredClient = CoreClient<
+pub(super) type DiscoveredClient = CoreClient<
     EndpointSet,
     EndpointNotSet,
     EndpointNotSet,
@@ -50,8 +50,8 @@ pub struct SignedInUser {
 /// The relying party of one provider.
 pub struct RelyingParty {
     settings: OidcSettings,
-    provider: Provider,
-    http: OidcHttp,
+    pub(super) provider: Provider,
+    pub(super) http: OidcHttp,
 }
 
 impl RelyingParty {
@@ -120,13 +120,14 @@ impl RelyingParty {
             .set_pkce_verifier(PkceCodeVerifier::new(
                 pending.pkce_verifier.expose().to_owned(),
             ));
-        if let ClientCredential::FederatedTokenFile(path) = &self.settings.credential {
-            let assertion = tokio::fs::read_to_string(path).await.map_err(|error| {
-                SignInRefusal::Credential(format!("{}: {error}", path.display()))
-            })?;
+        if let Some(assertion) = self
+            .client_assertion()
+            .await
+            .map_err(SignInRefusal::Credential)?
+        {
             exchange = exchange
                 .add_extra_param("client_assertion_type", JWT_BEARER)
-                .add_extra_param("client_assertion", assertion.trim().to_owned());
+                .add_extra_param("client_assertion", assertion);
         }
         let response = exchange
             .request_async(&self.http)
@@ -241,7 +242,19 @@ impl RelyingParty {
         self.settings.issuer_url.to_string()
     }
 
-    fn client(&self, discovered: &Discovered) -> DiscoveredClient {
+    /// The federated client assertion, read afresh from its file (the platform renews it), when
+    /// the client authenticates with one; the error names the file.
+    pub(super) async fn client_assertion(&self) -> Result<Option<String>, String> {
+        match &self.settings.credential {
+            ClientCredential::FederatedTokenFile(path) => tokio::fs::read_to_string(path)
+                .await
+                .map(|assertion| Some(assertion.trim().to_owned()))
+                .map_err(|error| format!("{}: {error}", path.display())),
+            ClientCredential::Secret(_) => Ok(None),
+        }
+    }
+
+    pub(super) fn client(&self, discovered: &Discovered) -> DiscoveredClient {
         let secret = match &self.settings.credential {
             ClientCredential::Secret(secret) => Some(ClientSecret::new(secret.expose().to_owned())),
             ClientCredential::FederatedTokenFile(_) => None,

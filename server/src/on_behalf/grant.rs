@@ -35,8 +35,8 @@ pub enum GrantError {
 pub struct StoredRefreshToken {
     /// The refresh token.
     pub token: String,
-    /// Changes whenever a new token is written (a sign-in, a rotation).
-    pub version: i64,
+    /// Opaque; changes whenever a new token is written (a sign-in, a rotation).
+    pub version: Vec<u8>,
 }
 
 /// Entra's refresh-token grant (`grant_type=refresh_token`).
@@ -57,7 +57,7 @@ pub trait RefreshTokenStore: Send + Sync {
     async fn replace_refresh_token(
         &self,
         user: &UserKey,
-        version: i64,
+        version: &[u8],
         token: &str,
     ) -> Result<(), String>;
 }

@@ -72,19 +72,20 @@ impl RefreshTokenStore for MemoryStore {
             .get(user)
             .map(|(token, version)| StoredRefreshToken {
                 token: token.clone(),
-                version: *version,
+                version: version.to_be_bytes().to_vec(),
             }))
     }
 
     async fn replace_refresh_token(
         &self,
         user: &UserKey,
-        version: i64,
+        version: &[u8],
         token: &str,
     ) -> Result<(), String> {
         let mut tokens = self.tokens.lock().expect("lock");
-        if tokens.get(user).is_some_and(|(_, v)| *v == version) {
-            tokens.insert(user.clone(), (token.into(), version + 1));
+        let current = tokens.get(user).map(|(_, v)| *v);
+        if let Some(current) = current.filter(|v| v.to_be_bytes() == version) {
+            tokens.insert(user.clone(), (token.into(), current + 1));
         }
         Ok(())
     }

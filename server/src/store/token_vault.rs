@@ -42,6 +42,30 @@ impl Store {
         Ok(())
     }
 
+    /// Replaces the sealed token set of a person only while it is still the one written with
+    /// `expected_nonce` (a rotation must not overwrite a newer sign-in); answers whether it did.
+    pub async fn replace_sealed_tokens(
+        &self,
+        tenant_id: &str,
+        object_id: &str,
+        expected_nonce: &[u8],
+        sealed: &SealedTokens,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE token_vault SET nonce = ?, ciphertext = ?, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             WHERE tenant_id = ? AND object_id = ? AND nonce = ?",
+        )
+        .bind(&sealed.nonce)
+        .bind(&sealed.ciphertext)
+        .bind(tenant_id)
+        .bind(object_id)
+        .bind(expected_nonce)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// The sealed token set of a person, if any.
     pub async fn sealed_tokens(
         &self,
