@@ -43,6 +43,7 @@ fn failed(region: &str, code: &str, message: &str, raw: &str) -> FailedAttempt {
             raw: raw.into(),
         }),
         deletion: None,
+        stopped_by: None,
     };
     FailedAttempt::of_task(&view).expect("a failed task has a card")
 }

@@ -70,6 +70,7 @@ fn creating() -> TaskView {
         result: None,
         error: None,
         deletion: None,
+        stopped_by: None,
     }
 }
 

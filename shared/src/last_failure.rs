@@ -132,7 +132,7 @@ impl LastFailure {
         FailedAttempt {
             task_id: String::new(),
             cluster_name: self.cluster_name.clone(),
-            stopped_by_owner: false,
+            stopped: false,
             classification,
             raw: self.raw.clone(),
             portal_url: None,
@@ -408,6 +408,7 @@ mod tests {
             result: None,
             error,
             deletion: None,
+            stopped_by: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! steps and phases, the progress object, and the pure rules the banner draws from it
 //! (elapsed text, the progress bar's fraction, pool chip tones).
 
+use crate::admin::StoppedBy;
 use crate::cluster::ClusterSummary;
 use crate::provision::ProvisionRequest;
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ pub enum TaskStatus {
     Success,
     /// The create failed; `error` says why.
     Failure,
-    /// Cancelled by its owner.
+    /// Cancelled by its owner or an administrator.
     Revoked,
 }
 
@@ -286,6 +287,11 @@ pub struct TaskView {
     /// asked for it (absent until then, and from answers of servers that predate it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion: Option<ClusterDeletion>,
+    /// Who stopped it, once a cancel was recorded (absent until then, and from answers of
+    /// servers that predate it). The owner's card names an administrator who did
+    /// ([`crate::admin::StoppedBy::line`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<StoppedBy>,
 }
 
 /// Where the deletion of a partial cluster stands.

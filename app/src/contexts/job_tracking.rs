@@ -149,6 +149,7 @@ impl JobTracking {
             result: None,
             error: None,
             deletion: None,
+            stopped_by: None,
         };
         self.followed
             .update(|followed| followed.push(Followed { view, read_at }));

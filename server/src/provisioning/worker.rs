@@ -612,7 +612,7 @@ mod tests {
             error: None,
             result: None,
             cancel_requested_at_ms: Some(1),
-            cancelled_by: Some("o".into()),
+            cancelled_by: Some(shared::admin::CancelActor::default()),
             deletion: None,
         }
     }

@@ -177,6 +177,7 @@ fn stopped_task(status: TaskStatus, state: Option<&str>) -> TaskView {
         result: None,
         error: None,
         deletion: None,
+        stopped_by: None,
     }
 }
 
