@@ -9,7 +9,8 @@
 
 use crate::caller::Caller;
 use crate::classify::Category;
-use crate::progress::{CANCELLED_MESSAGE, TaskView};
+use crate::error_card::headline;
+use crate::progress::{CANCELLED_MESSAGE, TaskView, format_elapsed};
 use serde::{Deserialize, Serialize};
 
 /// Why a caller without the `Dashboard.Admin` app role is refused the administrator's view (403).
@@ -145,6 +146,26 @@ impl AdminJob {
             .map_or("", |progress| progress.region.as_str())
     }
 
+    /// True while a recorded stop settles: the job has not finished, but someone stopped it.
+    pub fn stopping(&self) -> bool {
+        self.task.stopped_by.is_some() && !self.task.status.is_finished()
+    }
+
+    /// The headline of its failure, as the error card titles it ("Quota too small").
+    pub fn error_headline(&self) -> &'static str {
+        headline(self.category.unwrap_or(Category::Unknown))
+    }
+
+    /// "4m 12s ago": how long ago it was submitted, as the task last counted it.
+    pub fn started_ago(&self) -> String {
+        let seconds = self
+            .task
+            .progress
+            .as_ref()
+            .map_or(0, |progress| progress.elapsed_seconds);
+        format!("{} ago", format_elapsed(seconds))
+    }
+
     /// The accessible name of its Stop button: "Stop aks-demo of Alice Example".
     pub fn stop_label(&self) -> String {
         format!(
@@ -239,7 +260,7 @@ mod tests {
     }
 
     #[test]
-    fn a_stop_button_names_the_cluster_and_its_owner() {
+    fn a_listed_job_names_its_cluster_owner_and_state() {
         let request = crate::provision::ProvisionRequest {
             cluster_name: "aks-demo".into(),
             region: "eastus".into(),
@@ -264,5 +285,19 @@ mod tests {
         };
         assert_eq!(job.stop_label(), "Stop aks-demo of Alice Example");
         assert_eq!((job.cluster_name(), job.region()), ("aks-demo", "eastus"));
+        assert_eq!(job.started_ago(), "0s ago");
+        assert!(!job.stopping());
+        assert_eq!(job.error_headline(), "Provisioning failed");
+
+        let mut job = job;
+        job.task.stopped_by = Some(StoppedBy {
+            display_name: "Dana Admin".into(),
+            administrator: true,
+        });
+        assert!(job.stopping(), "stopped, not yet finished");
+        job.task.status = crate::progress::TaskStatus::Revoked;
+        assert!(!job.stopping());
+        job.category = Some(Category::Quota);
+        assert_eq!(job.error_headline(), "Quota too small");
     }
 }

@@ -2,7 +2,8 @@
 //! `Dashboard.Admin`, sees every user's running and failed jobs (`GET /api/admin/jobs` and the
 //! UI's `list_every_users_jobs`) and stops Alice's create; the stop is recorded with who did it
 //! and Alice's task says "Stopped by an administrator, Dana Admin". Bob, without the role, gets
-//! 403 for Alice's job and for the list, with today's words; Delete partial cluster and Dismiss
+//! 403 for Alice's job and for the list, with today's words, and his dashboard has no "All users'
+//! jobs" section while Dana's does; Delete partial cluster and Dismiss
 //! stay the owner's, even for an administrator.
 
 use super::support::tasks::{
@@ -65,6 +66,20 @@ async fn admin_jobs_fn(
         None
     };
     Ok((status, answer))
+}
+
+/// The dashboard page's HTML as `cookie` sees it (rendered on the server).
+async fn dashboard_html(base_url: &str, cookie: &str) -> TestResult<String> {
+    let response = http()
+        .get(format!("{base_url}/"))
+        .header("cookie", cookie)
+        .send()
+        .await?;
+    ensure(
+        response.status() == StatusCode::OK,
+        format!("dashboard: {}", response.status()),
+    )?;
+    Ok(response.text().await?)
 }
 
 /// The entry of `list` (`running` or `failed` of an answer) for `task_id`.
@@ -144,6 +159,20 @@ async fn an_administrator_sees_and_stops_another_user_s_job_and_the_owner_is_tol
     ensure(
         status == StatusCode::OK && answer["progress"]["cluster_name"] == "aks-alice",
         format!("dana reads alice's task: {status} {answer}"),
+    )?;
+
+    // The dashboard's first HTML holds the section for Dana only, with a named Stop.
+    let page = dashboard_html(base, &dana).await?;
+    ensure(
+        page.contains("id=\"admin-jobs-heading\"")
+            && page.contains("aria-label=\"Stop aks-alice of Alice Example\""),
+        format!("dana's dashboard has the section: {page}"),
+    )?;
+    let page = dashboard_html(base, &bob).await?;
+    ensure(
+        // (The clusters card lists aks-alice for everyone: it exists in the subscription.)
+        !page.contains("admin-jobs-heading") && !page.contains("Stop aks-alice"),
+        format!("bob's dashboard has no section: {page}"),
     )?;
 
     // Dana stops it.
