@@ -26,11 +26,12 @@
 //! Reads of a task and its cancel are the owner's, and also an administrator's (the
 //! `Dashboard.Admin` app role, issue 15), whose cancel is recorded with their name, logged as an
 //! audit line and shown to the owner; every other write (Delete partial cluster, Dismiss) stays
-//! the owner's alone. [`admin_view`] answers an administrator's list of every user's jobs.
+//! the owner's alone ([`access`]). [`admin_view`] answers an administrator's list of every user's jobs.
 //!
 //! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
 //! so that exactly one replica resumes it; the row is ready for that, the lease is not built.
 
+mod access;
 mod admin_view;
 mod claims;
 mod failure_history;
@@ -74,9 +75,6 @@ struct Inner {
     /// The deletions of partial clusters this process follows.
     deletions: Claims,
 }
-
-/// Task and job ids are UUIDs; anything much longer is not one of ours and is not looked up.
-const MAX_ID_LEN: usize = 64;
 
 /// What a cancel answers as `settle_after_seconds`: the time after which the worker has stopped,
 /// written REVOKED and, when Azure had accepted the create, sent the abort. Measured by
@@ -236,64 +234,6 @@ impl Provisioning {
         Ok(outcome)
     }
 
-    /// The caller's job with `task_id`: `NotFound` for an id with no job (or one too long to be
-    /// ours), `Forbidden`, with nothing of the job, when it belongs to someone else, even for an
-    /// administrator (the writes only an owner may make).
-    async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, ServiceError> {
-        self.owned(caller, JobIdKind::Task, task_id, Access::Owner)
-            .await
-    }
-
-    /// The job with `task_id` when the caller owns it or is an administrator (task reads and
-    /// cancels); otherwise as [`Provisioning::owned_job`].
-    async fn visible_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, ServiceError> {
-        self.owned(caller, JobIdKind::Task, task_id, Access::OwnerOrAdmin)
-            .await
-    }
-
-    /// The caller's job with row id `job_id`, with the same rule as [`Provisioning::owned_job`].
-    async fn owned_job_by_id(
-        &self,
-        caller: &Caller,
-        job_id: &str,
-    ) -> Result<JobRecord, ServiceError> {
-        self.owned(caller, JobIdKind::Row, job_id, Access::Owner)
-            .await
-    }
-
-    /// The ownership rule of [`Provisioning::owned_job`] for either kind of id, letting an
-    /// administrator through where `access` says so.
-    async fn owned(
-        &self,
-        caller: &Caller,
-        kind: JobIdKind,
-        id: &str,
-        access: Access,
-    ) -> Result<JobRecord, ServiceError> {
-        let noun = match kind {
-            JobIdKind::Task => "task",
-            JobIdKind::Row => "job",
-        };
-        let not_found = || ServiceError::NotFound(format!("No {noun} with id {id:?}."));
-        if id.is_empty() || id.len() > MAX_ID_LEN {
-            return Err(not_found());
-        }
-        let store = &self.inner.store;
-        let found = match kind {
-            JobIdKind::Task => store.job_by_task(id).await,
-            JobIdKind::Row => store.job_by_id(id).await,
-        };
-        let job = found?.ok_or_else(not_found)?;
-        let admitted =
-            caller.is(&job.owner) || (access == Access::OwnerOrAdmin && caller.is_admin());
-        if !admitted {
-            return Err(ServiceError::Forbidden(format!(
-                "This {noun} belongs to another user."
-            )));
-        }
-        Ok(job)
-    }
-
     /// Fires the stop signal of the worker of `job` (a record with its cancel request). When no
     /// worker of this process runs it (it was just inserted and not yet started, or its worker
     /// ended without finishing the row), one is started that goes straight to the cancel path;
@@ -391,24 +331,6 @@ impl Provisioning {
         });
         true
     }
-}
-
-/// Which id a caller named a job by.
-#[derive(Clone, Copy)]
-enum JobIdKind {
-    /// The task id (task reads, cancel, delete).
-    Task,
-    /// The row's job id (the failure history's Dismiss).
-    Row,
-}
-
-/// Who may act on a job.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Access {
-    /// Its owner alone (Delete partial cluster, Dismiss).
-    Owner,
-    /// Its owner, or a caller holding the `Dashboard.Admin` app role (read, cancel).
-    OwnerOrAdmin,
 }
 
 /// What a cancel of `job` answers: `previous_status` is the status the cancel found, and
