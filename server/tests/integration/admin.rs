@@ -41,6 +41,7 @@ async fn admin_jobs(base_url: &str, cookie: &str, query: &str) -> TestResult<(St
     let response = http()
         .get(format!("{base_url}/api/admin/jobs{query}"))
         .header("cookie", cookie)
+        .timeout(std::time::Duration::from_secs(30))
         .send()
         .await?;
     let status = response.status();
@@ -73,6 +74,7 @@ async fn dashboard_html(base_url: &str, cookie: &str) -> TestResult<String> {
     let response = http()
         .get(format!("{base_url}/"))
         .header("cookie", cookie)
+        .timeout(std::time::Duration::from_secs(30))
         .send()
         .await?;
     ensure(

@@ -22,9 +22,19 @@ pub fn AdminStopButton(
     owner_name: String,
     /// Called when the stop was accepted, and again once it has had time to settle.
     on_stopped: Callback<()>,
+    /// Told when the question opens (true) and closes (false), so the lists are not read again
+    /// (which would rebuild this button) while the administrator decides.
+    #[prop(optional_no_strip)]
+    on_question: Option<Callback<bool>>,
 ) -> impl IntoView {
     let cancel = ServerAction::<CancelProvision>::new();
     let asking = RwSignal::new(false);
+    Effect::new(move |_| {
+        let open = asking.get();
+        if let Some(on_question) = on_question {
+            on_question.run(open);
+        }
+    });
     let button = NodeRef::<html::Button>::new();
     let task_id = StoredValue::new(task_id);
     let accessible_name = format!("Stop {cluster_name} of {owner_name}");

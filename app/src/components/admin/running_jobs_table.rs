@@ -13,6 +13,9 @@ pub fn RunningJobsTable(
     jobs: Vec<AdminJob>,
     /// Called once a stop was accepted, so the lists are read again.
     on_stopped: Callback<()>,
+    /// Told when a Stop's question opens (true) and closes (false).
+    #[prop(optional_no_strip)]
+    on_question: Option<Callback<bool>>,
 ) -> impl IntoView {
     if jobs.is_empty() {
         return view! { <p class="muted admin-none">"No user has a create running."</p> }
@@ -32,7 +35,7 @@ pub fn RunningJobsTable(
                 </tr>
             </thead>
             <tbody>
-                {jobs.into_iter().map(|job| running_row(job, on_stopped)).collect_view()}
+                {jobs.into_iter().map(|job| running_row(job, on_stopped, on_question)).collect_view()}
             </tbody>
         </table>
     }
@@ -40,7 +43,11 @@ pub fn RunningJobsTable(
 }
 
 /// One running job's row: its Stop, or "Stopping…" once someone stopped it.
-fn running_row(job: AdminJob, on_stopped: Callback<()>) -> impl IntoView {
+fn running_row(
+    job: AdminJob,
+    on_stopped: Callback<()>,
+    on_question: Option<Callback<bool>>,
+) -> impl IntoView {
     let progress = job
         .task
         .progress
@@ -56,6 +63,7 @@ fn running_row(job: AdminJob, on_stopped: Callback<()>) -> impl IntoView {
                 cluster_name=job.cluster_name().to_owned()
                 owner_name=job.owner.display_name.clone()
                 on_stopped
+                on_question=on_question
             />
         }
         .into_any()
