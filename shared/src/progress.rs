@@ -80,7 +80,8 @@ pub enum ProvisionPhase {
     Done,
     /// The create failed.
     Failed,
-    /// Its owner stopped it (the job is REVOKED; an Azure create it started was aborted).
+    /// Its owner, or an administrator, stopped it (the job is REVOKED; an Azure create it
+    /// started was aborted). The wire name predates administrators and is kept for scripts.
     CancelledByUser,
 }
 
@@ -428,10 +429,11 @@ pub struct ProvisionAccepted {
     pub reused: bool,
 }
 
-/// The error code of a job its owner cancelled (also its phase's wire spelling).
+/// The error code of a cancelled job, whoever cancelled it (also its phase's wire spelling).
 pub const CANCELLED_CODE: &str = "cancelled_by_user";
 
-/// The message of a job its owner cancelled.
+/// The message of a cancelled job; an administrator's stop adds who did it
+/// ([`crate::admin::cancelled_message`]).
 pub const CANCELLED_MESSAGE: &str = "Provisioning task was cancelled before it finished.";
 
 /// What `POST /api/aks/cancel-provision/{task_id}` answers.
