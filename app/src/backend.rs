@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
+    use shared::admin::AdminJobs;
     use shared::caller::{Caller, DemoUser};
     use shared::cluster::ClusterListing;
     use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
@@ -54,9 +55,11 @@ mod ssr {
             caller: &Caller,
             request: ProvisionRequest,
         ) -> Result<ProvisionAccepted, AppError>;
-        /// A task of the caller (`Forbidden` for another user's, `NotFound` for an unknown id).
+        /// A task of the caller, or any task for an administrator (`Forbidden` for another
+        /// user's, `NotFound` for an unknown id).
         async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError>;
-        /// Cancels a task of the caller (the same ownership rule as `task_status`): a finished
+        /// Cancels a task of the caller (the same ownership rule as `task_status`, so an
+        /// administrator may cancel anyone's, and is recorded and named as who stopped it): a finished
         /// one is left as it is (`was_running: false`); a running or queued one is stopped, its
         /// Azure create aborted, and it ends REVOKED within `settle_after_seconds`.
         async fn cancel_provision(
@@ -100,6 +103,14 @@ mod ssr {
             caller: &Caller,
             job_id: &str,
         ) -> Result<DismissOutcome, AppError>;
+        /// For a caller holding the `Dashboard.Admin` app role: every user's unfinished jobs,
+        /// oldest first, and every user's creates that failed within `window` (dismissed or
+        /// not), newest first, each with its owner. `Forbidden` for anyone else.
+        async fn every_users_jobs(
+            &self,
+            caller: &Caller,
+            window: HistoryWindow,
+        ) -> Result<AdminJobs, AppError>;
     }
 
     /// How the backend is shared through context.

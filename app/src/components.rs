@@ -8,10 +8,13 @@
 //!   running or stopped one (Stop provisioning, Delete partial cluster);
 //! - [`error_card`]: why a create failed (the error card) and the remembered "Last attempt
 //!   failed";
+//! - [`admin`]: what an administrator (the `Dashboard.Admin` app role) sees: every user's
+//!   running and failed jobs, and a Stop for each running one;
 //! - [`common`]: what belongs to no one feature (the confirmation question, the user menu).
 //!
 //! The state these share lives in [`crate::contexts`].
 
+pub mod admin;
 pub mod clusters;
 pub mod common;
 pub mod create_modal;

@@ -44,6 +44,7 @@ fn failed(region: &str, code: &str, message: &str, raw: &str) -> FailedAttempt {
         }),
         deletion: None,
         owner_must_sign_in: false,
+        stopped_by: None,
     };
     FailedAttempt::of_task(&view).expect("a failed task has a card")
 }

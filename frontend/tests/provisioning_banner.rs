@@ -71,6 +71,7 @@ fn creating() -> TaskView {
         error: None,
         deletion: None,
         owner_must_sign_in: false,
+        stopped_by: None,
     }
 }
 
@@ -351,5 +352,34 @@ fn a_create_stopped_before_azure_saw_it_leaves_nothing_to_open() {
         host.query_selector("a.leftover-link")
             .expect("query")
             .is_none()
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_create_an_administrator_stopped_names_them_on_the_owner_s_banner() {
+    let by_dana = shared::admin::StoppedBy {
+        display_name: "Dana Admin".into(),
+        administrator: true,
+    };
+    let mut task = creating();
+    task.status = TaskStatus::Revoked;
+    task.ready = true;
+    task.error = Some(TaskFailure {
+        code: CANCELLED_CODE.into(),
+        message: shared::admin::cancelled_message(Some(&by_dana)),
+        raw: String::new(),
+    });
+    task.stopped_by = Some(by_dana);
+    let host = mount(move || view! { <ProvisioningBanner task=task /> }.into_any());
+    find(&host, ".error-card.cancelled-notice[role=status]");
+    let summary = text(&find(&host, ".error-card-summary"));
+    assert!(
+        summary.contains("Stopped by an administrator, Dana Admin"),
+        "{summary}"
+    );
+    assert_eq!(
+        summary.matches("Stopped by").count(),
+        1,
+        "said once: {summary}"
     );
 }

@@ -17,6 +17,7 @@ use crate::preflight::Preflight;
 use crate::provisioning::Provisioning;
 use app::backend::Backend;
 use app::error::AppError;
+use shared::admin::AdminJobs;
 use shared::caller::{Caller, DemoUser};
 use shared::cluster::ClusterListing;
 use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
@@ -244,5 +245,13 @@ impl Backend for DashboardBackend {
         job_id: &str,
     ) -> Result<DismissOutcome, AppError> {
         Ok(self.provisioning.dismiss_failure(caller, job_id).await?)
+    }
+
+    async fn every_users_jobs(
+        &self,
+        caller: &Caller,
+        window: HistoryWindow,
+    ) -> Result<AdminJobs, AppError> {
+        Ok(self.provisioning.every_users_jobs(caller, window).await?)
     }
 }

@@ -7,7 +7,7 @@
 //! previous process left unfinished; the worker resumes from what the row holds.
 //!
 //! [`Provisioning::cancel`] (docs/PRODUCT.md §5) checks ownership as reads do, records the cancel in
-//! the row (who, when), then signals the job's worker ([`claims`]), which wakes at once,
+//! the row (who, when, and whether they acted as an administrator), then signals the job's worker ([`claims`]), which wakes at once,
 //! aborts the Azure create if Azure had accepted it, and writes the REVOKED end. The route does
 //! not write REVOKED itself: the worker stays the only writer of a running job's state, so
 //! REVOKED means "the worker has stopped and the abort was sent", which is what the UI's
@@ -23,9 +23,16 @@
 //! failed" card (docs/PRODUCT.md §7), and [`Provisioning::dismiss_failure`] records its Dismiss
 //! ([`failure_history`]).
 //!
+//! Reads of a task and its cancel are the owner's, and also an administrator's (the
+//! `Dashboard.Admin` app role, issue 15), whose cancel is recorded with their name, logged as an
+//! audit line and shown to the owner; every other write (Delete partial cluster, Dismiss) stays
+//! the owner's alone ([`access`]). [`admin_view`] answers an administrator's list of every user's jobs.
+//!
 //! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
 //! so that exactly one replica resumes it; the row is ready for that, the lease is not built.
 
+mod access;
+mod admin_view;
 mod claims;
 mod failure_history;
 mod follower;
@@ -40,6 +47,7 @@ use crate::azure_access::AzureAccess;
 use crate::error::ServiceError;
 use crate::store::{InsertOutcome, JobRecord, NewJob, Store, StoreError};
 use claims::Claims;
+use shared::admin::{CancelActor, cancel_requested_message};
 use shared::caller::Caller;
 use shared::portal::{managed_cluster_id, portal_resource_url};
 use shared::progress::{
@@ -69,9 +77,6 @@ struct Inner {
     /// The deletions of partial clusters this process follows.
     deletions: Claims,
 }
-
-/// Task and job ids are UUIDs; anything much longer is not one of ours and is not looked up.
-const MAX_ID_LEN: usize = 64;
 
 /// What a cancel answers as `settle_after_seconds`: the time after which the worker has stopped,
 /// written REVOKED and, when Azure had accepted the create, sent the abort. Measured by
@@ -152,20 +157,22 @@ impl Provisioning {
         }
     }
 
-    /// The caller's task: `Forbidden` when it belongs to someone else, `NotFound` when there is
-    /// no such task. A cancelled or failed create whose cluster Azure was still moving (e.g.
+    /// The caller's task (or any task, for an administrator): `Forbidden` when it belongs to
+    /// someone else, `NotFound` when there is no such task. A cancelled or failed create whose cluster Azure was still moving (e.g.
     /// Canceling) is answered with the cluster's state read again from Azure, at most every few
     /// seconds, so the owner learns when its partial cluster can be deleted.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
     pub async fn task(&self, caller: &Caller, task_id: &str) -> Result<TaskView, ServiceError> {
-        let job = self.owned_job(caller, task_id).await?;
+        let job = self.visible_job(caller, task_id).await?;
         let now = now_ms();
         let job = self.with_fresh_cluster(job, now).await;
         Ok(task_view(&job, now))
     }
 
     /// Cancels the caller's task (docs/PRODUCT.md §5), with the same ownership rule as
-    /// [`Provisioning::task`]. A finished task is answered with `was_running: false` and left as
+    /// [`Provisioning::task`], so an administrator may cancel anyone's: their cancel records
+    /// who they are, is logged with their and the owner's ids, and the job then says
+    /// "Stopped by an administrator, <name>". A finished task is answered with `was_running: false` and left as
     /// it is. A queued or running one gets its cancel recorded and its worker told at once; the
     /// worker then ends it REVOKED within `settle_after_seconds`. Cancelling twice is harmless:
     /// the second call records nothing and answers like the first.
@@ -175,26 +182,39 @@ impl Provisioning {
         caller: &Caller,
         task_id: &str,
     ) -> Result<CancelOutcome, ServiceError> {
-        let job = self.owned_job(caller, task_id).await?;
+        let job = self.visible_job(caller, task_id).await?;
         if job.status.is_finished() {
             return Ok(cancel_outcome(&job, job.status, false));
         }
         let store = &self.inner.store;
         let requested_at_ms = now_ms();
+        let actor = CancelActor::of(caller, &job.owner);
+        let message = cancel_requested_message(&actor.stopped_by())
+            .unwrap_or_else(|| CANCEL_REQUESTED_MESSAGE.to_owned());
         let recorded = store
-            .request_cancel(
-                &job.job_id,
-                &caller.object_id,
-                requested_at_ms,
-                CANCEL_REQUESTED_MESSAGE,
-            )
+            .request_cancel(&job.job_id, &actor, requested_at_ms, &message)
             .await?;
         let (job, previous_status) = match recorded {
             Some(previous_status) => {
-                tracing::info!(job_id = %job.job_id, previous = previous_status.as_str(), "cancel recorded");
+                if actor.administrator {
+                    // The audit line of an administrator's stop of another user's job.
+                    tracing::info!(
+                        job_id = %job.job_id,
+                        actor_tenant_id = %caller.tenant_id,
+                        actor_object_id = %caller.object_id,
+                        actor_name = %caller.display_name,
+                        owner_tenant_id = %job.owner.tenant_id,
+                        owner_object_id = %job.owner.object_id,
+                        previous = previous_status.as_str(),
+                        "administrator stopped another user's job"
+                    );
+                } else {
+                    tracing::info!(job_id = %job.job_id, previous = previous_status.as_str(), "cancel recorded");
+                }
                 let job = JobRecord {
                     cancel_requested_at_ms: Some(requested_at_ms),
-                    cancelled_by: Some(caller.object_id.clone()),
+                    cancelled_by: Some(actor),
+                    message,
                     ..job
                 };
                 (job, previous_status)
@@ -215,50 +235,6 @@ impl Provisioning {
         let outcome = cancel_outcome(&job, previous_status, true);
         self.tell_worker_to_stop(job);
         Ok(outcome)
-    }
-
-    /// The caller's job with `task_id`: `NotFound` for an id with no job (or one too long to be
-    /// ours), `Forbidden`, with nothing of the job, when it belongs to someone else.
-    async fn owned_job(&self, caller: &Caller, task_id: &str) -> Result<JobRecord, ServiceError> {
-        self.owned(caller, JobIdKind::Task, task_id).await
-    }
-
-    /// The caller's job with row id `job_id`, with the same rule as [`Provisioning::owned_job`].
-    async fn owned_job_by_id(
-        &self,
-        caller: &Caller,
-        job_id: &str,
-    ) -> Result<JobRecord, ServiceError> {
-        self.owned(caller, JobIdKind::Row, job_id).await
-    }
-
-    /// The ownership rule of [`Provisioning::owned_job`] for either kind of id.
-    async fn owned(
-        &self,
-        caller: &Caller,
-        kind: JobIdKind,
-        id: &str,
-    ) -> Result<JobRecord, ServiceError> {
-        let noun = match kind {
-            JobIdKind::Task => "task",
-            JobIdKind::Row => "job",
-        };
-        let not_found = || ServiceError::NotFound(format!("No {noun} with id {id:?}."));
-        if id.is_empty() || id.len() > MAX_ID_LEN {
-            return Err(not_found());
-        }
-        let store = &self.inner.store;
-        let found = match kind {
-            JobIdKind::Task => store.job_by_task(id).await,
-            JobIdKind::Row => store.job_by_id(id).await,
-        };
-        let job = found?.ok_or_else(not_found)?;
-        if !caller.is(&job.owner) {
-            return Err(ServiceError::Forbidden(format!(
-                "This {noun} belongs to another user."
-            )));
-        }
-        Ok(job)
     }
 
     /// Fires the stop signal of the worker of `job` (a record with its cancel request). When no
@@ -368,15 +344,6 @@ impl Inner {
     }
 }
 
-/// Which id a caller named a job by.
-#[derive(Clone, Copy)]
-enum JobIdKind {
-    /// The task id (task reads, cancel, delete).
-    Task,
-    /// The row's job id (the failure history's Dismiss).
-    Row,
-}
-
 /// What a cancel of `job` answers: `previous_status` is the status the cancel found, and
 /// `was_running` whether it found the job unfinished.
 fn cancel_outcome(
@@ -468,6 +435,7 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
             ),
         }),
         owner_must_sign_in: job.waiting_for_sign_in_since_ms.is_some() && !job.status.is_finished(),
+        stopped_by: job.cancelled_by.as_ref().map(CancelActor::stopped_by),
     }
 }
 

@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use shared::admin::{ADMIN_ONLY_MESSAGE, AdminJobs};
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
 use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
@@ -27,7 +28,8 @@ use shared::vm_size::VmSizeCatalogue;
 
 /// The routes of docs/PRODUCT.md §8 (the reads the create modal and dashboard need, starting a
 /// create, reading its task, cancelling it), deleting the partial cluster a create left (§5),
-/// and the caller's recent failures with their Dismiss (§7).
+/// the caller's recent failures with their Dismiss (§7), and an administrator's list of every
+/// user's jobs.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/subscriptions", get(subscriptions))
@@ -53,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             "/api/aks/recent-failed-provisions/{job_id}/dismiss",
             post(dismiss_failed_provision),
         )
+        .route("/api/admin/jobs", get(admin_jobs))
 }
 
 /// `error` as the REST routes answer it (see [`ApiError`]); also the rate limits' answer.
@@ -199,8 +202,8 @@ async fn preflight(
     Ok(Json(state.backend.preflight(&caller, request).await?))
 }
 
-/// `GET /api/tasks/{task_id}` → `{task_id, status, ready, progress, result, error}`; only for
-/// the task's owner.
+/// `GET /api/tasks/{task_id}` → `{task_id, status, ready, progress, result, error, deletion?,
+/// stopped_by?}`; only for the task's owner or an administrator.
 async fn task(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -210,8 +213,9 @@ async fn task(
 }
 
 /// `POST /api/aks/cancel-provision/{task_id}` → `{task_id, job_id, previous_status, was_running,
-/// cancelled, settle_after_seconds}`; only for the task's owner (behind the session guard like
-/// every route: 401 without a caller).
+/// cancelled, settle_after_seconds}`; only for the task's owner or an administrator, whose stop
+/// is recorded and shown to the owner (behind the session guard like every route: 401 without
+/// a caller).
 async fn cancel_provision(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -258,6 +262,19 @@ async fn recent_failed_provisions(
     Extension(caller): Extension<Caller>,
     query: Result<Query<WindowQuery>, QueryRejection>,
 ) -> Result<Json<RecentFailures>, ApiError> {
+    let window = history_window(query)?;
+    Ok(Json(
+        state
+            .backend
+            .recent_failed_provisions(&caller, window)
+            .await?,
+    ))
+}
+
+/// The window `?hours=…&limit=…` asks for, or a 400 naming the field that is wrong.
+fn history_window(
+    query: Result<Query<WindowQuery>, QueryRejection>,
+) -> Result<HistoryWindow, AppError> {
     let Query(query) = query.map_err(|rejection| AppError::Validation {
         field: "query".into(),
         message: format!(
@@ -265,19 +282,31 @@ async fn recent_failed_provisions(
             rejection.body_text()
         ),
     })?;
-    let window =
-        HistoryWindow::parse(query.hours.as_deref(), query.limit.as_deref()).map_err(|error| {
-            AppError::Validation {
-                field: error.field,
-                message: error.message,
-            }
-        })?;
-    Ok(Json(
-        state
-            .backend
-            .recent_failed_provisions(&caller, window)
-            .await?,
-    ))
+    HistoryWindow::parse(query.hours.as_deref(), query.limit.as_deref()).map_err(|error| {
+        AppError::Validation {
+            field: error.field,
+            message: error.message,
+        }
+    })
+}
+
+/// `GET /api/admin/jobs?hours=24&limit=10` → `{running: [job], failed: [job]}`, each job
+/// `{owner: {tenant_id, object_id, display_name}, created_at_ms, finished_at_ms, task, category}`
+/// (`task` as `GET /api/tasks/{task_id}` answers it): every user's unfinished jobs, oldest
+/// first, and every user's creates that failed within the window (dismissed or not), newest
+/// first, with the failure history's bounds (`hours` 1–168, `limit` 1–20). Only for a caller
+/// holding the `Dashboard.Admin` app role: anyone else 403 `{code: "forbidden"}`.
+async fn admin_jobs(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    query: Result<Query<WindowQuery>, QueryRejection>,
+) -> Result<Json<AdminJobs>, ApiError> {
+    // The role is checked first, so a non-administrator learns nothing from a bad query either.
+    if !caller.is_admin() {
+        return Err(AppError::Forbidden(ADMIN_ONLY_MESSAGE.into()).into());
+    }
+    let window = history_window(query)?;
+    Ok(Json(state.backend.every_users_jobs(&caller, window).await?))
 }
 
 /// `POST /api/aks/recent-failed-provisions/{job_id}/dismiss` → 200 `{job_id, dismissed: true,

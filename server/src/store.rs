@@ -2,6 +2,7 @@
 //! PostgreSQL implementation for several replicas can replace it behind the same seam.
 //! Migrations (`server/migrations/`) are compiled in and run when the store opens.
 
+mod admin_view;
 mod deletions;
 mod failures;
 mod jobs;

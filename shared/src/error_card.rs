@@ -5,6 +5,7 @@
 //! The card renders on the server (first HTML) and in the browser from the same data, so all of
 //! this is pure and shared.
 
+use crate::admin::StoppedBy;
 use crate::classify::{Category, Classification, ErrorContext, Facts, category_actions, classify};
 use crate::progress::{CANCELLED_CODE, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
 use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
@@ -79,8 +80,8 @@ pub fn failure_text(failure: &TaskFailure) -> String {
     }
 }
 
-/// The card's content for a job's failure. A stop its owner asked for is `cancelled` with the
-/// job's own words; anything else goes through the classifier.
+/// The card's content for a job's failure. A stop (its owner's or an administrator's) is
+/// `cancelled` with the job's own words; anything else goes through the classifier.
 pub fn classify_failure(failure: &TaskFailure, context: &ErrorContext) -> Classification {
     if failure.code == CANCELLED_CODE {
         return Classification {
@@ -101,8 +102,9 @@ pub struct FailedAttempt {
     pub task_id: String,
     /// The cluster it was creating.
     pub cluster_name: String,
-    /// True when its owner stopped it (the card informs rather than alarms).
-    pub stopped_by_owner: bool,
+    /// True when it was stopped, by its owner or by an administrator (the card informs rather
+    /// than alarms).
+    pub stopped: bool,
     /// What the card says.
     pub classification: Classification,
     /// Azure's raw text, folded away on the card (empty for the dashboard's own failures).
@@ -119,11 +121,19 @@ impl FailedAttempt {
         if !matches!(view.status, TaskStatus::Failure | TaskStatus::Revoked) {
             return None;
         }
-        let failure = view.error.clone().unwrap_or_else(|| TaskFailure {
+        let mut failure = view.error.clone().unwrap_or_else(|| TaskFailure {
             code: "stopped".into(),
             message: "The job ended before the cluster was created.".into(),
             raw: String::new(),
         });
+        // The server stores who stopped it in the message; a job that ended without those
+        // words (its end was written before the actor could be read) still names them.
+        if let Some(line) = view.stopped_by.as_ref().and_then(StoppedBy::line)
+            && failure.code == CANCELLED_CODE
+            && !failure.message.contains(&line)
+        {
+            failure.message = format!("{} {line}.", failure.message);
+        }
         let (context, cluster_name, portal_url) = match &view.progress {
             Some(progress) => (
                 error_context(progress),
@@ -141,7 +151,7 @@ impl FailedAttempt {
         Some(Self {
             task_id: view.task_id.clone(),
             cluster_name,
-            stopped_by_owner: failure.code == CANCELLED_CODE,
+            stopped: failure.code == CANCELLED_CODE,
             classification,
             raw: failure.raw,
             portal_url,
@@ -151,7 +161,7 @@ impl FailedAttempt {
 
     /// The line above the summary: "Provisioning aks-demo failed." or "… was cancelled."
     pub fn lead(&self) -> String {
-        if self.stopped_by_owner {
+        if self.stopped {
             format!("Provisioning {} was cancelled.", self.cluster_name)
         } else {
             format!("Provisioning {} failed.", self.cluster_name)
@@ -247,7 +257,7 @@ pub fn field_to_edit(
 mod tests {
     use super::*;
     use crate::classify::ActionKind;
-    use crate::progress::{PoolProgress, TaskStatus};
+    use crate::progress::{CANCELLED_MESSAGE, PoolProgress, TaskStatus};
     use crate::provision::ProvisionRequest;
     use rstest::rstest;
 
@@ -354,6 +364,7 @@ mod tests {
             error,
             deletion: None,
             owner_must_sign_in: false,
+            stopped_by: None,
         }
     }
 
@@ -378,7 +389,7 @@ mod tests {
         .expect("a failed task has a card");
         assert_eq!(failed.lead(), "Provisioning aks-demo failed.");
         assert_eq!(failed.classification.category, Category::RgPermission);
-        assert!(!failed.stopped_by_owner);
+        assert!(!failed.stopped);
         assert_eq!(failed.raw, "{\"error\":{\"code\":\"AuthorizationFailed\"}}");
         assert_eq!(failed.draft.focus_field, "resource_group");
 
@@ -391,9 +402,41 @@ mod tests {
             )),
         ))
         .expect("a stopped task has a card");
-        assert!(stopped.stopped_by_owner);
+        assert!(stopped.stopped);
         assert_eq!(stopped.lead(), "Provisioning aks-demo was cancelled.");
         assert_eq!(stopped.classification.category, Category::Cancelled);
+    }
+
+    #[test]
+    fn an_administrator_s_stop_names_them_on_the_owner_s_card() {
+        let by_dana = StoppedBy {
+            display_name: "Dana Admin".into(),
+            administrator: true,
+        };
+        let stored = crate::admin::cancelled_message(Some(&by_dana));
+        for message in [stored.as_str(), CANCELLED_MESSAGE] {
+            let mut view = task(
+                TaskStatus::Revoked,
+                Some(failure(CANCELLED_CODE, message, "")),
+            );
+            view.stopped_by = Some(by_dana.clone());
+            let card = FailedAttempt::of_task(&view).expect("a card");
+            assert!(card.stopped);
+            assert_eq!(
+                card.classification.summary, stored,
+                "said once, whether the stored message has it or not"
+            );
+        }
+        let mut own = task(
+            TaskStatus::Revoked,
+            Some(failure(CANCELLED_CODE, CANCELLED_MESSAGE, "")),
+        );
+        own.stopped_by = Some(StoppedBy {
+            display_name: "Alice Example".into(),
+            administrator: false,
+        });
+        let card = FailedAttempt::of_task(&own).expect("a card");
+        assert_eq!(card.classification.summary, CANCELLED_MESSAGE);
     }
 
     #[test]

@@ -132,7 +132,7 @@ impl LastFailure {
         FailedAttempt {
             task_id: String::new(),
             cluster_name: self.cluster_name.clone(),
-            stopped_by_owner: false,
+            stopped: false,
             classification,
             raw: self.raw.clone(),
             portal_url: None,
@@ -409,6 +409,7 @@ mod tests {
             error,
             deletion: None,
             owner_must_sign_in: false,
+            stopped_by: None,
         }
     }
 

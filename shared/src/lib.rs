@@ -1,4 +1,5 @@
-//! Pure domain logic shared by the server and the browser: wire types, ARM naming rules,
+//! Pure domain logic shared by the server and the browser: wire types, who stopped a job and
+//! the administrator's view of every user's jobs, ARM naming rules,
 //! ARM error and long-running-operation parsing, the ARM error classifier, portal links, RBAC
 //! permission matching, the same-origin return path after sign-in, the create request and the
 //! provisioning job's progress model, and the shell quoting of the commands the dashboard
@@ -7,6 +8,7 @@
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
 
+pub mod admin;
 pub mod arm_error;
 pub mod caller;
 pub mod classify;

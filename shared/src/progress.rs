@@ -2,6 +2,7 @@
 //! steps and phases, the progress object, and the pure rules the banner draws from it
 //! (elapsed text, the progress bar's fraction, pool chip tones).
 
+use crate::admin::StoppedBy;
 use crate::cluster::ClusterSummary;
 use crate::provision::ProvisionRequest;
 use serde::{Deserialize, Serialize};
@@ -24,7 +25,7 @@ pub enum TaskStatus {
     Success,
     /// The create failed; `error` says why.
     Failure,
-    /// Cancelled by its owner.
+    /// Cancelled by its owner or an administrator.
     Revoked,
 }
 
@@ -79,7 +80,8 @@ pub enum ProvisionPhase {
     Done,
     /// The create failed.
     Failed,
-    /// Its owner stopped it (the job is REVOKED; an Azure create it started was aborted).
+    /// Its owner, or an administrator, stopped it (the job is REVOKED; an Azure create it
+    /// started was aborted). The wire name predates administrators and is kept for scripts.
     CancelledByUser,
 }
 
@@ -290,6 +292,11 @@ pub struct TaskView {
     /// sign-in, and the create continues once they do.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub owner_must_sign_in: bool,
+    /// Who stopped it, once a cancel was recorded (absent until then, and from answers of
+    /// servers that predate it). The owner's card names an administrator who did
+    /// ([`crate::admin::StoppedBy::line`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stopped_by: Option<StoppedBy>,
 }
 
 /// Where the deletion of a partial cluster stands.
@@ -426,10 +433,11 @@ pub struct ProvisionAccepted {
     pub reused: bool,
 }
 
-/// The error code of a job its owner cancelled (also its phase's wire spelling).
+/// The error code of a cancelled job, whoever cancelled it (also its phase's wire spelling).
 pub const CANCELLED_CODE: &str = "cancelled_by_user";
 
-/// The message of a job its owner cancelled.
+/// The message of a cancelled job; an administrator's stop adds who did it
+/// ([`crate::admin::cancelled_message`]).
 pub const CANCELLED_MESSAGE: &str = "Provisioning task was cancelled before it finished.";
 
 /// What `POST /api/aks/cancel-provision/{task_id}` answers.

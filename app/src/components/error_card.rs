@@ -42,13 +42,13 @@ pub fn ErrorCard(
         let lead = lead.get().unwrap_or_else(|| attempt.lead());
         let classification = attempt.classification;
         let category = classification.category;
-        let (role, class) = if attempt.stopped_by_owner {
+        let (role, class) = if attempt.stopped {
             ("status", "error-card cancelled-notice")
         } else {
             ("alert", "error-card")
         };
         let role = live.then_some(role);
-        let leftover = attempt.portal_url.clone().filter(|_| attempt.stopped_by_owner).map(|href| {
+        let leftover = attempt.portal_url.clone().filter(|_| attempt.stopped).map(|href| {
             view! {
                 <p class="leftover">
                     "Part of the cluster may exist on Azure and may need deleting. "
@@ -58,7 +58,7 @@ pub fn ErrorCard(
                 </p>
             }
         });
-        let cluster_link = attempt.portal_url.clone().filter(|_| !attempt.stopped_by_owner).map(|href| {
+        let cluster_link = attempt.portal_url.clone().filter(|_| !attempt.stopped).map(|href| {
             view! {
                 <li>
                     <a class="button secondary action-link" data-kind="portal" href=href target="_blank" rel="noopener noreferrer">

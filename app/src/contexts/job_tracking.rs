@@ -150,6 +150,7 @@ impl JobTracking {
             error: None,
             deletion: None,
             owner_must_sign_in: false,
+            stopped_by: None,
         };
         self.followed
             .update(|followed| followed.push(Followed { view, read_at }));

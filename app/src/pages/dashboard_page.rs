@@ -1,8 +1,10 @@
 //! The dashboard: subscription picker, the banners of the caller's running creates, the last
-//! failed attempt, the clusters card with "Create cluster", and the create modal. The selected
+//! failed attempt, the clusters card with "Create cluster", for an administrator every user's
+//! jobs, and the create modal. The selected
 //! subscription lives in the URL (`?subscription=…`) so a link or a reload shows the same view.
 //! The page provides the three contexts its components share (see [`crate::contexts`]).
 
+use crate::components::admin::every_users_jobs::EveryUsersJobs;
 use crate::components::clusters::clusters_card::ClustersCard;
 use crate::components::clusters::subscription_picker::SubscriptionPicker;
 use crate::components::common::user_menu::UserMenu;
@@ -38,6 +40,7 @@ pub fn DashboardPage() -> impl IntoView {
         <ClustersCard subscription=subscription version=jobs.clusters_version()>
             <CreateClusterButton />
         </ClustersCard>
+        <EveryUsersJobs />
         <Show when=move || modal.is_open()>
             <CreateModal default_subscription=subscription />
         </Show>

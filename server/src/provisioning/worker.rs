@@ -668,7 +668,7 @@ mod tests {
             result: None,
             waiting_for_sign_in_since_ms: None,
             cancel_requested_at_ms: Some(1),
-            cancelled_by: Some("o".into()),
+            cancelled_by: Some(shared::admin::CancelActor::default()),
             deletion: None,
         }
     }

@@ -10,6 +10,7 @@
 //! success or failure ends in exactly one of the two, whichever statement SQLite ran first.
 
 use super::{Store, StoreError};
+use shared::admin::CancelActor;
 use shared::caller::Caller;
 use shared::progress::{
     DeletionState, PoolProgress, ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus,
@@ -88,10 +89,10 @@ pub struct JobRecord {
     pub result: Option<ProvisionResult>,
     /// Epoch ms since when it waits for its owner to sign in again (their Azure sign-in ended).
     pub waiting_for_sign_in_since_ms: Option<i64>,
-    /// Epoch ms when its owner asked to cancel it.
+    /// Epoch ms when its owner (or an administrator) asked to cancel it.
     pub cancel_requested_at_ms: Option<i64>,
-    /// Object id of who asked to cancel it.
-    pub cancelled_by: Option<String>,
+    /// Who asked to cancel it, and whether they did so as an administrator.
+    pub cancelled_by: Option<CancelActor>,
     /// The deletion of the partial cluster it left, once its owner asked for one.
     pub deletion: Option<DeletionRecord>,
 }
@@ -154,6 +155,9 @@ pub(super) struct JobRow {
     waiting_for_sign_in_since_ms: Option<i64>,
     cancel_requested_at_ms: Option<i64>,
     cancelled_by: Option<String>,
+    cancelled_by_tenant_id: Option<String>,
+    cancelled_by_display_name: Option<String>,
+    cancelled_as_admin: bool,
     deletion_state: Option<String>,
     deletion_message: Option<String>,
     deletion_requested_by: Option<String>,
@@ -167,7 +171,8 @@ pub(super) const COLUMNS: &str = "job_id, task_id, owner_tenant_id, owner_object
     finished_at_ms, operation_url, resource_group_created, cluster_state, cluster_resource_uid, \
     pools_json, \
     portal_url, percent_complete, error_code, error_message, error_raw, result_json, \
-    waiting_for_sign_in_since_ms, cancel_requested_at_ms, cancelled_by, deletion_state, deletion_message, \
+    waiting_for_sign_in_since_ms, cancel_requested_at_ms, cancelled_by, cancelled_by_tenant_id, cancelled_by_display_name, \
+    cancelled_as_admin, deletion_state, deletion_message, \
     deletion_requested_by, deletion_started_at_ms, deletion_finished_at_ms, \
     deletion_operation_url";
 
@@ -244,7 +249,17 @@ impl JobRow {
             result,
             waiting_for_sign_in_since_ms: self.waiting_for_sign_in_since_ms,
             cancel_requested_at_ms: self.cancel_requested_at_ms,
-            cancelled_by: self.cancelled_by,
+            // Rows cancelled before the actor was recorded hold only the object id; their
+            // owners cancelled them.
+            cancelled_by: self.cancelled_by.map(|object_id| CancelActor {
+                person: Caller {
+                    tenant_id: self.cancelled_by_tenant_id.unwrap_or_default(),
+                    object_id,
+                    display_name: self.cancelled_by_display_name.unwrap_or_default(),
+                    roles: Vec::new(),
+                },
+                administrator: self.cancelled_as_admin,
+            }),
             deletion,
         })
     }
@@ -468,7 +483,7 @@ impl Store {
         })
     }
 
-    /// Records that `cancelled_by` asked at `at_ms` to cancel the job, with `message` as its
+    /// Records that `actor` asked at `at_ms` to cancel the job, with `message` as its
     /// latest message, when the job has not finished and no cancel was recorded before (one
     /// statement, so racing cancels and the worker's own end cannot both win). Answers the
     /// job's status at that moment when this call recorded the cancel, `None` when it did not.
@@ -476,18 +491,22 @@ impl Store {
     pub async fn request_cancel(
         &self,
         job_id: &str,
-        cancelled_by: &str,
+        actor: &CancelActor,
         at_ms: i64,
         message: &str,
     ) -> Result<Option<TaskStatus>, StoreError> {
         let status: Option<String> = sqlx::query_scalar(
             "UPDATE provision_jobs SET cancel_requested_at_ms = ?, cancelled_by = ?, \
+             cancelled_by_tenant_id = ?, cancelled_by_display_name = ?, cancelled_as_admin = ?, \
              message = ?, updated_at_ms = ? \
              WHERE job_id = ? AND finished_at_ms IS NULL AND cancel_requested_at_ms IS NULL \
              RETURNING status",
         )
         .bind(at_ms)
-        .bind(cancelled_by)
+        .bind(&actor.person.object_id)
+        .bind(&actor.person.tenant_id)
+        .bind(&actor.person.display_name)
+        .bind(actor.administrator)
         .bind(message)
         .bind(at_ms)
         .bind(job_id)
@@ -546,6 +565,11 @@ mod tests {
             system_node_count: 1,
             kubernetes_version: None,
         }
+    }
+
+    /// Alice's cancel of her own job.
+    fn by_alice() -> CancelActor {
+        CancelActor::of(&test_owner("alice"), &test_owner("alice"))
     }
 
     fn new_job(id: &str, owner: &str, request: ProvisionRequest) -> NewJob {
@@ -691,12 +715,12 @@ mod tests {
         let (store, _dir) = temp_store().await;
         let job = running_job(&store, "1", "aks-a").await;
         let recorded = store
-            .request_cancel(&job.job_id, "alice", 5_000, "Stopping.")
+            .request_cancel(&job.job_id, &by_alice(), 5_000, "Stopping.")
             .await
             .expect("cancel");
         assert_eq!(recorded, Some(TaskStatus::Progress));
         let second = store
-            .request_cancel(&job.job_id, "alice", 5_001, "Stopping again.")
+            .request_cancel(&job.job_id, &by_alice(), 5_001, "Stopping again.")
             .await
             .expect("second cancel");
         assert_eq!(second, None, "a second cancel records nothing");
@@ -729,7 +753,7 @@ mod tests {
             .expect("row");
         assert_eq!(read.status, TaskStatus::Revoked);
         assert_eq!(read.cancel_requested_at_ms, Some(5_000));
-        assert_eq!(read.cancelled_by.as_deref(), Some("alice"));
+        assert_eq!(read.cancelled_by, Some(by_alice()));
         assert_eq!(read.message, "Cancelled.", "the worker's closing message");
         assert_eq!(
             store.save_job(&succeeded).await.expect("late save"),
@@ -758,7 +782,7 @@ mod tests {
             SaveOutcome::Saved
         );
         let recorded = store
-            .request_cancel(&job.job_id, "alice", 7_000, "Stopping.")
+            .request_cancel(&job.job_id, &by_alice(), 7_000, "Stopping.")
             .await
             .expect("cancel");
         assert_eq!(recorded, None, "nothing to cancel");
@@ -798,7 +822,7 @@ mod tests {
         assert_eq!(read.status, TaskStatus::Progress);
         assert_eq!(
             store
-                .request_cancel("job-unknown", "alice", 1, "m")
+                .request_cancel("job-unknown", &by_alice(), 1, "m")
                 .await
                 .expect("cancel"),
             None

@@ -19,6 +19,7 @@ use super::support::{
 use arm_sandbox::world::World;
 use reqwest::StatusCode;
 use serde_json::json;
+use shared::admin::CancelActor;
 use shared::progress::{CANCELLED_CODE, ProvisionPhase, TaskStatus};
 use std::time::{Duration, Instant};
 
@@ -338,7 +339,12 @@ async fn a_restart_completes_recorded_cancels_instead_of_resuming() -> TestResul
     let running = accepted_job(&store, arm, running).await?;
     for job in [&queued, &running] {
         let recorded = store
-            .request_cancel(&job.job_id, &alice.object_id, epoch_ms()?, "Stopping.")
+            .request_cancel(
+                &job.job_id,
+                &CancelActor::of(&alice, &alice),
+                epoch_ms()?,
+                "Stopping.",
+            )
             .await?;
         ensure(recorded.is_some(), "cancel recorded")?;
     }
@@ -351,7 +357,7 @@ async fn a_restart_completes_recorded_cancels_instead_of_resuming() -> TestResul
     ensure(
         queued.status == TaskStatus::Revoked
             && queued.phase == ProvisionPhase::CancelledByUser
-            && queued.cancelled_by.as_deref() == Some(alice.object_id.as_str())
+            && queued.cancelled_by == Some(CancelActor::of(&alice, &alice))
             && queued.portal_url.is_none(),
         format!("the queued job never started: {queued:?}"),
     )?;
@@ -396,7 +402,12 @@ async fn a_canceled_operation_is_revoked_only_when_its_owner_cancelled() -> Test
             .await?;
     }
     let recorded = store
-        .request_cancel(&ours.job_id, &alice.object_id, epoch_ms()?, "Stopping.")
+        .request_cancel(
+            &ours.job_id,
+            &CancelActor::of(&alice, &alice),
+            epoch_ms()?,
+            "Stopping.",
+        )
         .await?;
     ensure(
         recorded.is_some(),

@@ -13,6 +13,7 @@ use super::support::{
 use arm_sandbox::world::World;
 use reqwest::StatusCode;
 use server::provisioning::JOB_TAG;
+use shared::admin::CancelActor;
 use shared::progress::{ProvisionPhase, TaskStatus, TaskView, can_delete_partial_cluster};
 use std::time::Duration;
 
@@ -133,7 +134,7 @@ async fn a_resumed_job_never_adopts_or_aborts_a_cluster_it_did_not_create() -> T
         store.save_job(&job).await?;
         if cancelled {
             store
-                .request_cancel(&job.job_id, &owner.object_id, 1, "cancel")
+                .request_cancel(&job.job_id, &CancelActor::of(&owner, &owner), 1, "cancel")
                 .await?;
         }
         provisioning.resume_unfinished().await?;

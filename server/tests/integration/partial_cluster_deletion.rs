@@ -23,6 +23,7 @@ use serde_json::{Value, json};
 use server::error::ServiceError;
 use server::provisioning::{Provisioning, WorkerSettings};
 use server::store::{JobRecord, Store};
+use shared::admin::CancelActor;
 use shared::progress::{
     DELETED_MESSAGE, DELETING_MESSAGE, DeletionState, TaskStatus, TaskView,
     can_delete_partial_cluster,
@@ -283,7 +284,12 @@ async fn a_restart_completes_a_running_deletion() -> TestResult {
     let queued = queued_job(&store, &alice, request("aks-never", "rg-never")?).await?;
     for job in jobs.iter().chain([&gone, &queued]) {
         store
-            .request_cancel(&job.job_id, &alice.object_id, epoch_ms()?, "Stopping.")
+            .request_cancel(
+                &job.job_id,
+                &CancelActor::of(&alice, &alice),
+                epoch_ms()?,
+                "Stopping.",
+            )
             .await?;
     }
     ensure(provisioning.resume_unfinished().await? == 4, "resumed")?;

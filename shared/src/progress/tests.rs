@@ -178,6 +178,7 @@ fn stopped_task(status: TaskStatus, state: Option<&str>) -> TaskView {
         error: None,
         deletion: None,
         owner_must_sign_in: false,
+        stopped_by: None,
     }
 }
 

@@ -10,6 +10,11 @@
 //!   ended; 404 → no cluster exists. Then one bounded read records the cluster's state.
 //! - The worker had already seen the create's operation end: only the read.
 //!
+//! When an administrator stopped another user's job, its closing message and its failure message
+//! both say so ("Stopped by an administrator, Dana Admin"), so history, other devices and scripts
+//! read it from the job itself. The worker learns who stopped it from the row: a running worker
+//! is only signalled, so its own copy of the job does not know.
+//!
 //! The job is not held open until Azure reports Canceled (seconds to minutes on Azure): the row
 //! keeps the state read, the portal URL whenever a cluster exists, and a message saying that
 //! part of the cluster may remain, which is what the UI needs to offer the portal link.
@@ -21,9 +26,8 @@ use crate::provisioning::ownership::{OwnershipMark, Sighting};
 use crate::provisioning::patient_writes::retrying;
 use crate::provisioning::{cluster_portal_url, forget_cluster, now_ms};
 use crate::store::SaveOutcome;
-use shared::progress::{
-    CANCELLED_CODE, CANCELLED_MESSAGE, ProvisionPhase, TaskFailure, TaskStatus,
-};
+use shared::admin::{CancelActor, StoppedBy, cancelled_message, with_stopped_by};
+use shared::progress::{CANCELLED_CODE, ProvisionPhase, TaskFailure, TaskStatus};
 use std::time::Duration;
 
 /// How long the cluster read after an abort may take before the job ends without it.
@@ -46,12 +50,13 @@ impl JobRun {
                 self.already_ended_message()
             }
         };
+        let stopped_by = self.stopped_by().await;
         self.job.status = TaskStatus::Revoked;
         self.job.phase = ProvisionPhase::CancelledByUser;
-        self.job.message = message;
+        self.job.message = with_stopped_by(&message, stopped_by.as_ref());
         self.job.error = Some(TaskFailure {
             code: CANCELLED_CODE.into(),
-            message: CANCELLED_MESSAGE.into(),
+            message: cancelled_message(stopped_by.as_ref()),
             raw: String::new(),
         });
         self.job.result = None;
@@ -73,6 +78,22 @@ impl JobRun {
                 tracing::error!(%error, %job_id, "cannot save the cancelled job");
             }
         }
+    }
+
+    /// Who stopped the job, as its row recorded it. A worker that was only signalled reads the
+    /// row once; when that read fails the job ends in its owner's words (its task still names
+    /// the administrator, from the row's actor columns).
+    async fn stopped_by(&mut self) -> Option<StoppedBy> {
+        if self.job.cancelled_by.is_none() {
+            match self.store.job_by_id(&self.job.job_id).await {
+                Ok(Some(row)) => self.job.cancelled_by = row.cancelled_by,
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, job_id = %self.job.job_id, "cannot read who cancelled the job");
+                }
+            }
+        }
+        self.job.cancelled_by.as_ref().map(CancelActor::stopped_by)
     }
 
     /// Sends the abort, when the cluster is the job's own; answers the job's closing message.
