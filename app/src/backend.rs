@@ -7,7 +7,7 @@
 mod ssr {
     use crate::error::AppError;
     use shared::admin::AdminJobs;
-    use shared::caller::{Caller, DemoUser};
+    use shared::caller::{Caller, SignInChoice};
     use shared::cluster::ClusterListing;
     use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
     use shared::preflight::PreflightReport;
@@ -27,8 +27,8 @@ mod ssr {
             &self,
             caller: &Caller,
         ) -> Result<Vec<SubscriptionInfo>, AppError>;
-        /// Users the sign-in page offers (sandbox demo users; empty where sign-in goes elsewhere).
-        fn demo_users(&self) -> Vec<DemoUser>;
+        /// What the sign-in page offers.
+        fn sign_in_options(&self) -> SignInChoice;
         /// Regions where AKS is offered to the subscription.
         async fn list_regions(
             &self,

@@ -6,7 +6,9 @@ use arm_sandbox::world::World;
 use arm_sandbox::{RunningSandbox, SandboxCredential};
 use serde_json::Value;
 use server::arm::{ApiVersions, ArmClient};
+use server::config::ArmIdentity;
 use server::provisioning::WorkerSettings;
+use server::sandbox_sign_in;
 use server::startup::{ArmEndpoint, Startup, assemble};
 use std::sync::Arc;
 use std::time::Duration;
@@ -56,6 +58,12 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
     let base_url = url::Url::parse(&sandbox.base_url)?;
     let arm = ArmClient::new(base_url.clone(), credential.clone(), ApiVersions::default())?;
     let database = tempfile::tempdir()?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let dashboard_url = format!("http://{}", listener.local_addr()?);
+    let sign_in_settings = sandbox_sign_in::oidc_settings(
+        &sandbox.entra_settings(),
+        url::Url::parse(&dashboard_url)?,
+    )?;
     let state = assemble(Startup {
         arm: ArmEndpoint {
             base_url,
@@ -69,7 +77,8 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
             "YmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYmJiYg==".into(),
         ),
         token_encryption_key: None,
-        oidc: None,
+        oidc: Some(sign_in_settings),
+        arm_identity: ArmIdentity::OnBehalfOfUsers,
         sandbox_mode: true,
         worker: WorkerSettings::default(),
         // A benchmark is one caller sending as fast as it can: no limit may be what it measures.
@@ -80,8 +89,6 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
         },
     })
     .await?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let dashboard_url = format!("http://{}", listener.local_addr()?);
     let server = tokio::spawn(async move {
         if let Err(error) = axum::serve(listener, server::router(state)).await {
             tracing::error!(%error, "the benchmark's dashboard stopped");

@@ -18,7 +18,7 @@ use crate::provisioning::Provisioning;
 use app::backend::Backend;
 use app::error::AppError;
 use shared::admin::AdminJobs;
-use shared::caller::{Caller, DemoUser};
+use shared::caller::{Caller, SignInChoice};
 use shared::cluster::ClusterListing;
 use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
 use shared::naming::validate_subscription_id;
@@ -39,7 +39,7 @@ pub struct DashboardBackend {
     catalogues: VmSizeCatalogues,
     preflight: Preflight,
     provisioning: Provisioning,
-    demo_users: Vec<DemoUser>,
+    sign_in: SignInChoice,
     max_running_jobs: u32,
     /// Held from counting a caller's running creates to writing the new one, so two racing
     /// submits cannot both pass the cap (held for a count and an insert, not for ARM reads).
@@ -48,12 +48,12 @@ pub struct DashboardBackend {
 
 impl DashboardBackend {
     /// A backend reading ARM through `access` and running jobs with `provisioning`;
-    /// `demo_users` are offered on the sign-in page (sandbox mode); a caller may have
+    /// `sign_in` is what the sign-in page offers (sandbox mode); a caller may have
     /// `max_running_jobs` creates running at once.
     pub fn new(
         access: AzureAccess,
         provisioning: Provisioning,
-        demo_users: Vec<DemoUser>,
+        sign_in: SignInChoice,
         max_running_jobs: u32,
     ) -> Self {
         let catalogues = VmSizeCatalogues::new();
@@ -63,7 +63,7 @@ impl DashboardBackend {
             catalogues,
             lists: ArmLists::new(),
             provisioning,
-            demo_users,
+            sign_in,
             max_running_jobs,
             starting: tokio::sync::Mutex::new(()),
         }
@@ -101,8 +101,8 @@ impl DashboardBackend {
 
 #[async_trait::async_trait]
 impl Backend for DashboardBackend {
-    fn demo_users(&self) -> Vec<DemoUser> {
-        self.demo_users.clone()
+    fn sign_in_options(&self) -> SignInChoice {
+        self.sign_in
     }
 
     #[tracing::instrument(skip_all, err)]

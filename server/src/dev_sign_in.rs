@@ -1,94 +1,96 @@
-//! Sandbox-only scripted sign-in as a demo user (`curl` users and the sign-in page's demo
-//! buttons), so ownership can be tried without an identity provider. The route is mounted only
-//! in sandbox mode; it makes its session with [`crate::session::signed_in::establish`], the
-//! function the OpenID callback uses, so the session has the same shape.
+//! Sandbox mode's scripted sign-in for `curl` users and tests: `POST /auth/dev/sign-in` with
+//! `user=alice` (a key, user name or object id of the world's directory) runs the very OpenID
+//! code flow the browser runs — PKCE, `state`, `nonce`, the code exchanged and the ID token
+//! validated — against the sandbox's provider, silently (`prompt=none` with a `login_hint`), and
+//! finishes it as the callback does ([`crate::oidc::routes::complete`]), so the session, the
+//! vault entry and the Azure rights are exactly those of a sign-in on the provider's page. The
+//! route is mounted only in sandbox mode.
 
-use crate::session::SessionBinding;
-use crate::session::signed_in::establish;
-use axum::http::StatusCode;
+use crate::AppState;
+use crate::oidc::refusal::SignInRefusal;
+use crate::oidc::routes::complete;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Form, Json};
 use serde::Deserialize;
 use serde_json::json;
-use shared::caller::{ADMIN_ROLE, Caller, DemoUser};
 use shared::return_to::same_origin_path;
 use tower_sessions::Session;
-
-/// The tenant of the sandbox world's demo users (`[identity].tenant_id` of the default world).
-const DEMO_TENANT: &str = "72f988bf-0000-4000-8000-00000000a0a0";
-
-/// The demo users: (form value, display name, object id).
-const DEMO_USERS: [(&str, &str, &str); 4] = [
-    (
-        "alice",
-        "Alice Example",
-        "a11ce000-0000-4000-8000-000000000001",
-    ),
-    ("bob", "Bob Example", "b0b00000-0000-4000-8000-000000000002"),
-    (
-        "carol",
-        "Carol Example",
-        "ca201000-0000-4000-8000-000000000003",
-    ),
-    ("dana", "Dana Admin", "da7a0000-0000-4000-8000-000000000004"),
-];
-
-/// The demo users who hold the dashboard's admin app role.
-const DEMO_ADMINS: [&str; 1] = ["dana"];
-
-/// The users the sign-in page offers.
-pub fn demo_users() -> Vec<DemoUser> {
-    DEMO_USERS
-        .iter()
-        .map(|(user, name, _)| DemoUser {
-            user: (*user).into(),
-            display_name: (*name).into(),
-        })
-        .collect()
-}
+use url::Url;
 
 /// The form of `POST /auth/dev/sign-in`.
 #[derive(Deserialize)]
 pub struct SignInForm {
-    /// A demo user's form value, e.g. `alice`.
+    /// A user of the sandbox's directory, e.g. `alice`.
     user: String,
-    /// Where to go afterwards (a same-origin path; anything else becomes `/`).
+    /// Where to go afterwards; anything but a same-origin path becomes `/`.
     return_to: Option<String>,
 }
 
-/// `POST /auth/dev/sign-in`: signs the session in and sends the browser to `return_to`.
-pub async fn sign_in(session: Session, Form(form): Form<SignInForm>) -> Response {
-    let Some((user, name, oid)) = DEMO_USERS
-        .iter()
-        .find(|(user, _, _)| user.eq_ignore_ascii_case(form.user.trim()))
-    else {
-        let known: Vec<&str> = DEMO_USERS.iter().map(|(user, _, _)| *user).collect();
-        return (
-            StatusCode::BAD_REQUEST,
-            Json(json!({ "code": "unknown_user", "message": format!("No demo user '{}'. Try one of: {}.", form.user, known.join(", ")) })),
-        )
-            .into_response();
+/// `POST /auth/dev/sign-in`: signs `user` in and sends the browser to `return_to`.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, SignInRefusal> {
+    let relying_party = state.oidc.as_ref().ok_or(SignInRefusal::NotConfigured)?;
+    let user = form.user.trim();
+    let (mut authorize, pending) = relying_party
+        .begin(same_origin_path(form.return_to.as_deref()), Some(user))
+        .await?;
+    authorize.query_pairs_mut().append_pair("prompt", "none");
+    let Some(answer) = silent_authorize(&authorize).await? else {
+        return Ok(unknown_user(user));
     };
-    let caller = Caller {
-        tenant_id: DEMO_TENANT.into(),
-        object_id: (*oid).into(),
-        display_name: (*name).into(),
-        roles: if DEMO_ADMINS.contains(user) {
-            vec![ADMIN_ROLE.into()]
-        } else {
-            Vec::new()
-        },
-    };
-    tracing::info!(object_id = %caller.object_id, "demo sign-in");
-    match establish(&session, caller, SessionBinding::sandbox_demo(), None).await {
-        Ok(()) => Redirect::to(&same_origin_path(form.return_to.as_deref())).into_response(),
-        Err(error) => {
-            tracing::error!(%error, "cannot save the session");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "code": "session_unavailable", "message": "The session cannot be saved right now; try again shortly." })),
-            )
-                .into_response()
-        }
+    let (code, sent_state) = answer;
+    if sent_state != pending.state.expose() {
+        return Err(SignInRefusal::UnknownState);
     }
+    let signed_in = relying_party.finish(&pending, &code).await?;
+    complete(&state, &session, relying_party, signed_in).await?;
+    Ok(Redirect::to(&pending.return_to).into_response())
+}
+
+/// Follows the provider's silent answer to `authorize`: the `code` and `state` it redirects
+/// back with, or `None` when it redirects back with an error (no such user).
+async fn silent_authorize(authorize: &Url) -> Result<Option<(String, String)>, SignInRefusal> {
+    let unavailable = |error: reqwest::Error| {
+        SignInRefusal::Unavailable(crate::oidc::http_client::HttpError::Transport(
+            error.to_string(),
+        ))
+    };
+    // The sandbox is on loopback: no proxy from the environment may see the code.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .no_proxy()
+        .build()
+        .map_err(unavailable)?;
+    let answer = client
+        .get(authorize.clone())
+        .send()
+        .await
+        .map_err(unavailable)?;
+    let location = answer
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| Url::parse(value).ok())
+        .ok_or(SignInRefusal::NoCode)?;
+    let value = |name: &str| {
+        location
+            .query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    Ok(value("code").zip(value("state")))
+}
+
+fn unknown_user(user: &str) -> Response {
+    let shown: String = user.chars().take(64).collect();
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "code": "unknown_user", "message": format!("The sandbox's directory has no user '{shown}'. Try alice, bob, carol or dana.") })),
+    )
+        .into_response()
 }

@@ -22,6 +22,7 @@ pub mod on_behalf;
 pub mod preflight;
 pub mod provisioning;
 pub mod rest;
+pub mod sandbox_sign_in;
 pub mod secret;
 pub mod session;
 pub mod shutdown;
@@ -66,6 +67,9 @@ pub struct AppState {
     pub oidc: Option<Arc<RelyingParty>>,
     /// The signed-in people's provider tokens, encrypted.
     pub vault: TokenVault,
+    /// ARM access tokens from those, when ARM calls go on users' behalf: told of every
+    /// sign-in, so jobs waiting for their owner's continue.
+    pub user_tokens: Option<Arc<on_behalf::UserTokens>>,
     /// Whether `POST /auth/dev/sign-in` exists (sandbox mode only).
     pub demo_sign_in: bool,
     /// Per-caller rate limits on writes and pre-flights.

@@ -16,7 +16,7 @@ use clap::{Parser, Subcommand};
 use server::config::{CloudMode, Config};
 use server::provisioning::WorkerSettings;
 use server::startup::{ArmEndpoint, Startup, assemble};
-use server::{azure_credential, router, shutdown};
+use server::{azure_credential, router, sandbox_sign_in, shutdown};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -96,17 +96,35 @@ fn serve() -> anyhow::Result<()> {
 
 async fn serve_async(config: Config) -> anyhow::Result<()> {
     // The sandbox, in sandbox mode, serves for as long as it is held.
-    let (arm, _sandbox) = arm_endpoint(&config).await?;
+    let (arm, sandbox) = arm_endpoint(&config).await?;
     let leptos = leptos::config::get_configuration(None).context("Leptos configuration")?;
     let address = leptos.leptos_options.site_addr;
+    let session_secret = secret_variable("SESSION_SECRET");
+    let mut token_encryption_key = secret_variable("TOKEN_ENCRYPTION_KEY");
+    // Sandbox mode signs users in through the sandbox's own provider, and without configured
+    // keys keeps their (sandbox) tokens under a key derived from the world, so running jobs
+    // continue after a restart.
+    let oidc = match &sandbox {
+        Some((sandbox, world_signing_key)) => {
+            if token_encryption_key.is_none() && session_secret.is_none() {
+                token_encryption_key = Some(sandbox_sign_in::vault_key(world_signing_key));
+            }
+            Some(sandbox_sign_in::oidc_settings(
+                &sandbox.entra_settings(),
+                loopback_public_url(address)?,
+            )?)
+        }
+        None => config.oidc,
+    };
     let state = assemble(Startup {
         arm,
         api_versions: config.api_versions,
         database_url: config.database_url,
         leptos_options: leptos.leptos_options,
-        session_secret: secret_variable("SESSION_SECRET"),
-        token_encryption_key: secret_variable("TOKEN_ENCRYPTION_KEY"),
-        oidc: config.oidc,
+        session_secret,
+        token_encryption_key,
+        oidc,
+        arm_identity: config.arm_identity,
         sandbox_mode: config.cloud == CloudMode::Sandbox,
         worker: WorkerSettings {
             poll_interval_without_retry_after: config.poll_interval,
@@ -148,14 +166,26 @@ fn secret_variable(name: &str) -> Option<String> {
         .filter(|value| !value.trim().is_empty())
 }
 
+/// The origin a dashboard in sandbox mode is reached at: its address, with `127.0.0.1` for an
+/// unspecified one (`0.0.0.0`).
+fn loopback_public_url(mut address: SocketAddr) -> anyhow::Result<Url> {
+    if address.ip().is_unspecified() {
+        address.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    Url::parse(&format!("http://{address}")).context("the dashboard's address as a URL")
+}
+
 /// Where ARM calls go: in sandbox mode a sandbox cloud started here (returned, to be kept
-/// alive) with its in-process credential, kept beside the database on the loopback port it
+/// alive, with its world's signing key) with its in-process credential, kept beside the database on the loopback port it
 /// had before (a free one with an in-memory database); in Azure mode the configured endpoint
 /// with an `azure_identity` credential.
-async fn arm_endpoint(config: &Config) -> anyhow::Result<(ArmEndpoint, Option<RunningSandbox>)> {
+async fn arm_endpoint(
+    config: &Config,
+) -> anyhow::Result<(ArmEndpoint, Option<(RunningSandbox, String)>)> {
     match &config.cloud {
         CloudMode::Sandbox => {
             let world = World::from_env()?;
+            let signing_key = world.identity.signing_key.clone();
             let credential = Arc::new(SandboxCredential::new(world.identity.clone()));
             let state = config.sandbox_state();
             let sandbox = match &state {
@@ -173,7 +203,7 @@ async fn arm_endpoint(config: &Config) -> anyhow::Result<(ArmEndpoint, Option<Ru
                     base_url,
                     credential,
                 },
-                Some(sandbox),
+                Some((sandbox, signing_key)),
             ))
         }
         CloudMode::Azure {

@@ -26,6 +26,10 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use tokio::sync::watch;
 
+/// What a refresh asks Entra for: ARM's delegated permission, and a new refresh token.
+pub const ARM_DELEGATED_SCOPE: &str =
+    "https://management.azure.com/user_impersonation offline_access";
+
 /// An access token is refreshed when it has less than this left, so a call never carries one
 /// that expires on the way (azure_identity refreshes 5 minutes early too).
 const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);

@@ -6,12 +6,13 @@
 use crate::AppState;
 use crate::arm::{ApiVersions, ArmClient, ArmClientError};
 use crate::azure_access::AzureAccess;
-use crate::config::Limits;
+use crate::config::{ArmIdentity, Limits};
 use crate::dashboard_backend::DashboardBackend;
 use crate::hardening::rate_limit::RateLimits;
 use crate::hardening::security_headers::HeaderSettings;
 use crate::oidc::http_client::HttpError;
 use crate::oidc::{OidcSettings, RelyingParty};
+use crate::on_behalf::{ARM_DELEGATED_SCOPE, UserTokens};
 use crate::provisioning::{Provisioning, WorkerSettings};
 use crate::session::SessionSettings;
 use crate::store::{Store, StoreError};
@@ -19,6 +20,7 @@ use crate::token_vault::TokenVault;
 use crate::token_vault::key::{VaultKey, VaultKeyError};
 use azure_core::credentials::TokenCredential;
 use leptos::prelude::LeptosOptions;
+use shared::caller::SignInChoice;
 use std::sync::Arc;
 use thiserror::Error;
 use url::Url;
@@ -46,8 +48,11 @@ pub struct Startup {
     pub session_secret: Option<String>,
     /// `TOKEN_ENCRYPTION_KEY` (32 random bytes, base64): the token vault's key.
     pub token_encryption_key: Option<String>,
-    /// Sign-in with an OpenID provider; azure mode's configuration requires it.
+    /// Sign-in with an OpenID provider; azure mode's configuration requires it, and so do ARM
+    /// calls on users' behalf.
     pub oidc: Option<OidcSettings>,
+    /// Whose identity ARM calls carry (docs/PRODUCT.md "Who Azure sees").
+    pub arm_identity: ArmIdentity,
     /// Sandbox mode: demo users and their sign-in route, session cookies without `Secure` (the
     /// dashboard is served over plain HTTP) and bound to sandbox mode, and `/healthz` says
     /// `sandbox` rather than `azure`.
@@ -73,6 +78,11 @@ pub enum StartupError {
     /// The relying party's HTTP client cannot be built.
     #[error("cannot set up sign-in")]
     Oidc(#[from] HttpError),
+    /// ARM calls on users' behalf need their sign-in's tokens, and no sign-in is set up.
+    #[error(
+        "ARM calls on users' behalf (ARM_IDENTITY=user) need sign-in with Entra ID; configure it, or choose ARM_IDENTITY=service"
+    )]
+    OnBehalfWithoutSignIn,
     /// The jobs a previous process left unfinished cannot be read.
     #[error("cannot read unfinished jobs")]
     ResumeJobs(#[source] StoreError),
@@ -94,6 +104,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         session_secret,
         token_encryption_key,
         oidc,
+        arm_identity,
         sandbox_mode,
         worker,
         limits,
@@ -111,12 +122,21 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         Some(settings) => Some(Arc::new(RelyingParty::new(settings)?)),
         None => None,
     };
-    let demo_users = if sandbox_mode {
-        crate::dev_sign_in::demo_users()
-    } else {
-        Vec::new()
+    let (access, user_tokens) = match (arm_identity, &oidc) {
+        (ArmIdentity::Service(allowed), _) => (AzureAccess::service(arm, allowed), None),
+        (ArmIdentity::OnBehalfOfUsers, Some(relying_party)) => {
+            let tokens = UserTokens::new(
+                relying_party.clone(),
+                Arc::new(vault.clone()),
+                ARM_DELEGATED_SCOPE,
+            );
+            (
+                AzureAccess::on_behalf_of_users(arm, tokens.clone()),
+                Some(tokens),
+            )
+        }
+        (ArmIdentity::OnBehalfOfUsers, None) => return Err(StartupError::OnBehalfWithoutSignIn),
     };
-    let access = AzureAccess::unrestricted(arm);
     let provisioning = Provisioning::new(store.clone(), access.clone(), worker);
     let resumed = provisioning
         .resume_unfinished()
@@ -138,7 +158,9 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         backend: Arc::new(DashboardBackend::new(
             access,
             provisioning,
-            demo_users,
+            SignInChoice {
+                sandbox: sandbox_mode,
+            },
             limits.max_running_jobs,
         )),
         store,
@@ -147,6 +169,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         session_store,
         oidc,
         vault,
+        user_tokens,
         demo_sign_in: sandbox_mode,
         rate_limits: RateLimits::new(&limits),
         headers: HeaderSettings {

@@ -36,13 +36,12 @@ impl Caller {
     }
 }
 
-/// A user the sandbox's sign-in page offers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DemoUser {
-    /// What scripts send as the `user` form field (e.g. `alice`).
-    pub user: String,
-    /// Name shown on the button.
-    pub display_name: String,
+/// What the sign-in page offers: one way in, the OpenID sign-in, whose provider is the sandbox
+/// cloud's Entra-shaped one (listing its demo users) in sandbox mode and Entra ID otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInChoice {
+    /// The provider is the sandbox cloud's.
+    pub sandbox: bool,
 }
 
 #[cfg(test)]

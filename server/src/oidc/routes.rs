@@ -5,6 +5,7 @@
 
 use super::pending::{self, Taken};
 use super::refusal::{SignInRefusal, error_code};
+use super::{RelyingParty, SignedInUser};
 use crate::AppState;
 use crate::session::SessionBinding;
 use crate::session::signed_in::{self, establish};
@@ -80,10 +81,29 @@ pub async fn callback(
         .check_response_issuer(query.iss.as_deref())
         .await?;
     let user = relying_party.finish(&pending, &code).await?;
+    complete(&state, &session, relying_party, user).await?;
+    Ok(Redirect::to(&pending.return_to))
+}
+
+/// What every finished sign-in does, whichever way it came (the callback, or sandbox mode's
+/// scripted sign-in): keeps the tokens in the vault, tells the ARM tokens of the person's jobs
+/// that a new sign-in is there (a job waiting for it continues), and makes the session a
+/// signed-in one under a new id.
+pub async fn complete(
+    state: &AppState,
+    session: &Session,
+    relying_party: &RelyingParty,
+    user: SignedInUser,
+) -> Result<(), SignInRefusal> {
     // Without the vault's copy the sign-in still works; work on the person's behalf will ask
     // them to sign in again.
-    if let Err(error) = state.vault.store(&user.caller, user.tokens).await {
-        tracing::error!(%error, "cannot keep the signed-in person's tokens");
+    match state.vault.store(&user.caller, user.tokens).await {
+        Ok(()) => {
+            if let Some(tokens) = &state.user_tokens {
+                tokens.signed_in(&user.caller);
+            }
+        }
+        Err(error) => tracing::error!(%error, "cannot keep the signed-in person's tokens"),
     }
     tracing::info!(
         tenant_id = %user.caller.tenant_id,
@@ -92,8 +112,8 @@ pub async fn callback(
         "signed in"
     );
     let binding = SessionBinding::openid(&state.session.cloud, &relying_party.issuer_label());
-    establish(&session, user.caller, binding, Some(user.id_token)).await?;
-    Ok(Redirect::to(&pending.return_to))
+    establish(session, user.caller, binding, Some(user.id_token)).await?;
+    Ok(())
 }
 
 /// `POST /auth/sign-out`: deletes the session record (every copy of the cookie is dead), then

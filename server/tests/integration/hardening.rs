@@ -296,12 +296,13 @@ async fn a_caller_at_the_running_cap_gets_429_and_no_job() -> TestResult {
     )?;
     let jobs = dashboard.store.unfinished_jobs().await?;
     ensure(jobs.len() == 1, format!("{} job rows", jobs.len()))?;
-    let bob = sign_in(base, "bob").await?;
+    // Another person has their own allowance (Dana: Bob, a Reader, may create nothing).
+    let dana = sign_in(base, "dana").await?;
     let (status, answer) =
-        post_create(base, &bob, &create_body("aks-cap-3", "eastus", "rg-cap")).await?;
+        post_create(base, &dana, &create_body("aks-cap-3", "eastus", "rg-cap")).await?;
     ensure(
         status == StatusCode::OK,
-        format!("bob's create: {status} {answer}"),
+        format!("dana's create: {status} {answer}"),
     )
 }
 

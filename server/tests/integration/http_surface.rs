@@ -77,9 +77,12 @@ async fn no_session_pages_redirect_and_api_answers_401() -> TestResult {
         "sign-in page is public",
     )?;
     let html = sign_in_page.text().await?;
+    // One way in, the OpenID sign-in; the provider's page lists the demo users.
     ensure(
-        html.contains("Continue as Alice Example") && html.contains("Continue as Bob Example"),
-        "demo users offered",
+        html.contains(r#"href="/auth/sign-in?return_to=%2F""#)
+            && html.contains("Sign in with the sandbox")
+            && !html.contains("/auth/dev/sign-in"),
+        "the sign-in page offers the OpenID sign-in only",
     )
 }
 
@@ -164,9 +167,22 @@ async fn demo_sign_in_sets_a_session_id_http_only_lax_cookie() -> TestResult {
         .header("cookie", &cookie)
         .send()
         .await?;
+    // The sign-in was the sandbox provider's: its session ends there too (RP-initiated
+    // logout), which sends the browser back to /sign-in.
+    let logout = out
+        .headers()
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| url::Url::parse(l).ok())
+        .ok_or("sign-out redirects")?;
+    let back_to = logout
+        .query_pairs()
+        .find(|(key, _)| key == "post_logout_redirect_uri")
+        .map(|(_, value)| value.into_owned());
     ensure(
-        out.headers().get(LOCATION).is_some_and(|l| l == "/sign-in"),
-        "sign-out sends to /sign-in",
+        logout.path().ends_with("/oauth2/v2.0/logout")
+            && back_to == Some(format!("{base}/sign-in")),
+        format!("sign-out goes through the provider back to /sign-in: {logout}"),
     )?;
     let cleared = out
         .headers()

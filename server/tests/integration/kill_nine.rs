@@ -257,12 +257,8 @@ async fn a_dashboard_killed_ten_times_against_a_standalone_sandbox_loses_no_job(
     let database_url = format!("sqlite://{}", directory.path().join("kill.db").display());
     let site_root = directory.path().display().to_string();
     let address = free_address()?;
-    let entra = processes::ENTRA_SETTINGS;
-    let env = [
-        entra[0],
-        entra[1],
-        entra[2],
-        entra[3],
+    let mut env = processes::ENTRA_SETTINGS.to_vec();
+    env.extend([
         ("DASHBOARD_CLOUD", "azure"),
         ("ARM_BASE_URL", sandbox_url.as_str()),
         ("AZURE_CREDENTIAL", "managed-identity"),
@@ -271,7 +267,7 @@ async fn a_dashboard_killed_ten_times_against_a_standalone_sandbox_loses_no_job(
         ("DATABASE_URL", database_url.as_str()),
         ("LEPTOS_SITE_ROOT", site_root.as_str()),
         ("POLL_INTERVAL_SECONDS", "1"),
-    ];
+    ]);
     let store = Store::open(&database_url).await?;
     let owner = Caller {
         object_id: "kill-nine-owner".into(),

@@ -34,7 +34,7 @@ async fn an_old_attempt_never_deletes_a_new_cluster_that_reuses_its_name() -> Te
     let arm = &dashboard.cloud.arm;
     let (name, group) = ("aks-reused", "rg-reused");
     let alice = sign_in(base, "alice").await?;
-    let bob = sign_in(base, "bob").await?;
+    let dana = sign_in(base, "dana").await?;
 
     // Alice's cancelled attempt leaves a partial cluster, which settles as Canceled.
     let alice_task = start(base, &alice, &create_body(name, "eastus", group)).await?;
@@ -54,15 +54,18 @@ async fn an_old_attempt_never_deletes_a_new_cluster_that_reuses_its_name() -> Te
     )
     .await?;
 
-    // Someone deletes it in the portal; Bob then creates a healthy cluster with the same name.
+    // Someone deletes it in the portal; Dana then creates a healthy cluster with the same name.
     let deleting = arm
         .delete_cluster(SUBSCRIPTION, group, name)
         .await?
         .ok_or("a delete to follow")?;
     wait_for_operation(arm, &deleting, |_| {}).await?;
-    let bob_task = start(base, &bob, &create_body(name, "eastus", group)).await?;
-    let bob_done = until_ready(base, &bob, &bob_task, Duration::from_secs(30), |_| {}).await?;
-    ensure(bob_done["status"] == "SUCCESS", format!("bob: {bob_done}"))?;
+    let dana_task = start(base, &dana, &create_body(name, "eastus", group)).await?;
+    let dana_done = until_ready(base, &dana, &dana_task, Duration::from_secs(30), |_| {}).await?;
+    ensure(
+        dana_done["status"] == "SUCCESS",
+        format!("dana: {dana_done}"),
+    )?;
 
     // Alice's old card still offers the deletion; pressing it is refused with the reason.
     let (status, refusal) = post_task(
@@ -82,7 +85,7 @@ async fn an_old_attempt_never_deletes_a_new_cluster_that_reuses_its_name() -> Te
     let cluster = arm
         .get_cluster(SUBSCRIPTION, group, name)
         .await?
-        .ok_or("bob's cluster survives")?;
+        .ok_or("dana's cluster survives")?;
     let tag = cluster
         .tags
         .as_ref()
@@ -90,9 +93,9 @@ async fn an_old_attempt_never_deletes_a_new_cluster_that_reuses_its_name() -> Te
         .cloned();
     ensure(
         cluster.provisioning_state() == "Succeeded"
-            && tag.as_deref() == bob_done["job_id"].as_str(),
+            && tag.as_deref() == dana_done["job_id"].as_str(),
         format!(
-            "bob's cluster untouched: {} {tag:?}",
+            "dana's cluster untouched: {} {tag:?}",
             cluster.provisioning_state()
         ),
     )?;

@@ -1,6 +1,6 @@
 //! `POST /api/aks/preflight` over real HTTP against the sandbox cloud's stories: a blocked size,
 //! quota shortfalls on the regional total and on a VM family, resource groups reused, created
-//! or not writable by the dashboard's identity, a create that passes, and ARM unreadable
+//! or not writable by the signed-in user, a create that passes, and ARM unreadable
 //! (degraded rows that do not block).
 
 use super::support::{
@@ -284,7 +284,7 @@ fn the_read_only_group_fails(report: &Value) -> TestResult {
     ensure(
         group["status"] == "fail"
             && group["message"]
-                == "The dashboard's identity cannot write to resource group rg-readonly (needs Microsoft.ContainerService/managedClusters/write).",
+                == "Your Azure role assignments do not let you write to resource group rg-readonly (needs Microsoft.ContainerService/managedClusters/write); Azure would refuse the create.",
         format!("{group}"),
     )?;
     ensure(
@@ -325,7 +325,7 @@ async fn a_group_the_identity_cannot_write_fails_the_pre_flight_and_the_create()
             && answer["code"] == "preflight_failed"
             && answer["message"]
                 .as_str()
-                .is_some_and(|m| m.contains("cannot write to resource group rg-readonly")),
+                .is_some_and(|m| m.contains("do not let you write to resource group rg-readonly")),
         format!("{status} {answer}"),
     )?;
     ensure(

@@ -489,13 +489,15 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight() -> TestRe
     let scope = format!(
         "/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-platform/providers/Microsoft.ContainerService/managedClusters/aks-locked"
     );
-    let identity = arm_sandbox::world::World::default_world()?.identity;
+    // Azure names the caller: the create ran with Alice's own identity.
+    let world = arm_sandbox::world::World::default_world()?;
+    let alice = world.entra.user("alice").ok_or("alice in the directory")?;
     ensure(
         failure.code == "AuthorizationFailed"
             && failure.message
                 == format!(
                     "The client '{}' with object id '{}' does not have authorization to perform action 'Microsoft.ContainerService/managedClusters/write' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.",
-                    identity.principal_client_id, identity.principal_object_id
+                    alice.username, alice.object_id
                 ),
         format!("{failure:?}"),
     )?;
@@ -503,7 +505,7 @@ async fn a_locked_cluster_name_fails_the_create_after_the_pre_flight() -> TestRe
         classification.category == Category::RgPermission
             && classification.facts.scope.as_deref() == Some(scope.as_str())
             && classification.facts.principal_object_id.as_deref()
-                == Some(identity.principal_object_id.as_str()),
+                == Some(alice.object_id.as_str()),
         format!("{classification:?}"),
     )?;
     ensure(

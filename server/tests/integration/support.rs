@@ -20,6 +20,7 @@ use arm_sandbox::world::World;
 use arm_sandbox::{RunningSandbox, SandboxCredential};
 use azure_core::credentials::TokenCredential;
 use server::arm::{ApiVersions, ArmClient};
+use server::config::ArmIdentity;
 use server::provisioning::WorkerSettings;
 use std::sync::Arc;
 use std::time::Duration;
@@ -126,6 +127,23 @@ pub async fn start_dashboard_signing_in(
         database.path().join("dashboard.db").display()
     );
     let leptos = leptos::config::get_configuration(None).expect("leptos options");
+    // Sandbox mode signs in through the sandbox's provider and calls ARM on the users' behalf,
+    // as `main` does; azure mode (another provider) keeps the service identity, allowed both of
+    // the world's subscriptions.
+    let (sign_in, arm_identity) = match (oidc(&base_url), demo_sign_in) {
+        (Some(settings), true) => (Some(settings), ArmIdentity::OnBehalfOfUsers),
+        (None, true) => (
+            Some(
+                server::sandbox_sign_in::oidc_settings(
+                    &cloud.sandbox.entra_settings(),
+                    url::Url::parse(&base_url).expect("base url"),
+                )
+                .expect("sandbox sign-in"),
+            ),
+            ArmIdentity::OnBehalfOfUsers,
+        ),
+        (settings, false) => (settings, ArmIdentity::Service(every_world_subscription())),
+    };
     let state = server::startup::assemble(server::startup::Startup {
         arm: server::startup::ArmEndpoint {
             base_url: url::Url::parse(&cloud.sandbox.base_url).expect("base url"),
@@ -136,7 +154,8 @@ pub async fn start_dashboard_signing_in(
         leptos_options: leptos.leptos_options,
         session_secret: Some(SESSION_SECRET.to_owned()),
         token_encryption_key: None,
-        oidc: oidc(&base_url),
+        oidc: sign_in,
+        arm_identity,
         sandbox_mode: demo_sign_in,
         worker: fast_worker(),
         limits,
@@ -159,6 +178,15 @@ pub async fn start_dashboard_signing_in(
         _database: database,
         task,
     }
+}
+
+/// Service mode's allow-list giving every signed-in user both subscriptions of the default
+/// world.
+fn every_world_subscription() -> shared::subscription_allow_list::SubscriptionAllowList {
+    let world = World::default_world().expect("world");
+    let ids: Vec<String> = world.subscriptions.iter().map(|s| s.id.clone()).collect();
+    shared::subscription_allow_list::SubscriptionAllowList::parse(&format!("*={}", ids.join(",")))
+        .expect("allow-list")
 }
 
 /// A bearer token from the credential, for hand-made requests.

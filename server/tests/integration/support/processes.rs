@@ -4,13 +4,21 @@
 use super::{TestResult, ensure, http};
 use std::time::Duration;
 
-/// The sign-in settings azure mode requires before it starts. The provider is read only at the
-/// first sign-in, so a process started with them never contacts `login.example`.
-pub const ENTRA_SETTINGS: [(&str, &str); 4] = [
+/// The settings of an azure-mode process these tests start: the sign-in settings azure mode
+/// requires (the provider is read only at the first sign-in, so the process never contacts
+/// `login.example`), and service mode, the dashboard's own (managed) identity allowed the
+/// default world's first subscription for everyone, since their sessions are written straight
+/// into the database and carry no tokens of the person's.
+pub const ENTRA_SETTINGS: [(&str, &str); 6] = [
     ("ENTRA_TENANT_ID", "72f988bf-0000-4000-8000-00000000a0a0"),
     ("ENTRA_CLIENT_ID", "0d1a5b0a-7e57-4c1e-9a11-5a2db0a4d001"),
     ("ENTRA_CLIENT_SECRET", "not-a-secret"),
     ("DASHBOARD_PUBLIC_URL", "https://dashboard.example"),
+    ("ARM_IDENTITY", "service"),
+    (
+        "SERVICE_SUBSCRIPTIONS",
+        "*=8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f",
+    ),
 ];
 
 /// A child process that is killed when dropped, so a failing test leaves nothing running.
