@@ -31,7 +31,8 @@ pub const ARM_DELEGATED_SCOPE: &str =
     "https://management.azure.com/user_impersonation offline_access";
 
 /// An access token is refreshed when it has less than this left, so a call never carries one
-/// that expires on the way (azure_identity refreshes 5 minutes early too).
+/// that expires on the way (azure_identity refreshes 5 minutes early too), or less than half its
+/// lifetime when that is shorter (short-lived tokens, as a test world issues).
 const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
 /// A person as the token store keys them: tenant and object id.
@@ -62,8 +63,8 @@ impl fmt::Display for UserKey {
 /// One user's token state in memory.
 #[derive(Default)]
 struct UserState {
-    /// The newest access token and when it expires.
-    access: Option<AccessToken>,
+    /// The newest access token, and how long before its expiry it is refreshed.
+    access: Option<(AccessToken, time::Duration)>,
     /// The version of the stored refresh token Entra refused; that version is not tried again.
     refused_version: Option<Vec<u8>>,
     /// Held while this user's refresh runs, so concurrent calls wait for one refresh.
@@ -182,17 +183,21 @@ impl UserTokens {
             }
         }
         let token = AccessToken::new(granted.access_token, granted.expires_on);
-        self.with_state(user, |state| state.access = Some(token.clone()));
+        let half_life: time::Duration = (granted.expires_on - OffsetDateTime::now_utc()) / 2;
+        let margin =
+            time::Duration::try_from(REFRESH_MARGIN).map_or(half_life, |most| half_life.min(most));
+        self.with_state(user, |state| state.access = Some((token.clone(), margin)));
         Ok(token)
     }
 
     fn cached(&self, user: &UserKey) -> Option<AccessToken> {
-        let fresh_until = OffsetDateTime::now_utc() + REFRESH_MARGIN;
+        let now = OffsetDateTime::now_utc();
         self.with_state(user, |state| {
             state
                 .access
                 .clone()
-                .filter(|token| token.expires_on > fresh_until)
+                .filter(|(token, margin)| token.expires_on > now + *margin)
+                .map(|(token, _)| token)
         })
     }
 
