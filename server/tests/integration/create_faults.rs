@@ -37,8 +37,13 @@ fn faulty_answers() -> Vec<(&'static str, World)> {
     faults
 }
 
-/// How many creates of `cluster` in `group` the sandbox at `sandbox_url` accepted.
-async fn accepted_creates(sandbox_url: &str, group: &str, cluster: &str) -> TestResult<u64> {
+/// How many creates of `cluster` in `group` the sandbox at `sandbox_url` accepted (also read by
+/// the on-behalf tests).
+pub(super) async fn accepted_creates(
+    sandbox_url: &str,
+    group: &str,
+    cluster: &str,
+) -> TestResult<u64> {
     let counts: Value = http()
         .get(format!("{sandbox_url}{ACCEPTED_CREATES_PATH}"))
         .send()

@@ -23,6 +23,7 @@ mod kill_nine;
 mod oidc_client_credentials;
 mod oidc_forged_tokens;
 mod oidc_sign_in;
+mod on_behalf;
 mod ownership;
 mod partial_cluster_deletion;
 mod preflight;

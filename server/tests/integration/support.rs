@@ -116,6 +116,32 @@ pub async fn start_dashboard_signing_in(
     limits: server::config::Limits,
     oidc: impl FnOnce(&str) -> Option<server::oidc::OidcSettings>,
 ) -> TestDashboard {
+    launch(world, demo_sign_in, limits, oidc, None).await
+}
+
+/// A dashboard in sandbox mode (signing in through the sandbox's provider) whose ARM calls
+/// carry its own identity, each user limited to `allowed` (service mode).
+pub async fn start_dashboard_in_service_mode(
+    world: World,
+    allowed: shared::subscription_allow_list::SubscriptionAllowList,
+) -> TestDashboard {
+    launch(
+        world,
+        true,
+        server::config::Limits::default(),
+        |_| None,
+        Some(allowed),
+    )
+    .await
+}
+
+async fn launch(
+    world: World,
+    demo_sign_in: bool,
+    limits: server::config::Limits,
+    oidc: impl FnOnce(&str) -> Option<server::oidc::OidcSettings>,
+    service: Option<shared::subscription_allow_list::SubscriptionAllowList>,
+) -> TestDashboard {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind dashboard");
@@ -144,6 +170,7 @@ pub async fn start_dashboard_signing_in(
         ),
         (settings, false) => (settings, ArmIdentity::Service(every_world_subscription())),
     };
+    let arm_identity = service.map_or(arm_identity, ArmIdentity::Service);
     let state = server::startup::assemble(server::startup::Startup {
         arm: server::startup::ArmEndpoint {
             base_url: url::Url::parse(&cloud.sandbox.base_url).expect("base url"),
