@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Second command: install what tests need, then run every test layer: formatting, clippy on
-# both halves, native unit + integration tests, wasm-bindgen-test in headless Chromium, and
+# both halves, native unit + integration tests, the sandbox's OpenID provider against npm
+# openid-client, wasm-bindgen-test in headless Chromium, and
 # Playwright against a release build. Every layer runs even when an earlier one fails (except
 # Playwright, which needs the release build). The last line is "N passed, N failed".
 set -uo pipefail
@@ -64,6 +65,9 @@ step check "prettier end2end" bash -c "cd end2end && npx prettier --check ."
 step check "clippy server half" cargo clippy -p shared -p app -p server -p arm-sandbox --features app/ssr --all-targets -- -D warnings
 step check "clippy browser half" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
 step tests "native tests" cargo test -p shared -p server -p arm-sandbox --no-fail-fast
+# The sandbox's OpenID provider against npm openid-client, on the server binary the native
+# tests just built (target/debug/server).
+step tests "openid-client against the sandbox" bash scripts/oidc-client-test.sh
 step tests "wasm-bindgen-test" cargo test -p frontend --target wasm32-unknown-unknown
 if step check "release build" cargo leptos build --release; then
   step tests "playwright" bash -c "cd end2end && npx playwright test"
