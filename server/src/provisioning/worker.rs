@@ -200,7 +200,7 @@ struct JobRun {
     store: Store,
     /// Carries the owner's identity.
     arm: ArmClient,
-    /// Since when the job has waited for its owner's sign-in, while it does.
+    /// Since when the job has waited for its owner's sign-in, while its row says so.
     waiting_since: Option<i64>,
     settings: WorkerSettings,
     job: JobRecord,
@@ -550,7 +550,13 @@ impl JobRun {
         })
         .await;
         match saved {
-            Ok(SaveOutcome::Saved) => Ok(()),
+            Ok(SaveOutcome::Saved) => {
+                // The row now says whether the job waits for its owner's sign-in.
+                if self.job.waiting_for_sign_in_since_ms.is_none() {
+                    self.waiting_since = None;
+                }
+                Ok(())
+            }
             Ok(SaveOutcome::CancelRequested) => Err(Stop::Cancelled),
             Ok(SaveOutcome::Finished) => Err(Stop::Abandoned),
             Err(error) => {
