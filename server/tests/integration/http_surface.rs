@@ -7,7 +7,7 @@ use super::support::{
     TestResult, ensure, fast_world, http, sign_in, sign_in_request, start_dashboard,
 };
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -118,10 +118,51 @@ async fn demo_sign_in_sets_a_session_id_http_only_lax_cookie() -> TestResult {
         page.status() == StatusCode::OK,
         format!("signed-in page → {}", page.status()),
     )?;
+    // A signed-in page is never kept by a cache, nor shown again by Back after sign-out.
+    ensure(
+        page.headers()
+            .get(CACHE_CONTROL)
+            .is_some_and(|v| v == "no-store"),
+        format!(
+            "signed-in page's Cache-Control: {:?}",
+            page.headers().get(CACHE_CONTROL)
+        ),
+    )?;
     let html = page.text().await?;
     ensure(
         html.contains("Alice Example") && html.contains("aks-platform"),
         "the dashboard renders for Alice",
+    )?;
+
+    let api = http()
+        .get(format!("{base}/api/subscriptions"))
+        .header("cookie", &cookie)
+        .send()
+        .await?;
+    ensure(
+        api.headers()
+            .get(CACHE_CONTROL)
+            .is_some_and(|v| v == "no-store"),
+        format!(
+            "signed-in API answer's Cache-Control: {:?}",
+            api.headers().get(CACHE_CONTROL)
+        ),
+    )?;
+    // The static bundle keeps whatever caching it is served with.
+    let bundle = http()
+        .get(format!("{base}/pkg/aks-dashboard.css"))
+        .header("cookie", &cookie)
+        .send()
+        .await?;
+    ensure(
+        bundle
+            .headers()
+            .get(CACHE_CONTROL)
+            .is_none_or(|v| v != "no-store"),
+        format!(
+            "/pkg/ Cache-Control: {:?}",
+            bundle.headers().get(CACHE_CONTROL)
+        ),
     )?;
 
     let bob = sign_in(base, "BOB").await?;
