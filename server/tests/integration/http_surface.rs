@@ -76,6 +76,24 @@ async fn no_session_pages_redirect_and_api_answers_401() -> TestResult {
         sign_in_page.status() == StatusCode::OK,
         "sign-in page is public",
     )?;
+    // The sign-out form's redirect goes to the provider's end-session endpoint (the sandbox's
+    // loopback origin): the page's form-action admits it, and nothing else but the site.
+    let policy = sign_in_page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let form_action = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("form-action"))
+        .unwrap_or_default();
+    ensure(
+        form_action.starts_with("form-action 'self' http://127.0.0.1:")
+            && form_action.split_whitespace().count() == 3,
+        format!("the page's form-action: {form_action}"),
+    )?;
     let html = sign_in_page.text().await?;
     // One way in, the OpenID sign-in; the provider's page lists the demo users.
     ensure(
