@@ -55,6 +55,9 @@ export default defineConfig({
       SANDBOX_VALIDATION_MS: "2500",
       // A partial cluster's delete, long enough to see it run.
       SANDBOX_DELETE_SECONDS: "3",
+      // Access tokens this short make the dashboard refresh users' tokens within a test, so a
+      // revoked refresh token shows while a create runs (the sign-in-again journey).
+      SANDBOX_ACCESS_TOKEN_SECONDS: "20",
       RUST_LOG: "warn",
     },
   },

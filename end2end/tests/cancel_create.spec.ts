@@ -1,20 +1,11 @@
-import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, openModal, provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
 
 // Stopping a create (docs/PRODUCT.md §5): from the modal before Azure accepted it, from the banner
 // after, and never someone else's.
 
-const SUBSCRIPTION = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 const SETTLE_TIMEOUT = 15_000;
-
-/** An API client signed in as a demo user (the sandbox's dev sign-in form). */
-async function signedInRequest(browser: Browser, user: string): Promise<APIRequestContext> {
-  const context = await browser.newContext();
-  const response = await context.request.post("/auth/dev/sign-in", { form: { user }, maxRedirects: 0 });
-  expect(response.status()).toBeLessThan(400);
-  return context.request;
-}
 
 test.describe("stop a create", () => {
   test("from the banner: the question, the wait, then the cancelled card with the portal link", async ({
@@ -117,18 +108,7 @@ test.describe("stop a create", () => {
     const alice = await signedInRequest(browser, "alice");
     const bob = await signedInRequest(browser, "bob");
     const name = uniqueName("e2e-owner");
-    const started = await alice.post("/api/aks/provision", {
-      data: {
-        subscription_id: SUBSCRIPTION,
-        resource_group: `rg-${name}`,
-        region: "eastus",
-        cluster_name: name,
-        system_vm_size: "Standard_D2s_v5",
-        system_node_count: 1,
-        node_sku: "Standard_D4s_v5",
-        node_count: 1,
-      },
-    });
+    const started = await alice.post("/api/aks/provision", { data: provisionBody(name) });
     expect(started.status()).toBe(200);
     const { task_id: taskId } = await started.json();
 

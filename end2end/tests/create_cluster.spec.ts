@@ -247,7 +247,9 @@ test.describe("pre-flight", () => {
     await expect(modal.submit).toHaveText("Create cluster");
   });
 
-  test("a resource group the dashboard cannot write fails its row before anything is created", async ({ page }) => {
+  test("a resource group the signed-in user cannot write fails its row before anything is created", async ({
+    page,
+  }) => {
     const { modal } = await openModal(page);
     await modal.fill({ name: uniqueName("e2e-denied") });
     await modal.resourceGroup.fill("rg-readonly");

@@ -7,7 +7,9 @@ import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 // (aks-locked in rg-platform).
 
 const SUBSCRIPTION = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
-const PRINCIPAL = "5d3f1e2a-7b9c-4d8e-a1f0-3c2b4a5d6e7f";
+const SMALL_SUBSCRIPTION = "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+// ARM is called on the signed-in user's behalf: a refused write names Alice's object id.
+const PRINCIPAL = "a11ce000-0000-4000-8000-000000000001";
 // The sandbox fails these creates at 60 % of SANDBOX_CREATE_SECONDS (10 s in playwright.config).
 const FAILURE_TIMEOUT = 20_000;
 
@@ -27,7 +29,10 @@ test.describe("the error card", () => {
   test("a quota taken mid-create: the figures, the aka.ms action, then Edit & retry", async ({ page }, testInfo) => {
     const { dashboard, modal } = await openModal(page);
     const name = uniqueName("e2e-quota");
-    await modal.fill({ name, region: "centralindia" });
+    // The small subscription's 10 vCPUs in centralindia (the last-failure journeys use the main
+    // subscription's): 6 fit at the pre-flight, then another deployment takes the rest.
+    await modal.subscription.selectOption({ label: "Contoso Sandbox (small)" });
+    await modal.fill({ name, region: "centralindia", workerNodes: 1 });
     await modal.expectSubmitLabel("Create cluster");
     await modal.submit.click();
 
@@ -42,7 +47,7 @@ test.describe("the error card", () => {
     const quota = card.getByRole("link", { name: /Request more quota/ });
     await expect(quota).toHaveAttribute(
       "href",
-      `https://aka.ms/quotas/view-quotas?subscriptionId=${SUBSCRIPTION}&location=centralindia`,
+      `https://aka.ms/quotas/view-quotas?subscriptionId=${SMALL_SUBSCRIPTION}&location=centralindia`,
     );
     await expectSafeLinks(page, card);
     await card.getByText("Raw error from Azure").click();

@@ -1,21 +1,12 @@
-import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
 
 // App roles (issue 15; docs/PRODUCT.md §5): Dana, who holds Dashboard.Admin, sees Alice's running
 // create in "All users' jobs", stops it behind the usual question, and Alice's card then says who
 // stopped it. Bob, without the role, never gets the section and is refused its list.
 
-const SUBSCRIPTION = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 const SETTLE_TIMEOUT = 15_000;
-
-/** An API client signed in as a demo user (the sandbox's dev sign-in form). */
-async function signedInRequest(browser: Browser, user: string): Promise<APIRequestContext> {
-  const context = await browser.newContext();
-  const response = await context.request.post("/auth/dev/sign-in", { form: { user }, maxRedirects: 0 });
-  expect(response.status()).toBeLessThan(400);
-  return context.request;
-}
 
 test("an administrator stops another user's create and its owner is told who did", async ({
   browser,
@@ -25,16 +16,7 @@ test("an administrator stops another user's create and its owner is told who did
   const bob = await signedInRequest(browser, "bob");
   const name = uniqueName("e2e-admin");
   const started = await alice.post("/api/aks/provision", {
-    data: {
-      subscription_id: SUBSCRIPTION,
-      resource_group: `rg-${name}`,
-      region: "eastus",
-      cluster_name: name,
-      system_vm_size: "Standard_D2s_v5",
-      system_node_count: 1,
-      node_sku: "Standard_D4s_v5",
-      node_count: 1,
-    },
+    data: provisionBody(name),
   });
   expect(started.status()).toBe(200);
   const { task_id: taskId } = await started.json();

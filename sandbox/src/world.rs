@@ -370,7 +370,8 @@ impl World {
 
     /// The world the process environment asks for: `SANDBOX_CONFIG` (a path) or the default,
     /// then `SANDBOX_CREATE_SECONDS` / `SANDBOX_DELETE_SECONDS` / `SANDBOX_RETRY_AFTER_SECONDS` /
-    /// `SANDBOX_VALIDATION_MS`.
+    /// `SANDBOX_VALIDATION_MS` / `SANDBOX_ACCESS_TOKEN_SECONDS` (the `[entra]` access tokens'
+    /// lifetime, short in end-to-end runs so the dashboard refreshes them within a test).
     pub fn from_env() -> Result<Self, WorldError> {
         Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))
     }
@@ -392,6 +393,9 @@ impl World {
         }
         if let Some(millis) = number(&lookup, "SANDBOX_VALIDATION_MS")? {
             world.timings.validation_ms = millis.round() as u64;
+        }
+        if let Some(seconds) = number(&lookup, "SANDBOX_ACCESS_TOKEN_SECONDS")? {
+            world.entra.access_token_lifetime_seconds = seconds.round() as u64;
         }
         Ok(world)
     }
@@ -592,8 +596,10 @@ mod tests {
             ("SANDBOX_DELETE_SECONDS", "0.75"),
             ("SANDBOX_RETRY_AFTER_SECONDS", "1"),
             ("SANDBOX_VALIDATION_MS", "2500"),
+            ("SANDBOX_ACCESS_TOKEN_SECONDS", "20"),
         ]))
         .expect("world");
+        assert_eq!(world.entra.access_token_lifetime_seconds, 20);
         assert!((world.timings.create_seconds - 2.5).abs() < f64::EPSILON);
         assert!((world.timings.delete_seconds - 0.75).abs() < f64::EPSILON);
         assert_eq!(world.timings.retry_after_seconds, 1);
@@ -608,7 +614,17 @@ mod tests {
             error.to_string(),
             "SANDBOX_DELETE_SECONDS must be a non-negative number, got \"-1\""
         );
+        let error =
+            World::from_lookup(lookup(&[("SANDBOX_ACCESS_TOKEN_SECONDS", "short")])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "SANDBOX_ACCESS_TOKEN_SECONDS must be a non-negative number, got \"short\""
+        );
         let default = World::from_lookup(lookup(&[])).expect("world");
+        assert_eq!(
+            default.entra.access_token_lifetime_seconds, 3600,
+            "the default world's access tokens live an hour"
+        );
         assert!(
             (default.timings.delete_seconds - 15.0).abs() < f64::EPSILON,
             "the default world's delete takes 15 s"

@@ -125,7 +125,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(from_fn(hardening::body_limit::limit_body))
         .layer(from_fn_with_state(
-            state.headers,
+            state.headers.clone(),
             hardening::security_headers::add_security_headers,
         ))
         .with_state(state)

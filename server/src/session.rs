@@ -10,6 +10,9 @@
 //! [`guard`] runs on every request: it rejects cross-site state changes, puts the
 //! [`Caller`](shared::caller::Caller) into the request for handlers and server functions, and turns away callers without a
 //! session (the sign-in page, with the page as `return_to`, for pages; 401 JSON for the API).
+//! Responses to signed-in callers that set no `Cache-Control` of their own get `no-store`, so
+//! neither a shared cache nor the browser's back-forward cache shows a signed-in page after
+//! sign-out (the static bundle under `/pkg/` is not concerned).
 
 pub mod layer;
 pub mod secret;
@@ -19,7 +22,7 @@ pub use secret::{SESSION_SECRET_BYTES, SessionKeyError};
 
 use axum::Json;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -139,7 +142,14 @@ pub async fn guard(
     match caller {
         Some(caller) => {
             request.extensions_mut().insert(caller);
-            next.run(request).await
+            let mut response = next.run(request).await;
+            // What a signed-in caller sees is theirs: no cache (nor the browser's back-forward
+            // cache) may show it again after sign-out. Responses that chose a policy keep it.
+            response
+                .headers_mut()
+                .entry(header::CACHE_CONTROL)
+                .or_insert(HeaderValue::from_static("no-store"));
+            response
         }
         None if is_public(&path) => next.run(request).await,
         None if path.starts_with("/api/") => (

@@ -118,6 +118,10 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         store.clone(),
         VaultKey::from_settings(token_encryption_key.as_deref(), session_secret.as_deref())?,
     );
+    // The provider's end-session endpoint is on the issuer's origin (Entra's and the sandbox's).
+    let sign_out_origin = oidc
+        .as_ref()
+        .map(|settings| settings.issuer_url.origin().ascii_serialization());
     let oidc = match oidc {
         Some(settings) => Some(Arc::new(RelyingParty::new(settings)?)),
         None => None,
@@ -174,6 +178,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         rate_limits: RateLimits::new(&limits),
         headers: HeaderSettings {
             hsts: !sandbox_mode,
+            sign_out_origin,
         },
     })
 }

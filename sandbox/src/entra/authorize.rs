@@ -161,7 +161,9 @@ pub(super) fn redirect(uri: &str, pairs: &[(&str, String)]) -> Response {
     let Ok(mut url) = Url::parse(uri) else {
         return html::error_page(&EntraError::malformed("invalid_request"));
     };
-    {
+    // Nothing to add leaves the URI as registered: no empty `?` (Entra's logout goes back to
+    // the exact `post_logout_redirect_uri`).
+    if !pairs.is_empty() {
         let mut query = url.query_pairs_mut();
         for (name, value) in pairs {
             query.append_pair(name, value);
@@ -293,4 +295,31 @@ fn check<'a>(
         silent,
         login_hint: get("login_hint").map(str::to_owned),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(response: &Response) -> Option<&str> {
+        response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+    }
+
+    #[test]
+    fn a_redirect_adds_its_pairs_and_nothing_when_there_are_none() {
+        let bare = redirect("http://127.0.0.1:3000/sign-in", &[]);
+        assert_eq!(bare.status(), StatusCode::FOUND);
+        assert_eq!(location(&bare), Some("http://127.0.0.1:3000/sign-in"));
+        let with_code = redirect(
+            "http://127.0.0.1:3000/auth/callback",
+            &[("code", "c 1".to_owned()), ("state", "s".to_owned())],
+        );
+        assert_eq!(
+            location(&with_code),
+            Some("http://127.0.0.1:3000/auth/callback?code=c+1&state=s")
+        );
+    }
 }

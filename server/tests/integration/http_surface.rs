@@ -7,7 +7,7 @@ use super::support::{
     TestResult, ensure, fast_world, http, sign_in, sign_in_request, start_dashboard,
 };
 use reqwest::StatusCode;
-use reqwest::header::{LOCATION, SET_COOKIE};
+use reqwest::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
 use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -76,6 +76,24 @@ async fn no_session_pages_redirect_and_api_answers_401() -> TestResult {
         sign_in_page.status() == StatusCode::OK,
         "sign-in page is public",
     )?;
+    // The sign-out form's redirect goes to the provider's end-session endpoint (the sandbox's
+    // loopback origin): the page's form-action admits it, and nothing else but the site.
+    let policy = sign_in_page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let form_action = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("form-action"))
+        .unwrap_or_default();
+    ensure(
+        form_action.starts_with("form-action 'self' http://127.0.0.1:")
+            && form_action.split_whitespace().count() == 3,
+        format!("the page's form-action: {form_action}"),
+    )?;
     let html = sign_in_page.text().await?;
     // One way in, the OpenID sign-in; the provider's page lists the demo users.
     ensure(
@@ -118,10 +136,51 @@ async fn demo_sign_in_sets_a_session_id_http_only_lax_cookie() -> TestResult {
         page.status() == StatusCode::OK,
         format!("signed-in page → {}", page.status()),
     )?;
+    // A signed-in page is never kept by a cache, nor shown again by Back after sign-out.
+    ensure(
+        page.headers()
+            .get(CACHE_CONTROL)
+            .is_some_and(|v| v == "no-store"),
+        format!(
+            "signed-in page's Cache-Control: {:?}",
+            page.headers().get(CACHE_CONTROL)
+        ),
+    )?;
     let html = page.text().await?;
     ensure(
         html.contains("Alice Example") && html.contains("aks-platform"),
         "the dashboard renders for Alice",
+    )?;
+
+    let api = http()
+        .get(format!("{base}/api/subscriptions"))
+        .header("cookie", &cookie)
+        .send()
+        .await?;
+    ensure(
+        api.headers()
+            .get(CACHE_CONTROL)
+            .is_some_and(|v| v == "no-store"),
+        format!(
+            "signed-in API answer's Cache-Control: {:?}",
+            api.headers().get(CACHE_CONTROL)
+        ),
+    )?;
+    // The static bundle keeps whatever caching it is served with.
+    let bundle = http()
+        .get(format!("{base}/pkg/aks-dashboard.css"))
+        .header("cookie", &cookie)
+        .send()
+        .await?;
+    ensure(
+        bundle
+            .headers()
+            .get(CACHE_CONTROL)
+            .is_none_or(|v| v != "no-store"),
+        format!(
+            "/pkg/ Cache-Control: {:?}",
+            bundle.headers().get(CACHE_CONTROL)
+        ),
     )?;
 
     let bob = sign_in(base, "BOB").await?;
