@@ -56,8 +56,10 @@ export default defineConfig({
       // A partial cluster's delete, long enough to see it run.
       SANDBOX_DELETE_SECONDS: "3",
       // Access tokens this short make the dashboard refresh users' tokens within a test, so a
-      // revoked refresh token shows while a create runs (the sign-in-again journey).
-      SANDBOX_ACCESS_TOKEN_SECONDS: "20",
+      // revoked refresh token shows while a create runs (the sign-in-again journey). The
+      // dashboard refreshes a token when less than min(5 min, half its lifetime) is left: with
+      // 10 s, within 5 s of the revocation, well before a 10 s create ends.
+      SANDBOX_ACCESS_TOKEN_SECONDS: "10",
       RUST_LOG: "warn",
     },
   },
