@@ -133,6 +133,71 @@ pub(crate) fn test_owner(name: &str) -> shared::caller::Caller {
     }
 }
 
+/// A job of `owner`'s named `id`, saved with `status` (a failed one with an AllocationFailed
+/// error, a cancelled one with the cancel code), created at `created_at` and, when finished,
+/// finished at `finished_at`: the store's tests build their rows with it.
+#[cfg(test)]
+pub(crate) async fn saved_test_job(
+    store: &Store,
+    owner: &str,
+    id: &str,
+    status: shared::progress::TaskStatus,
+    (created_at, finished_at): (i64, i64),
+) -> JobRecord {
+    use shared::progress::{CANCELLED_CODE, ProvisionPhase, TaskFailure, TaskStatus};
+    let new = NewJob {
+        job_id: format!("job-{id}"),
+        task_id: format!("task-{id}"),
+        owner: test_owner(owner),
+        request: shared::provision::ProvisionRequest {
+            subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
+            resource_group: "rg-a".into(),
+            region: "eastus".into(),
+            cluster_name: format!("aks-{id}"),
+            ..Default::default()
+        },
+        created_at_ms: created_at,
+    };
+    let InsertOutcome::Inserted(mut job) = store.insert_job(&new).await.expect("insert") else {
+        panic!("written");
+    };
+    job.status = status;
+    job.step = 3;
+    job.phase = match status {
+        TaskStatus::Failure => ProvisionPhase::Failed,
+        TaskStatus::Revoked => ProvisionPhase::CancelledByUser,
+        TaskStatus::Success => ProvisionPhase::Done,
+        _ => ProvisionPhase::CreatingCluster,
+    };
+    if status.is_finished() {
+        job.finished_at_ms = Some(finished_at);
+    }
+    job.error = match status {
+        TaskStatus::Failure => Some(TaskFailure {
+            code: "AllocationFailed".into(),
+            message: "No capacity.".into(),
+            raw: "{\"code\":\"AllocationFailed\"}".into(),
+        }),
+        TaskStatus::Revoked => Some(TaskFailure {
+            code: CANCELLED_CODE.into(),
+            message: "Cancelled.".into(),
+            raw: String::new(),
+        }),
+        _ => None,
+    };
+    assert_eq!(
+        store.save_job(&job).await.expect("save"),
+        SaveOutcome::Saved
+    );
+    job
+}
+
+/// The job ids of `jobs`, in order.
+#[cfg(test)]
+pub(crate) fn job_ids(jobs: &[JobRecord]) -> Vec<&str> {
+    jobs.iter().map(|job| job.job_id.as_str()).collect()
+}
+
 /// A store in a fresh SQLite file of its own, for the store's unit tests (keep the directory
 /// alive as long as the store).
 #[cfg(test)]

@@ -58,72 +58,10 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::store::{InsertOutcome, NewJob, SaveOutcome, temp_store, test_owner};
+    use crate::store::{job_ids, saved_test_job, temp_store, test_owner};
     use shared::admin::CancelActor;
     use shared::caller::{ADMIN_ROLE, Caller};
-    use shared::progress::{ProvisionPhase, TaskFailure, TaskStatus};
-    use shared::provision::ProvisionRequest;
-
-    /// A job of `owner`'s named `id`, created at `created_at`, saved with `status`; a finished
-    /// one ends at `finished_at`.
-    async fn job(
-        store: &Store,
-        owner: &str,
-        id: &str,
-        status: TaskStatus,
-        (created_at, finished_at): (i64, i64),
-    ) -> JobRecord {
-        let new = NewJob {
-            job_id: format!("job-{id}"),
-            task_id: format!("task-{id}"),
-            owner: test_owner(owner),
-            request: ProvisionRequest {
-                subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
-                resource_group: "rg-a".into(),
-                region: "eastus".into(),
-                cluster_name: format!("aks-{id}"),
-                ..ProvisionRequest::default()
-            },
-            created_at_ms: created_at,
-        };
-        let InsertOutcome::Inserted(mut job) = store.insert_job(&new).await.expect("insert") else {
-            panic!("written");
-        };
-        job.status = status;
-        job.step = 3;
-        job.phase = match status {
-            TaskStatus::Failure => ProvisionPhase::Failed,
-            TaskStatus::Revoked => ProvisionPhase::CancelledByUser,
-            TaskStatus::Success => ProvisionPhase::Done,
-            _ => ProvisionPhase::CreatingCluster,
-        };
-        if status.is_finished() {
-            job.finished_at_ms = Some(finished_at);
-        }
-        job.error = match status {
-            TaskStatus::Failure => Some(TaskFailure {
-                code: "AllocationFailed".into(),
-                message: "No capacity.".into(),
-                raw: String::new(),
-            }),
-            TaskStatus::Revoked => Some(TaskFailure {
-                code: CANCELLED_CODE.into(),
-                message: "Cancelled.".into(),
-                raw: String::new(),
-            }),
-            _ => None,
-        };
-        assert_eq!(
-            store.save_job(&job).await.expect("save"),
-            SaveOutcome::Saved
-        );
-        job
-    }
-
-    fn ids(jobs: &[JobRecord]) -> Vec<&str> {
-        jobs.iter().map(|job| job.job_id.as_str()).collect()
-    }
+    use shared::progress::TaskStatus;
 
     fn dana() -> Caller {
         Caller {
@@ -136,11 +74,11 @@ mod tests {
     #[tokio::test]
     async fn every_user_s_unfinished_jobs_oldest_first_with_their_owners() {
         let (store, _dir) = temp_store().await;
-        job(&store, "bob", "b", TaskStatus::Progress, (3_000, 0)).await;
-        job(&store, "alice", "a", TaskStatus::Progress, (2_000, 0)).await;
-        job(&store, "alice", "q", TaskStatus::Pending, (4_000, 0)).await;
-        job(&store, "carol", "done", TaskStatus::Success, (1_000, 5_000)).await;
-        job(
+        saved_test_job(&store, "bob", "b", TaskStatus::Progress, (3_000, 0)).await;
+        saved_test_job(&store, "alice", "a", TaskStatus::Progress, (2_000, 0)).await;
+        saved_test_job(&store, "alice", "q", TaskStatus::Pending, (4_000, 0)).await;
+        saved_test_job(&store, "carol", "done", TaskStatus::Success, (1_000, 5_000)).await;
+        saved_test_job(
             &store,
             "carol",
             "failed",
@@ -150,11 +88,11 @@ mod tests {
         .await;
 
         let running = store.every_users_unfinished_jobs(10).await.expect("read");
-        assert_eq!(ids(&running), ["job-a", "job-b", "job-q"]);
+        assert_eq!(job_ids(&running), ["job-a", "job-b", "job-q"]);
         assert_eq!(running[0].owner, test_owner("alice"), "with its owner");
         assert_eq!(running[1].owner.display_name, "BOB");
         assert_eq!(
-            ids(&store.every_users_unfinished_jobs(2).await.expect("read")),
+            job_ids(&store.every_users_unfinished_jobs(2).await.expect("read")),
             ["job-a", "job-b"],
             "limited"
         );
@@ -163,13 +101,13 @@ mod tests {
     #[tokio::test]
     async fn every_user_s_failures_within_the_window_dismissed_or_not() {
         let (store, _dir) = temp_store().await;
-        job(&store, "alice", "old", TaskStatus::Failure, (1, 1_000)).await;
-        job(&store, "alice", "a", TaskStatus::Failure, (1, 6_000)).await;
-        job(&store, "bob", "b", TaskStatus::Failure, (1, 8_000)).await;
-        job(&store, "carol", "c", TaskStatus::Failure, (1, 5_000)).await;
-        job(&store, "bob", "cancelled", TaskStatus::Revoked, (1, 9_000)).await;
-        job(&store, "bob", "ok", TaskStatus::Success, (1, 9_000)).await;
-        job(&store, "bob", "running", TaskStatus::Progress, (1, 0)).await;
+        saved_test_job(&store, "alice", "old", TaskStatus::Failure, (1, 1_000)).await;
+        saved_test_job(&store, "alice", "a", TaskStatus::Failure, (1, 6_000)).await;
+        saved_test_job(&store, "bob", "b", TaskStatus::Failure, (1, 8_000)).await;
+        saved_test_job(&store, "carol", "c", TaskStatus::Failure, (1, 5_000)).await;
+        saved_test_job(&store, "bob", "cancelled", TaskStatus::Revoked, (1, 9_000)).await;
+        saved_test_job(&store, "bob", "ok", TaskStatus::Success, (1, 9_000)).await;
+        saved_test_job(&store, "bob", "running", TaskStatus::Progress, (1, 0)).await;
         assert!(
             store
                 .dismiss_failure("job-a", 9_500)
@@ -182,21 +120,23 @@ mod tests {
             .await
             .expect("read");
         assert_eq!(
-            ids(&failed),
+            job_ids(&failed),
             ["job-b", "job-a", "job-c"],
             "newest first, the window's start included, a dismissed one still there"
         );
         assert_eq!(failed[0].owner, test_owner("bob"));
         assert_eq!(
-            ids(&store.every_users_recent_failures(0, 2).await.expect("read")),
+            job_ids(&store.every_users_recent_failures(0, 2).await.expect("read")),
             ["job-b", "job-a"],
             "limited"
         );
         assert_eq!(
-            ids(&store
-                .recent_failures_of(&test_owner("alice"), 0, 10)
-                .await
-                .expect("read")),
+            job_ids(
+                &store
+                    .recent_failures_of(&test_owner("alice"), 0, 10)
+                    .await
+                    .expect("read")
+            ),
             ["job-old"],
             "the owner's own history still leaves out what they dismissed"
         );
@@ -205,8 +145,8 @@ mod tests {
     #[tokio::test]
     async fn a_cancel_records_its_actor_and_whether_they_acted_as_administrator() {
         let (store, _dir) = temp_store().await;
-        let alices = job(&store, "alice", "a", TaskStatus::Progress, (1, 0)).await;
-        let danas_own = job(&store, "dana", "d", TaskStatus::Progress, (1, 0)).await;
+        let alices = saved_test_job(&store, "alice", "a", TaskStatus::Progress, (1, 0)).await;
+        let danas_own = saved_test_job(&store, "dana", "d", TaskStatus::Progress, (1, 0)).await;
         let by_dana = CancelActor::of(&dana(), &alices.owner);
         assert!(by_dana.administrator);
         store
@@ -243,7 +183,7 @@ mod tests {
     #[tokio::test]
     async fn a_cancel_recorded_before_actors_reads_as_its_owner_s() {
         let (store, _dir) = temp_store().await;
-        job(&store, "alice", "a", TaskStatus::Progress, (1, 0)).await;
+        saved_test_job(&store, "alice", "a", TaskStatus::Progress, (1, 0)).await;
         sqlx::query(
             "UPDATE provision_jobs SET cancel_requested_at_ms = 5, cancelled_by = 'alice' \
              WHERE job_id = 'job-a'",

@@ -93,12 +93,10 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{InsertOutcome, NewJob, SaveOutcome};
-    use crate::store::{temp_store, test_owner};
+    use crate::store::{SaveOutcome, job_ids, saved_test_job, temp_store, test_owner};
     use shared::progress::{ProvisionPhase, TaskFailure};
-    use shared::provision::ProvisionRequest;
 
-    /// A job of `owner`'s named `id`, saved with `status`; a finished one ends at `finished_at`.
+    /// A job of `owner`'s, created at 1 000 ([`saved_test_job`]).
     async fn job(
         store: &Store,
         owner: &str,
@@ -106,55 +104,7 @@ mod tests {
         status: TaskStatus,
         finished_at: i64,
     ) -> JobRecord {
-        let new = NewJob {
-            job_id: format!("job-{id}"),
-            task_id: format!("task-{id}"),
-            owner: test_owner(owner),
-            request: ProvisionRequest {
-                subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
-                resource_group: "rg-a".into(),
-                region: "eastus".into(),
-                cluster_name: format!("aks-{id}"),
-                ..ProvisionRequest::default()
-            },
-            created_at_ms: 1_000,
-        };
-        let InsertOutcome::Inserted(mut job) = store.insert_job(&new).await.expect("insert") else {
-            panic!("written");
-        };
-        job.status = status;
-        job.step = 3;
-        job.phase = match status {
-            TaskStatus::Failure => ProvisionPhase::Failed,
-            TaskStatus::Revoked => ProvisionPhase::CancelledByUser,
-            TaskStatus::Success => ProvisionPhase::Done,
-            _ => ProvisionPhase::CreatingCluster,
-        };
-        if status.is_finished() {
-            job.finished_at_ms = Some(finished_at);
-        }
-        job.error = match status {
-            TaskStatus::Failure => Some(TaskFailure {
-                code: "AllocationFailed".into(),
-                message: "No capacity.".into(),
-                raw: "{\"code\":\"AllocationFailed\"}".into(),
-            }),
-            TaskStatus::Revoked => Some(TaskFailure {
-                code: CANCELLED_CODE.into(),
-                message: "Cancelled.".into(),
-                raw: String::new(),
-            }),
-            _ => None,
-        };
-        assert_eq!(
-            store.save_job(&job).await.expect("save"),
-            SaveOutcome::Saved
-        );
-        job
-    }
-
-    fn ids(jobs: &[JobRecord]) -> Vec<&str> {
-        jobs.iter().map(|job| job.job_id.as_str()).collect()
+        saved_test_job(store, owner, id, status, (1_000, finished_at)).await
     }
 
     #[tokio::test]
@@ -174,7 +124,7 @@ mod tests {
             .await
             .expect("read");
         assert_eq!(
-            ids(&failures),
+            job_ids(&failures),
             ["job-new", "job-mid", "job-edge"],
             "the window's start is included, the older one is not"
         );
@@ -183,18 +133,22 @@ mod tests {
             "whole records, read as the task read does"
         );
         assert_eq!(
-            ids(&store
-                .recent_failures_of(&test_owner("alice"), 0, 2)
-                .await
-                .expect("read")),
+            job_ids(
+                &store
+                    .recent_failures_of(&test_owner("alice"), 0, 2)
+                    .await
+                    .expect("read")
+            ),
             ["job-new", "job-mid"],
             "limited"
         );
         assert_eq!(
-            ids(&store
-                .recent_failures_of(&test_owner("bob"), 0, 10)
-                .await
-                .expect("read")),
+            job_ids(
+                &store
+                    .recent_failures_of(&test_owner("bob"), 0, 10)
+                    .await
+                    .expect("read")
+            ),
             ["job-bobs"]
         );
         assert_eq!(
@@ -220,10 +174,12 @@ mod tests {
             job(&store, "alice", id, TaskStatus::Failure, 4_000).await;
         }
         assert_eq!(
-            ids(&store
-                .recent_failures_of(&test_owner("alice"), 0, 10)
-                .await
-                .expect("read")),
+            job_ids(
+                &store
+                    .recent_failures_of(&test_owner("alice"), 0, 10)
+                    .await
+                    .expect("read")
+            ),
             ["job-c", "job-b", "job-a"]
         );
     }
@@ -244,19 +200,23 @@ mod tests {
             "the first dismissal stays"
         );
         assert_eq!(
-            ids(&store
-                .recent_failures_of(&test_owner("alice"), 0, 10)
-                .await
-                .expect("read")),
+            job_ids(
+                &store
+                    .recent_failures_of(&test_owner("alice"), 0, 10)
+                    .await
+                    .expect("read")
+            ),
             ["job-1"],
             "only that job is dismissed"
         );
         job(&store, "alice", "3", TaskStatus::Failure, 7_000).await;
         assert_eq!(
-            ids(&store
-                .recent_failures_of(&test_owner("alice"), 0, 10)
-                .await
-                .expect("read")),
+            job_ids(
+                &store
+                    .recent_failures_of(&test_owner("alice"), 0, 10)
+                    .await
+                    .expect("read")
+            ),
             ["job-3", "job-1"],
             "a later failure shows"
         );
