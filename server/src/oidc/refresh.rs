@@ -5,7 +5,6 @@
 //! `interaction_required`, `consent_required`) are told apart from everything that may pass.
 
 use super::RelyingParty;
-use super::relying_party::JWT_BEARER;
 use crate::on_behalf::{GrantError, GrantedTokens, RefreshGrant};
 use openidconnect::{OAuth2TokenResponse, RefreshToken, RequestTokenError, Scope};
 use time::OffsetDateTime;
@@ -30,14 +29,12 @@ impl RefreshGrant for RelyingParty {
             .exchange_refresh_token(&token)
             .map_err(|_| GrantError::Unavailable("the provider has no token endpoint".into()))?
             .add_scope(Scope::new(scope.to_owned()));
-        if let Some(assertion) = self
-            .client_assertion()
+        for (name, value) in self
+            .client_assertion_params()
             .await
             .map_err(GrantError::Unavailable)?
         {
-            exchange = exchange
-                .add_extra_param("client_assertion_type", JWT_BEARER)
-                .add_extra_param("client_assertion", assertion);
+            exchange = exchange.add_extra_param(name, value);
         }
         let response = exchange
             .request_async(&self.http)

@@ -22,7 +22,7 @@ use time::OffsetDateTime;
 use url::Url;
 
 /// `client_assertion_type` of a federated credential (RFC 7523).
-pub(super) const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 /// The longest `login_hint` passed on to the provider.
 const MAX_LOGIN_HINT: usize = 256;
@@ -120,14 +120,12 @@ impl RelyingParty {
             .set_pkce_verifier(PkceCodeVerifier::new(
                 pending.pkce_verifier.expose().to_owned(),
             ));
-        if let Some(assertion) = self
-            .client_assertion()
+        for (name, value) in self
+            .client_assertion_params()
             .await
             .map_err(SignInRefusal::Credential)?
         {
-            exchange = exchange
-                .add_extra_param("client_assertion_type", JWT_BEARER)
-                .add_extra_param("client_assertion", assertion);
+            exchange = exchange.add_extra_param(name, value);
         }
         let response = exchange
             .request_async(&self.http)
@@ -242,15 +240,23 @@ impl RelyingParty {
         self.settings.issuer_url.to_string()
     }
 
-    /// The federated client assertion, read afresh from its file (the platform renews it), when
-    /// the client authenticates with one; the error names the file.
-    pub(super) async fn client_assertion(&self) -> Result<Option<String>, String> {
+    /// The token request's client-assertion parameters (RFC 7523) when the client authenticates
+    /// with a federated credential, its assertion read afresh from the file (the platform renews
+    /// it); none with a secret. The error names the file.
+    pub(super) async fn client_assertion_params(
+        &self,
+    ) -> Result<Vec<(&'static str, String)>, String> {
         match &self.settings.credential {
             ClientCredential::FederatedTokenFile(path) => tokio::fs::read_to_string(path)
                 .await
-                .map(|assertion| Some(assertion.trim().to_owned()))
+                .map(|assertion| {
+                    vec![
+                        ("client_assertion_type", JWT_BEARER.to_owned()),
+                        ("client_assertion", assertion.trim().to_owned()),
+                    ]
+                })
                 .map_err(|error| format!("{}: {error}", path.display())),
-            ClientCredential::Secret(_) => Ok(None),
+            ClientCredential::Secret(_) => Ok(Vec::new()),
         }
     }
 
