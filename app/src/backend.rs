@@ -10,6 +10,7 @@ mod ssr {
     use shared::caller::{Caller, SignInChoice};
     use shared::cluster::ClusterListing;
     use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
+    use shared::network::SubnetOption;
     use shared::preflight::PreflightReport;
     use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
     use shared::provision::ProvisionRequest;
@@ -42,6 +43,13 @@ mod ssr {
             subscription_id: &str,
             region: &str,
         ) -> Result<VmSizeCatalogue, AppError>;
+        /// Subnets of the subscription's virtual networks in `region`, for a cluster's nodes.
+        async fn list_subnets(
+            &self,
+            caller: &Caller,
+            subscription_id: &str,
+            region: &str,
+        ) -> Result<Vec<SubnetOption>, AppError>;
         /// Managed clusters of a subscription; the first reachable one when none is given.
         async fn list_clusters(
             &self,

@@ -138,6 +138,18 @@ impl Backend for DashboardBackend {
     }
 
     #[tracing::instrument(skip_all, err)]
+    async fn list_subnets(
+        &self,
+        caller: &Caller,
+        subscription_id: &str,
+        _region: &str,
+    ) -> Result<Vec<shared::network::SubnetOption>, AppError> {
+        self.access.check_subscription(caller, subscription_id)?;
+        // Issue 16 (server helper) reads the subscription's virtual networks here.
+        Ok(Vec::new())
+    }
+
+    #[tracing::instrument(skip_all, err)]
     async fn list_clusters(
         &self,
         caller: &Caller,

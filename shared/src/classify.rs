@@ -31,10 +31,18 @@ pub enum Category {
     Quota,
     /// The VM size is not offered to this subscription or region.
     SkuBlocked,
-    /// The region cannot host the resource (not offered there, or out of capacity).
+    /// Azure has no capacity for the size in that region or zone right now; another zone, size
+    /// or a later retry usually works.
+    Capacity,
+    /// The region cannot host the resource (not offered there).
     Region,
-    /// The caller may not act on the resource group or subscription (RBAC, policy, not found).
+    /// An Azure Policy assignment denied the request.
+    Policy,
+    /// The caller may not act on the resource group or subscription (RBAC, not found).
     RgPermission,
+    /// The network the cluster was put in cannot take it (subnet size or use, join permission,
+    /// CIDR overlap, NSG, route table, outbound connectivity, private DNS).
+    Network,
     /// The credentials themselves were refused (token, secret, tenant).
     Auth,
     /// Another operation is in progress or the resource's state forbids this one.
@@ -51,11 +59,14 @@ pub enum Category {
 
 impl Category {
     /// Every category, in display order.
-    pub const ALL: [Category; 10] = [
+    pub const ALL: [Category; 13] = [
         Category::Quota,
         Category::SkuBlocked,
+        Category::Capacity,
         Category::Region,
+        Category::Policy,
         Category::RgPermission,
+        Category::Network,
         Category::Auth,
         Category::Conflict,
         Category::Throttled,
@@ -69,8 +80,11 @@ impl Category {
         match self {
             Category::Quota => "quota",
             Category::SkuBlocked => "sku_blocked",
+            Category::Capacity => "capacity",
             Category::Region => "region",
+            Category::Policy => "policy",
             Category::RgPermission => "rg_permission",
+            Category::Network => "network",
             Category::Auth => "auth",
             Category::Conflict => "conflict",
             Category::Throttled => "throttled",
@@ -103,6 +117,7 @@ pub struct ErrorContext {
 
 /// Figures and names the error states (or the context supplied).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Facts {
     /// Quota units the request needed ("Additional Required", "requested").
     pub needed: Option<i64>,
@@ -126,6 +141,59 @@ pub struct Facts {
     pub scope: Option<String>,
     /// Seconds Azure asked to wait before retrying.
     pub retry_after_secs: Option<i64>,
+    /// Availability zones the error names (`1`, `2`, `3`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
+    /// The agent pool the error is about (an ARM detail's `target`, `AgentPoolProfile:x`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pool: Option<String>,
+    /// The permission (ARM action) the error says is missing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing_action: Option<String>,
+    /// What an Azure Policy denial states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyFacts>,
+    /// What a network failure states.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkFacts>,
+}
+
+/// The policy behind a `RequestDisallowedByPolicy` (or a sibling denial), as far as stated.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PolicyFacts {
+    /// The assignment's name or display name.
+    pub assignment_name: Option<String>,
+    /// The assignment's ARM id.
+    pub assignment_id: Option<String>,
+    /// The definition's (or initiative's) name or display name.
+    pub definition_name: Option<String>,
+    /// The definition's ARM id.
+    pub definition_id: Option<String>,
+    /// The scope the assignment applies at (management group, subscription or group id).
+    pub scope: Option<String>,
+    /// Locations the policy allows, when stated.
+    pub allowed_locations: Vec<String>,
+    /// Tags the policy requires, when stated.
+    pub required_tags: Vec<String>,
+    /// VM sizes the policy denies (or the only ones it allows), when stated.
+    pub denied_sizes: Vec<String>,
+}
+
+/// The network resources and figures a network failure states.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NetworkFacts {
+    /// Subnet name or ARM id.
+    pub subnet: Option<String>,
+    /// Virtual network name or ARM id.
+    pub vnet: Option<String>,
+    /// The subnet's address prefix (`10.240.0.0/29`).
+    pub cidr: Option<String>,
+    /// IP addresses the cluster needs in the subnet.
+    pub ips_needed: Option<i64>,
+    /// IP addresses the subnet has free.
+    pub ips_available: Option<i64>,
 }
 
 /// What an action button does.
@@ -138,8 +206,10 @@ pub enum ActionKind {
     Docs,
     /// Copies a command line.
     Command,
-    /// Retries the request.
+    /// Retries the request (what "Edit & retry" does; no button of its own).
     Retry,
+    /// Fills the form with `Action::retry`'s changes and submits: "Retry with zone 2".
+    RetryWith,
 }
 
 /// One suggested next step.
@@ -153,6 +223,9 @@ pub struct Action {
     pub href: Option<String>,
     /// Command line to copy (command actions).
     pub command: Option<String>,
+    /// What a one-click retry changes in the request (`RetryWith` actions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry: Option<crate::provision::RequestChanges>,
 }
 
 /// The classifier's answer.

@@ -15,8 +15,11 @@ pub fn headline(category: Category) -> &'static str {
     match category {
         Category::Quota => "Quota too small",
         Category::SkuBlocked => "VM size not available",
+        Category::Capacity => "Azure is out of capacity",
         Category::Region => "Region cannot host the cluster",
+        Category::Policy => "Blocked by Azure Policy",
         Category::RgPermission => "Permission denied",
+        Category::Network => "Network cannot take the cluster",
         Category::Auth => "Azure refused the credentials",
         Category::Conflict => "Another operation is running",
         Category::Throttled => "Azure is throttling requests",
@@ -31,8 +34,11 @@ pub fn icon(category: Category) -> &'static str {
     match category {
         Category::Quota => "▤",
         Category::SkuBlocked => "⊘",
+        Category::Capacity => "◔",
         Category::Region => "⌖",
+        Category::Policy => "§",
         Category::RgPermission => "🔒",
+        Category::Network => "⋈",
         Category::Auth => "🔑",
         Category::Conflict => "⇄",
         Category::Throttled => "⏳",

@@ -16,6 +16,7 @@ pub mod cluster;
 pub mod error_card;
 pub mod last_failure;
 pub mod naming;
+pub mod network;
 pub mod operation_status;
 pub mod permissions;
 pub mod portal;

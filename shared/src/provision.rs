@@ -41,6 +41,51 @@ pub struct ProvisionRequest {
     /// "1.x" or "1.x.y"; `None` or empty means AKS's default.
     #[serde(default)]
     pub kubernetes_version: Option<String>,
+    /// Availability zones of both pools (`"1"`, `"2"`, `"3"`); empty lets Azure place nodes
+    /// without a zone constraint.
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// ARM id of an existing subnet for the nodes (Azure CNI); `None` lets AKS create its own
+    /// virtual network.
+    #[serde(default)]
+    pub subnet_id: Option<String>,
+}
+
+/// What a one-click "Retry with …" changes in a request; `None` keeps the field.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RequestChanges {
+    /// A different region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// A different worker size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node_sku: Option<String>,
+    /// A different system-pool size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_vm_size: Option<String>,
+    /// Different availability zones (an empty list drops the zone constraint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zones: Option<Vec<String>>,
+}
+
+impl RequestChanges {
+    /// The request with these changes made.
+    pub fn apply(&self, mut request: ProvisionRequest) -> ProvisionRequest {
+        if let Some(region) = &self.region {
+            request.region = region.clone();
+        }
+        if let Some(size) = &self.node_sku {
+            request.node_sku = size.clone();
+        }
+        if let Some(size) = &self.system_vm_size {
+            request.system_vm_size = size.clone();
+        }
+        if let Some(zones) = &self.zones {
+            request.zones = zones.clone();
+        }
+        request
+    }
 }
 
 /// A field the user must fix, named as the API names it.
@@ -292,6 +337,8 @@ mod tests {
             system_vm_size: "Standard_D2s_v5".into(),
             system_node_count: 1,
             kubernetes_version: None,
+            zones: Vec::new(),
+            subnet_id: None,
         }
     }
 

@@ -59,6 +59,7 @@ fn sane(c: &Classification) {
             ),
             ActionKind::Command => assert!(action.command.is_some()),
             ActionKind::Retry => {}
+            ActionKind::RetryWith => assert!(action.retry.is_some()),
         }
     }
     if let (Some(free), Some(limit)) = (c.facts.free, c.facts.limit) {

@@ -141,6 +141,6 @@ fn action_view(action: Action) -> Option<AnyView> {
             let command = action.command?;
             Some(view! { <li class="command-action"><CopyCommand label=action.label command /></li> }.into_any())
         }
-        ActionKind::Retry => None,
+        ActionKind::Retry | ActionKind::RetryWith => None,
     }
 }

@@ -81,6 +81,8 @@ mod tests {
             system_vm_size: "S".repeat(64),
             system_node_count: 1000,
             kubernetes_version: Some("1.1000.1000".into()),
+            zones: Vec::new(),
+            subnet_id: None,
         }
     }
 

@@ -564,6 +564,8 @@ mod tests {
             system_vm_size: "Standard_D2s_v5".into(),
             system_node_count: 1,
             kubernetes_version: None,
+            zones: Vec::new(),
+            subnet_id: None,
         }
     }
 

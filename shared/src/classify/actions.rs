@@ -90,6 +90,18 @@ pub(crate) fn summary(category: Category, facts: &Facts, innermost: &str) -> Str
             )
         }
         Category::Cancelled => "The operation was cancelled before it finished.".to_owned(),
+        Category::Capacity => match &facts.region {
+            Some(region) => format!("Azure has no capacity for this size in {region} right now."),
+            None => "Azure has no capacity for this size right now.".to_owned(),
+        },
+        Category::Policy => format!(
+            "Azure Policy denied the request: {}",
+            truncate(innermost, MAX_SUMMARY_CHARS)
+        ),
+        Category::Network => format!(
+            "The cluster's network was refused: {}",
+            truncate(innermost, MAX_SUMMARY_CHARS)
+        ),
         Category::Unknown if innermost.is_empty() => "Azure reported an error.".to_owned(),
         Category::Unknown => truncate(innermost, MAX_SUMMARY_CHARS),
     }
@@ -150,6 +162,13 @@ pub(crate) fn explanation(category: Category, innermost: &str) -> String {
             "A value in the request is not accepted. Edit the settings and retry."
         }
         Category::Cancelled => "The operation was cancelled or pre-empted by another one.",
+        Category::Capacity => {
+            "Azure is out of capacity for this size here for now. Another zone, another size or a later retry usually works."
+        }
+        Category::Policy => {
+            "An Azure Policy assignment forbids this request. A role assignment does not help; change the request or ask for a policy exemption."
+        }
+        Category::Network => "The virtual network or subnet cannot take the cluster as requested.",
         Category::Unknown => "The dashboard does not recognise this error.",
     };
     if innermost.is_empty() {
@@ -199,6 +218,7 @@ pub(crate) fn actions(category: Category, facts: &Facts, context: &ErrorContext)
                     label: "Copy the role assignment command".to_owned(),
                     href: None,
                     command: Some(command),
+                    retry: None,
                 });
             }
             actions.push(docs("Assign an Azure role", DOCS_ROLE_ASSIGNMENT));
@@ -230,6 +250,18 @@ pub(crate) fn actions(category: Category, facts: &Facts, context: &ErrorContext)
             retry("Retry".to_owned()),
             docs("Aborting AKS operations", DOCS_ABORT),
         ],
+        Category::Capacity => vec![docs(
+            "Allocation failures and capacity",
+            "https://learn.microsoft.com/troubleshoot/azure/virtual-machines/windows/allocation-failure",
+        )],
+        Category::Policy => vec![docs(
+            "Azure Policy exemptions",
+            "https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure",
+        )],
+        Category::Network => vec![docs(
+            "AKS networking troubleshooting",
+            "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/connectivity/connection-issues-application-hosted-aks-cluster",
+        )],
         Category::Unknown => vec![docs("Common Azure deployment errors", DOCS_COMMON_ERRORS)],
     }
 }
@@ -283,6 +315,7 @@ fn portal(label: &str, href: String) -> Action {
         label: label.to_owned(),
         href: Some(href),
         command: None,
+        retry: None,
     }
 }
 
@@ -292,6 +325,7 @@ fn docs(label: &str, href: &str) -> Action {
         label: label.to_owned(),
         href: Some(href.to_owned()),
         command: None,
+        retry: None,
     }
 }
 
@@ -301,6 +335,7 @@ fn retry(label: String) -> Action {
         label,
         href: None,
         command: None,
+        retry: None,
     }
 }
 

@@ -65,6 +65,7 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
         )
         .filter(|scope| scope.starts_with('/')),
         retry_after_secs: number_after(text, RETRY_LABELS),
+        ..Facts::default()
     }
 }
 

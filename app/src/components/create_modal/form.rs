@@ -181,6 +181,7 @@ impl CreateForm {
             system_vm_size: self.system_vm_size.get(),
             system_node_count: self.system_nodes(),
             kubernetes_version: Some(version),
+            ..ProvisionRequest::default()
         }
         .normalized()
     }
