@@ -44,11 +44,13 @@ use preflight_checks::PreflightChecks;
 use shared::error_card::FailedAttempt;
 use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskStatus, TaskView};
-use shared::provision::ProvisionRequest;
+use shared::provision::{ProvisionRequest, RequestChanges};
 use shared::subscription::SubscriptionInfo;
 
 /// Id of the modal's heading (its accessible name).
 const TITLE_ID: &str = "provision-modal-title";
+/// The form's submit button, where a one-click retry leaves the user.
+const SUBMIT_SELECTOR: &str = "button[type=submit]";
 
 /// The create modal. Render it while the create modal context says it is open.
 #[component]
@@ -82,10 +84,18 @@ pub fn CreateModal(
             || task.with(|t| t.as_ref().is_some_and(|t| !t.status.is_finished()))
     });
     let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(FailedAttempt::of_task)));
-    // Opened by "Edit & retry" on a failure card: the form starts from that attempt.
-    let retry_focus = modal.take_retry_draft().map(|draft| {
-        form.apply_draft(&draft);
-        form::field::input_id(draft.focus_field)
+    // Opened by "Edit & retry" on a failure card: the form starts from that attempt, on the
+    // field the failure points at. Opened by a "Retry with …": with the suggestion's changes
+    // made too, on the submit button (the user reviews, then creates).
+    let retry_focus = modal.take_retry().map(|retry| {
+        form.apply_draft(&retry.draft);
+        match &retry.changes {
+            Some(changes) => {
+                form.apply_changes(changes);
+                SUBMIT_SELECTOR
+            }
+            None => form::field::selector(retry.draft.focus_field),
+        }
     });
 
     let subscriptions = Resource::new(|| (), |_| list_subscriptions());
@@ -118,10 +128,10 @@ pub fn CreateModal(
     Effect::new(move |_| {
         if let Some(input) = first_field.get() {
             // Keyboard convenience only; nothing to recover if the browser refuses.
-            let focused_retry_field = retry_focus.is_some_and(|id| {
+            let focused_retry_field = retry_focus.is_some_and(|selector| {
                 dialog
                     .get_untracked()
-                    .is_some_and(|dialog| focus_matching(&dialog, &format!("#{id}")))
+                    .is_some_and(|dialog| focus_matching(&dialog, selector))
             });
             if !focused_retry_field {
                 let _ = input.focus();
@@ -141,10 +151,23 @@ pub fn CreateModal(
         release_form();
         request_animation_frame(move || {
             if let Some(dialog) = dialog.get_untracked() {
-                let id = form::field::input_id(field.unwrap_or(form::field::CLUSTER_NAME));
-                if !focus_matching(&dialog, &format!("#{id}")) {
+                let selector = form::field::selector(field.unwrap_or(form::field::CLUSTER_NAME));
+                if !focus_matching(&dialog, selector) {
                     focus_first(&dialog);
                 }
+            }
+        });
+    });
+    // The card's "Retry with …": the form is the user's again, with the suggestion's changes
+    // made, on the submit button.
+    let retry_with = Callback::new(move |changes: RequestChanges| {
+        release_form();
+        form.apply_changes(&changes);
+        request_animation_frame(move || {
+            if let Some(dialog) = dialog.get_untracked()
+                && !focus_matching(&dialog, SUBMIT_SELECTOR)
+            {
+                focus_first(&dialog);
             }
         });
     });
@@ -220,6 +243,7 @@ pub fn CreateModal(
                         <ErrorCard
                             attempt
                             on_retry=Some(edit_and_retry)
+                            on_retry_with=Some(retry_with)
                             on_dismiss=Some(dismiss_failure)
                         />
                     }

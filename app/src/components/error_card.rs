@@ -5,16 +5,24 @@
 //! the same card as `cancelled`, as a status rather than an alert, with the portal link to what
 //! may be left on Azure.
 //!
-//! The folder holds the card's copyable command and the dashboard's "Last attempt failed" card,
-//! which shows a remembered failure in this card.
+//! A policy, capacity or network failure also lists the facts Azure stated (the policy
+//! assignment and allowed locations; the size, zone and pool; the subnet and its addresses), and
+//! the server's suggestions show as one-click "Retry with …" buttons that open the create form
+//! with the failed attempt's request changed as they say.
+//!
+//! The folder holds the card's facts list and copyable command, and the dashboard's "Last
+//! attempt failed" card, which shows a remembered failure in this card.
 
+pub mod card_facts;
 pub mod copy_command;
 pub mod last_failure_card;
 
+use card_facts::CardFacts;
 use copy_command::CopyCommand;
 use leptos::prelude::*;
 use shared::classify::{Action, ActionKind};
 use shared::error_card::{FailedAttempt, headline, icon};
+use shared::provision::RequestChanges;
 
 /// The card of one failed or stopped create (in the create modal, in a banner, or as "Last
 /// attempt failed").
@@ -36,6 +44,9 @@ pub fn ErrorCard(
     /// Shows "Dismiss", which calls this.
     #[prop(optional_no_strip)]
     on_dismiss: Option<Callback<()>>,
+    /// Shows the suggestions' "Retry with …" buttons, which call this with their changes.
+    #[prop(optional_no_strip)]
+    on_retry_with: Option<Callback<RequestChanges>>,
 ) -> impl IntoView {
     move || {
         let attempt = attempt.get();
@@ -67,11 +78,21 @@ pub fn ErrorCard(
                 </li>
             }
         });
-        let actions = classification
+        let (suggestions, actions): (Vec<Action>, Vec<Action>) = classification
             .actions
             .into_iter()
-            .filter_map(action_view)
-            .collect_view();
+            .partition(|action| action.kind == ActionKind::RetryWith);
+        let suggestions = on_retry_with.and_then(|retry_with| {
+            let buttons: Vec<_> = suggestions
+                .into_iter()
+                .filter_map(|action| suggestion_view(action, retry_with))
+                .collect();
+            (!buttons.is_empty()).then(|| {
+                view! { <ul class="error-card-retries" aria-label="Suggested retries">{buttons}</ul> }
+            })
+        });
+        let actions = actions.into_iter().filter_map(action_view).collect_view();
+        let facts = view! { <CardFacts category facts=classification.facts /> };
         let raw = (!attempt.raw.is_empty()).then(|| {
             view! {
                 <details class="raw-error">
@@ -105,6 +126,8 @@ pub fn ErrorCard(
                 <p class="error-card-lead"><strong>{lead}</strong></p>
                 <p class="error-card-summary">{classification.summary}</p>
                 <p class="error-card-details">{classification.details}</p>
+                {facts}
+                {suggestions}
                 {leftover}
                 <ul class="error-card-actions">{cluster_link}{actions}</ul>
                 {raw}
@@ -114,9 +137,29 @@ pub fn ErrorCard(
     }
 }
 
+/// A suggestion's one-click "Retry with …" button (none without its changes).
+fn suggestion_view(action: Action, retry_with: Callback<RequestChanges>) -> Option<AnyView> {
+    let changes = action.retry?;
+    Some(
+        view! {
+            <li>
+                <button
+                    type="button"
+                    class="button retry-with"
+                    data-kind="retry_with"
+                    on:click=move |_| retry_with.run(changes.clone())
+                >
+                    {action.label}
+                </button>
+            </li>
+        }
+        .into_any(),
+    )
+}
+
 /// A link for portal and docs actions, a copy button for commands. Retry actions are what
-/// "Edit & retry" does, so they have no button of their own; a link that is not https is never
-/// rendered.
+/// "Edit & retry" does, so they have no button of their own, and one-click retries are
+/// [`suggestion_view`]'s; a link that is not https is never rendered.
 fn action_view(action: Action) -> Option<AnyView> {
     match action.kind {
         ActionKind::Portal | ActionKind::Docs => {

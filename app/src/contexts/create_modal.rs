@@ -13,6 +13,7 @@ use leptos::html;
 use leptos::prelude::*;
 use shared::error_card::RetryDraft;
 use shared::progress::{TaskStatus, TaskView};
+use shared::provision::RequestChanges;
 
 /// Handle on the create modal's state (cheap to copy; every field is a reactive handle).
 #[derive(Clone, Copy)]
@@ -24,8 +25,18 @@ pub struct CreateModalState {
     open: RwSignal<bool>,
     /// The "Create cluster" button, which gets focus back when the modal closes.
     trigger: NodeRef<html::Button>,
-    /// Settings "Edit & retry" hands to the modal it opens.
-    retry_draft: RwSignal<Option<RetryDraft>>,
+    /// What "Edit & retry" (or a one-click "Retry with …") hands to the modal it opens.
+    retry: RwSignal<Option<Retry>>,
+}
+
+/// What a retry opens the modal with: the failed attempt's settings, and for a one-click
+/// "Retry with …" the changes to make to them.
+#[derive(Clone, Debug)]
+pub struct Retry {
+    /// The failed attempt's settings.
+    pub draft: RetryDraft,
+    /// The suggestion's changes; `None` for "Edit & retry".
+    pub changes: Option<RequestChanges>,
 }
 
 /// Creates the create modal's state for a page (closed), provides it as context and returns it.
@@ -36,7 +47,7 @@ pub fn provide_create_modal(jobs: JobTracking) -> CreateModalState {
         task: RwSignal::new(None),
         open: RwSignal::new(false),
         trigger: NodeRef::new(),
-        retry_draft: RwSignal::new(None),
+        retry: RwSignal::new(None),
     };
     provide_context(modal);
     modal
@@ -60,13 +71,26 @@ impl CreateModalState {
 
     /// Opens the create modal filled with a failed attempt's settings ("Edit & retry").
     pub fn open_with(&self, draft: RetryDraft) {
-        self.retry_draft.set(Some(draft));
+        self.retry.set(Some(Retry {
+            draft,
+            changes: None,
+        }));
         self.open.set(true);
     }
 
-    /// The settings the modal was opened with, once (the modal reads them as it opens).
-    pub fn take_retry_draft(&self) -> Option<RetryDraft> {
-        self.retry_draft.try_update(Option::take).flatten()
+    /// Opens the create modal filled with a failed attempt's settings and a suggestion's
+    /// changes made to them ("Retry with Standard_D8as_v5"): the user reviews and creates.
+    pub fn open_with_changes(&self, draft: RetryDraft, changes: RequestChanges) {
+        self.retry.set(Some(Retry {
+            draft,
+            changes: Some(changes),
+        }));
+        self.open.set(true);
+    }
+
+    /// What the modal was opened with, once (the modal reads it as it opens).
+    pub fn take_retry(&self) -> Option<Retry> {
+        self.retry.try_update(Option::take).flatten()
     }
 
     /// Drops the modal's failed task (its card was dismissed or the user is editing to retry):

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 use shared::error_card::RetryDraft;
-use shared::provision::ProvisionRequest;
+use shared::provision::{ProvisionRequest, RequestChanges};
 use shared::vm_size::{VmSizeOption, default_system_size, default_worker_size};
 
 /// Field names, as the API names them (and as `AppError::Validation` reports them).
@@ -27,19 +27,26 @@ pub mod field {
     pub const WORKER_NODE_COUNT: &str = "node_count";
     /// Kubernetes version.
     pub const KUBERNETES_VERSION: &str = "kubernetes_version";
+    /// Availability zones of both pools.
+    pub const ZONES: &str = "zones";
+    /// The existing subnet for the nodes.
+    pub const SUBNET: &str = "subnet_id";
 
-    /// The id of the input that edits `field` (the cluster name's for an unknown field).
-    pub fn input_id(field: &str) -> &'static str {
+    /// A CSS selector of the control that edits `field` (the cluster name's for an unknown
+    /// field). The zones are a group of checkboxes: their first one.
+    pub fn selector(field: &str) -> &'static str {
         match field {
-            SUBSCRIPTION => "create-subscription",
-            REGION => "create-region",
-            RESOURCE_GROUP => "create-resource-group",
-            SYSTEM_VM_SIZE => "create-system-size",
-            SYSTEM_NODE_COUNT => "create-system-count",
-            WORKER_VM_SIZE => "create-worker-size",
-            WORKER_NODE_COUNT => "create-worker-count",
-            KUBERNETES_VERSION => "create-kubernetes-version",
-            _ => "create-cluster-name",
+            SUBSCRIPTION => "#create-subscription",
+            REGION => "#create-region",
+            RESOURCE_GROUP => "#create-resource-group",
+            SYSTEM_VM_SIZE => "#create-system-size",
+            SYSTEM_NODE_COUNT => "#create-system-count",
+            WORKER_VM_SIZE => "#create-worker-size",
+            WORKER_NODE_COUNT => "#create-worker-count",
+            KUBERNETES_VERSION => "#create-kubernetes-version",
+            ZONES => "#create-zones input",
+            SUBNET => "#create-subnet",
+            _ => "#create-cluster-name",
         }
     }
 }
@@ -70,6 +77,10 @@ pub struct CreateForm {
     pub node_count: RwSignal<String>,
     /// Kubernetes version as typed (empty: AKS's default).
     pub kubernetes_version: RwSignal<String>,
+    /// Availability zones of both pools, ascending (empty: no zone constraint).
+    pub zones: RwSignal<Vec<String>>,
+    /// ARM id of the existing subnet for the nodes (`None`: AKS creates a virtual network).
+    pub subnet_id: RwSignal<Option<String>>,
     touched: RwSignal<Vec<&'static str>>,
     submitted: RwSignal<bool>,
     /// A message the server sent for one field (a 400), until that field is edited.
@@ -89,6 +100,8 @@ impl CreateForm {
             node_sku: RwSignal::new(String::new()),
             node_count: RwSignal::new(DEFAULT_WORKER_NODES.into()),
             kubernetes_version: RwSignal::new(String::new()),
+            zones: RwSignal::new(Vec::new()),
+            subnet_id: RwSignal::new(None),
             touched: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             server_error: RwSignal::new(None),
@@ -129,6 +142,35 @@ impl CreateForm {
             self.node_sku.set(pool.vm_size.clone());
             self.node_count.set(pool.count.to_string());
             self.touch(field::WORKER_NODE_COUNT);
+        }
+    }
+
+    /// Makes a one-click retry's changes ("Retry with Standard_D8as_v5") to what the form
+    /// holds, with the request's own rules ([`RequestChanges::apply`]). Only the fields a
+    /// change can name are written back, so counts and names stay as they are.
+    pub fn apply_changes(&self, changes: &RequestChanges) {
+        let changed = changes.apply(untrack(|| self.request()));
+        set_if_changed(self.region, changed.region);
+        set_if_changed(self.node_sku, changed.node_sku);
+        set_if_changed(self.system_vm_size, changed.system_vm_size);
+        self.set_zones(changed.zones);
+    }
+
+    /// Chooses `zones` (kept ascending and each once).
+    pub fn set_zones(&self, mut zones: Vec<String>) {
+        zones.sort_unstable();
+        zones.dedup();
+        set_if_changed(self.zones, zones);
+    }
+
+    /// After a region's catalogue loaded: drops chosen zones the region does not offer.
+    pub fn keep_offered_zones(&self, offered: &[String]) {
+        let outside = self
+            .zones
+            .with_untracked(|zones| zones.iter().any(|zone| !offered.contains(zone)));
+        if outside {
+            self.zones
+                .update(|zones| zones.retain(|zone| offered.contains(zone)));
         }
     }
 
@@ -181,7 +223,8 @@ impl CreateForm {
             system_vm_size: self.system_vm_size.get(),
             system_node_count: self.system_nodes(),
             kubernetes_version: Some(version),
-            ..ProvisionRequest::default()
+            zones: self.zones.get(),
+            subnet_id: self.subnet_id.get(),
         }
         .normalized()
     }
@@ -259,6 +302,13 @@ impl CreateForm {
         if !self.node_sku.with_untracked(|s| keeps(s)) {
             self.node_sku.set(name(default_worker_size(sizes)));
         }
+    }
+}
+
+/// Writes `value` unless the signal holds it already (nothing downstream re-runs then).
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|current| *current != value) {
+        signal.set(value);
     }
 }
 

@@ -1,13 +1,17 @@
 //! Every input of the create form, laid out in a grid, and the field components they are built
-//! from: the labelled text input, the VM size picker and the message under a field (general),
-//! and the subscription, region and pool fields (bound to the form's state).
+//! from: the labelled text input, the VM size and subnet pickers, the zone checkboxes and the
+//! message under a field (general), and the subscription, region, pool and subnet fields (bound
+//! to the form's state).
 
 pub mod field_error;
 mod pool_fields;
 mod region_field;
+mod subnet_field;
+pub mod subnet_picker;
 mod subscription_field;
 pub mod text_field;
 pub mod vm_size_picker;
+pub mod zones_field;
 
 use crate::components::create_modal::form::{CreateForm, field};
 use crate::error::AppError;
@@ -16,10 +20,12 @@ use leptos::prelude::*;
 use pool_fields::PoolFields;
 use region_field::RegionField;
 use shared::subscription::SubscriptionInfo;
+use subnet_field::SubnetField;
 use subscription_field::SubscriptionField;
 use text_field::TextField;
 
-/// Every input of the form: cluster, subscription, region, resource group, pools, version.
+/// Every input of the form: cluster, subscription, region, resource group, pools and zones,
+/// subnet, version.
 #[component]
 pub fn FormFields(
     /// The form.
@@ -66,6 +72,7 @@ pub fn FormFields(
         </div>
         <PoolFields form />
         <div class="form-grid">
+            <SubnetField form />
             <TextField
                 id="create-kubernetes-version"
                 label="Kubernetes version (optional)"

@@ -1,6 +1,10 @@
 //! The pre-flight's rows in the create modal: one line per check with an icon and its status in
 //! words (for screen readers), "Apply N nodes" on a quota shortfall that fewer workers fix, and
 //! the portal's quota page when the quota row fails. Azure's text is rendered as text.
+//!
+//! A warning (a policy that denies the region, a zone restricted for a size, a subnet that
+//! looks too small) never blocks the submit: the dashboard's estimate can be wrong and Azure
+//! decides. A line under the rows says so.
 
 use leptos::prelude::*;
 use shared::preflight::{CheckStatus, PreflightCheck, PreflightReport};
@@ -31,6 +35,13 @@ pub fn PreflightChecks(
         })
     };
     let empty = move || report.with(Option::is_none) && failure.with(Option::is_none);
+    let warns_only = move || {
+        report.with(|report| {
+            report
+                .as_ref()
+                .is_some_and(|r| r.ok && r.checks.iter().any(|c| c.status == CheckStatus::Warn))
+        })
+    };
     view! {
         <section
             class="preflight"
@@ -72,6 +83,11 @@ pub fn PreflightChecks(
                         })
                 }}
             </ul>
+            <Show when=warns_only>
+                <p class="hint preflight-warn-note">
+                    "Warnings do not block the create: Azure decides when it runs."
+                </p>
+            </Show>
         </section>
     }
     .into_any()
@@ -94,6 +110,9 @@ fn check_row(
         "vm_size" => "VM sizes",
         "quota" => "vCPU quota",
         "resource_group" => "Resource group",
+        "policy" => "Azure Policy",
+        "zones" => "Availability zones",
+        "subnet" => "Subnet",
         _ => "Check",
     };
     view! {

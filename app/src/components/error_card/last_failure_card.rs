@@ -42,7 +42,13 @@ pub fn LastFailureCard() -> impl IntoView {
                                 record.region,
                             );
                             let draft = attempt.draft.clone();
-                            let retry = Callback::new(move |()| modal.open_with(draft.clone()));
+                            let retry = {
+                                let draft = draft.clone();
+                                Callback::new(move |()| modal.open_with(draft.clone()))
+                            };
+                            let retry_with = Callback::new(move |changes| {
+                                modal.open_with_changes(draft.clone(), changes)
+                            });
                             let dismiss = Callback::new(move |()| memory.dismiss());
                             view! {
                                 <div class="last-failure">
@@ -52,6 +58,7 @@ pub fn LastFailureCard() -> impl IntoView {
                                         live=false
                                         on_retry=Some(retry)
                                         on_dismiss=Some(dismiss)
+                                        on_retry_with=Some(retry_with)
                                     />
                                 </div>
                             }

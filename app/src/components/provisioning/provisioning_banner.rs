@@ -80,9 +80,16 @@ pub fn ProvisioningBanner(
                             let draft = attempt.draft.clone();
                             let on_retry = modal
                                 .map(|modal| {
+                                    let draft = draft.clone();
                                     Callback::new(move |()| modal.open_with(draft.clone()))
                                 });
-                            view! { <ErrorCard attempt on_retry on_dismiss /> }
+                            let on_retry_with = modal
+                                .map(|modal| {
+                                    Callback::new(move |changes| {
+                                        modal.open_with_changes(draft.clone(), changes)
+                                    })
+                                });
+                            view! { <ErrorCard attempt on_retry on_dismiss on_retry_with /> }
                         })
                 }}
                 <PartialClusterDeletion task=Signal::derive(move || Some(task.get())) />

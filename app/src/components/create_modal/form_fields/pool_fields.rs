@@ -1,13 +1,19 @@
-//! The create form's two pools, over the region's VM size catalogue (refetched when the
-//! subscription or the region changes). When Azure's catalogue cannot be read the sizes are
-//! typed instead of picked: the user is not stopped, and the create tells the truth.
+//! The create form's two pools and their availability zones, over the region's VM size
+//! catalogue (refetched when the subscription or the region changes). When Azure's catalogue
+//! cannot be read the sizes are typed instead of picked and every zone is offered: the user is
+//! not stopped, and the create tells the truth.
 
 use super::text_field::TextField;
 use super::vm_size_picker::VmSizePicker;
+use super::zones_field::ZonesField;
 use crate::api::catalogue::list_vm_sizes::list_vm_sizes;
 use crate::components::create_modal::form::{CreateForm, field};
 use leptos::prelude::*;
 use shared::provision::MAX_POOL_NODES;
+use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
+
+/// Azure's zone names, offered when the catalogue cannot say which the region has.
+const EVERY_ZONE: [&str; 3] = ["1", "2", "3"];
 
 /// The system and worker pools: VM size and node count each, over the region's catalogue.
 #[component]
@@ -28,6 +34,21 @@ pub fn PoolFields(
     Effect::new(move |_| {
         if let Some(Ok(Some(catalogue))) = catalogue.get() {
             form.apply_size_defaults(&catalogue.skus);
+            if !catalogue.degraded {
+                form.keep_offered_zones(&offered_zones(&catalogue));
+            }
+        }
+    });
+    let zones = Signal::derive(move || match catalogue.get() {
+        Some(Ok(Some(catalogue))) => Some(offered_zones(&catalogue)),
+        Some(Err(_)) => Some(EVERY_ZONE.map(String::from).to_vec()),
+        _ => None,
+    });
+    let restricted = Signal::derive(move || {
+        let chosen = [form.system_vm_size.get(), form.node_sku.get()];
+        match catalogue.get() {
+            Some(Ok(Some(catalogue))) => restricted_zones(&catalogue.skus, &chosen),
+            _ => Vec::new(),
         }
     });
     let sizes = Signal::derive(move || match catalogue.get() {
@@ -120,6 +141,40 @@ pub fn PoolFields(
                 />
             </fieldset>
         </div>
+        <ZonesField
+            offered=zones
+            restricted
+            selected=form.zones
+            error=Signal::derive(move || form.message(field::ZONES))
+            on_change=Callback::new(move |zones| {
+                form.set_zones(zones);
+                form.touch(field::ZONES);
+            })
+        />
     }
     .into_any()
+}
+
+/// The zones the region offers as its catalogue knows them; every zone when it could not be
+/// read.
+// Interim: the catalogue does not carry ARM's `locationInfo[].zones` yet (asked for in
+// /work/plan/issue16-ui-notes.md); until it does, a readable catalogue offers every zone.
+fn offered_zones(catalogue: &VmSizeCatalogue) -> Vec<String> {
+    if catalogue.degraded || !catalogue.skus.is_empty() {
+        EVERY_ZONE.map(String::from).to_vec()
+    } else {
+        Vec::new()
+    }
+}
+
+/// The zones where one of the `chosen` sizes is restricted.
+fn restricted_zones(sizes: &[VmSizeOption], chosen: &[String]) -> Vec<String> {
+    let mut zones: Vec<String> = sizes
+        .iter()
+        .filter(|size| chosen.contains(&size.name))
+        .flat_map(|size| size.restricted_zones.iter().cloned())
+        .collect();
+    zones.sort_unstable();
+    zones.dedup();
+    zones
 }
