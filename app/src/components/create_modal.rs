@@ -15,7 +15,7 @@
 //! there and its keyboard handling can use the window.
 
 pub mod create_cluster_button;
-mod form;
+pub mod form;
 pub mod form_fields;
 mod keyboard;
 mod live_panel;

@@ -305,6 +305,12 @@ impl CreateForm {
     }
 }
 
+impl Default for CreateForm {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Writes `value` unless the signal holds it already (nothing downstream re-runs then).
 fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
     if signal.with_untracked(|current| *current != value) {
