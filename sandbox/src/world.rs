@@ -5,11 +5,17 @@
 //! The embedded `default_world.toml` tells one story per failure a user can meet; operators and
 //! tests replace it with `SANDBOX_CONFIG` or by building a [`World`] in code.
 
+mod capacity;
 mod entra;
+mod governance;
+mod network;
 
+pub use capacity::{CapacityOutage, Shortage};
 pub use entra::{
     Application, BuiltInRole, DemoUser, EntraConfig, FederatedCredential, PublicKey, RoleAssignment,
 };
+pub use governance::{ALLOWED_LOCATIONS_DEFINITION, PolicyAssignment};
+pub use network::{SubnetSeed, VirtualNetworkSeed, cidr_prefix_length};
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -86,6 +92,12 @@ pub struct World {
     /// on every subscription (what worlds written before role assignments meant).
     #[serde(default)]
     pub role_assignments: Vec<RoleAssignment>,
+    /// Azure Policy assignments with the deny effect.
+    #[serde(default)]
+    pub policy_assignments: Vec<PolicyAssignment>,
+    /// Virtual networks (with their subnets) that exist at start.
+    #[serde(default)]
+    pub virtual_networks: Vec<VirtualNetworkSeed>,
 }
 
 /// The identity behind sandbox tokens.
@@ -262,9 +274,14 @@ pub struct RegionConfig {
     /// SKU restrictions for this region.
     #[serde(default)]
     pub restrictions: Vec<RestrictionConfig>,
-    /// Creates here pass validation, then fail midway on capacity.
+    /// Shorthand for a capacity outage of every size in the whole region: every create here
+    /// passes validation, then fails midway with `AllocationFailed`.
     #[serde(default)]
     pub fail_creates_midway: bool,
+    /// Sizes or zones out of capacity: a create deploying a pool into one passes validation,
+    /// then fails midway (`AllocationFailed`, or `ZonalAllocationFailed` for a zonal outage).
+    #[serde(default)]
+    pub capacity_outages: Vec<CapacityOutage>,
     /// Another deployment in the same subscription claims this many regional vCPUs while a
     /// create runs here: at the create's midpoint, once per subscription, the claim (no more
     /// than is free at that moment) joins the subscription's regional usage and stays there (the
@@ -287,6 +304,27 @@ impl RegionConfig {
         self.capacity_restricted_sizes
             .iter()
             .any(|s| s.eq_ignore_ascii_case(vm_size))
+    }
+
+    /// The capacity shortage a pool of `vm_size` in `zones` meets here, if any.
+    pub fn shortage(&self, vm_size: &str, zones: &[String]) -> Option<Shortage> {
+        if self.fail_creates_midway {
+            return Some(Shortage::Regional);
+        }
+        capacity::shortage(&self.capacity_outages, vm_size, zones)
+    }
+
+    /// True when a pool of `vm_size` in `zones` cannot be deployed here at create time: its
+    /// size is capacity-restricted or out of capacity.
+    pub fn blocks_pool(&self, vm_size: &str, zones: &[String]) -> bool {
+        self.capacity_restricted(vm_size) || self.shortage(vm_size, zones).is_some()
+    }
+
+    /// True when a create here may meet a midway failure story (whatever its pools).
+    pub fn has_capacity_story(&self) -> bool {
+        self.fail_creates_midway
+            || !self.capacity_outages.is_empty()
+            || !self.capacity_restricted_sizes.is_empty()
     }
 }
 
@@ -455,9 +493,11 @@ impl World {
                     ));
                 }
             }
+            let outage_sizes = region.capacity_outages.iter().flat_map(|o| &o.vm_sizes);
             if let Some(unknown) = region
                 .capacity_restricted_sizes
                 .iter()
+                .chain(outage_sizes)
                 .find(|size| self.vm_size(size).is_none())
             {
                 return fail(format!(
@@ -477,6 +517,9 @@ impl World {
             }
         }
         if let Some(problem) = self.entra.problem() {
+            return fail(problem);
+        }
+        if let Some(problem) = network::problem(self).or_else(|| governance::problem(self)) {
             return fail(problem);
         }
         for assignment in &self.role_assignments {
@@ -540,9 +583,41 @@ mod tests {
         let world = World::default_world().expect("default world");
         assert!(world.vm_sizes.len() >= 12);
         assert!(world.regions.iter().any(|r| !r.aks), "a region without AKS");
+        let sweden = world.region("swedencentral").expect("swedencentral");
+        let zones = |z: &[&str]| z.iter().map(|z| (*z).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            sweden.shortage("Standard_D4as_v5", &[]),
+            Some(Shortage::Regional),
+            "a size out of capacity"
+        );
+        assert_eq!(
+            sweden.shortage("Standard_D4s_v5", &zones(&["1", "2"])),
+            Some(Shortage::Zonal(zones(&["1"]))),
+            "a zone out of capacity"
+        );
+        assert_eq!(
+            sweden.shortage("Standard_D4s_v5", &zones(&["2", "3"])),
+            None
+        );
         assert!(
-            world.regions.iter().any(|r| r.fail_creates_midway),
-            "a capacity failure"
+            world
+                .policy_assignments
+                .iter()
+                .any(|a| a.scope.ends_with("/rg-governed")
+                    && !a.allows_location("eastus")
+                    && a.allows_location("West Europe")),
+            "a policy denying a region"
+        );
+        let subnets: Vec<(&str, Option<u64>)> = world
+            .virtual_networks
+            .iter()
+            .flat_map(|v| &v.subnets)
+            .map(|s| (s.name.as_str(), s.usable_addresses()))
+            .collect();
+        assert_eq!(
+            subnets,
+            [("aks-small", Some(27)), ("aks-nodes", Some(1019))],
+            "a subnet too small and one that fits"
         );
         assert!(
             world.regions.iter().any(|r| r.regional_vcpu_limit <= 100),
@@ -653,6 +728,24 @@ mod tests {
         );
         let error = World::from_toml(&broken).unwrap_err();
         assert!(error.to_string().contains("Standard_Gone"), "{error}");
+        let broken = DEFAULT_WORLD_TOML.replace(
+            "{ vm_sizes = [\"Standard_D4as_v5\"] }",
+            "{ vm_sizes = [\"Standard_Gone\"] }",
+        );
+        let error = World::from_toml(&broken).unwrap_err();
+        assert!(error.to_string().contains("Standard_Gone"), "{error}");
+        let broken = DEFAULT_WORLD_TOML.replace("\"10.240.0.0/27\"", "\"10.240.0/27\"");
+        let error = World::from_toml(&broken).unwrap_err();
+        assert!(error.to_string().contains("10.240.0/27"), "{error}");
+        let broken = DEFAULT_WORLD_TOML.replace(
+            "resource_group = \"rg-network\"",
+            "resource_group = \"rg-nowhere\"",
+        );
+        let error = World::from_toml(&broken).unwrap_err();
+        assert!(error.to_string().contains("vnet-spoke"), "{error}");
+        let broken = DEFAULT_WORLD_TOML.replace("effect = \"deny\"", "effect = \"audit\"");
+        let error = World::from_toml(&broken).unwrap_err();
+        assert!(error.to_string().contains("deny only"), "{error}");
         let unknown_key = format!("{DEFAULT_WORLD_TOML}\n[surprise]\nx = 1\n");
         assert!(matches!(
             World::from_toml(&unknown_key),
