@@ -249,10 +249,15 @@ fn disallowed(
     assignment: &PolicyAssignment,
     expressions: Vec<Value>,
 ) -> Reply {
-    let identifiers = json!([{
-        "policyAssignment": { "name": assignment.display_name, "id": assignment.id() },
-        "policyDefinition": { "name": assignment.definition_display_name, "id": assignment.definition_id },
-    }]);
+    // Written by hand: ARM puts each `name` before its `id`, and serde_json sorts keys.
+    let text = |value: &str| Value::from(value).to_string();
+    let identifiers = format!(
+        r#"[{{"policyAssignment":{{"name":{},"id":{}}},"policyDefinition":{{"name":{},"id":{}}}}}]"#,
+        text(&assignment.display_name),
+        text(&assignment.id()),
+        text(&assignment.definition_display_name),
+        text(&assignment.definition_id)
+    );
     let mut parameters = serde_json::Map::new();
     if !assignment.allowed_locations.is_empty() {
         parameters.insert(
