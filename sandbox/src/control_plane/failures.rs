@@ -123,12 +123,13 @@ impl ControlPlane {
             .filter(|p| p.provisioning_state != "Succeeded" && p.provisioning_error.is_none())
             .find_map(|p| region.shortage(&p.vm_size, &p.zones).map(|s| (p, s)))?;
         let detail = match shortage {
+            // Compute's texts as AKS relays them: they name neither the size nor the zone
+            // (docs/ARM_FACTS.md §15); the detail's target names the pool.
             Shortage::Regional => json!({
                 "code": "AllocationFailed",
                 "target": pool.name,
-                "message": format!("Allocation failed. We do not have sufficient capacity for the requested VM size {} in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance", pool.vm_size),
+                "message": "Allocation failed. We do not have sufficient capacity for the requested VM size in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance",
             }),
-            // Compute's text as AKS relays it (SupportArticles-docs, zonalallocation-allocationfailed-error.md).
             Shortage::Zonal(_) => json!({
                 "code": "ZonalAllocationFailed",
                 "target": pool.name,

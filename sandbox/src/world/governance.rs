@@ -7,7 +7,8 @@ use super::World;
 use serde::Deserialize;
 
 /// The built-in "Allowed locations" definition's id: its name is this GUID, its one parameter
-/// `listOfAllowedLocations`, its rule `not (field location in [parameters('listOfAllowedLocations')])`.
+/// `listOfAllowedLocations`, its rule `location notIn [parameters('listOfAllowedLocations')]` and
+/// `location notEquals global` (mode `Indexed`: resource groups are left out).
 pub const ALLOWED_LOCATIONS_DEFINITION: &str =
     "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c";
 
@@ -69,11 +70,13 @@ impl PolicyAssignment {
             .unwrap_or(&self.definition_id)
     }
 
-    /// True when `location` is allowed (always, when the assignment has no location rule).
-    /// Locations compare as ARM compares them: case-insensitively, spaces ignored ("West Europe").
+    /// True when `location` is allowed (always, when the assignment has no location rule, and
+    /// for `global`, which the built-in rule leaves out). Locations compare as ARM compares
+    /// them: case-insensitively, spaces ignored ("West Europe").
     pub fn allows_location(&self, location: &str) -> bool {
         let squash = |s: &str| s.replace(' ', "").to_ascii_lowercase();
         self.allowed_locations.is_empty()
+            || squash(location) == "global"
             || self
                 .allowed_locations
                 .iter()
