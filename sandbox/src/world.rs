@@ -319,13 +319,6 @@ impl RegionConfig {
     pub fn blocks_pool(&self, vm_size: &str, zones: &[String]) -> bool {
         self.capacity_restricted(vm_size) || self.shortage(vm_size, zones).is_some()
     }
-
-    /// True when a create here may meet a midway failure story (whatever its pools).
-    pub fn has_capacity_story(&self) -> bool {
-        self.fail_creates_midway
-            || !self.capacity_outages.is_empty()
-            || !self.capacity_restricted_sizes.is_empty()
-    }
 }
 
 /// A VM size this region will not deploy (whole region, or only some zones).

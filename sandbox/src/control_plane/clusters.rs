@@ -5,8 +5,8 @@ use super::ControlPlane;
 use super::cluster_request::{ClusterName, ClusterRequest};
 use super::groups::group_not_found;
 use super::model::{
-    AZURE_CNI_DEFAULT_MAX_PODS, Cluster, ClusterKey, Operation, OperationKind, OperationStatus,
-    Pool, cluster_key, new_resource_uid, since,
+    Cluster, ClusterKey, Operation, OperationKind, OperationStatus, Pool, cluster_key,
+    new_resource_uid, since,
 };
 use super::operations::operation_url;
 use super::{Origin, rfc3339, seconds};
@@ -422,7 +422,7 @@ impl ControlPlane {
                     "osSKU": "Ubuntu",
                     "mode": pool.mode,
                     "type": "VirtualMachineScaleSets",
-                    "maxPods": pool.max_pods.unwrap_or(if pool.vnet_subnet_id.is_some() && cluster.network.is_azure_cni_node_subnet() { AZURE_CNI_DEFAULT_MAX_PODS } else { 110 }),
+                    "maxPods": pool.max_pods_or_default(&cluster.network),
                     "orchestratorVersion": cluster.current_kubernetes_version,
                     "currentOrchestratorVersion": cluster.current_kubernetes_version,
                     "provisioningState": pool.provisioning_state,

@@ -60,10 +60,21 @@ impl Pool {
     /// there) + 1. Kubenet and CNI overlay take one per node (docs/ARM_FACTS.md §14).
     pub(super) fn addresses_per_node(&self, network: &NetworkChoice) -> u64 {
         if network.is_azure_cni_node_subnet() {
-            u64::from(self.max_pods.unwrap_or(AZURE_CNI_DEFAULT_MAX_PODS)) + 1
+            u64::from(self.max_pods_or_default(network)) + 1
         } else {
             1
         }
+    }
+
+    /// `maxPods` as AKS reports it: as asked, else its default for the plugin (30 with Azure
+    /// CNI node subnet; the sandbox shows 110 for the others, as it always has).
+    pub(super) fn max_pods_or_default(&self, network: &NetworkChoice) -> u32 {
+        self.max_pods
+            .unwrap_or(if network.is_azure_cni_node_subnet() {
+                AZURE_CNI_DEFAULT_MAX_PODS
+            } else {
+                110
+            })
     }
 
     /// Addresses the whole pool takes in its subnet.
@@ -73,7 +84,7 @@ impl Pool {
 }
 
 /// AKS's default `maxPods` with Azure CNI (node subnet).
-pub(super) const AZURE_CNI_DEFAULT_MAX_PODS: u32 = 30;
+const AZURE_CNI_DEFAULT_MAX_PODS: u32 = 30;
 
 /// A cluster's `networkProfile.networkPlugin` and `networkPluginMode`, as asked.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
