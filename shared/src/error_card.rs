@@ -61,6 +61,7 @@ pub fn error_context(progress: &ProvisionProgress) -> ErrorContext {
         region: non_empty(&progress.region),
         resource_group: non_empty(&progress.resource_group),
         vm_sizes,
+        ..ErrorContext::default()
     }
 }
 

@@ -95,6 +95,7 @@ proptest! {
             region: Some(text.chars().rev().take(6).collect()),
             resource_group: Some("rg".into()),
             vm_sizes: vec![text.chars().take(3).collect()],
+            zones: vec![text.chars().take(1).collect(), "2".into()],
         };
         sane(&classify(&text, Some(&arm), &context));
         sane(&classify(&text, None, &context));

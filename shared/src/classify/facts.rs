@@ -5,6 +5,12 @@
 //! percent-encoded quota-request links are never read. Each label is searched left to right and
 //! the number must follow it directly (after `:`, `=`, quotes or spaces), so the search is linear.
 
+mod network;
+mod placement;
+mod policy;
+
+use serde_json::Value;
+
 use super::Facts;
 use super::normalize::Normalized;
 use super::rules::floor_boundary;
@@ -39,8 +45,9 @@ const RETRY_LABELS: &[&str] = &[
     "retry in",
 ];
 
-/// Everything [`Facts`] can hold that the text itself states.
-pub(crate) fn extract(text: &Normalized) -> Facts {
+/// Everything [`Facts`] can hold that the text itself (or ARM's structured `additionalInfo`)
+/// states.
+pub(crate) fn extract(text: &Normalized, additional_info: &[Value]) -> Facts {
     let limit = number_after(text, LIMIT_LABELS);
     let usage = number_after(text, USAGE_LABELS);
     let free = number_after(text, FREE_LABELS).or_else(|| match (limit, usage) {
@@ -48,7 +55,10 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
         (Some(limit), Some(usage)) => Some(limit.saturating_sub(usage).max(0)),
         _ => None,
     });
+    let missing_action = placement::missing_action(text);
     Facts {
+        network: network::extract(text, missing_action.as_deref()),
+        missing_action,
         needed: number_after(text, NEEDED_LABELS),
         free,
         limit,
@@ -65,7 +75,9 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
         )
         .filter(|scope| scope.starts_with('/')),
         retry_after_secs: number_after(text, RETRY_LABELS),
-        ..Facts::default()
+        zones: placement::zones(text),
+        pool: placement::pool(text),
+        policy: policy::extract(text, additional_info),
     }
 }
 
@@ -164,6 +176,18 @@ fn between(text: &Normalized, start: &str, end: &str, max: usize) -> Option<Stri
         .map(str::to_owned)
 }
 
+/// The leading run of name characters (`[A-Za-z0-9._-]`, as Azure allows in resource names)
+/// of `s`, without a trailing period (the end of a sentence).
+fn name_run(s: &str) -> Option<String> {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .unwrap_or(s.len());
+    s.get(..end)
+        .map(|name| name.trim_end_matches('.'))
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+}
+
 /// The leading `[A-Za-z0-9_]+` run of `s`.
 fn word_run(s: &str) -> Option<String> {
     let end = s
@@ -247,7 +271,7 @@ mod tests {
     use rstest::rstest;
 
     fn facts(raw: &str) -> Facts {
-        extract(&Normalized::new(raw).without_urls())
+        extract(&Normalized::new(raw).without_urls(), &[])
     }
 
     #[rstest]

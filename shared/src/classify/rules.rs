@@ -19,6 +19,9 @@ pub(crate) enum Strength {
     /// A generic phrase ("is invalid", "already exists") that only decides when nothing
     /// more specific was found.
     WeakPhrase,
+    /// An overloaded code (`InvalidParameter`, `BadRequest`) that names a category only when
+    /// no specific phrase or code does.
+    WeakCode,
     /// An Azure phrase.
     Phrase,
     /// An error code found in the text.
@@ -54,27 +57,77 @@ const CODES: &[(&str, Category)] = &[
     ("SkuNotSupported", Category::SkuBlocked),
     ("VMSizeNotAvailable", Category::SkuBlocked),
     ("VMSizeNotAllowed", Category::SkuBlocked),
-    // region
-    ("LocationNotAvailableForResourceType", Category::Region),
-    ("AKSCapacityError", Category::Region),
-    ("AKSCapacityHeavyUsage", Category::Region),
+    // capacity: Azure is out of capacity for the size, zone or region right now
+    ("AKSCapacityError", Category::Capacity),
+    ("AKSCapacityHeavyUsage", Category::Capacity),
     (
         "ManagedEnvironmentCapacityHeavyUsageError",
-        Category::Region,
+        Category::Capacity,
     ),
-    ("UnderlayNotFound", Category::Region),
-    ("ResourcesOverConstrained", Category::Region),
-    ("ZonalAllocationFailed", Category::Region),
-    ("AllocationFailed", Category::Region),
-    ("OverconstrainedAllocationRequest", Category::Region),
-    ("OverconstrainedZonalAllocationRequest", Category::Region),
+    ("UnderlayNotFound", Category::Capacity),
+    ("ResourcesOverConstrained", Category::Capacity),
+    ("ZonalAllocationFailed", Category::Capacity),
+    ("AllocationFailed", Category::Capacity),
+    ("OverconstrainedAllocationRequest", Category::Capacity),
+    ("OverconstrainedZonalAllocationRequest", Category::Capacity),
+    ("SkuNotAvailableDueToCapacity", Category::Capacity),
+    // region: the region does not offer the resource at all
+    ("LocationNotAvailableForResourceType", Category::Region),
     ("UnsupportedEdgeZone", Category::Region),
     ("LocationNotSupported", Category::Region),
     ("RegionNotSupported", Category::Region),
+    ("MissingRegistrationForLocation", Category::Region),
+    // policy
+    ("RequestDisallowedByPolicy", Category::Policy),
+    ("PolicyViolation", Category::Policy),
+    // network
+    ("SubnetIsFull", Category::Network),
+    ("InsufficientSubnetSize", Category::Network),
+    ("SubnetIsDelegated", Category::Network),
+    (
+        "SubnetWithExternalResourcesCannotBeUsedByOtherResources",
+        Category::Network,
+    ),
+    ("InUseSubnetCannotBeDeleted", Category::Network),
+    ("InUseRouteTableCannotBeDeleted", Category::Network),
+    (
+        "InUseNetworkSecurityGroupCannotBeDeleted",
+        Category::Network,
+    ),
+    (
+        "NetworkSecurityGroupInUseByVirtualMachineScaleSet",
+        Category::Network,
+    ),
+    ("VirtualNetworkNotInSucceededState", Category::Network),
+    (
+        "CustomPrivateDNSZoneMissingPermissionError",
+        Category::Network,
+    ),
+    ("CreateOrUpdateVirtualNetworkLinkFailed", Category::Network),
+    ("ServiceCidrOverlapExistingSubnetsCidr", Category::Network),
+    ("OutboundConnFailVMExtensionError", Category::Network),
+    ("K8SAPIServerConnFailVMExtensionError", Category::Network),
+    (
+        "K8SAPIServerDNSLookupFailVMExtensionError",
+        Category::Network,
+    ),
+    ("CniDownloadTimeoutVMExtensionError", Category::Network),
+    ("VMExtensionError_OutboundConnFail", Category::Network),
+    ("VMExtensionError_K8SAPIServerConnFail", Category::Network),
+    (
+        "VMExtensionError_K8SAPIServerDNSLookupFail",
+        Category::Network,
+    ),
+    ("VMExtensionError_CniDownloadTimeout", Category::Network),
+    (
+        "InvalidLoadBalancerProfileAllocatedOutboundPorts",
+        Category::Network,
+    ),
     // rg_permission
     ("AuthorizationFailed", Category::RgPermission),
+    // A linked authorization names the resource the client could not use; when that is a
+    // network resource the failure becomes `network` (see `refine`).
     ("LinkedAuthorizationFailed", Category::RgPermission),
-    ("RequestDisallowedByPolicy", Category::RgPermission),
     ("ResourceGroupNotFound", Category::RgPermission),
     ("SubscriptionNotFound", Category::RgPermission),
     ("ReadOnlyDisabledSubscription", Category::RgPermission),
@@ -99,6 +152,7 @@ const CODES: &[(&str, Category)] = &[
     ("ReferencedResourceNotProvisioned", Category::Conflict),
     ("OperationPreempted", Category::Cancelled),
     ("RetryableErrorDueToAnotherOperation", Category::Conflict),
+    ("OriginalEtagNotExpect", Category::Conflict),
     // throttled
     ("Throttled", Category::Throttled),
     ("SubscriptionRequestsThrottled", Category::Throttled),
@@ -111,8 +165,6 @@ const CODES: &[(&str, Category)] = &[
     ("AgentPoolK8sVersionNotSupported", Category::InvalidConfig),
     ("DnsServiceIpOutOfServiceCidr", Category::InvalidConfig),
     ("ReservedResourceName", Category::InvalidConfig),
-    ("SubnetIsFull", Category::InvalidConfig),
-    ("InsufficientSubnetSize", Category::InvalidConfig),
     ("InvalidResourceName", Category::InvalidConfig),
     ("InvalidApiVersionParameter", Category::InvalidConfig),
     ("InvalidDnsPrefix", Category::InvalidConfig),
@@ -127,6 +179,27 @@ const CODES: &[(&str, Category)] = &[
     ("ResourceNotFound", Category::Unknown),
 ];
 
+/// Overloaded codes: most of the time they mean this category, but the message decides when it
+/// says more (`InvalidParameter` on `vmSize` is a refused size, `BadRequest` wraps quota and
+/// SKU refusals, `InvalidResourceReference` to a subnet is a network problem).
+const WEAK_CODES: &[(&str, Category)] = &[
+    ("InvalidParameter", Category::InvalidConfig),
+    ("InvalidRequestContent", Category::InvalidConfig),
+    ("InvalidRequestFormat", Category::InvalidConfig),
+    ("InvalidTemplate", Category::InvalidConfig),
+    ("InvalidResourceReference", Category::InvalidConfig),
+    ("LinkedInvalidPropertyId", Category::InvalidConfig),
+    ("BadRequest", Category::InvalidConfig),
+];
+
+/// The category an overloaded code leans to, compared exactly.
+pub(crate) fn weak_code_category(code: &str) -> Option<Category> {
+    WEAK_CODES
+        .iter()
+        .find(|(known, _)| *known == code)
+        .map(|&(_, category)| category)
+}
+
 /// Codes shorter than this must match case-exactly: `Throttled` or `invalid_client` in prose
 /// is a word, `AKSCapacityHeavyUsage` never is.
 const CASE_FOLD_MIN_LEN: usize = 16;
@@ -140,34 +213,58 @@ pub(crate) fn code_category(code: &str) -> Option<Category> {
     }
     // Families of codes that share a stem, so new members are recognised too.
     let lower = code.to_ascii_lowercase();
-    let has_upper = code.chars().any(|c| c.is_ascii_uppercase());
     if lower.starts_with("aadsts")
         && lower.len() > 6
         && lower[6..].bytes().all(|b| b.is_ascii_digit())
     {
         return Some(Category::Auth);
     }
-    if !has_upper {
+    // Stems are only read in code-shaped tokens (`BastionHostVirtualNetworkNotFound`): a capital
+    // first and another capital later, so prose words ("Subnet") and camelCase property names
+    // (`vnetSubnetID`) never count as codes.
+    let code_shaped = code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code.chars().skip(1).any(|c| c.is_ascii_uppercase());
+    if !code_shaped {
         return None;
     }
-    let stems: &[(&str, Category)] = &[
-        ("quotaexceeded", Category::Quota),
-        ("insufficientvcpuquota", Category::Quota),
-        ("authenticationtoken", Category::Auth),
-        ("authorizationfailed", Category::RgPermission),
-        ("allocationfailed", Category::Region),
-        ("overconstrained", Category::Region),
-        ("capacityheavyusage", Category::Region),
-        ("requeststhrottled", Category::Throttled),
-        ("operationinprogress", Category::Conflict),
-        ("versionnotsupported", Category::InvalidConfig),
-        ("operationpreempted", Category::Cancelled),
-    ];
-    stems
+    STEMS
         .iter()
-        .find(|(stem, _)| lower.contains(stem))
+        .find(|(stem, _)| lower.contains(stem) && lower.len() > stem.len())
         .map(|&(_, category)| category)
 }
+
+/// Families of codes that share a stem, so new members are recognised too. Checked in order,
+/// so the more specific stems come first (`…DisallowedByPolicy` before any network word).
+const STEMS: &[(&str, Category)] = &[
+    ("quotaexceeded", Category::Quota),
+    ("insufficientvcpuquota", Category::Quota),
+    ("countlimitreached", Category::Quota),
+    ("authenticationtoken", Category::Auth),
+    ("disallowedbypolicy", Category::Policy),
+    ("blockedbypolicy", Category::Policy),
+    ("linkedauthorizationfailed", Category::RgPermission),
+    ("authorizationfailed", Category::RgPermission),
+    ("allocationfailed", Category::Capacity),
+    ("allocationrequest", Category::Capacity),
+    ("overconstrained", Category::Capacity),
+    ("capacityheavyusage", Category::Capacity),
+    ("capacityerror", Category::Capacity),
+    ("requeststhrottled", Category::Throttled),
+    ("operationinprogress", Category::Conflict),
+    ("etagmismatch", Category::Conflict),
+    ("versionnotsupported", Category::InvalidConfig),
+    ("operationpreempted", Category::Cancelled),
+    ("subnet", Category::Network),
+    ("virtualnetwork", Category::Network),
+    ("vnet", Category::Network),
+    ("privatedns", Category::Network),
+    ("routetable", Category::Network),
+    ("networksecuritygroup", Category::Network),
+    ("outboundconn", Category::Network),
+    ("apiserverconnfail", Category::Network),
+    ("dnslookupfail", Category::Network),
+    ("cidroverlap", Category::Network),
+];
 
 /// Azure's phrases, lowercase. Chosen to avoid the known traps: `aka.ms/cpu-quota` in SKU
 /// messages (so no bare "quota"), "not supported in this region" in Kubernetes-version errors
@@ -184,6 +281,11 @@ const PHRASES: &[(&str, Category)] = &[
     ("quota exceeded", Category::Quota),
     ("exceeds the quota", Category::Quota),
     ("not enough quota", Category::Quota),
+    ("new limit required", Category::Quota),
+    ("above the allowance for your subscription", Category::Quota),
+    ("extend the quota", Category::Quota),
+    ("larger-quota", Category::Quota),
+    ("request a quota increase", Category::Quota),
     // sku_blocked
     ("is not allowed in your subscription", Category::SkuBlocked),
     ("requested size for resource", Category::SkuBlocked),
@@ -202,11 +304,53 @@ const PHRASES: &[(&str, Category)] = &[
         "no registered resource provider found for location",
         Category::Region,
     ),
-    ("experiencing heavy usage in region", Category::Region),
-    ("allocation failed", Category::Region),
-    ("operational threshold", Category::Region),
     ("edge zone", Category::Region),
-    ("not enough capacity in the region", Category::Region),
+    ("is not registered for the resource type", Category::Region),
+    // capacity
+    ("experiencing heavy usage", Category::Capacity),
+    ("allocation failed", Category::Capacity),
+    ("operational threshold", Category::Capacity),
+    ("not enough capacity in the region", Category::Capacity),
+    (
+        "sufficient capacity for the requested vm size",
+        Category::Capacity,
+    ),
+    ("capacity issue in availability zone", Category::Capacity),
+    ("due to high demand", Category::Capacity),
+    ("high demand for", Category::Capacity),
+    ("unable to find an underlay", Category::Capacity),
+    ("condition is too restrictive", Category::Capacity),
+    ("aka.ms/allocation-guidance", Category::Capacity),
+    ("aka.ms/akscapacityheavyusage", Category::Capacity),
+    // policy
+    ("was disallowed by policy", Category::Policy),
+    ("disallowed by policy", Category::Policy),
+    ("because of policy violation", Category::Policy),
+    ("policy identifiers:", Category::Policy),
+    ("denied by azure policy", Category::Policy),
+    ("aka.ms/aks-requestdisallowedbypolicy", Category::Policy),
+    // network
+    ("does not have enough capacity for", Category::Network),
+    ("doesn't have enough capacity for", Category::Network),
+    ("exceeds ips available", Category::Network),
+    ("aka.ms/aks/insufficientsubnetsize", Category::Network),
+    ("unable to establish outbound connection", Category::Network),
+    (
+        "unable to establish connection to kubernetes api server",
+        Category::Network,
+    ),
+    ("unable to resolve kubernetes api server", Category::Network),
+    ("aka.ms/aks-required-ports-and-addresses", Category::Network),
+    ("outboundconnfail", Category::Network),
+    ("k8sapiserverconnfail", Category::Network),
+    ("k8sapiserverdnslookupfail", Category::Network),
+    ("cnidownloadtimeout", Category::Network),
+    ("it's a delegated subnet", Category::Network),
+    ("requires subnet delegation", Category::Network),
+    ("because it contains external resources", Category::Network),
+    ("custom private dns zone", Category::Network),
+    ("is conflicted with an existing subnet", Category::Network),
+    ("aka.ms/adv-network-prerequest", Category::Network),
     // rg_permission
     (
         "does not have authorization to perform action",
@@ -216,7 +360,6 @@ const PHRASES: &[(&str, Category)] = &[
         "does not have permission to perform action",
         Category::RgPermission,
     ),
-    ("was disallowed by policy", Category::RgPermission),
     (
         "not authorized to access linked subscription",
         Category::RgPermission,
@@ -238,6 +381,8 @@ const PHRASES: &[(&str, Category)] = &[
     ("refresh request failed", Category::Auth),
     ("authentication unavailable", Category::Auth),
     ("token has expired", Category::Auth),
+    ("failed to refresh the token", Category::Auth),
+    ("due to invalid credentials", Category::Auth),
     // conflict
     ("wait for it to finish before starting", Category::Conflict),
     ("aka.ms/aks-pending-operation", Category::Conflict),
@@ -247,6 +392,10 @@ const PHRASES: &[(&str, Category)] = &[
     ("is in provisioning state", Category::Conflict),
     ("since deletion was issued", Category::Conflict),
     ("changing property", Category::Conflict),
+    ("is being deleted", Category::Conflict),
+    ("are being deleted", Category::Conflict),
+    ("is being provisioned", Category::Conflict),
+    ("are being provisioned", Category::Conflict),
     // throttled
     ("request limit has been exceeded", Category::Throttled),
     ("too many requests", Category::Throttled),
@@ -260,12 +409,12 @@ const PHRASES: &[(&str, Category)] = &[
     ("is out of the range", Category::InvalidConfig),
     ("reserved word", Category::InvalidConfig),
     ("azure reserved name", Category::InvalidConfig),
-    ("does not have enough capacity for", Category::InvalidConfig),
     ("must contain between", Category::InvalidConfig),
     ("aka.ms/aks-naming-rules", Category::InvalidConfig),
     // cancelled
     ("context has been cancelled", Category::Cancelled),
     ("context has been canceled", Category::Cancelled),
+    ("context deadline exceeded", Category::Cancelled),
     ("operation was cancelled", Category::Cancelled),
     ("operation was canceled", Category::Cancelled),
     ("has been preempted", Category::Cancelled),
@@ -287,33 +436,58 @@ const WEAK_PHRASES: &[(&str, Category)] = &[
     ("in a different region", Category::Region),
 ];
 
-/// Pairs of phrases that only count together, the second within a short window after the first
-/// (a resource group that "could not be found", not any deployment that could not be).
-const PHRASE_PAIRS: &[(&str, &str, Category)] = &[
+/// Pairs of phrases that only count together, the second within a window after the first (a
+/// resource group that "could not be found", not any deployment that could not be). The window
+/// is wider where the first phrase starts an ARM id the second comes after.
+const PHRASE_PAIRS: &[(&str, &str, usize, Category)] = &[
     (
         "resource group '",
         "could not be found",
+        160,
         Category::RgPermission,
     ),
     (
         "subscription '",
         "could not be found",
+        160,
         Category::RgPermission,
     ),
-    ("vm size", "not allowed", Category::SkuBlocked),
+    ("vm size", "not allowed", 160, Category::SkuBlocked),
+    ("current limit", "current usage", 40, Category::Quota),
+    ("for url:", "/oauth2/", 100, Category::Auth),
+    ("/subnets/", "was not found", 400, Category::Network),
+    ("/virtualnetworks/", "was not found", 400, Category::Network),
+    ("virtual network", "was not found", 160, Category::Network),
+    ("subnet", "is in use", 200, Category::Network),
+    ("subnet", "different region", 200, Category::Network),
+    ("subnet", "different location", 200, Category::Network),
+    ("cidr", "overlap", 160, Category::Network),
+    ("overlap", "subnet", 160, Category::Network),
+    ("address prefix", "overlap", 160, Category::Network),
 ];
-
-/// How far after the first phrase of a pair the second may start.
-const PAIR_WINDOW: usize = 160;
 
 /// Evidence from codes and phrases in `lower` (normalised, lowercased) and `text` (same, cased).
 pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
     let mut evidence = Vec::new();
     for (start, token) in tokens(text) {
+        // A segment of a path or ARM id (`…/VirtualNetworks/…`) names a resource, not an error.
+        let in_path = start
+            .checked_sub(1)
+            .and_then(|before| text.as_bytes().get(before))
+            .is_some_and(|&b| b == b'/');
+        if in_path {
+            continue;
+        }
         if let Some(category) = code_category(token) {
             evidence.push(Evidence {
                 category,
                 strength: Strength::TextCode,
+                position: start,
+            });
+        } else if let Some(category) = weak_code_category(token) {
+            evidence.push(Evidence {
+                category,
+                strength: Strength::WeakCode,
                 position: start,
             });
         }
@@ -333,12 +507,12 @@ pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
             }
         }
     }
-    for &(first, second, category) in PHRASE_PAIRS {
+    for &(first, second, window, category) in PHRASE_PAIRS {
         let mut from = 0;
         while let Some(found) = lower.get(from..).and_then(|rest| rest.find(first)) {
             let start = from + found;
             let after = start + first.len();
-            let window_end = floor_boundary(lower, after + PAIR_WINDOW);
+            let window_end = floor_boundary(lower, after + window);
             if let Some(offset) = lower.get(after..window_end).and_then(|w| w.find(second)) {
                 evidence.push(Evidence {
                     category,
@@ -358,6 +532,64 @@ pub(crate) fn decide(evidence: &[Evidence]) -> Option<Category> {
         .iter()
         .max_by_key(|e| (e.strength, e.position))
         .map(|e| e.category)
+}
+
+/// A second look at a decided category, for the cases where the same code or phrase means two
+/// things and the facts tell them apart:
+/// * a permission failure (`AuthorizationFailed`, `LinkedAuthorizationFailed`) whose missing
+///   action is the use of a network resource (`…/subnets/join/action`, a private DNS zone) is
+///   `network`: the remedy is a Network Contributor role on that network, not on the group;
+/// * ARM's "No registered resource provider found for location 'x' and API version 'v'" is
+///   `invalid_config` when its own list of supported API versions leaves `v` out (the request
+///   used a retired or preview API version), and `region` otherwise.
+pub(crate) fn refine(category: Category, missing_action: Option<&str>, lower: &str) -> Category {
+    match category {
+        Category::RgPermission if missing_action.is_some_and(is_network_action) => {
+            Category::Network
+        }
+        Category::Region if api_version_unsupported(lower) => Category::InvalidConfig,
+        other => other,
+    }
+}
+
+/// An ARM action that uses or manages the network a cluster is put in.
+pub(crate) fn is_network_action(action: &str) -> bool {
+    let lower = action.to_ascii_lowercase();
+    lower.starts_with("microsoft.network/")
+        && (lower.ends_with("/join/action")
+            || [
+                "virtualnetworks/",
+                "privatednszones/",
+                "routetables/",
+                "networksecuritygroups/",
+            ]
+            .iter()
+            .any(|kind| lower.contains(kind)))
+}
+
+/// True when ARM's "no registered resource provider" message lists the supported API versions
+/// and the requested one is not among them (a list cut short by truncation counts as stated).
+fn api_version_unsupported(lower: &str) -> bool {
+    const HEAD: &str = "no registered resource provider found";
+    const VERSION: &str = "api version '";
+    const LIST: &str = "supported api-versions are '";
+    let Some(rest) = lower.find(HEAD).and_then(|at| lower.get(at..)) else {
+        return false;
+    };
+    let version = rest.find(VERSION).and_then(|at| {
+        let value = rest.get(at + VERSION.len()..)?;
+        value.get(..value.find('\'')?)
+    });
+    let list = rest.find(LIST).and_then(|at| {
+        let value = rest.get(at + LIST.len()..)?;
+        value.get(..value.find('\'').unwrap_or(value.len()))
+    });
+    match (version, list) {
+        (Some(version), Some(list)) if !version.is_empty() => {
+            !list.split(',').any(|listed| listed.trim() == version)
+        }
+        _ => false,
+    }
 }
 
 /// Identifier-like tokens (`[A-Za-z0-9_]+` starting with a letter or `_`) with their offsets.
@@ -401,7 +633,21 @@ mod tests {
     #[rstest]
     #[case("QuotaExceeded", Some(Category::Quota))]
     #[case("LowPriorityQuotaExceeded", Some(Category::Quota))]
-    #[case("AksCapacityHeavyUsage", Some(Category::Region))]
+    #[case("AksCapacityHeavyUsage", Some(Category::Capacity))]
+    #[case(
+        "OverconstrainedZonalAllocationRequestFailure",
+        Some(Category::Capacity)
+    )]
+    #[case("ManagedEnvironmentResourceDisallowedByPolicy", Some(Category::Policy))]
+    #[case("BastionHostVirtualNetworkNotFound", Some(Category::Network))]
+    #[case(
+        "ApplicationGatewayNetworkIsolationRequiresSubnetDelegation",
+        Some(Category::Network)
+    )]
+    #[case("DdosProtectionPlanCountLimitReached", Some(Category::Quota))]
+    #[case("Subnet", None)]
+    #[case("vnetSubnetID", None)]
+    #[case("InvalidParameter", None)]
     #[case("AADSTS7000215", Some(Category::Auth))]
     #[case("AADSTS", None)]
     #[case("OperationNotAllowed", None)]
@@ -424,6 +670,81 @@ mod tests {
         let text = "Another operation is in progress. Number of requests for x exceeded";
         let evidence = text_evidence(text, &text.to_ascii_lowercase());
         assert_eq!(decide(&evidence), Some(Category::Throttled));
+    }
+
+    #[test]
+    fn path_segments_are_not_codes() {
+        let text =
+            "QuotaExceeded on /subscriptions/s/providers/Microsoft.Network/VirtualNetworks/SubnetA";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::Quota));
+    }
+
+    #[test]
+    fn weak_codes_lose_to_phrases() {
+        let text = "Code=\"InvalidParameter\" Message=\"The requested VM size Standard_X is not available in the current region.\"";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::SkuBlocked));
+        let text = "InvalidParameter: The supplied password must be between 8-123 characters long";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::InvalidConfig));
+    }
+
+    #[rstest]
+    #[case(
+        "Microsoft.Network/virtualNetworks/subnets/join/action",
+        Some("x"),
+        Category::RgPermission,
+        Category::Network
+    )]
+    #[case(
+        "Microsoft.Network/loadBalancers/backendAddressPools/join/action",
+        None,
+        Category::RgPermission,
+        Category::Network
+    )]
+    #[case(
+        "Microsoft.Resources/subscriptions/resourcegroups/write",
+        None,
+        Category::RgPermission,
+        Category::RgPermission
+    )]
+    #[case(
+        "Microsoft.Network/publicIPAddresses/write",
+        None,
+        Category::RgPermission,
+        Category::RgPermission
+    )]
+    fn permission_failures_on_the_network_are_network(
+        #[case] action: &str,
+        #[case] _unused: Option<&str>,
+        #[case] decided: Category,
+        #[case] expected: Category,
+    ) {
+        assert_eq!(refine(decided, Some(action), ""), expected);
+    }
+
+    #[rstest]
+    #[case(
+        "No registered resource provider found for location 'westus2' and API version '2022-03-02-preview' for type 'managedClusters'. The supported api-versions are '2022-03-01, 2022-04-01",
+        Category::InvalidConfig
+    )]
+    #[case(
+        "No registered resource provider found for location 'eastus2euap' and API version '2016-03-30' for type 'x'. The supported api-versions are '2015-11-01-preview, 2016-03-30'. The supported locations are 'japaneast'",
+        Category::Region
+    )]
+    #[case(
+        "No registered resource provider found for location 'x'",
+        Category::Region
+    )]
+    fn unregistered_provider_blames_the_api_version_only_when_unlisted(
+        #[case] text: &str,
+        #[case] expected: Category,
+    ) {
+        assert_eq!(
+            refine(Category::Region, None, &text.to_ascii_lowercase()),
+            expected
+        );
     }
 
     #[test]
