@@ -16,6 +16,8 @@ mod facts;
 mod message;
 mod normalize;
 mod rules;
+#[cfg(test)]
+mod wrapper_tests;
 
 use serde::{Deserialize, Serialize};
 

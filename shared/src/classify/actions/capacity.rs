@@ -32,19 +32,21 @@ pub(super) fn summary(facts: &Facts, innermost: &str) -> String {
         };
     }
     let what = match facts.sizes.as_slice() {
-        [] => "this VM size".to_owned(),
+        [] => "the requested VM size".to_owned(),
         [one] => one.clone(),
         many => many.join(", "),
     };
-    let mut place = String::new();
-    if let Some(region) = region {
-        place.push_str(&format!(" in {region}"));
-    }
-    match facts.zones.as_slice() {
-        [] => {}
-        [one] => place.push_str(&format!(" zone {one}")),
-        many => place.push_str(&format!(" zones {}", many.join(", "))),
-    }
+    let zones = match facts.zones.as_slice() {
+        [] => String::new(),
+        [one] => format!("zone {one}"),
+        many => format!("zones {}", many.join(", ")),
+    };
+    let place = match (region, zones.is_empty()) {
+        (Some(region), true) => format!(" in {region}"),
+        (Some(region), false) => format!(" in {region} {zones}"),
+        (None, false) => format!(" in {zones}"),
+        (None, true) => String::new(),
+    };
     let pool = facts
         .pool
         .as_deref()

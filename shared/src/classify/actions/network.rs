@@ -49,9 +49,16 @@ pub(super) fn summary(facts: &Facts, innermost: &str) -> String {
             }
             _ => format!("{subnet_words} has too few free IP addresses for the cluster."),
         },
-        Some(NetworkProblem::JoinPermission) | Some(NetworkProblem::PrivateDns)
-            if facts.missing_action.is_some() =>
-        {
+        Some(NetworkProblem::PrivateDns) => match facts.missing_action.as_deref() {
+            Some(action) => format!(
+                "The cluster identity may not manage the custom private DNS zone: it lacks {action}."
+            ),
+            None => format!(
+                "The cluster's private DNS zone was refused: {}",
+                truncate(innermost, MAX_SUMMARY_CHARS)
+            ),
+        },
+        Some(NetworkProblem::JoinPermission) if facts.missing_action.is_some() => {
             let action = facts.missing_action.as_deref().unwrap_or_default();
             let on = match (subnet, vnet) {
                 (Some(s), Some(v)) => format!(" on subnet {s} of {v}"),
@@ -64,6 +71,22 @@ pub(super) fn summary(facts: &Facts, innermost: &str) -> String {
         Some(NetworkProblem::Outbound) => {
             "Nodes could not reach required endpoints (outbound, API server or DNS); a firewall, NSG, route table or proxy is in the way.".to_owned()
         }
+        Some(NetworkProblem::NotFound) if subnet.is_some() || vnet.is_some() => {
+            let what = match (subnet, vnet) {
+                (Some(_), _) => subnet_words.clone(),
+                (None, Some(v)) => format!("Virtual network {v}"),
+                (None, None) => String::new(),
+            };
+            format!("{what} was not found, or is not in the cluster's region.")
+        }
+        Some(NetworkProblem::SubnetInUse) => format!(
+            "{subnet_words} cannot be used as it is: {}",
+            truncate(innermost, MAX_SUMMARY_CHARS)
+        ),
+        Some(NetworkProblem::CidrOverlap) => format!(
+            "Address ranges overlap: {}",
+            truncate(innermost, MAX_SUMMARY_CHARS)
+        ),
         _ => format!(
             "The cluster's network was refused: {}",
             truncate(innermost, MAX_SUMMARY_CHARS)

@@ -26,9 +26,22 @@ pub(super) fn summary(facts: &Facts, innermost: &str) -> String {
         .as_deref()
         .or(policy.definition_name.as_deref())
         .filter(|n| !is_placeholder(n));
+    let at = policy
+        .scope
+        .as_deref()
+        .and_then(describe_scope)
+        .map(|scope| format!(" (assigned at {scope})"))
+        .unwrap_or_default();
+    // The definition says what kind of policy it is when the assignment's name does not.
+    let definition = policy
+        .definition_name
+        .as_deref()
+        .filter(|d| Some(*d) != name && !is_placeholder(d))
+        .map(|d| format!(" (\"{d}\")"))
+        .unwrap_or_default();
     let head = match name {
-        Some(name) => format!("Azure Policy \"{name}\" denied the request"),
-        None => "Azure Policy denied the request".to_owned(),
+        Some(name) => format!("Azure Policy \"{name}\"{definition}{at} denied the request"),
+        None => format!("Azure Policy{at} denied the request"),
     };
     let asks = if !policy.allowed_locations.is_empty() {
         format!(
@@ -61,6 +74,26 @@ pub(super) fn summary(facts: &Facts, innermost: &str) -> String {
         line
     } else {
         format!("{line}.")
+    }
+}
+
+/// "management group fl-dev", "subscription 8c2f…", "resource group rg-governed" for an
+/// assignment scope; `None` for a scope that is a placeholder or not one of these.
+fn describe_scope(scope: &str) -> Option<String> {
+    let segments: Vec<&str> = scope.split('/').filter(|s| !s.is_empty()).collect();
+    let name_of = |kind: &str| {
+        segments
+            .iter()
+            .position(|s| s.eq_ignore_ascii_case(kind))
+            .and_then(|at| segments.get(at + 1))
+            .filter(|name| !is_placeholder(name))
+    };
+    if let Some(group) = name_of("resourceGroups") {
+        Some(format!("resource group {group}"))
+    } else if let Some(group) = name_of("managementGroups") {
+        Some(format!("management group {group}"))
+    } else {
+        name_of("subscriptions").map(|sub| format!("subscription {sub}"))
     }
 }
 
@@ -122,12 +155,13 @@ mod tests {
     fn the_summary_names_the_assignment_and_what_it_allows() {
         let facts = with_policy(PolicyFacts {
             assignment_name: Some("Allowed locations for AKS".into()),
+            scope: Some("/subscriptions/8c2f/resourceGroups/rg-governed".into()),
             allowed_locations: vec!["westeurope".into(), "swedencentral".into()],
             ..PolicyFacts::default()
         });
         assert_eq!(
             summary(&facts, ""),
-            "Azure Policy \"Allowed locations for AKS\" denied the request: it allows only the regions westeurope, swedencentral."
+            "Azure Policy \"Allowed locations for AKS\" (assigned at resource group rg-governed) denied the request: it allows only the regions westeurope, swedencentral."
         );
         assert_eq!(
             summary(&Facts::default(), "Resource 'x' was disallowed by policy."),
