@@ -191,6 +191,31 @@ pub struct PolicyFacts {
     pub reason: Option<String>,
 }
 
+impl PolicyFacts {
+    /// True when the policy is about where resources may go (allowed locations stated, or a
+    /// definition or assignment named after locations or regions).
+    pub fn is_about_locations(&self) -> bool {
+        !self.allowed_locations.is_empty() || self.names_mention(&["location", "region"])
+    }
+
+    /// True when the policy is about VM sizes (sizes stated, or a name about SKUs or sizes).
+    pub fn is_about_sizes(&self) -> bool {
+        !self.denied_sizes.is_empty()
+            || !self.allowed_sizes.is_empty()
+            || self.names_mention(&["sku", "vm size", "virtual machine size"])
+    }
+
+    fn names_mention(&self, words: &[&str]) -> bool {
+        [&self.assignment_name, &self.definition_name, &self.reason]
+            .into_iter()
+            .flatten()
+            .any(|name| {
+                let lower = name.to_ascii_lowercase();
+                words.iter().any(|w| lower.contains(w))
+            })
+    }
+}
+
 /// The network resources and figures a network failure states.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -10,7 +10,7 @@ const DOCS_AKS_ALLOCATION: &str = "https://learn.microsoft.com/troubleshoot/azur
 const DOCS_AKS_CAPACITY: &str = "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/akscapacityheavyusage-error";
 const DOCS_VM_ALLOCATION: &str =
     "https://learn.microsoft.com/troubleshoot/azure/virtual-machines/windows/allocation-failure";
-const DOCS_AKS_ZONES: &str = "https://learn.microsoft.com/azure/aks/availability-zones";
+const DOCS_AKS_ZONES: &str = "https://learn.microsoft.com/azure/aks/availability-zones-overview";
 
 /// Phrases (lowercase) of AKS's own region-wide capacity errors, which are about the region
 /// rather than a VM size.
