@@ -118,6 +118,17 @@ pub struct ErrorContext {
     /// Availability zones the request asked for (`"1"`, `"2"`, `"3"`); a failure "in this zone"
     /// is about them.
     pub zones: Vec<String>,
+    /// The request's pools and their sizes, so a failure naming a pool names its size.
+    pub pools: Vec<PoolSize>,
+}
+
+/// One pool of the request and its VM size.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSize {
+    /// Pool name (`system`, `workers`).
+    pub name: String,
+    /// Its VM size.
+    pub vm_size: String,
 }
 
 /// Figures and names the error states (or the context supplied).
@@ -448,7 +459,17 @@ fn fill_from_context(facts: &mut Facts, context: &ErrorContext, lower: &str) {
         facts.region = context.region.clone().filter(|r| !r.is_empty());
     }
     if facts.sizes.is_empty() {
-        facts.sizes = context.vm_sizes.clone();
+        // The failing pool's size when the error names the pool, else every size requested.
+        let pool_size = facts.pool.as_deref().and_then(|pool| {
+            context
+                .pools
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(pool) && !p.vm_size.is_empty())
+        });
+        facts.sizes = match pool_size {
+            Some(pool) => vec![pool.vm_size.clone()],
+            None => context.vm_sizes.clone(),
+        };
     }
     if facts.zones.is_empty() && lower.contains("zone") {
         facts.zones = context
@@ -616,7 +637,7 @@ mod tests {
             region: Some("eastus".into()),
             resource_group: Some("rg".into()),
             vm_sizes: vec!["Standard_X".into()],
-            zones: Vec::new(),
+            ..ErrorContext::default()
         };
         let c = classify("deployment failed", Some(&arm), &context);
         assert_eq!(c.category, Category::SkuBlocked);

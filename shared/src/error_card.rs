@@ -6,7 +6,9 @@
 //! this is pure and shared.
 
 use crate::admin::StoppedBy;
-use crate::classify::{Category, Classification, ErrorContext, Facts, category_actions, classify};
+use crate::classify::{
+    Category, Classification, ErrorContext, Facts, PoolSize, category_actions, classify,
+};
 use crate::progress::{CANCELLED_CODE, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
 use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
 
@@ -61,6 +63,14 @@ pub fn error_context(progress: &ProvisionProgress) -> ErrorContext {
         region: non_empty(&progress.region),
         resource_group: non_empty(&progress.resource_group),
         vm_sizes,
+        pools: progress
+            .pools
+            .iter()
+            .map(|pool| PoolSize {
+                name: pool.name.clone(),
+                vm_size: pool.vm_size.clone(),
+            })
+            .collect(),
         ..ErrorContext::default()
     }
 }
@@ -552,6 +562,18 @@ mod tests {
             count: 1,
         };
         assert_eq!(field_to_edit(&classification, Some(&system)), expected);
+    }
+
+    #[test]
+    fn the_context_names_each_pool_s_size() {
+        let context = error_context(&progress_with_pools());
+        let pools: Vec<(&str, &str)> = context
+            .pools
+            .iter()
+            .map(|p| (p.name.as_str(), p.vm_size.as_str()))
+            .collect();
+        assert_eq!(pools.first(), Some(&(SYSTEM_POOL_NAME, "Standard_D2s_v5")));
+        assert_eq!(pools.len(), 2);
     }
 
     fn with_facts(category: Category, facts: Facts) -> Classification {

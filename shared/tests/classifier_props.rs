@@ -195,6 +195,10 @@ proptest! {
             resource_group: Some("rg".into()),
             vm_sizes: vec![text.chars().take(3).collect()],
             zones: vec![text.chars().take(1).collect(), "2".into()],
+            pools: vec![shared::classify::PoolSize {
+                name: text.chars().skip(2).take(7).collect(),
+                vm_size: text.chars().take(9).collect(),
+            }],
         };
         sane(&classify(&text, Some(&arm), &context));
         sane(&classify(&text, None, &context));

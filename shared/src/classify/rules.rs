@@ -352,6 +352,11 @@ const PHRASES: &[(&str, Category)] = &[
     ("custom private dns zone", Category::Network),
     ("is conflicted with an existing subnet", Category::Network),
     ("aka.ms/adv-network-prerequest", Category::Network),
+    ("vnetsubnetid", Category::Network),
+    (
+        "virtual network must be in the same region",
+        Category::Network,
+    ),
     // rg_permission
     (
         "does not have authorization to perform action",
@@ -463,6 +468,7 @@ const PHRASE_PAIRS: &[(&str, &str, usize, Category)] = &[
     ("subnet", "is in use", 200, Category::Network),
     ("subnet", "different region", 200, Category::Network),
     ("subnet", "different location", 200, Category::Network),
+    ("vnet", "which is not the location", 200, Category::Network),
     ("cidr", "overlap", 160, Category::Network),
     ("overlap", "subnet", 160, Category::Network),
     ("address prefix", "overlap", 160, Category::Network),

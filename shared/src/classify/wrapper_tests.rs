@@ -19,6 +19,15 @@ fn in_swedencentral(zones: &[&str]) -> ErrorContext {
         resource_group: Some("rg-demo".into()),
         vm_sizes: vec!["Standard_D2s_v5".into(), "Standard_D4as_v5".into()],
         zones: zones.iter().map(|z| (*z).to_owned()).collect(),
+        pools: [
+            ("system", "Standard_D2s_v5"),
+            ("workers", "Standard_D4as_v5"),
+        ]
+        .map(|(name, vm_size)| PoolSize {
+            name: name.into(),
+            vm_size: vm_size.into(),
+        })
+        .to_vec(),
     }
 }
 
@@ -53,6 +62,39 @@ fn a_layered_allocation_failure_is_explained_by_its_deepest_cause() {
         );
         assert!(!c.details.contains("terminal provisioning state"));
     }
+}
+
+#[test]
+fn the_sandbox_s_regional_outage_names_the_pool_s_size_from_the_request() {
+    // Compute's own wording names no size; the request's pool does.
+    let body = allocation_failure(
+        "AllocationFailed",
+        "workers",
+        "Allocation failed. We do not have sufficient capacity for the requested VM size in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance",
+    );
+    let c = classify(&body, None, &in_swedencentral(&[]));
+    assert_eq!(
+        c.summary,
+        "No capacity for Standard_D4as_v5 in swedencentral (pool workers) right now."
+    );
+}
+
+#[test]
+fn a_subnet_in_another_region_and_a_missing_subnet() {
+    let region = r#"{"code":"InvalidParameter","message":"The Agentpool workers's vnet vnet-spoke is in location 'eastus', which is not the location 'westeurope' of managed cluster 'aks'. The virtual network must be in the same region as the cluster.","target":"agentPoolProfile.vnetSubnetID"}"#;
+    let c = run(region);
+    assert_eq!(c.category, Category::Network);
+    assert_eq!(
+        c.summary,
+        "Virtual network vnet-spoke was not found, or is not in the cluster's region."
+    );
+    let missing = r#"{"code":"SubnetNotFound","message":"Could not find subnet aks-x in vnet vnet-spoke from resource group rg-network of subscription s."}"#;
+    let c = run(missing);
+    assert_eq!(c.category, Category::Network);
+    assert_eq!(
+        c.summary,
+        "Subnet aks-x of vnet-spoke was not found, or is not in the cluster's region."
+    );
 }
 
 #[test]

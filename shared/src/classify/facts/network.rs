@@ -34,6 +34,10 @@ const PROBLEMS: &[(&str, NetworkProblem)] = &[
     ("required-ports", NetworkProblem::Outbound),
     ("cnidownload", NetworkProblem::Outbound),
     ("was not found", NetworkProblem::NotFound),
+    ("could not find", NetworkProblem::NotFound),
+    ("notfound", NetworkProblem::NotFound),
+    ("which is not the location", NetworkProblem::NotFound),
+    ("same region as the cluster", NetworkProblem::NotFound),
     ("different region", NetworkProblem::NotFound),
     ("different location", NetworkProblem::NotFound),
 ];
@@ -44,10 +48,12 @@ pub(crate) fn extract(text: &Normalized, missing_action: Option<&str>) -> Option
     let (vnet_id, subnet_id) = arm_ids(text);
     let subnet = subnet_id.or_else(|| subnet_name(text));
     let facts = NetworkFacts {
-        vnet: vnet_id.or_else(|| {
-            // A subnet id names its network.
-            subnet.as_deref().and_then(vnet_of_subnet_id)
-        }),
+        vnet: vnet_id
+            .or_else(|| {
+                // A subnet id names its network.
+                subnet.as_deref().and_then(vnet_of_subnet_id)
+            })
+            .or_else(|| vnet_name(text)),
         subnet,
         cidr: cidr(text),
         ips_needed: number_after(text, &["pre-allocated ips", "enough capacity for"]),
@@ -126,10 +132,26 @@ fn vnet_of_subnet_id(subnet_id: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// A subnet named in prose: `Subnet Name aks-small`, `Subnet aks-sn with address prefix`.
+/// The first plausible name after any of `labels` (a quote after the label is skipped).
+fn name_after(text: &Normalized, labels: &[&str]) -> Option<String> {
+    labels.iter().find_map(|label| {
+        occurrences(&text.lower, label).find_map(|end| {
+            let rest = text.text.get(end..)?;
+            name_run(rest.trim_start_matches(['\'', '"'])).filter(|n| is_plausible_name(n))
+        })
+    })
+}
+
+/// A virtual network named in prose: AKS's "The Agentpool x's vnet v is in location …",
+/// "Could not find subnet s in vnet v", "virtual network 'v'".
+fn vnet_name(text: &Normalized) -> Option<String> {
+    name_after(text, &["'s vnet ", " in vnet ", "virtual network '"])
+}
+
+/// A subnet named in prose: `Subnet Name aks-small`, "Could not find subnet s",
+/// `Subnet aks-sn with address prefix`.
 fn subnet_name(text: &Normalized) -> Option<String> {
-    let labelled = occurrences(&text.lower, "subnet name ")
-        .find_map(|end| name_run(text.text.get(end..)?).filter(|n| is_plausible_name(n)));
+    let labelled = name_after(text, &["subnet name ", "find subnet "]);
     if labelled.is_some() {
         return labelled;
     }
@@ -209,6 +231,20 @@ mod tests {
         assert_eq!(f.subnet.as_deref(), Some("aks-sn"));
         assert_eq!(f.cidr.as_deref(), Some("10.240.0.0/29"));
         assert_eq!(f.ips_needed, Some(1));
+    }
+
+    #[test]
+    fn names_in_aks_prose() {
+        let f = facts(
+            "The Agentpool workers's vnet vnet-spoke is in location 'eastus', which is not the location 'westeurope' of managed cluster 'aks'.",
+        );
+        assert_eq!(f.vnet.as_deref(), Some("vnet-spoke"));
+        assert_eq!(f.problem, Some(NetworkProblem::NotFound));
+        let f = facts("Could not find subnet aks-x in vnet vnet-spoke from resource group rg.");
+        assert_eq!(
+            (f.subnet.as_deref(), f.vnet.as_deref()),
+            (Some("aks-x"), Some("vnet-spoke"))
+        );
     }
 
     #[test]
