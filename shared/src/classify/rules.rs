@@ -190,6 +190,7 @@ const WEAK_CODES: &[(&str, Category)] = &[
     ("InvalidResourceReference", Category::InvalidConfig),
     ("LinkedInvalidPropertyId", Category::InvalidConfig),
     ("BadRequest", Category::InvalidConfig),
+    ("Conflict", Category::Conflict),
 ];
 
 /// The category an overloaded code leans to, compared exactly.
@@ -250,9 +251,15 @@ const STEMS: &[(&str, Category)] = &[
     ("overconstrained", Category::Capacity),
     ("capacityheavyusage", Category::Capacity),
     ("capacityerror", Category::Capacity),
+    ("insufficientcapacity", Category::Capacity),
+    ("capacitynotavailable", Category::Capacity),
+    ("capacityunavailable", Category::Capacity),
+    ("notenoughcapacity", Category::Capacity),
+    ("outofcapacity", Category::Capacity),
     ("requeststhrottled", Category::Throttled),
     ("operationinprogress", Category::Conflict),
     ("etagmismatch", Category::Conflict),
+    ("beingdeleted", Category::Conflict),
     ("versionnotsupported", Category::InvalidConfig),
     ("operationpreempted", Category::Cancelled),
     ("subnet", Category::Network),
@@ -261,6 +268,7 @@ const STEMS: &[(&str, Category)] = &[
     ("privatedns", Category::Network),
     ("routetable", Category::Network),
     ("networksecuritygroup", Category::Network),
+    ("loadbalancer", Category::Network),
     ("outboundconn", Category::Network),
     ("apiserverconnfail", Category::Network),
     ("dnslookupfail", Category::Network),
@@ -283,6 +291,7 @@ const PHRASES: &[(&str, Category)] = &[
     ("exceeds the quota", Category::Quota),
     ("not enough quota", Category::Quota),
     ("new limit required", Category::Quota),
+    (" cores quota", Category::Quota),
     ("above the allowance for your subscription", Category::Quota),
     ("extend the quota", Category::Quota),
     ("larger-quota", Category::Quota),
@@ -307,6 +316,9 @@ const PHRASES: &[(&str, Category)] = &[
     ),
     ("edge zone", Category::Region),
     ("is not registered for the resource type", Category::Region),
+    // Azure's own region restriction on some offers (not an Azure Policy assignment).
+    ("was disallowed by azure", Category::Region),
+    ("best available regions", Category::Region),
     // capacity
     ("experiencing heavy usage", Category::Capacity),
     ("allocation failed", Category::Capacity),
@@ -323,12 +335,20 @@ const PHRASES: &[(&str, Category)] = &[
     ("condition is too restrictive", Category::Capacity),
     ("aka.ms/allocation-guidance", Category::Capacity),
     ("aka.ms/akscapacityheavyusage", Category::Capacity),
+    ("insufficient capacity", Category::Capacity),
+    ("not enough capacity", Category::Capacity),
+    ("capacity constraint", Category::Capacity),
+    ("is not accepting creation of new", Category::Capacity),
     // policy
     ("was disallowed by policy", Category::Policy),
     ("disallowed by policy", Category::Policy),
     ("because of policy violation", Category::Policy),
     ("policy identifiers:", Category::Policy),
     ("denied by azure policy", Category::Policy),
+    ("denied by policy", Category::Policy),
+    // Azure Policy for Kubernetes (Gatekeeper) refusing an object.
+    ("validation.gatekeeper.sh", Category::Policy),
+    ("denied the request: [azurepolicy", Category::Policy),
     ("aka.ms/aks-requestdisallowedbypolicy", Category::Policy),
     // network
     ("does not have enough capacity for", Category::Network),
@@ -341,6 +361,8 @@ const PHRASES: &[(&str, Category)] = &[
         Category::Network,
     ),
     ("unable to resolve kubernetes api server", Category::Network),
+    ("outbound connectivity", Category::Network),
+    ("subnet is already in use", Category::Network),
     ("aka.ms/aks-required-ports-and-addresses", Category::Network),
     ("outboundconnfail", Category::Network),
     ("k8sapiserverconnfail", Category::Network),
@@ -374,6 +396,7 @@ const PHRASES: &[(&str, Category)] = &[
         "is disabled and therefore marked as read only",
         Category::RgPermission,
     ),
+    ("because of a deny assignment", Category::RgPermission),
     // auth
     ("failed to retrieve a token", Category::Auth),
     (
@@ -440,6 +463,8 @@ const WEAK_PHRASES: &[(&str, Category)] = &[
     ("the access token", Category::Auth),
     ("authentication failed", Category::Auth),
     ("in a different region", Category::Region),
+    ("is required", Category::InvalidConfig),
+    ("is not supported", Category::InvalidConfig),
 ];
 
 /// Pairs of phrases that only count together, the second within a window after the first (a
@@ -461,6 +486,8 @@ const PHRASE_PAIRS: &[(&str, &str, usize, Category)] = &[
     ("vm size", "not allowed", 160, Category::SkuBlocked),
     ("current limit", "current usage", 40, Category::Quota),
     ("quota '", "exceeded", 80, Category::Quota),
+    ("maximum number of", "reached", 120, Category::Quota),
+    ("maximum number of", "exceed", 120, Category::Quota),
     ("for url:", "/oauth2/", 100, Category::Auth),
     ("/subnets/", "was not found", 400, Category::Network),
     ("/virtualnetworks/", "was not found", 400, Category::Network),
@@ -515,6 +542,13 @@ pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
             }
         }
     }
+    if let Some(position) = cse_network_exit(lower) {
+        evidence.push(Evidence {
+            category: Category::Network,
+            strength: Strength::Phrase,
+            position,
+        });
+    }
     for &(first, second, window, category) in PHRASE_PAIRS {
         let mut from = 0;
         while let Some(found) = lower.get(from..).and_then(|rest| rest.find(first)) {
@@ -532,6 +566,37 @@ pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
         }
     }
     evidence
+}
+
+/// The exit statuses of AKS's node bootstrap script (the `vmssCSE` custom script extension) that
+/// mean the node could not reach what it must: 41 CNI download, 50 outbound connection, 51 API
+/// server connection, 52 API server DNS lookup. Older AKS versions print only the number.
+const CSE_NETWORK_EXITS: &[&str] = &["41", "50", "51", "52"];
+
+/// Where a network exit status of the node bootstrap script is stated, when the text is about
+/// that script (`vmssCSE`, "custom script").
+fn cse_network_exit(lower: &str) -> Option<usize> {
+    if !(lower.contains("vmsscse") || lower.contains("custom script")) {
+        return None;
+    }
+    ["exit status=", "exitcode: ", "exit code ", "exit status "]
+        .iter()
+        .find_map(|label| {
+            let mut from = 0;
+            while let Some(found) = lower.get(from..).and_then(|rest| rest.find(label)) {
+                let start = from + found + label.len();
+                let rest = lower.get(start..).unwrap_or_default();
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if rest
+                    .get(..digits)
+                    .is_some_and(|code| CSE_NETWORK_EXITS.contains(&code))
+                {
+                    return Some(start);
+                }
+                from = start;
+            }
+            None
+        })
 }
 
 /// The winning evidence: strongest, then latest.
