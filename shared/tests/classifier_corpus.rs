@@ -26,7 +26,8 @@ const STRICT: [Category; 5] = [
 ];
 
 /// Rows of the second corpus labelled with a new category whose prediction is the row's
-/// `alt_category` rather than its label, each with why that answer is defensible.
+/// `alt_category` rather than its label, each with why that answer is defensible. None today:
+/// every such row gets its label.
 const ARGUABLE_NEW_CATEGORY_ROWS: &[(&str, &str)] = &[];
 
 #[derive(Deserialize)]
@@ -243,11 +244,13 @@ fn second_corpus_accuracy_and_every_new_category_row() {
     );
 }
 
-#[test]
-fn stated_numbers_regions_and_families_are_extracted() {
+/// Every number, region and family the rows state that the classifier did not extract, and how
+/// many were stated.
+fn fact_misses(rows: &[Row]) -> (usize, Vec<String>) {
+    let mut stated = 0;
     let mut failures = Vec::new();
-    for row in rows() {
-        let facts = run(&row).facts;
+    for row in rows {
+        let facts = run(row).facts;
         if let Some(n) = &row.numbers {
             let pairs = [
                 ("limit", n.limit, facts.limit),
@@ -257,35 +260,52 @@ fn stated_numbers_regions_and_families_are_extracted() {
                 ("available", n.available, facts.free),
             ];
             for (name, want, got) in pairs {
-                if want.is_some() && want != got {
+                if want.is_some() {
+                    stated += 1;
+                    if want != got {
+                        failures.push(format!("{} {name}: want {want:?}, got {got:?}", row.id));
+                    }
+                }
+            }
+        }
+        for (name, want, got) in [
+            ("region", &row.region, &facts.region),
+            ("family", &row.family, &facts.family),
+        ] {
+            if let Some(want) = want {
+                stated += 1;
+                if !got.as_ref().is_some_and(|g| g.eq_ignore_ascii_case(want)) {
                     failures.push(format!("{} {name}: want {want:?}, got {got:?}", row.id));
                 }
             }
         }
-        let same = |want: &Option<String>, got: &Option<String>| match (want, got) {
-            (Some(w), Some(g)) => w.eq_ignore_ascii_case(g),
-            (Some(_), None) => false,
-            (None, _) => true,
-        };
-        if !same(&row.region, &facts.region) {
-            failures.push(format!(
-                "{} region: want {:?}, got {:?}",
-                row.id, row.region, facts.region
-            ));
-        }
-        if !same(&row.family, &facts.family) {
-            failures.push(format!(
-                "{} family: want {:?}, got {:?}",
-                row.id, row.family, facts.family
-            ));
-        }
     }
+    (stated, failures)
+}
+
+#[test]
+fn stated_numbers_regions_and_families_are_extracted() {
+    let (_, failures) = fact_misses(&rows());
     assert!(failures.is_empty(), "{failures:#?}");
+    // The second corpus's other resource providers state figures in their own words (SQL
+    // Managed Instance's "max vCores: 0"); most are still read.
+    let (stated, failures) = fact_misses(&parse(CORPUS_2));
+    println!(
+        "second corpus: {} of {stated} stated facts read",
+        stated - failures.len()
+    );
+    for failure in &failures {
+        println!("not read: {failure}");
+    }
+    assert!(
+        percent(stated - failures.len(), stated) >= 85.0,
+        "{failures:#?}"
+    );
 }
 
 #[test]
 fn every_row_gets_a_summary_and_a_docs_link() {
-    for row in rows() {
+    for row in rows().into_iter().chain(parse(CORPUS_2)) {
         let c = run(&row);
         assert!(!c.summary.trim().is_empty(), "{}", row.id);
         assert!(

@@ -23,7 +23,7 @@ use super::rules::floor_boundary;
 const LIMIT_LABELS: &[&str] = &[
     "current limit",
     "maximum allowed",
-    "cannot create more than",
+    "create more than",
     ", limit",
     "quota limit:",
 ];
@@ -149,7 +149,7 @@ fn family(text: &Normalized) -> Option<String> {
     if let Some(end) = occurrences(&text.lower, "for family ").next() {
         return word_run(text.text.get(end..)?);
     }
-    if let Some(end) = occurrences(&text.lower, "cannot create more than ").next() {
+    if let Some(end) = occurrences(&text.lower, "create more than ").next() {
         let rest = text.text.get(end..)?;
         let after_number = rest
             .trim_start_matches(|c: char| c.is_ascii_digit())
@@ -196,9 +196,99 @@ fn word_run(s: &str) -> Option<String> {
     s.get(..end).filter(|w| !w.is_empty()).map(str::to_owned)
 }
 
-/// The region an error names: `Location: X,`, `location 'x'`, `for location x.`, `in region x`.
-/// Placeholders such as `<Region>` are not regions.
+/// Azure's public region names (programmatic form), for texts that name a region without a
+/// label: `… an AKS cluster in westeurope, …`, `…/locations/EASTUS/operationStatuses/…`, the
+/// node resource group `MC_<group>_<cluster>_<region>`.
+const KNOWN_REGIONS: &[&str] = &[
+    "australiacentral",
+    "australiacentral2",
+    "australiaeast",
+    "australiasoutheast",
+    "austriaeast",
+    "belgiumcentral",
+    "brazilsouth",
+    "brazilsoutheast",
+    "canadacentral",
+    "canadaeast",
+    "centralindia",
+    "centralus",
+    "centraluseuap",
+    "chilecentral",
+    "denmarkeast",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "eastus2euap",
+    "francecentral",
+    "francesouth",
+    "germanynorth",
+    "germanywestcentral",
+    "indonesiacentral",
+    "israelcentral",
+    "italynorth",
+    "japaneast",
+    "japanwest",
+    "jioindiacentral",
+    "jioindiawest",
+    "koreacentral",
+    "koreasouth",
+    "malaysiawest",
+    "mexicocentral",
+    "newzealandnorth",
+    "northcentralus",
+    "northeurope",
+    "norwayeast",
+    "norwaywest",
+    "polandcentral",
+    "qatarcentral",
+    "southafricanorth",
+    "southafricawest",
+    "southcentralus",
+    "southeastasia",
+    "southindia",
+    "spaincentral",
+    "swedencentral",
+    "swedensouth",
+    "switzerlandnorth",
+    "switzerlandwest",
+    "taiwannorth",
+    "uaecentral",
+    "uaenorth",
+    "uksouth",
+    "ukwest",
+    "usgovarizona",
+    "usgovtexas",
+    "usgovvirginia",
+    "westcentralus",
+    "westeurope",
+    "westindia",
+    "westus",
+    "westus2",
+    "westus3",
+];
+
+/// The first token (split on anything but letters and digits) that is a known region name.
+fn known_region(text: &Normalized) -> Option<String> {
+    text.text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| {
+            (5..=20).contains(&word.len())
+                && KNOWN_REGIONS
+                    .iter()
+                    .any(|region| region.eq_ignore_ascii_case(word))
+        })
+        .map(str::to_owned)
+}
+
+/// The region an error names: `Location: X,`, `location 'x'`, `for location x.`, `in region x`,
+/// else the first known region name in the text. Placeholders such as `<Region>` are not
+/// regions.
 fn region(text: &Normalized) -> Option<String> {
+    labelled_region(text).or_else(|| known_region(text))
+}
+
+/// The region after one of the labels Azure puts before it.
+fn labelled_region(text: &Normalized) -> Option<String> {
     const LABELS: &[&str] = &[
         "location: ",
         "location '",
@@ -357,6 +447,10 @@ mod tests {
         "Cannot create more than 1000 public IP addresses for this",
         "public IP addresses"
     )]
+    #[case(
+        "It is not allowed to create more than 1 DDoS protection plan for a subscription",
+        "DDoS protection plan"
+    )]
     fn families(#[case] raw: &str, #[case] expected: &str) {
         assert_eq!(facts(raw).family.as_deref(), Some(expected));
     }
@@ -369,6 +463,13 @@ mod tests {
     )]
     #[case("quota left for location westus2. left", Some("westus2"))]
     #[case("heavy usage in region <Region>. We are", None)]
+    #[case(
+        "unable to provision an AKS cluster in westeurope, due to",
+        Some("westeurope")
+    )]
+    #[case("/resourceGroups/MC_rg_aks_JAPANEAST/providers", Some("JAPANEAST"))]
+    #[case("/providers/X/locations/EASTUS/operationStatuses/1", Some("EASTUS"))]
+    #[case("the region of westeuropeish", None)]
     fn regions(#[case] raw: &str, #[case] expected: Option<&str>) {
         assert_eq!(facts(raw).region.as_deref(), expected);
     }
