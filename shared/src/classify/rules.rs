@@ -59,27 +59,34 @@ const CASE_FOLD_MIN_LEN: usize = 16;
 
 /// The category a single code names, or `None` for wrappers and unknown codes.
 pub(crate) fn code_category(code: &str) -> Option<Category> {
+    known_code_category(code).or_else(|| stem_category(code))
+}
+
+/// The category of a code listed in the vocabulary (or of an `AADSTS<digits>` code).
+fn known_code_category(code: &str) -> Option<Category> {
     if let Some(&(_, category)) = CODES.iter().find(|(known, _)| {
         *known == code || (known.len() >= CASE_FOLD_MIN_LEN && known.eq_ignore_ascii_case(code))
     }) {
         return Some(category);
     }
-    // Families of codes that share a stem, so new members are recognised too.
-    let lower = code.to_ascii_lowercase();
-    if lower.starts_with("aadsts")
-        && lower.len() > 6
-        && lower[6..].bytes().all(|b| b.is_ascii_digit())
-    {
-        return Some(Category::Auth);
-    }
-    // Stems are only read in code-shaped tokens (`BastionHostVirtualNetworkNotFound`): a capital
-    // first and another capital later, so prose words ("Subnet") and camelCase property names
-    // (`vnetSubnetID`) never count as codes.
+    let digits = code
+        .get(..6)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("aadsts"))
+        .and_then(|_| code.get(6..))?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(Category::Auth)
+}
+
+/// The category of a code by the stem it shares with a family of codes, so new members are
+/// recognised too. Stems are only read in code-shaped tokens (`BastionHostVirtualNetworkNotFound`):
+/// a capital first and another capital later, so prose words ("Subnet") and camelCase property
+/// names (`vnetSubnetID`) never count as codes.
+fn stem_category(code: &str) -> Option<Category> {
     let code_shaped = code.starts_with(|c: char| c.is_ascii_uppercase())
         && code.chars().skip(1).any(|c| c.is_ascii_uppercase());
     if !code_shaped {
         return None;
     }
+    let lower = code.to_ascii_lowercase();
     STEMS
         .iter()
         .find(|(stem, _)| lower.contains(stem) && lower.len() > stem.len())
@@ -90,21 +97,29 @@ pub(crate) fn code_category(code: &str) -> Option<Category> {
 pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
     let mut evidence = Vec::new();
     for (start, token) in tokens(text) {
-        // A segment of a path or ARM id (`…/VirtualNetworks/…`) names a resource, not an error.
-        let in_path = start
+        let before = start
             .checked_sub(1)
-            .and_then(|before| text.as_bytes().get(before))
-            .is_some_and(|&b| b == b'/');
-        if in_path {
+            .and_then(|at| text.as_bytes().get(at))
+            .copied();
+        // A segment of a path or ARM id (`…/VirtualNetworks/…`) names a resource, not an error.
+        if before == Some(b'/') {
             continue;
         }
-        if let Some(category) = code_category(token) {
+        // A qualified name (`network.SubnetsClient#Get`, .NET's `Network.SubnetCollection` in a
+        // stack trace) is a type, not a code, unless the vocabulary lists it exactly
+        // (`azure.core.exceptions.ClientAuthenticationError`).
+        let category = if before == Some(b'.') {
+            known_code_category(token)
+        } else {
+            code_category(token)
+        };
+        if let Some(category) = category {
             evidence.push(Evidence {
                 category,
                 strength: Strength::TextCode,
                 position: start,
             });
-        } else if let Some(category) = weak_code_category(token) {
+        } else if let Some(category) = weak_code_category(token).filter(|_| before != Some(b'.')) {
             evidence.push(Evidence {
                 category,
                 strength: Strength::WeakCode,
@@ -336,6 +351,16 @@ mod tests {
             "QuotaExceeded on /subscriptions/s/providers/Microsoft.Network/VirtualNetworks/SubnetA";
         let evidence = text_evidence(text, &text.to_ascii_lowercase());
         assert_eq!(decide(&evidence), Some(Category::Quota));
+    }
+
+    #[test]
+    fn qualified_type_names_are_not_codes() {
+        let text = "(AuthorizationFailed) no access.\n   at Azure.ResourceManager.Network.SubnetCollection.CreateOrUpdate(WaitUntil)";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::RgPermission));
+        let text = "azure.core.exceptions.ClientAuthenticationError: nope";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::Auth));
     }
 
     #[test]
