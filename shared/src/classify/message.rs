@@ -91,6 +91,7 @@ const MAX_CANDIDATES: usize = 8;
 /// Messages that only say "something inside failed" (their details hold the cause).
 const WRAPPER_MESSAGES: &[&str] = &[
     "terminal provisioning state",
+    "long running operation failed with status",
     "at least one resource deployment operation failed",
     "see inner errors for details",
     "please see details for more information",

@@ -143,7 +143,6 @@ pub(super) const CODES: &[(&str, Category)] = &[
     // elsewhere in the text from claiming the error.
     ("MissingSubscriptionRegistration", Category::Unknown),
     ("DeploymentNotFound", Category::Unknown),
-    ("ResourceNotFound", Category::Unknown),
 ];
 
 /// Overloaded codes: most of the time they mean this category, but the message decides when it
@@ -158,6 +157,8 @@ pub(super) const WEAK_CODES: &[(&str, Category)] = &[
     ("LinkedInvalidPropertyId", Category::InvalidConfig),
     ("BadRequest", Category::InvalidConfig),
     ("Conflict", Category::Conflict),
+    // A missing resource is `unknown` unless the text says which network resource it was.
+    ("ResourceNotFound", Category::Unknown),
 ];
 
 /// Families of codes that share a stem, so new members are recognised too. Checked in order,
@@ -196,6 +197,7 @@ pub(super) const STEMS: &[(&str, Category)] = &[
     ("networksecuritygroup", Category::Network),
     ("loadbalancer", Category::Network),
     ("outboundconn", Category::Network),
+    ("networkconfig", Category::Network),
     ("apiserverconnfail", Category::Network),
     ("dnslookupfail", Category::Network),
     ("cidroverlap", Category::Network),
@@ -417,6 +419,18 @@ pub(super) const PHRASE_PAIRS: &[(&str, &str, usize, Category)] = &[
     ("for url:", "/oauth2/", 100, Category::Auth),
     ("/subnets/", "was not found", 400, Category::Network),
     ("/virtualnetworks/", "was not found", 400, Category::Network),
+    (
+        "/providers/microsoft.network/",
+        "was not found",
+        400,
+        Category::Network,
+    ),
+    (
+        "'microsoft.network/",
+        "was not found",
+        200,
+        Category::Network,
+    ),
     ("virtual network", "was not found", 160, Category::Network),
     ("subnet", "is in use", 200, Category::Network),
     ("subnet", "different region", 200, Category::Network),
