@@ -2,9 +2,12 @@
 //! one-line summary built from the figures the error states, an explanation and actions.
 //!
 //! Order of evidence (docs/PRODUCT.md §6): codes of the structured [`ArmError`], innermost detail
-//! first; then codes found anywhere in the text; then Azure's phrases. Wrapper codes
-//! (`InvalidTemplateDeployment`, `DeploymentFailed`, `OperationNotAllowed`, `BadRequest`, …)
-//! never decide on their own: the code or message they wrap does.
+//! first; then codes found anywhere in the text; then Azure's phrases; then overloaded codes and
+//! generic phrases. Wrapper codes (`ResourceOperationFailure`, `InvalidTemplateDeployment`,
+//! `DeploymentFailed`, `OperationNotAllowed`, …) never decide on their own: the code or message
+//! they wrap does, so a layered error is explained by its deepest cause. A second look at the
+//! facts (`rules::refine`) separates the cases one code covers twice (a permission failure on a
+//! network resource is `network`).
 //!
 //! Pure, total and linear. There is no regular-expression crate: every rule is a substring search
 //! or a single scan over the normalised text, so the cost is linear in the input length by

@@ -4,7 +4,7 @@
 //! (`shared::capacity_alternatives`).
 
 use super::super::{Action, Facts};
-use super::{docs, retry};
+use super::{MAX_SUMMARY_CHARS, docs, retry, truncate};
 
 const DOCS_AKS_ALLOCATION: &str = "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/zonalallocation-allocationfailed-error";
 const DOCS_AKS_CAPACITY: &str = "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-codes/akscapacityheavyusage-error";
@@ -52,7 +52,10 @@ pub(super) fn summary(facts: &Facts, innermost: &str) -> String {
         .as_deref()
         .map(|pool| format!(" (pool {pool})"))
         .unwrap_or_default();
-    format!("No capacity for {what}{place}{pool} right now.")
+    truncate(
+        &format!("No capacity for {what}{place}{pool} right now."),
+        MAX_SUMMARY_CHARS + 40,
+    )
 }
 
 /// Docs on capacity, zones and allocation; a later retry is the first remedy.

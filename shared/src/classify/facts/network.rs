@@ -32,7 +32,6 @@ const PROBLEMS: &[(&str, NetworkProblem)] = &[
     ("outbound", NetworkProblem::Outbound),
     ("api server", NetworkProblem::Outbound),
     ("apiserver", NetworkProblem::Outbound),
-    ("required-ports", NetworkProblem::Outbound),
     ("cnidownload", NetworkProblem::Outbound),
     ("vmsscse", NetworkProblem::Outbound),
     ("was not found", NetworkProblem::NotFound),
