@@ -15,7 +15,7 @@
 mod vocabulary;
 
 use super::Category;
-use vocabulary::{CODES, PHRASE_PAIRS, PHRASES, STEMS, WEAK_CODES, WEAK_PHRASES};
+use vocabulary::{CODES, DECISIVE_PHRASES, PHRASE_PAIRS, PHRASES, STEMS, WEAK_CODES, WEAK_PHRASES};
 
 /// How much a piece of evidence counts; ties go to the later (more deeply nested) one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -128,6 +128,7 @@ pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
         }
     }
     let tiers = [
+        (DECISIVE_PHRASES, Strength::TextCode),
         (PHRASES, Strength::Phrase),
         (WEAK_PHRASES, Strength::WeakPhrase),
     ];
@@ -361,6 +362,13 @@ mod tests {
         let text = "azure.core.exceptions.ClientAuthenticationError: nope";
         let evidence = text_evidence(text, &text.to_ascii_lowercase());
         assert_eq!(decide(&evidence), Some(Category::Auth));
+    }
+
+    #[test]
+    fn a_policy_denial_is_policy_whatever_its_reason_names() {
+        let text = "Resource 'snet' was disallowed by policy. Reasons: 'Subnets require subnet delegation and a route table'.";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::Policy));
     }
 
     #[test]

@@ -267,9 +267,7 @@ pub(super) const PHRASES: &[(&str, Category)] = &[
     ("not enough capacity", Category::Capacity),
     ("capacity constraint", Category::Capacity),
     ("is not accepting creation of new", Category::Capacity),
-    // policy
-    ("was disallowed by policy", Category::Policy),
-    ("disallowed by policy", Category::Policy),
+    // policy (the decisive phrases are below)
     ("because of policy violation", Category::Policy),
     ("policy identifiers:", Category::Policy),
     ("denied by azure policy", Category::Policy),
@@ -289,6 +287,7 @@ pub(super) const PHRASES: &[(&str, Category)] = &[
         Category::Network,
     ),
     ("unable to resolve kubernetes api server", Category::Network),
+    ("network contributor", Category::Network),
     ("outbound connectivity", Category::Network),
     ("subnet is already in use", Category::Network),
     ("aka.ms/aks-required-ports-and-addresses", Category::Network),
@@ -378,6 +377,13 @@ pub(super) const PHRASES: &[(&str, Category)] = &[
     ("\"status\": \"canceled\"", Category::Cancelled),
     ("\"status\":\"canceled\"", Category::Cancelled),
     ("cancelled by the user", Category::Cancelled),
+];
+
+/// Phrases that decide as firmly as a code: whatever else the text says (a policy's reason may
+/// name subnets or sizes), Azure Policy denied it.
+pub(super) const DECISIVE_PHRASES: &[(&str, Category)] = &[
+    ("was disallowed by policy", Category::Policy),
+    ("disallowed by policy", Category::Policy),
 ];
 
 /// Generic phrases: they name a category only when no code or specific phrase does (an
