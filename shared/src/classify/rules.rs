@@ -384,35 +384,24 @@ mod tests {
     #[rstest]
     #[case(
         "Microsoft.Network/virtualNetworks/subnets/join/action",
-        Some("x"),
-        Category::RgPermission,
         Category::Network
     )]
     #[case(
         "Microsoft.Network/loadBalancers/backendAddressPools/join/action",
-        None,
-        Category::RgPermission,
         Category::Network
     )]
+    #[case("Microsoft.Network/privateDnsZones/read", Category::Network)]
     #[case(
         "Microsoft.Resources/subscriptions/resourcegroups/write",
-        None,
-        Category::RgPermission,
         Category::RgPermission
     )]
-    #[case(
-        "Microsoft.Network/publicIPAddresses/write",
-        None,
-        Category::RgPermission,
-        Category::RgPermission
-    )]
+    #[case("Microsoft.Network/publicIPAddresses/write", Category::RgPermission)]
     fn permission_failures_on_the_network_are_network(
         #[case] action: &str,
-        #[case] _unused: Option<&str>,
-        #[case] decided: Category,
         #[case] expected: Category,
     ) {
-        assert_eq!(refine(decided, Some(action), ""), expected);
+        assert_eq!(refine(Category::RgPermission, Some(action), ""), expected);
+        assert_eq!(refine(Category::Quota, Some(action), ""), Category::Quota);
     }
 
     #[rstest]
