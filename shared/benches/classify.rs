@@ -2,7 +2,7 @@
 //! (an allowed-size list; `arm-errors-NOTES.md` pattern 10), and how its time grows when the
 //! input grows 64 times (linear, not quadratic).
 //!
-//! The input embeds real corpus texts: a quota error nested in an escaped JSON string after a
+//! The input embeds real texts of both corpora: a quota error nested in an escaped JSON string after a
 //! long run of other errors, so every rule scans the whole text. Run with
 //! `cargo bench -p shared --bench classify`.
 
@@ -12,12 +12,14 @@ use std::hint::black_box;
 use std::time::Instant;
 
 const CORPUS: &str = include_str!("../tests/fixtures/arm-errors.jsonl");
+const CORPUS_2: &str = include_str!("../tests/fixtures/arm-errors-2.jsonl");
 const TARGET_BYTES: usize = 14 * 1024;
 const ITERATIONS: u32 = 200;
 
 fn main() {
     let texts: Vec<String> = CORPUS
         .lines()
+        .chain(CORPUS_2.lines())
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
         .filter_map(|row| row.get("text").and_then(|t| t.as_str()).map(str::to_owned))
         .collect();
@@ -60,7 +62,7 @@ fn main() {
 
     // Growth: pathological repetition of quote and label fragments, 64 times longer. A linear
     // classifier takes about 64 times as long; a quadratic rule would take about 4096 times.
-    let unit = "Code=\\\"\"message\": \"Current Limit: location '\\\\\\\"requested aka.ms/x object id 'a ERROR CODE: B resource group '";
+    let unit = "Code=\\\"\"message\": \"Current Limit: location '\\\\\\\"requested aka.ms/x object id 'a ERROR CODE: B resource group ' subnet /subscriptions//virtualNetworks/v/subnets/ \"policyAssignment\":{\"name\":\"p' tag \"path\":\"sku.name\" zones '1, Pre-allocated IPs 9 address prefix 10.0.0.0/8 ";
     let small = time_per_call(&unit.repeat(32));
     let large = time_per_call(&unit.repeat(32 * 64));
     println!(

@@ -2,9 +2,12 @@
 //! one-line summary built from the figures the error states, an explanation and actions.
 //!
 //! Order of evidence (docs/PRODUCT.md §6): codes of the structured [`ArmError`], innermost detail
-//! first; then codes found anywhere in the text; then Azure's phrases. Wrapper codes
-//! (`InvalidTemplateDeployment`, `DeploymentFailed`, `OperationNotAllowed`, `BadRequest`, …)
-//! never decide on their own: the code or message they wrap does.
+//! first; then codes found anywhere in the text; then Azure's phrases; then overloaded codes and
+//! generic phrases. Wrapper codes (`ResourceOperationFailure`, `InvalidTemplateDeployment`,
+//! `DeploymentFailed`, `OperationNotAllowed`, …) never decide on their own: the code or message
+//! they wrap does, so a layered error is explained by its deepest cause. A second look at the
+//! facts (`rules::refine`) separates the cases one code covers twice (a permission failure on a
+//! network resource is `network`).
 //!
 //! Pure, total and linear. There is no regular-expression crate: every rule is a substring search
 //! or a single scan over the normalised text, so the cost is linear in the input length by
@@ -16,6 +19,8 @@ mod facts;
 mod message;
 mod normalize;
 mod rules;
+#[cfg(test)]
+mod wrapper_tests;
 
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +118,20 @@ pub struct ErrorContext {
     pub resource_group: Option<String>,
     /// VM sizes the request asked for.
     pub vm_sizes: Vec<String>,
+    /// Availability zones the request asked for (`"1"`, `"2"`, `"3"`); a failure "in this zone"
+    /// is about them.
+    pub zones: Vec<String>,
+    /// The request's pools and their sizes, so a failure naming a pool names its size.
+    pub pools: Vec<PoolSize>,
+}
+
+/// One pool of the request and its VM size.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PoolSize {
+    /// Pool name (`system`, `workers`).
+    pub name: String,
+    /// Its VM size.
+    pub vm_size: String,
 }
 
 /// Figures and names the error states (or the context supplied).
@@ -176,8 +195,39 @@ pub struct PolicyFacts {
     pub allowed_locations: Vec<String>,
     /// Tags the policy requires, when stated.
     pub required_tags: Vec<String>,
-    /// VM sizes the policy denies (or the only ones it allows), when stated.
+    /// VM sizes the policy refused (its evaluation's `sku.name` values), when stated.
     pub denied_sizes: Vec<String>,
+    /// The only VM sizes the policy allows (`listOfAllowedSKUs`), when stated.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed_sizes: Vec<String>,
+    /// Azure's stated reason (`Reasons: '…'`), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl PolicyFacts {
+    /// True when the policy is about where resources may go (allowed locations stated, or a
+    /// definition or assignment named after locations or regions).
+    pub fn is_about_locations(&self) -> bool {
+        !self.allowed_locations.is_empty() || self.names_mention(&["location", "region"])
+    }
+
+    /// True when the policy is about VM sizes (sizes stated, or a name about SKUs or sizes).
+    pub fn is_about_sizes(&self) -> bool {
+        !self.denied_sizes.is_empty()
+            || !self.allowed_sizes.is_empty()
+            || self.names_mention(&["sku", "vm size", "virtual machine size"])
+    }
+
+    fn names_mention(&self, words: &[&str]) -> bool {
+        [&self.assignment_name, &self.definition_name, &self.reason]
+            .into_iter()
+            .flatten()
+            .any(|name| {
+                let lower = name.to_ascii_lowercase();
+                words.iter().any(|w| lower.contains(w))
+            })
+    }
 }
 
 /// The network resources and figures a network failure states.
@@ -194,6 +244,30 @@ pub struct NetworkFacts {
     pub ips_needed: Option<i64>,
     /// IP addresses the subnet has free.
     pub ips_available: Option<i64>,
+    /// Which network problem the text describes, when it says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<NetworkProblem>,
+}
+
+/// The kinds of network failure the dashboard explains differently (each has its own docs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkProblem {
+    /// The subnet has fewer free addresses than the nodes (and, with Azure CNI, pods) need.
+    SubnetSize,
+    /// The subnet is used by something else, delegated to another service, or not usable.
+    SubnetInUse,
+    /// The identity may not use (join) the subnet or virtual network.
+    JoinPermission,
+    /// The custom private DNS zone is missing or the identity may not manage it.
+    PrivateDns,
+    /// Nodes could not reach what they must (outbound internet, the API server, DNS): a
+    /// firewall, NSG, route table or proxy is in the way.
+    Outbound,
+    /// Address ranges overlap (service CIDR, pod CIDR, subnets).
+    CidrOverlap,
+    /// The subnet or virtual network was not found (or is in another region).
+    NotFound,
 }
 
 /// What an action button does.
@@ -264,10 +338,21 @@ pub fn classify(text: &str, arm: Option<&ArmError>, context: &ErrorContext) -> C
     if let Some(arm) = arm {
         evidence.extend(structured_evidence(arm));
     }
-    let category = rules::decide(&evidence).unwrap_or(Category::Unknown);
+    let decided = rules::decide(&evidence).unwrap_or(Category::Unknown);
 
-    let mut facts = facts::extract(&normalized.without_urls());
-    fill_from_context(&mut facts, context);
+    let additional_info = arm
+        .map(|a| a.additional_info.as_slice())
+        .unwrap_or_default();
+    let mut facts = facts::extract(&normalized.without_urls(), additional_info);
+    let category = rules::refine(decided, facts.missing_action.as_deref(), &normalized.lower);
+    // Policy and network details only describe their own categories' failures.
+    if category != Category::Policy {
+        facts.policy = None;
+    }
+    if category != Category::Network {
+        facts.network = None;
+    }
+    fill_from_context(&mut facts, context, &normalized.lower);
 
     let innermost = innermost_message(&normalized, arm);
     let summary = actions::summary(category, &facts, &innermost);
@@ -325,6 +410,12 @@ fn structured_evidence(arm: &ArmError) -> Vec<Evidence> {
                 strength: Strength::StructuredCode,
                 position: depth,
             });
+        } else if let Some(category) = rules::weak_code_category(code) {
+            evidence.push(Evidence {
+                category,
+                strength: Strength::WeakCode,
+                position: depth,
+            });
         }
     };
     push(&arm.code, 0);
@@ -364,13 +455,32 @@ fn innermost_message(normalized: &Normalized, arm: Option<&ArmError>) -> String 
     message::innermost(&normalized.text, &normalized.lower)
 }
 
-/// Fills facts the text left out from the caller's context.
-fn fill_from_context(facts: &mut Facts, context: &ErrorContext) {
+/// Fills facts the text left out from the caller's context. The request's zones are the ones
+/// meant when the text speaks of a zone without naming it ("in this zone").
+fn fill_from_context(facts: &mut Facts, context: &ErrorContext, lower: &str) {
     if facts.region.is_none() {
         facts.region = context.region.clone().filter(|r| !r.is_empty());
     }
     if facts.sizes.is_empty() {
-        facts.sizes = context.vm_sizes.clone();
+        // The failing pool's size when the error names the pool, else every size requested.
+        let pool_size = facts.pool.as_deref().and_then(|pool| {
+            context
+                .pools
+                .iter()
+                .find(|p| p.name.eq_ignore_ascii_case(pool) && !p.vm_size.is_empty())
+        });
+        facts.sizes = match pool_size {
+            Some(pool) => vec![pool.vm_size.clone()],
+            None => context.vm_sizes.clone(),
+        };
+    }
+    if facts.zones.is_empty() && lower.contains("zone") {
+        facts.zones = context
+            .zones
+            .iter()
+            .filter(|z| !z.is_empty() && z.len() <= 2 && z.bytes().all(|b| b.is_ascii_digit()))
+            .cloned()
+            .collect();
     }
     if facts.scope.is_none()
         && let (Some(sub), Some(rg)) = (&context.subscription_id, &context.resource_group)
@@ -452,9 +562,9 @@ mod tests {
     )]
     #[case(
         "(ZonalAllocationFailed) Allocation failed. We do not have sufficient capacity for the requested VM size in this zone.",
-        Category::Region
+        Category::Capacity
     )]
-    #[case(r#"DeploymentFailed: {"code":"Conflict","message":"{\r\n  \"status\": \"Failed\",\r\n  \"error\": {\r\n    \"code\": \"UnderlayNotFound\",\r\n    \"message\": \"Unable to find an underlay\"\r\n  }\r\n}"}"#, Category::Region)]
+    #[case(r#"DeploymentFailed: {"code":"Conflict","message":"{\r\n  \"status\": \"Failed\",\r\n  \"error\": {\r\n    \"code\": \"UnderlayNotFound\",\r\n    \"message\": \"Unable to find an underlay\"\r\n  }\r\n}"}"#, Category::Capacity)]
     #[case(
         "(ReadOnlyDisabledSubscription) The subscription 'x' is disabled and therefore marked as read only.",
         Category::RgPermission
@@ -471,7 +581,7 @@ mod tests {
     #[case(r#"Code="OperationNotAllowed" Message="The server rejected the request because too many requests have been received for this subscription." Details=[{"code":"TooManyRequests","message":"{\"operationGroup\":\"PutVM3Min\",\"allowedRequestCount\":300}"}]"#, Category::Throttled)]
     #[case(
         "(InsufficientSubnetSize) Pre-allocated IPs 251 exceeds IPs available 249 in Subnet Cidr 10.1.0.0/24.",
-        Category::InvalidConfig
+        Category::Network
     )]
     #[case(r#"{"name":"x","status":"Canceled","error":{"code":"Canceled","message":"The operation was canceled."}}"#, Category::Cancelled)]
     #[case(
@@ -530,6 +640,7 @@ mod tests {
             region: Some("eastus".into()),
             resource_group: Some("rg".into()),
             vm_sizes: vec!["Standard_X".into()],
+            ..ErrorContext::default()
         };
         let c = classify("deployment failed", Some(&arm), &context);
         assert_eq!(c.category, Category::SkuBlocked);

@@ -6,7 +6,9 @@
 //! this is pure and shared.
 
 use crate::admin::StoppedBy;
-use crate::classify::{Category, Classification, ErrorContext, Facts, category_actions, classify};
+use crate::classify::{
+    Category, Classification, ErrorContext, Facts, PoolSize, category_actions, classify,
+};
 use crate::progress::{CANCELLED_CODE, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
 use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
 
@@ -61,6 +63,15 @@ pub fn error_context(progress: &ProvisionProgress) -> ErrorContext {
         region: non_empty(&progress.region),
         resource_group: non_empty(&progress.resource_group),
         vm_sizes,
+        pools: progress
+            .pools
+            .iter()
+            .map(|pool| PoolSize {
+                name: pool.name.clone(),
+                vm_size: pool.vm_size.clone(),
+            })
+            .collect(),
+        ..ErrorContext::default()
     }
 }
 
@@ -233,28 +244,52 @@ impl RetryDraft {
 }
 
 /// The create form's field (by its API name) that a failure most likely asks the user to change.
+///
+/// * policy: `region` when the policy is about locations, the refused pool's size field when it
+///   is about VM sizes, else `resource_group` (an assignment applies to a scope; another group
+///   may lie outside it);
+/// * capacity: `zones` when the failure names zones, else the failing pool's size field (the
+///   system pool's when the error names it, the workers' otherwise);
+/// * network: `subnet_id`.
 pub fn field_to_edit(
     classification: &Classification,
     system_pool: Option<&PoolDraft>,
 ) -> &'static str {
+    let facts = &classification.facts;
+    let system_size_refused = |sizes: &[String]| {
+        system_pool.is_some_and(|pool| {
+            sizes
+                .iter()
+                .any(|size| size.eq_ignore_ascii_case(&pool.vm_size))
+        })
+    };
+    let size_field = |system: bool| if system { "system_vm_size" } else { "node_sku" };
     match classification.category {
         Category::Quota => "node_count",
-        Category::SkuBlocked => {
-            let system_size_refused = system_pool.is_some_and(|pool| {
-                classification
-                    .facts
-                    .sizes
-                    .iter()
-                    .any(|size| size.eq_ignore_ascii_case(&pool.vm_size))
-            });
-            if system_size_refused {
-                "system_vm_size"
-            } else {
-                "node_sku"
-            }
-        }
+        Category::SkuBlocked => size_field(system_size_refused(&facts.sizes)),
         Category::Region => "region",
         Category::RgPermission => "resource_group",
+        Category::Policy => match &facts.policy {
+            Some(policy) if policy.is_about_locations() => "region",
+            Some(policy) if policy.is_about_sizes() => {
+                let system = !policy.allowed_sizes.is_empty()
+                    && policy.denied_sizes.is_empty()
+                    && system_pool.is_some_and(|pool| {
+                        !policy
+                            .allowed_sizes
+                            .iter()
+                            .any(|size| size.eq_ignore_ascii_case(&pool.vm_size))
+                    });
+                size_field(system || system_size_refused(&policy.denied_sizes))
+            }
+            _ => "resource_group",
+        },
+        Category::Capacity if !facts.zones.is_empty() => "zones",
+        Category::Capacity => match facts.pool.as_deref() {
+            Some(pool) => size_field(pool == SYSTEM_POOL_NAME),
+            None => size_field(system_size_refused(&facts.sizes) && facts.sizes.len() == 1),
+        },
+        Category::Network => "subnet_id",
         _ => "cluster_name",
     }
 }
@@ -498,6 +533,14 @@ mod tests {
     #[case::size_unknown(Category::SkuBlocked, &[], "node_sku")]
     #[case::region(Category::Region, &[], "region")]
     #[case::group(Category::RgPermission, &[], "resource_group")]
+    #[case::network(Category::Network, &[], "subnet_id")]
+    #[case::capacity_of_the_system_size(Category::Capacity, &["Standard_D2s_v5"], "system_vm_size")]
+    #[case::capacity_of_both_sizes(
+        Category::Capacity,
+        &["Standard_D2s_v5", "Standard_D4as_v5"],
+        "node_sku"
+    )]
+    #[case::policy_without_facts(Category::Policy, &[], "resource_group")]
     #[case::other(Category::Unknown, &[], "cluster_name")]
     fn the_field_to_edit_follows_the_category(
         #[case] category: Category,
@@ -519,5 +562,93 @@ mod tests {
             count: 1,
         };
         assert_eq!(field_to_edit(&classification, Some(&system)), expected);
+    }
+
+    #[test]
+    fn the_context_names_each_pool_s_size() {
+        let context = error_context(&progress_with_pools());
+        let pools: Vec<(&str, &str)> = context
+            .pools
+            .iter()
+            .map(|p| (p.name.as_str(), p.vm_size.as_str()))
+            .collect();
+        assert_eq!(pools.first(), Some(&(SYSTEM_POOL_NAME, "Standard_D2s_v5")));
+        assert_eq!(pools.len(), 2);
+    }
+
+    fn with_facts(category: Category, facts: Facts) -> Classification {
+        Classification {
+            category,
+            summary: String::new(),
+            details: String::new(),
+            facts,
+            actions: Vec::new(),
+        }
+    }
+
+    #[rstest]
+    #[case::zonal(Some("workers"), &["1"], "zones")]
+    #[case::system_pool(Some("system"), &[], "system_vm_size")]
+    #[case::worker_pool(Some("workers"), &[], "node_sku")]
+    fn capacity_focuses_the_failing_pool_or_the_zones(
+        #[case] pool: Option<&str>,
+        #[case] zones: &[&str],
+        #[case] expected: &str,
+    ) {
+        let facts = Facts {
+            pool: pool.map(str::to_owned),
+            zones: zones.iter().map(|z| (*z).to_owned()).collect(),
+            ..Facts::default()
+        };
+        assert_eq!(
+            field_to_edit(&with_facts(Category::Capacity, facts), None),
+            expected
+        );
+    }
+
+    #[test]
+    fn policy_focuses_what_the_policy_is_about() {
+        use crate::classify::PolicyFacts;
+        let system = PoolDraft {
+            vm_size: "Standard_D2s_v5".into(),
+            count: 1,
+        };
+        let policy = |policy: PolicyFacts| {
+            with_facts(
+                Category::Policy,
+                Facts {
+                    policy: Some(policy),
+                    ..Facts::default()
+                },
+            )
+        };
+        let locations = policy(PolicyFacts {
+            allowed_locations: vec!["westeurope".into()],
+            ..PolicyFacts::default()
+        });
+        assert_eq!(field_to_edit(&locations, Some(&system)), "region");
+        let named = policy(PolicyFacts {
+            definition_name: Some("Allowed locations".into()),
+            ..PolicyFacts::default()
+        });
+        assert_eq!(field_to_edit(&named, Some(&system)), "region");
+        let system_size = policy(PolicyFacts {
+            denied_sizes: vec!["standard_d2s_v5".into()],
+            ..PolicyFacts::default()
+        });
+        assert_eq!(field_to_edit(&system_size, Some(&system)), "system_vm_size");
+        let only_workers_allowed = policy(PolicyFacts {
+            allowed_sizes: vec!["Standard_D4s_v5".into()],
+            ..PolicyFacts::default()
+        });
+        assert_eq!(
+            field_to_edit(&only_workers_allowed, Some(&system)),
+            "system_vm_size"
+        );
+        let tags = policy(PolicyFacts {
+            required_tags: vec!["Owner".into()],
+            ..PolicyFacts::default()
+        });
+        assert_eq!(field_to_edit(&tags, Some(&system)), "resource_group");
     }
 }

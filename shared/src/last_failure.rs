@@ -108,6 +108,7 @@ impl LastFailure {
             region: known(&self.region),
             resource_group: known(&self.resource_group),
             vm_sizes: Vec::new(),
+            ..ErrorContext::default()
         }
     }
 

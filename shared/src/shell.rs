@@ -4,22 +4,83 @@
 //! The principal and scope come out of Azure's error text, which quotes whatever the request
 //! carried, so they are untrusted: only a GUID principal and an ARM-id scope
 //! (`/subscriptions/<guid>` or `/subscriptions/<guid>/resourceGroups/<name>`, the name by ARM's
-//! rules) make a command, and every argument is quoted besides, so a pasted command can never
-//! run anything the dashboard did not write.
+//! rules; for a network permission, a `Microsoft.Network` resource in such a group) make a
+//! command, and every argument is quoted besides, so a pasted command can never run anything
+//! the dashboard did not write.
 
 use crate::naming::{validate_resource_group_name, validate_subscription_id};
 
 /// `az role assignment create --assignee <principal> --role Contributor --scope <scope>`, or
 /// `None` when the principal is not a GUID or the scope not a subscription or resource group id.
 pub fn role_assignment_command(principal: &str, scope: &str) -> Option<String> {
-    if validate_subscription_id(principal).is_err() || !is_arm_scope(scope) {
+    if !is_arm_scope(scope) {
         return None;
     }
+    role_command(principal, "Contributor", scope)
+}
+
+/// The role assignment that lets `principal` use a network resource (join a subnet, manage a
+/// private DNS zone): `Private DNS Zone Contributor` on a private DNS zone, `Network
+/// Contributor` on anything else. `None` unless the principal is a GUID and the scope a
+/// `Microsoft.Network` resource id (`/subscriptions/<guid>/resourceGroups/<name>/providers/
+/// Microsoft.Network/<type>/<name>[/<type>/<name>…]`, names by ARM's characters).
+pub fn network_role_assignment_command(principal: &str, scope: &str) -> Option<String> {
+    let resource_type = network_resource_type(scope)?;
+    let role = if resource_type.eq_ignore_ascii_case("privateDnsZones") {
+        "Private DNS Zone Contributor"
+    } else {
+        "Network Contributor"
+    };
+    role_command(principal, role, scope)
+}
+
+/// `az role assignment create` for a GUID principal; the scope was validated by the caller.
+fn role_command(principal: &str, role: &str, scope: &str) -> Option<String> {
+    validate_subscription_id(principal).ok()?;
     Some(format!(
-        "az role assignment create --assignee {} --role Contributor --scope {}",
+        "az role assignment create --assignee {} --role {} --scope {}",
         posix_quote(principal),
+        posix_quote(role),
         posix_quote(scope)
     ))
+}
+
+/// The top resource type of a `Microsoft.Network` resource id in a resource group
+/// (`virtualNetworks` for a subnet id), or `None` for anything else.
+fn network_resource_type(scope: &str) -> Option<&str> {
+    let segments: Vec<&str> = scope.split('/').collect();
+    let [
+        "",
+        subscriptions,
+        _,
+        groups,
+        _,
+        providers,
+        namespace,
+        rest @ ..,
+    ] = segments.as_slice()
+    else {
+        return None;
+    };
+    let group_scope = segments.get(..5)?.join("/");
+    let well_formed = subscriptions.eq_ignore_ascii_case("subscriptions")
+        && groups.eq_ignore_ascii_case("resourceGroups")
+        && providers.eq_ignore_ascii_case("providers")
+        && namespace.eq_ignore_ascii_case("Microsoft.Network")
+        && is_arm_scope(&group_scope)
+        && !rest.is_empty()
+        && rest.len() % 2 == 0
+        && rest.iter().all(|segment| is_resource_name(segment));
+    well_formed.then(|| rest.first().copied()).flatten()
+}
+
+/// A resource type or name as ARM allows them in network ids: 1 to 80 letters, digits, `.`,
+/// `_` or `-`.
+fn is_resource_name(segment: &str) -> bool {
+    (1..=80).contains(&segment.len())
+        && segment
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
 }
 
 /// A subscription id or resource group id: `/subscriptions/<guid>` with an optional
@@ -87,6 +148,47 @@ mod tests {
             )
         );
         assert!(role_assignment_command(PRINCIPAL, SUBSCRIPTION).is_some());
+    }
+
+    #[test]
+    fn network_permissions_get_the_network_roles() {
+        let subnet = format!(
+            "{SUBSCRIPTION}/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/aks-nodes"
+        );
+        assert_eq!(
+            network_role_assignment_command(PRINCIPAL, &subnet),
+            Some(format!(
+                "az role assignment create --assignee {PRINCIPAL} --role 'Network Contributor' --scope {subnet}"
+            ))
+        );
+        let zone = format!(
+            "{SUBSCRIPTION}/resourceGroups/dns/providers/Microsoft.Network/privateDnsZones/privatelink.westeurope.azmk8s.io"
+        );
+        assert!(
+            network_role_assignment_command(PRINCIPAL, &zone)
+                .is_some_and(|c| c.contains("--role 'Private DNS Zone Contributor'"))
+        );
+    }
+
+    #[rstest]
+    #[case::not_network(
+        "/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm"
+    )]
+    #[case::substitution(
+        "/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/$(id)"
+    )]
+    #[case::odd_segments(
+        "/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks"
+    )]
+    #[case::placeholder_subscription(
+        "/subscriptions/<sub>/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v"
+    )]
+    #[case::space(
+        "/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v; rm -rf ~"
+    )]
+    #[case::group_only("/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg")]
+    fn a_hostile_or_foreign_network_scope_offers_no_command(#[case] scope: &str) {
+        assert_eq!(network_role_assignment_command(PRINCIPAL, scope), None);
     }
 
     #[test]

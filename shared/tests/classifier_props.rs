@@ -41,7 +41,105 @@ const FRAGMENTS: &[&str] = &[
     "é",
     "🦀",
     "-----",
+    "RequestDisallowedByPolicy ",
+    "was disallowed by policy. Policy identifiers: '[{\"policyAssignment\":{\"name\":\"",
+    "\"id\":\"/subscriptions/",
+    "/providers/Microsoft.Authorization/policyAssignments/",
+    "\"policyAssignmentParameters\":{\"listOfAllowedLocations\":{\"value\":[\"",
+    "\"path\":\"sku.name\",\"expressionValue\":\"",
+    "Reasons: '",
+    "' tag",
+    "(ZonalAllocationFailed) ",
+    "AllocationFailed",
+    "sufficient capacity for the requested VM size ",
+    "\"target\":\"",
+    "AgentPoolProfile:",
+    "zones '",
+    "in this zone",
+    "SubnetIsFull",
+    "Pre-allocated IPs ",
+    "exceeds IPs available ",
+    "Subnet Cidr 10.240.0.",
+    "/27, Subnet Name ",
+    " with address prefix ",
+    "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f",
+    "/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/",
+    "/subnets/",
+    "however, it does not have permission to perform action '",
+    "Microsoft.Network/virtualNetworks/subnets/join/action",
+    "' on the linked scope(s) '",
+    "No registered resource provider found for location 'x' and API version '",
+    "supported api-versions are '",
 ];
+
+/// True when no character a POSIX shell reads specially stands outside single quotes.
+fn shell_safe(command: &str) -> bool {
+    let mut quoted = false;
+    command.chars().all(|c| {
+        if c == '\'' {
+            quoted = !quoted;
+            return true;
+        }
+        quoted
+            || !matches!(
+                c,
+                ';' | '$'
+                    | '`'
+                    | '|'
+                    | '&'
+                    | '\n'
+                    | '\r'
+                    | '('
+                    | ')'
+                    | '<'
+                    | '>'
+                    | '"'
+                    | '\\'
+                    | '*'
+                    | '?'
+            )
+    }) && !quoted
+}
+
+/// The new categories' facts are well formed whatever the text.
+fn facts_are_well_formed(c: &Classification) {
+    let f = &c.facts;
+    for zone in &f.zones {
+        assert!(
+            (1..=2).contains(&zone.len()) && zone.bytes().all(|b| b.is_ascii_digit()),
+            "{zone:?}"
+        );
+    }
+    if let Some(pool) = &f.pool {
+        assert!(
+            pool.len() <= 12
+                && pool
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+            "{pool:?}"
+        );
+    }
+    assert!(f.policy.is_none() || c.category == Category::Policy);
+    assert!(f.network.is_none() || c.category == Category::Network);
+    if let Some(network) = &f.network {
+        if let Some(cidr) = &network.cidr {
+            let (address, prefix) = cidr.split_once('/').unwrap_or_default();
+            assert_eq!(address.split('.').count(), 4, "{cidr}");
+            assert!(prefix.parse::<u8>().is_ok_and(|p| p <= 32), "{cidr}");
+        }
+        assert!(network.ips_needed.is_none_or(|n| n >= 0));
+        assert!(network.ips_available.is_none_or(|n| n >= 0));
+    }
+    for action in &c.actions {
+        if let Some(command) = &action.command {
+            assert!(
+                command.starts_with("az role assignment create --assignee "),
+                "{command}"
+            );
+            assert!(shell_safe(command), "{command}");
+        }
+    }
+}
 
 fn sane(c: &Classification) {
     assert!(!c.summary.trim().is_empty());
@@ -65,6 +163,7 @@ fn sane(c: &Classification) {
     if let (Some(free), Some(limit)) = (c.facts.free, c.facts.limit) {
         assert!(free <= limit || c.facts.usage.is_none());
     }
+    facts_are_well_formed(c);
 }
 
 fn fragment_soup() -> impl Strategy<Value = String> {
@@ -95,9 +194,35 @@ proptest! {
             region: Some(text.chars().rev().take(6).collect()),
             resource_group: Some("rg".into()),
             vm_sizes: vec![text.chars().take(3).collect()],
+            zones: vec![text.chars().take(1).collect(), "2".into()],
+            pools: vec![shared::classify::PoolSize {
+                name: text.chars().skip(2).take(7).collect(),
+                vm_size: text.chars().take(9).collect(),
+            }],
         };
         sane(&classify(&text, Some(&arm), &context));
         sane(&classify(&text, None, &context));
+    }
+
+    #[test]
+    fn structured_policy_info_of_any_shape_classifies_sanely(
+        name in any::<String>(),
+        scope in fragment_soup(),
+        locations in prop::collection::vec(any::<String>(), 0..4),
+        parameters_are_a_string in any::<bool>(),
+    ) {
+        let value = if parameters_are_a_string {
+            serde_json::json!(locations.join(","))
+        } else {
+            serde_json::json!(locations)
+        };
+        let body = serde_json::json!({"error": {"code": "RequestDisallowedByPolicy", "message": scope,
+            "additionalInfo": [{"type": "PolicyViolation", "info": {"policyAssignmentDisplayName": name,
+                "policyAssignmentScope": scope, "policyAssignmentParameters": {"listOfAllowedLocations": {"value": value}}}}]}});
+        let arm = ArmError::from_response(403, &body.to_string());
+        let c = classify("", Some(&arm), &ErrorContext::default());
+        sane(&c);
+        prop_assert_eq!(c.category, Category::Policy);
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! blade are the ones docs/PRODUCT.md §6 asks for (their stability is unverified, so every category
 //! also carries a learn.microsoft.com docs link as a fallback).
 
+mod capacity;
+mod network;
+mod policy;
+
 use super::message::truncate;
 use super::{Action, ActionKind, Category, ErrorContext, Facts};
 use crate::shell::role_assignment_command;
@@ -39,7 +43,7 @@ const DOCS_AKS_THROTTLED: &str =
 const DOCS_ARM_THROTTLING: &str = "https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling";
 
 /// Longest summary for messages shown as they are.
-const MAX_SUMMARY_CHARS: usize = 200;
+pub(super) const MAX_SUMMARY_CHARS: usize = 200;
 
 /// The one-line summary.
 pub(crate) fn summary(category: Category, facts: &Facts, innermost: &str) -> String {
@@ -63,11 +67,6 @@ pub(crate) fn summary(category: Category, facts: &Facts, innermost: &str) -> Str
             let lower = innermost.to_ascii_lowercase();
             if let Some(scope) = &facts.scope {
                 format!("Missing permission on {scope}.")
-            } else if lower.contains("disallowed by policy") {
-                format!(
-                    "Azure Policy blocked the request: {}",
-                    truncate(innermost, MAX_SUMMARY_CHARS)
-                )
             } else if lower.contains("could not be found") {
                 truncate(innermost, MAX_SUMMARY_CHARS)
             } else {
@@ -90,18 +89,9 @@ pub(crate) fn summary(category: Category, facts: &Facts, innermost: &str) -> Str
             )
         }
         Category::Cancelled => "The operation was cancelled before it finished.".to_owned(),
-        Category::Capacity => match &facts.region {
-            Some(region) => format!("Azure has no capacity for this size in {region} right now."),
-            None => "Azure has no capacity for this size right now.".to_owned(),
-        },
-        Category::Policy => format!(
-            "Azure Policy denied the request: {}",
-            truncate(innermost, MAX_SUMMARY_CHARS)
-        ),
-        Category::Network => format!(
-            "The cluster's network was refused: {}",
-            truncate(innermost, MAX_SUMMARY_CHARS)
-        ),
+        Category::Capacity => capacity::summary(facts, innermost),
+        Category::Policy => policy::summary(facts, innermost),
+        Category::Network => network::summary(facts, innermost),
         Category::Unknown if innermost.is_empty() => "Azure reported an error.".to_owned(),
         Category::Unknown => truncate(innermost, MAX_SUMMARY_CHARS),
     }
@@ -144,10 +134,10 @@ pub(crate) fn explanation(category: Category, innermost: &str) -> String {
             "This VM size is restricted for the subscription in this region, or out of capacity. Choose another size or region, or ask Azure to enable it."
         }
         Category::Region => {
-            "The region does not offer this resource or has no capacity for it at the moment. Try another region or zone, or retry later."
+            "The region does not offer this resource to the subscription. Choose another region or ask Azure for access."
         }
         Category::RgPermission => {
-            "The identity lacks a role on the resource group or subscription, a policy forbids the request, or the group does not exist."
+            "The identity lacks a role on the resource group or subscription, or the group or subscription does not exist."
         }
         Category::Auth => {
             "The token, secret or tenant used to sign in was not accepted. Sign in again or renew the credential."
@@ -168,7 +158,9 @@ pub(crate) fn explanation(category: Category, innermost: &str) -> String {
         Category::Policy => {
             "An Azure Policy assignment forbids this request. A role assignment does not help; change the request or ask for a policy exemption."
         }
-        Category::Network => "The virtual network or subnet cannot take the cluster as requested.",
+        Category::Network => {
+            "The virtual network or subnet cannot take the cluster as requested: it is too small or in use, the cluster's identity may not use it, or traffic the nodes need is blocked."
+        }
         Category::Unknown => "The dashboard does not recognise this error.",
     };
     if innermost.is_empty() {
@@ -250,18 +242,9 @@ pub(crate) fn actions(category: Category, facts: &Facts, context: &ErrorContext)
             retry("Retry".to_owned()),
             docs("Aborting AKS operations", DOCS_ABORT),
         ],
-        Category::Capacity => vec![docs(
-            "Allocation failures and capacity",
-            "https://learn.microsoft.com/troubleshoot/azure/virtual-machines/windows/allocation-failure",
-        )],
-        Category::Policy => vec![docs(
-            "Azure Policy exemptions",
-            "https://learn.microsoft.com/azure/governance/policy/concepts/exemption-structure",
-        )],
-        Category::Network => vec![docs(
-            "AKS networking troubleshooting",
-            "https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/connectivity/connection-issues-application-hosted-aks-cluster",
-        )],
+        Category::Capacity => capacity::actions(facts),
+        Category::Policy => policy::actions(facts),
+        Category::Network => network::actions(facts),
         Category::Unknown => vec![docs("Common Azure deployment errors", DOCS_COMMON_ERRORS)],
     }
 }
@@ -309,7 +292,7 @@ fn resource_group_scope(scope: &str) -> &str {
     scope
 }
 
-fn portal(label: &str, href: String) -> Action {
+pub(super) fn portal(label: &str, href: String) -> Action {
     Action {
         kind: ActionKind::Portal,
         label: label.to_owned(),
@@ -319,7 +302,7 @@ fn portal(label: &str, href: String) -> Action {
     }
 }
 
-fn docs(label: &str, href: &str) -> Action {
+pub(super) fn docs(label: &str, href: &str) -> Action {
     Action {
         kind: ActionKind::Docs,
         label: label.to_owned(),
@@ -329,7 +312,7 @@ fn docs(label: &str, href: &str) -> Action {
     }
 }
 
-fn retry(label: String) -> Action {
+pub(super) fn retry(label: String) -> Action {
     Action {
         kind: ActionKind::Retry,
         label,

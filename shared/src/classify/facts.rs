@@ -5,6 +5,12 @@
 //! percent-encoded quota-request links are never read. Each label is searched left to right and
 //! the number must follow it directly (after `:`, `=`, quotes or spaces), so the search is linear.
 
+mod network;
+mod placement;
+mod policy;
+
+use serde_json::Value;
+
 use super::Facts;
 use super::normalize::Normalized;
 use super::rules::floor_boundary;
@@ -17,7 +23,7 @@ use super::rules::floor_boundary;
 const LIMIT_LABELS: &[&str] = &[
     "current limit",
     "maximum allowed",
-    "cannot create more than",
+    "create more than",
     ", limit",
     "quota limit:",
 ];
@@ -39,8 +45,9 @@ const RETRY_LABELS: &[&str] = &[
     "retry in",
 ];
 
-/// Everything [`Facts`] can hold that the text itself states.
-pub(crate) fn extract(text: &Normalized) -> Facts {
+/// Everything [`Facts`] can hold that the text itself (or ARM's structured `additionalInfo`)
+/// states.
+pub(crate) fn extract(text: &Normalized, additional_info: &[Value]) -> Facts {
     let limit = number_after(text, LIMIT_LABELS);
     let usage = number_after(text, USAGE_LABELS);
     let free = number_after(text, FREE_LABELS).or_else(|| match (limit, usage) {
@@ -48,7 +55,10 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
         (Some(limit), Some(usage)) => Some(limit.saturating_sub(usage).max(0)),
         _ => None,
     });
+    let missing_action = placement::missing_action(text);
     Facts {
+        network: network::extract(text, missing_action.as_deref()),
+        missing_action,
         needed: number_after(text, NEEDED_LABELS),
         free,
         limit,
@@ -65,7 +75,9 @@ pub(crate) fn extract(text: &Normalized) -> Facts {
         )
         .filter(|scope| scope.starts_with('/')),
         retry_after_secs: number_after(text, RETRY_LABELS),
-        ..Facts::default()
+        zones: placement::zones(text),
+        pool: placement::pool(text),
+        policy: policy::extract(text, additional_info),
     }
 }
 
@@ -137,7 +149,7 @@ fn family(text: &Normalized) -> Option<String> {
     if let Some(end) = occurrences(&text.lower, "for family ").next() {
         return word_run(text.text.get(end..)?);
     }
-    if let Some(end) = occurrences(&text.lower, "cannot create more than ").next() {
+    if let Some(end) = occurrences(&text.lower, "create more than ").next() {
         let rest = text.text.get(end..)?;
         let after_number = rest
             .trim_start_matches(|c: char| c.is_ascii_digit())
@@ -164,6 +176,18 @@ fn between(text: &Normalized, start: &str, end: &str, max: usize) -> Option<Stri
         .map(str::to_owned)
 }
 
+/// The leading run of name characters (`[A-Za-z0-9._-]`, as Azure allows in resource names)
+/// of `s`, without a trailing period (the end of a sentence).
+fn name_run(s: &str) -> Option<String> {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .unwrap_or(s.len());
+    s.get(..end)
+        .map(|name| name.trim_end_matches('.'))
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+}
+
 /// The leading `[A-Za-z0-9_]+` run of `s`.
 fn word_run(s: &str) -> Option<String> {
     let end = s
@@ -172,9 +196,99 @@ fn word_run(s: &str) -> Option<String> {
     s.get(..end).filter(|w| !w.is_empty()).map(str::to_owned)
 }
 
-/// The region an error names: `Location: X,`, `location 'x'`, `for location x.`, `in region x`.
-/// Placeholders such as `<Region>` are not regions.
+/// Azure's public region names (programmatic form), for texts that name a region without a
+/// label: `… an AKS cluster in westeurope, …`, `…/locations/EASTUS/operationStatuses/…`, the
+/// node resource group `MC_<group>_<cluster>_<region>`.
+const KNOWN_REGIONS: &[&str] = &[
+    "australiacentral",
+    "australiacentral2",
+    "australiaeast",
+    "australiasoutheast",
+    "austriaeast",
+    "belgiumcentral",
+    "brazilsouth",
+    "brazilsoutheast",
+    "canadacentral",
+    "canadaeast",
+    "centralindia",
+    "centralus",
+    "centraluseuap",
+    "chilecentral",
+    "denmarkeast",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "eastus2euap",
+    "francecentral",
+    "francesouth",
+    "germanynorth",
+    "germanywestcentral",
+    "indonesiacentral",
+    "israelcentral",
+    "italynorth",
+    "japaneast",
+    "japanwest",
+    "jioindiacentral",
+    "jioindiawest",
+    "koreacentral",
+    "koreasouth",
+    "malaysiawest",
+    "mexicocentral",
+    "newzealandnorth",
+    "northcentralus",
+    "northeurope",
+    "norwayeast",
+    "norwaywest",
+    "polandcentral",
+    "qatarcentral",
+    "southafricanorth",
+    "southafricawest",
+    "southcentralus",
+    "southeastasia",
+    "southindia",
+    "spaincentral",
+    "swedencentral",
+    "swedensouth",
+    "switzerlandnorth",
+    "switzerlandwest",
+    "taiwannorth",
+    "uaecentral",
+    "uaenorth",
+    "uksouth",
+    "ukwest",
+    "usgovarizona",
+    "usgovtexas",
+    "usgovvirginia",
+    "westcentralus",
+    "westeurope",
+    "westindia",
+    "westus",
+    "westus2",
+    "westus3",
+];
+
+/// The first token (split on anything but letters and digits) that is a known region name.
+fn known_region(text: &Normalized) -> Option<String> {
+    text.text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| {
+            (5..=20).contains(&word.len())
+                && KNOWN_REGIONS
+                    .iter()
+                    .any(|region| region.eq_ignore_ascii_case(word))
+        })
+        .map(str::to_owned)
+}
+
+/// The region an error names: `Location: X,`, `location 'x'`, `for location x.`, `in region x`,
+/// else the first known region name in the text. Placeholders such as `<Region>` are not
+/// regions.
 fn region(text: &Normalized) -> Option<String> {
+    labelled_region(text).or_else(|| known_region(text))
+}
+
+/// The region after one of the labels Azure puts before it.
+fn labelled_region(text: &Normalized) -> Option<String> {
     const LABELS: &[&str] = &[
         "location: ",
         "location '",
@@ -247,7 +361,7 @@ mod tests {
     use rstest::rstest;
 
     fn facts(raw: &str) -> Facts {
-        extract(&Normalized::new(raw).without_urls())
+        extract(&Normalized::new(raw).without_urls(), &[])
     }
 
     #[rstest]
@@ -333,6 +447,10 @@ mod tests {
         "Cannot create more than 1000 public IP addresses for this",
         "public IP addresses"
     )]
+    #[case(
+        "It is not allowed to create more than 1 DDoS protection plan for a subscription",
+        "DDoS protection plan"
+    )]
     fn families(#[case] raw: &str, #[case] expected: &str) {
         assert_eq!(facts(raw).family.as_deref(), Some(expected));
     }
@@ -345,6 +463,13 @@ mod tests {
     )]
     #[case("quota left for location westus2. left", Some("westus2"))]
     #[case("heavy usage in region <Region>. We are", None)]
+    #[case(
+        "unable to provision an AKS cluster in westeurope, due to",
+        Some("westeurope")
+    )]
+    #[case("/resourceGroups/MC_rg_aks_JAPANEAST/providers", Some("JAPANEAST"))]
+    #[case("/providers/X/locations/EASTUS/operationStatuses/1", Some("EASTUS"))]
+    #[case("the region of westeuropeish", None)]
     fn regions(#[case] raw: &str, #[case] expected: Option<&str>) {
         assert_eq!(facts(raw).region.as_deref(), expected);
     }

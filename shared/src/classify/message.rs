@@ -19,6 +19,9 @@ const MARKERS: &[(&str, Option<char>)] = &[
     ("message: ", None),
     ("message - ", None),
     ("message : ", None),
+    // go-azure-sdk (Terraform azurerm ≥ 3): `unexpected status 400 (400 Bad Request) with error:
+    // Code: message`.
+    ("with error: ", None),
 ];
 
 /// Fields that follow a message in client printouts and so end an unquoted one.
@@ -48,12 +51,24 @@ const PREFIXES: &[&str] = &[
 
 /// The innermost message of the normalised `text` (`lower` is its lowercase twin), cleaned.
 pub(crate) fn innermost(text: &str, lower: &str) -> String {
-    let marker = MARKERS
+    // The last message marker, skipping the messages of wrappers (a JSON serialiser may print
+    // a wrapper's `message` after its `details`).
+    let mut markers: Vec<(usize, Option<char>)> = MARKERS
         .iter()
-        .filter_map(|&(marker, quote)| lower.rfind(marker).map(|at| (at + marker.len(), quote)))
-        .max_by_key(|&(start, _)| start);
-    let candidate = match marker {
-        Some((start, quote)) => cut_message(text, lower, start, quote),
+        .flat_map(|&(marker, quote)| last_starts(lower, marker).map(move |at| (at, quote)))
+        .collect();
+    markers.sort_unstable_by_key(|&(start, _)| std::cmp::Reverse(start));
+    let chosen = markers
+        .iter()
+        .take(MAX_CANDIDATES)
+        .map(|&(start, quote)| cut_message(text, lower, start, quote))
+        .find(|message| !is_wrapper_message(message));
+    let candidate = match chosen {
+        Some(message) => message,
+        None if !markers.is_empty() => markers
+            .first()
+            .map(|&(start, quote)| cut_message(text, lower, start, quote))
+            .unwrap_or_default(),
         None => match after_error_code(lower).or_else(|| after_label(lower, "details: ")) {
             Some(start) => cut_message(text, lower, start, None),
             None => String::new(),
@@ -68,6 +83,40 @@ pub(crate) fn innermost(text: &str, lower: &str) -> String {
     let cleaned = strip_code_prefix(&chosen);
     let cleaned = cleaned.trim_start_matches(['#', '>', ' ', '"', '\'']);
     truncate(cleaned.trim_end_matches(['"', '\'']), MAX_MESSAGE_CHARS)
+}
+
+/// Most message markers looked at, latest first, when skipping wrapper messages.
+const MAX_CANDIDATES: usize = 8;
+
+/// Messages that only say "something inside failed" (their details hold the cause).
+const WRAPPER_MESSAGES: &[&str] = &[
+    "terminal provisioning state",
+    "long running operation failed with status",
+    "at least one resource deployment operation failed",
+    "see inner errors for details",
+    "please see details for more information",
+    "please list deployment operations for details",
+];
+
+fn is_wrapper_message(message: &str) -> bool {
+    let lower = message.to_ascii_lowercase();
+    WRAPPER_MESSAGES.iter().any(|w| lower.contains(w))
+}
+
+/// Ends of the last few occurrences of `marker` (each search starts after the previous find,
+/// so the walk is linear).
+fn last_starts<'a>(lower: &'a str, marker: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut found = std::collections::VecDeque::with_capacity(MAX_CANDIDATES);
+    let mut from = 0;
+    while let Some(at) = lower.get(from..).and_then(|rest| rest.find(marker)) {
+        let end = from + at + marker.len();
+        if found.len() == MAX_CANDIDATES {
+            found.pop_front();
+        }
+        found.push_back(end);
+        from = end;
+    }
+    found.into_iter()
 }
 
 /// Where the message starts in go-azure-sdk's `ERROR CODE: X ---- … X: message` printout.
@@ -126,9 +175,19 @@ fn prefixes_end(lower: &str) -> usize {
     }
 }
 
-/// Drops a leading `(Code) ` that azure-core puts before the message.
+/// Drops a leading `(Code) ` that azure-core puts before the message, or the `Code: ` that
+/// go-azure-sdk does.
 fn strip_code_prefix(message: &str) -> String {
     let trimmed = message.trim();
+    if let Some((code, rest)) = trimmed.split_once(": ")
+        && code.len() >= 6
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        && !rest.trim().is_empty()
+    {
+        return rest.trim().to_owned();
+    }
     if let Some(rest) = trimmed.strip_prefix('(')
         && let Some(close) = rest.find(") ")
         && rest.get(..close).is_some_and(|code| {
@@ -188,6 +247,11 @@ mod tests {
         "Failed to complete operation. Message: # Internal server error.",
         "Internal server error."
     )]
+    #[case(
+        "│ Error: creating Bastion Host (Subscription: \"e4\"): performing CreateOrUpdate: unexpected status 400 (400 Bad Request) with error: BastionHostVirtualNetworkNotFound: The virtual network x was not found",
+        "The virtual network x was not found"
+    )]
+    #[case("ERROR: SubnetIsFull: Subnet one is full", "Subnet one is full")]
     fn messages(#[case] text: &str, #[case] expected: &str) {
         assert_eq!(run(text), expected);
     }

@@ -1,17 +1,21 @@
 //! Which category the evidence in a text points to.
 //!
-//! Two kinds of evidence, strongest first: error codes (ARM's PascalCase codes, AAD's `AADSTS…`,
-//! AKS subcodes) wherever a client printed them, and Azure's own phrases. Wrapper codes that only
-//! say "something inside failed" (`InvalidTemplateDeployment`, `DeploymentFailed`,
-//! `OperationNotAllowed`, `BadRequest`, …) carry no category, so the inner code or the message
-//! decides. Codes are found by scanning identifier tokens rather than by parsing each client's
+//! Evidence, strongest first: error codes (ARM's PascalCase codes, AAD's `AADSTS…`, AKS
+//! subcodes) wherever a client printed them; Azure's own phrases; overloaded codes
+//! (`InvalidParameter`, `BadRequest`) that only lean to a category; generic phrases. Wrapper
+//! codes that only say "something inside failed" (`InvalidTemplateDeployment`,
+//! `DeploymentFailed`, `ResourceOperationFailure`, `OperationNotAllowed`, …) carry no category, so
+//! the inner code or the message decides. The words themselves are in `rules/vocabulary.rs`. Codes are found by scanning identifier tokens rather than by parsing each client's
 //! format, which covers every wrapper seen so far (`Code="X"`, `(X)`, `ERROR CODE: X`,
 //! `"code": "X"`, `SubCode: X`, `Error type: X`, `X | message`) and those not seen yet.
 //!
 //! Everything is substring search on ASCII-lowercased text or a token scan: linear time, and no
 //! regular-expression engine is needed (so none can backtrack).
 
+mod vocabulary;
+
 use super::Category;
+use vocabulary::{CODES, DECISIVE_PHRASES, PHRASE_PAIRS, PHRASES, STEMS, WEAK_CODES, WEAK_PHRASES};
 
 /// How much a piece of evidence counts; ties go to the later (more deeply nested) one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -19,6 +23,9 @@ pub(crate) enum Strength {
     /// A generic phrase ("is invalid", "already exists") that only decides when nothing
     /// more specific was found.
     WeakPhrase,
+    /// An overloaded code (`InvalidParameter`, `BadRequest`) that names a category only when
+    /// no specific phrase or code does.
+    WeakCode,
     /// An Azure phrase.
     Phrase,
     /// An error code found in the text.
@@ -38,94 +45,13 @@ pub(crate) struct Evidence {
     pub position: usize,
 }
 
-/// Codes whose meaning does not depend on the message. Compared exactly, or case-insensitively
-/// when the code is long enough not to be an English word (`AKSCapacityHeavyUsage` is also
-/// printed `AksCapacityHeavyUsage`).
-const CODES: &[(&str, Category)] = &[
-    // quota
-    ("QuotaExceeded", Category::Quota),
-    ("ErrCode_InsufficientVCPUQuota", Category::Quota),
-    ("InsufficientVCPUQuota", Category::Quota),
-    ("PublicIPCountLimitReached", Category::Quota),
-    // sku_blocked
-    ("SkuNotAvailable", Category::SkuBlocked),
-    ("VMSizeNotSupported", Category::SkuBlocked),
-    ("AvailabilityZoneNotSupported", Category::SkuBlocked),
-    ("SkuNotSupported", Category::SkuBlocked),
-    ("VMSizeNotAvailable", Category::SkuBlocked),
-    ("VMSizeNotAllowed", Category::SkuBlocked),
-    // region
-    ("LocationNotAvailableForResourceType", Category::Region),
-    ("AKSCapacityError", Category::Region),
-    ("AKSCapacityHeavyUsage", Category::Region),
-    (
-        "ManagedEnvironmentCapacityHeavyUsageError",
-        Category::Region,
-    ),
-    ("UnderlayNotFound", Category::Region),
-    ("ResourcesOverConstrained", Category::Region),
-    ("ZonalAllocationFailed", Category::Region),
-    ("AllocationFailed", Category::Region),
-    ("OverconstrainedAllocationRequest", Category::Region),
-    ("OverconstrainedZonalAllocationRequest", Category::Region),
-    ("UnsupportedEdgeZone", Category::Region),
-    ("LocationNotSupported", Category::Region),
-    ("RegionNotSupported", Category::Region),
-    // rg_permission
-    ("AuthorizationFailed", Category::RgPermission),
-    ("LinkedAuthorizationFailed", Category::RgPermission),
-    ("RequestDisallowedByPolicy", Category::RgPermission),
-    ("ResourceGroupNotFound", Category::RgPermission),
-    ("SubscriptionNotFound", Category::RgPermission),
-    ("ReadOnlyDisabledSubscription", Category::RgPermission),
-    ("InsufficientPermissions", Category::RgPermission),
-    // auth
-    ("InvalidAuthenticationToken", Category::Auth),
-    ("InvalidAuthenticationTokenTenant", Category::Auth),
-    ("InvalidAuthenticationTokenAudience", Category::Auth),
-    ("ExpiredAuthenticationToken", Category::Auth),
-    ("AuthenticationFailed", Category::Auth),
-    ("InvalidClientSecret", Category::Auth),
-    ("invalid_client", Category::Auth),
-    ("invalid_grant", Category::Auth),
-    ("ClientAuthenticationError", Category::Auth),
-    ("CredentialUnavailableError", Category::Auth),
-    ("ServicePrincipalValidationClientError", Category::Auth),
-    // conflict
-    ("AnotherOperationInProgress", Category::Conflict),
-    ("PropertyChangeNotAllowed", Category::Conflict),
-    ("VaultAlreadyExists", Category::Conflict),
-    ("StorageAccountOperationInProgress", Category::Conflict),
-    ("ReferencedResourceNotProvisioned", Category::Conflict),
-    ("OperationPreempted", Category::Cancelled),
-    ("RetryableErrorDueToAnotherOperation", Category::Conflict),
-    // throttled
-    ("Throttled", Category::Throttled),
-    ("SubscriptionRequestsThrottled", Category::Throttled),
-    ("ResourceRequestsThrottled", Category::Throttled),
-    ("TooManyRequestsReceived", Category::Throttled),
-    ("TooManyRequests", Category::Throttled),
-    ("CreateClusterThrottled", Category::Throttled),
-    // invalid_config
-    ("K8sVersionNotSupported", Category::InvalidConfig),
-    ("AgentPoolK8sVersionNotSupported", Category::InvalidConfig),
-    ("DnsServiceIpOutOfServiceCidr", Category::InvalidConfig),
-    ("ReservedResourceName", Category::InvalidConfig),
-    ("SubnetIsFull", Category::InvalidConfig),
-    ("InsufficientSubnetSize", Category::InvalidConfig),
-    ("InvalidResourceName", Category::InvalidConfig),
-    ("InvalidApiVersionParameter", Category::InvalidConfig),
-    ("InvalidDnsPrefix", Category::InvalidConfig),
-    // cancelled
-    ("AKSOperationPreempted", Category::Cancelled),
-    ("AKSOperationPreemptedByDelete", Category::Cancelled),
-    (crate::progress::CANCELLED_CODE, Category::Cancelled),
-    // Known causes the dashboard has no category for: naming them keeps a weaker phrase
-    // elsewhere in the text from claiming the error.
-    ("MissingSubscriptionRegistration", Category::Unknown),
-    ("DeploymentNotFound", Category::Unknown),
-    ("ResourceNotFound", Category::Unknown),
-];
+/// The category an overloaded code leans to, compared exactly.
+pub(crate) fn weak_code_category(code: &str) -> Option<Category> {
+    WEAK_CODES
+        .iter()
+        .find(|(known, _)| *known == code)
+        .map(|&(_, category)| category)
+}
 
 /// Codes shorter than this must match case-exactly: `Throttled` or `invalid_client` in prose
 /// is a word, `AKSCapacityHeavyUsage` never is.
@@ -133,192 +59,76 @@ const CASE_FOLD_MIN_LEN: usize = 16;
 
 /// The category a single code names, or `None` for wrappers and unknown codes.
 pub(crate) fn code_category(code: &str) -> Option<Category> {
+    known_code_category(code).or_else(|| stem_category(code))
+}
+
+/// The category of a code listed in the vocabulary (or of an `AADSTS<digits>` code).
+fn known_code_category(code: &str) -> Option<Category> {
     if let Some(&(_, category)) = CODES.iter().find(|(known, _)| {
         *known == code || (known.len() >= CASE_FOLD_MIN_LEN && known.eq_ignore_ascii_case(code))
     }) {
         return Some(category);
     }
-    // Families of codes that share a stem, so new members are recognised too.
-    let lower = code.to_ascii_lowercase();
-    let has_upper = code.chars().any(|c| c.is_ascii_uppercase());
-    if lower.starts_with("aadsts")
-        && lower.len() > 6
-        && lower[6..].bytes().all(|b| b.is_ascii_digit())
-    {
-        return Some(Category::Auth);
-    }
-    if !has_upper {
-        return None;
-    }
-    let stems: &[(&str, Category)] = &[
-        ("quotaexceeded", Category::Quota),
-        ("insufficientvcpuquota", Category::Quota),
-        ("authenticationtoken", Category::Auth),
-        ("authorizationfailed", Category::RgPermission),
-        ("allocationfailed", Category::Region),
-        ("overconstrained", Category::Region),
-        ("capacityheavyusage", Category::Region),
-        ("requeststhrottled", Category::Throttled),
-        ("operationinprogress", Category::Conflict),
-        ("versionnotsupported", Category::InvalidConfig),
-        ("operationpreempted", Category::Cancelled),
-    ];
-    stems
-        .iter()
-        .find(|(stem, _)| lower.contains(stem))
-        .map(|&(_, category)| category)
+    let digits = code
+        .get(..6)
+        .filter(|prefix| prefix.eq_ignore_ascii_case("aadsts"))
+        .and_then(|_| code.get(6..))?;
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then_some(Category::Auth)
 }
 
-/// Azure's phrases, lowercase. Chosen to avoid the known traps: `aka.ms/cpu-quota` in SKU
-/// messages (so no bare "quota"), "not supported in this region" in Kubernetes-version errors
-/// (so region phrases name resource types or capacity), "failed or canceled" in azure-core's
-/// generic `OperationFailed` (so cancellation needs "has been"/"was").
-const PHRASES: &[(&str, Category)] = &[
-    // quota
-    ("exceeding approved", Category::Quota),
-    ("exceeding quota limit", Category::Quota),
-    ("insufficient regional vcpu quota", Category::Quota),
-    ("insufficient vcpu quota", Category::Quota),
-    ("left regional vcpu quota", Category::Quota),
-    ("public ip addresses for this subscription", Category::Quota),
-    ("quota exceeded", Category::Quota),
-    ("exceeds the quota", Category::Quota),
-    ("not enough quota", Category::Quota),
-    // sku_blocked
-    ("is not allowed in your subscription", Category::SkuBlocked),
-    ("requested size for resource", Category::SkuBlocked),
-    ("requested vm size", Category::SkuBlocked),
-    ("following skus have failed", Category::SkuBlocked),
-    (
-        "is currently not available in location",
-        Category::SkuBlocked,
-    ),
-    ("not available in the current region", Category::SkuBlocked),
-    ("vm size is not supported", Category::SkuBlocked),
-    ("sku is not available", Category::SkuBlocked),
-    // region
-    ("is not available for resource type", Category::Region),
-    (
-        "no registered resource provider found for location",
-        Category::Region,
-    ),
-    ("experiencing heavy usage in region", Category::Region),
-    ("allocation failed", Category::Region),
-    ("operational threshold", Category::Region),
-    ("edge zone", Category::Region),
-    ("not enough capacity in the region", Category::Region),
-    // rg_permission
-    (
-        "does not have authorization to perform action",
-        Category::RgPermission,
-    ),
-    (
-        "does not have permission to perform action",
-        Category::RgPermission,
-    ),
-    ("was disallowed by policy", Category::RgPermission),
-    (
-        "not authorized to access linked subscription",
-        Category::RgPermission,
-    ),
-    (
-        "is disabled and therefore marked as read only",
-        Category::RgPermission,
-    ),
-    // auth
-    ("failed to retrieve a token", Category::Auth),
-    (
-        "credentials in serviceprincipalprofile were invalid",
-        Category::Auth,
-    ),
-    ("could not acquire access token", Category::Auth),
-    ("please run 'az login'", Category::Auth),
-    ("invalid client secret", Category::Auth),
-    ("customer auth is not valid", Category::Auth),
-    ("refresh request failed", Category::Auth),
-    ("authentication unavailable", Category::Auth),
-    ("token has expired", Category::Auth),
-    // conflict
-    ("wait for it to finish before starting", Category::Conflict),
-    ("aka.ms/aks-pending-operation", Category::Conflict),
-    ("another agentpool operation", Category::Conflict),
-    ("in progress create", Category::Conflict),
-    ("not allowed in provisioningstate", Category::Conflict),
-    ("is in provisioning state", Category::Conflict),
-    ("since deletion was issued", Category::Conflict),
-    ("changing property", Category::Conflict),
-    // throttled
-    ("request limit has been exceeded", Category::Throttled),
-    ("too many requests", Category::Throttled),
-    ("too soon to create", Category::Throttled),
-    ("exceeded the limit of", Category::Throttled),
-    ("exceeded the backend storage limit", Category::Throttled),
-    ("number of requests for", Category::Throttled),
-    ("aka.ms/aks/throttling", Category::Throttled),
-    // invalid_config
-    ("is not supported in this region", Category::InvalidConfig),
-    ("is out of the range", Category::InvalidConfig),
-    ("reserved word", Category::InvalidConfig),
-    ("azure reserved name", Category::InvalidConfig),
-    ("does not have enough capacity for", Category::InvalidConfig),
-    ("must contain between", Category::InvalidConfig),
-    ("aka.ms/aks-naming-rules", Category::InvalidConfig),
-    // cancelled
-    ("context has been cancelled", Category::Cancelled),
-    ("context has been canceled", Category::Cancelled),
-    ("operation was cancelled", Category::Cancelled),
-    ("operation was canceled", Category::Cancelled),
-    ("has been preempted", Category::Cancelled),
-    ("\"status\": \"canceled\"", Category::Cancelled),
-    ("\"status\":\"canceled\"", Category::Cancelled),
-    ("cancelled by the user", Category::Cancelled),
-];
-
-/// Generic phrases: they name a category only when no code or specific phrase does (an
-/// `AuthorizationFailed` message ends "or the scope is invalid").
-const WEAK_PHRASES: &[(&str, Category)] = &[
-    ("is invalid", Category::InvalidConfig),
-    ("is not a valid", Category::InvalidConfig),
-    ("already exists", Category::Conflict),
-    ("is in progress", Category::Conflict),
-    ("another operation", Category::Conflict),
-    ("the access token", Category::Auth),
-    ("authentication failed", Category::Auth),
-    ("in a different region", Category::Region),
-];
-
-/// Pairs of phrases that only count together, the second within a short window after the first
-/// (a resource group that "could not be found", not any deployment that could not be).
-const PHRASE_PAIRS: &[(&str, &str, Category)] = &[
-    (
-        "resource group '",
-        "could not be found",
-        Category::RgPermission,
-    ),
-    (
-        "subscription '",
-        "could not be found",
-        Category::RgPermission,
-    ),
-    ("vm size", "not allowed", Category::SkuBlocked),
-];
-
-/// How far after the first phrase of a pair the second may start.
-const PAIR_WINDOW: usize = 160;
+/// The category of a code by the stem it shares with a family of codes, so new members are
+/// recognised too. Stems are only read in code-shaped tokens (`BastionHostVirtualNetworkNotFound`):
+/// a capital first and another capital later, so prose words ("Subnet") and camelCase property
+/// names (`vnetSubnetID`) never count as codes.
+fn stem_category(code: &str) -> Option<Category> {
+    let code_shaped = code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code.chars().skip(1).any(|c| c.is_ascii_uppercase());
+    if !code_shaped {
+        return None;
+    }
+    let lower = code.to_ascii_lowercase();
+    STEMS
+        .iter()
+        .find(|(stem, _)| lower.contains(stem) && lower.len() > stem.len())
+        .map(|&(_, category)| category)
+}
 
 /// Evidence from codes and phrases in `lower` (normalised, lowercased) and `text` (same, cased).
 pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
     let mut evidence = Vec::new();
     for (start, token) in tokens(text) {
-        if let Some(category) = code_category(token) {
+        let before = start
+            .checked_sub(1)
+            .and_then(|at| text.as_bytes().get(at))
+            .copied();
+        // A segment of a path or ARM id (`…/VirtualNetworks/…`) names a resource, not an error.
+        if before == Some(b'/') {
+            continue;
+        }
+        // A qualified name (`network.SubnetsClient#Get`, .NET's `Network.SubnetCollection` in a
+        // stack trace) is a type, not a code, unless the vocabulary lists it exactly
+        // (`azure.core.exceptions.ClientAuthenticationError`).
+        let category = if before == Some(b'.') {
+            known_code_category(token)
+        } else {
+            code_category(token)
+        };
+        if let Some(category) = category {
             evidence.push(Evidence {
                 category,
                 strength: Strength::TextCode,
                 position: start,
             });
+        } else if let Some(category) = weak_code_category(token).filter(|_| before != Some(b'.')) {
+            evidence.push(Evidence {
+                category,
+                strength: Strength::WeakCode,
+                position: start,
+            });
         }
     }
     let tiers = [
+        (DECISIVE_PHRASES, Strength::TextCode),
         (PHRASES, Strength::Phrase),
         (WEAK_PHRASES, Strength::WeakPhrase),
     ];
@@ -333,12 +143,19 @@ pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
             }
         }
     }
-    for &(first, second, category) in PHRASE_PAIRS {
+    if let Some(position) = cse_network_exit(lower) {
+        evidence.push(Evidence {
+            category: Category::Network,
+            strength: Strength::Phrase,
+            position,
+        });
+    }
+    for &(first, second, window, category) in PHRASE_PAIRS {
         let mut from = 0;
         while let Some(found) = lower.get(from..).and_then(|rest| rest.find(first)) {
             let start = from + found;
             let after = start + first.len();
-            let window_end = floor_boundary(lower, after + PAIR_WINDOW);
+            let window_end = floor_boundary(lower, after + window);
             if let Some(offset) = lower.get(after..window_end).and_then(|w| w.find(second)) {
                 evidence.push(Evidence {
                     category,
@@ -352,12 +169,101 @@ pub(crate) fn text_evidence(text: &str, lower: &str) -> Vec<Evidence> {
     evidence
 }
 
+/// The exit statuses of AKS's node bootstrap script (the `vmssCSE` custom script extension) that
+/// mean the node could not reach what it must: 41 CNI download, 50 outbound connection, 51 API
+/// server connection, 52 API server DNS lookup. Older AKS versions print only the number.
+const CSE_NETWORK_EXITS: &[&str] = &["41", "50", "51", "52"];
+
+/// Where a network exit status of the node bootstrap script is stated, when the text is about
+/// that script (`vmssCSE`, "custom script").
+fn cse_network_exit(lower: &str) -> Option<usize> {
+    if !(lower.contains("vmsscse") || lower.contains("custom script")) {
+        return None;
+    }
+    ["exit status=", "exitcode: ", "exit code ", "exit status "]
+        .iter()
+        .find_map(|label| {
+            let mut from = 0;
+            while let Some(found) = lower.get(from..).and_then(|rest| rest.find(label)) {
+                let start = from + found + label.len();
+                let rest = lower.get(start..).unwrap_or_default();
+                let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                if rest
+                    .get(..digits)
+                    .is_some_and(|code| CSE_NETWORK_EXITS.contains(&code))
+                {
+                    return Some(start);
+                }
+                from = start;
+            }
+            None
+        })
+}
+
 /// The winning evidence: strongest, then latest.
 pub(crate) fn decide(evidence: &[Evidence]) -> Option<Category> {
     evidence
         .iter()
         .max_by_key(|e| (e.strength, e.position))
         .map(|e| e.category)
+}
+
+/// A second look at a decided category, for the cases where the same code or phrase means two
+/// things and the facts tell them apart:
+/// * a permission failure (`AuthorizationFailed`, `LinkedAuthorizationFailed`) whose missing
+///   action is the use of a network resource (`…/subnets/join/action`, a private DNS zone) is
+///   `network`: the remedy is a Network Contributor role on that network, not on the group;
+/// * ARM's "No registered resource provider found for location 'x' and API version 'v'" is
+///   `invalid_config` when its own list of supported API versions leaves `v` out (the request
+///   used a retired or preview API version), and `region` otherwise.
+pub(crate) fn refine(category: Category, missing_action: Option<&str>, lower: &str) -> Category {
+    match category {
+        Category::RgPermission if missing_action.is_some_and(is_network_action) => {
+            Category::Network
+        }
+        Category::Region if api_version_unsupported(lower) => Category::InvalidConfig,
+        other => other,
+    }
+}
+
+/// An ARM action that uses or manages the network a cluster is put in.
+pub(crate) fn is_network_action(action: &str) -> bool {
+    let lower = action.to_ascii_lowercase();
+    lower.starts_with("microsoft.network/")
+        && (lower.ends_with("/join/action")
+            || [
+                "virtualnetworks/",
+                "privatednszones/",
+                "routetables/",
+                "networksecuritygroups/",
+            ]
+            .iter()
+            .any(|kind| lower.contains(kind)))
+}
+
+/// True when ARM's "no registered resource provider" message lists the supported API versions
+/// and the requested one is not among them (a list cut short by truncation counts as stated).
+fn api_version_unsupported(lower: &str) -> bool {
+    const HEAD: &str = "no registered resource provider found";
+    const VERSION: &str = "api version '";
+    const LIST: &str = "supported api-versions are '";
+    let Some(rest) = lower.find(HEAD).and_then(|at| lower.get(at..)) else {
+        return false;
+    };
+    let version = rest.find(VERSION).and_then(|at| {
+        let value = rest.get(at + VERSION.len()..)?;
+        value.get(..value.find('\'')?)
+    });
+    let list = rest.find(LIST).and_then(|at| {
+        let value = rest.get(at + LIST.len()..)?;
+        value.get(..value.find('\'').unwrap_or(value.len()))
+    });
+    match (version, list) {
+        (Some(version), Some(list)) if !version.is_empty() => {
+            !list.split(',').any(|listed| listed.trim() == version)
+        }
+        _ => false,
+    }
 }
 
 /// Identifier-like tokens (`[A-Za-z0-9_]+` starting with a letter or `_`) with their offsets.
@@ -401,7 +307,21 @@ mod tests {
     #[rstest]
     #[case("QuotaExceeded", Some(Category::Quota))]
     #[case("LowPriorityQuotaExceeded", Some(Category::Quota))]
-    #[case("AksCapacityHeavyUsage", Some(Category::Region))]
+    #[case("AksCapacityHeavyUsage", Some(Category::Capacity))]
+    #[case(
+        "OverconstrainedZonalAllocationRequestFailure",
+        Some(Category::Capacity)
+    )]
+    #[case("ManagedEnvironmentResourceDisallowedByPolicy", Some(Category::Policy))]
+    #[case("BastionHostVirtualNetworkNotFound", Some(Category::Network))]
+    #[case(
+        "ApplicationGatewayNetworkIsolationRequiresSubnetDelegation",
+        Some(Category::Network)
+    )]
+    #[case("DdosProtectionPlanCountLimitReached", Some(Category::Quota))]
+    #[case("Subnet", None)]
+    #[case("vnetSubnetID", None)]
+    #[case("InvalidParameter", None)]
     #[case("AADSTS7000215", Some(Category::Auth))]
     #[case("AADSTS", None)]
     #[case("OperationNotAllowed", None)]
@@ -424,6 +344,87 @@ mod tests {
         let text = "Another operation is in progress. Number of requests for x exceeded";
         let evidence = text_evidence(text, &text.to_ascii_lowercase());
         assert_eq!(decide(&evidence), Some(Category::Throttled));
+    }
+
+    #[test]
+    fn path_segments_are_not_codes() {
+        let text =
+            "QuotaExceeded on /subscriptions/s/providers/Microsoft.Network/VirtualNetworks/SubnetA";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::Quota));
+    }
+
+    #[test]
+    fn qualified_type_names_are_not_codes() {
+        let text = "(AuthorizationFailed) no access.\n   at Azure.ResourceManager.Network.SubnetCollection.CreateOrUpdate(WaitUntil)";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::RgPermission));
+        let text = "azure.core.exceptions.ClientAuthenticationError: nope";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::Auth));
+    }
+
+    #[test]
+    fn a_policy_denial_is_policy_whatever_its_reason_names() {
+        let text = "Resource 'snet' was disallowed by policy. Reasons: 'Subnets require subnet delegation and a route table'.";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::Policy));
+    }
+
+    #[test]
+    fn weak_codes_lose_to_phrases() {
+        let text = "Code=\"InvalidParameter\" Message=\"The requested VM size Standard_X is not available in the current region.\"";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::SkuBlocked));
+        let text = "InvalidParameter: The supplied password must be between 8-123 characters long";
+        let evidence = text_evidence(text, &text.to_ascii_lowercase());
+        assert_eq!(decide(&evidence), Some(Category::InvalidConfig));
+    }
+
+    #[rstest]
+    #[case(
+        "Microsoft.Network/virtualNetworks/subnets/join/action",
+        Category::Network
+    )]
+    #[case(
+        "Microsoft.Network/loadBalancers/backendAddressPools/join/action",
+        Category::Network
+    )]
+    #[case("Microsoft.Network/privateDnsZones/read", Category::Network)]
+    #[case(
+        "Microsoft.Resources/subscriptions/resourcegroups/write",
+        Category::RgPermission
+    )]
+    #[case("Microsoft.Network/publicIPAddresses/write", Category::RgPermission)]
+    fn permission_failures_on_the_network_are_network(
+        #[case] action: &str,
+        #[case] expected: Category,
+    ) {
+        assert_eq!(refine(Category::RgPermission, Some(action), ""), expected);
+        assert_eq!(refine(Category::Quota, Some(action), ""), Category::Quota);
+    }
+
+    #[rstest]
+    #[case(
+        "No registered resource provider found for location 'westus2' and API version '2022-03-02-preview' for type 'managedClusters'. The supported api-versions are '2022-03-01, 2022-04-01",
+        Category::InvalidConfig
+    )]
+    #[case(
+        "No registered resource provider found for location 'eastus2euap' and API version '2016-03-30' for type 'x'. The supported api-versions are '2015-11-01-preview, 2016-03-30'. The supported locations are 'japaneast'",
+        Category::Region
+    )]
+    #[case(
+        "No registered resource provider found for location 'x'",
+        Category::Region
+    )]
+    fn unregistered_provider_blames_the_api_version_only_when_unlisted(
+        #[case] text: &str,
+        #[case] expected: Category,
+    ) {
+        assert_eq!(
+            refine(Category::Region, None, &text.to_ascii_lowercase()),
+            expected
+        );
     }
 
     #[test]
