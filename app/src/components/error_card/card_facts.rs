@@ -52,6 +52,8 @@ fn rows(category: Category, facts: &Facts) -> Vec<(&'static str, String)> {
                 ("Allowed locations", list(&policy.allowed_locations)),
                 ("Required tags", list(&policy.required_tags)),
                 ("Denied VM sizes", list(&policy.denied_sizes)),
+                ("Allowed VM sizes", list(&policy.allowed_sizes)),
+                ("Reason", policy.reason),
             ]
         }
         Category::Capacity => vec![
