@@ -417,8 +417,10 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
         resource_group: request.resource_group.clone(),
         region: request.region.clone(),
         subscription_id: request.subscription_id.clone(),
+        zones: request.zones.clone(),
+        subnet_id: request.subnet_id.clone(),
     };
-    TaskView {
+    let mut view = TaskView {
         task_id: job.task_id.clone(),
         job_id: job.job_id.clone(),
         status: job.status,
@@ -436,7 +438,14 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
         }),
         owner_must_sign_in: job.waiting_for_sign_in_since_ms.is_some() && !job.status.is_finished(),
         stopped_by: job.cancelled_by.as_ref().map(CancelActor::stopped_by),
+    };
+    // Every read carries the card's content with the error (docs/PRODUCT.md §8), classified
+    // with the job's own settings, so scripts and the browser read the same classification.
+    let classification = shared::error_card::classify_task(&view);
+    if let Some(error) = view.error.as_mut() {
+        error.classification = classification.map(Box::new);
     }
+    view
 }
 
 /// Copies the cluster's and its pools' states, and its portal page, into `job`, and records its
