@@ -163,10 +163,21 @@ impl Provisioning {
     /// seconds, so the owner learns when its partial cluster can be deleted.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
     pub async fn task(&self, caller: &Caller, task_id: &str) -> Result<TaskView, ServiceError> {
+        Ok(self.task_with_request(caller, task_id).await?.0)
+    }
+
+    /// [`Provisioning::task`], with the request the job was started with (what a failure's
+    /// "Retry with …" suggestions change).
+    #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
+    pub async fn task_with_request(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<(TaskView, ProvisionRequest), ServiceError> {
         let job = self.visible_job(caller, task_id).await?;
         let now = now_ms();
         let job = self.with_fresh_cluster(job, now).await;
-        Ok(task_view(&job, now))
+        Ok((task_view(&job, now), job.request))
     }
 
     /// Cancels the caller's task (docs/PRODUCT.md §5), with the same ownership rule as

@@ -19,6 +19,7 @@ use shared::admin::{ADMIN_ONLY_MESSAGE, AdminJobs};
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
 use shared::last_failure::{DismissOutcome, HistoryWindow, LastFailure, RecentFailures};
+use shared::network::SubnetOption;
 use shared::preflight::PreflightReport;
 use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/aks/regions", get(regions))
         .route("/api/aks/available-skus", get(available_skus))
         .route("/api/aks/clusters", get(clusters))
+        .route("/api/aks/subnets", get(subnets))
         .route("/api/aks/provision", post(provision))
         .route("/api/aks/preflight", post(preflight))
         .route("/api/tasks/{task_id}", get(task))
@@ -159,6 +161,24 @@ async fn clusters(
             .list_clusters(&caller, Some(subscription_id.trim().to_owned()))
             .await?
             .clusters,
+    ))
+}
+
+/// `GET /api/aks/subnets?subscription_id=…&region=…` → `[{id, name, vnet, resource_group,
+/// address_prefix, free_ips}]`: the subnets of the subscription's virtual networks in the
+/// region that a create's `subnet_id` can name.
+async fn subnets(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ScopeQuery>,
+) -> Result<Json<Vec<SubnetOption>>, ApiError> {
+    let subscription_id = query.subscription_id.unwrap_or_default();
+    let region = query.region.unwrap_or_default();
+    Ok(Json(
+        state
+            .backend
+            .list_subnets(&caller, subscription_id.trim(), region.trim())
+            .await?,
     ))
 }
 
