@@ -94,6 +94,10 @@ pub async fn add_capacity_suggestions(
         usages: usages.as_deref(),
         other_regions: &other_regions,
     });
+    // Azure's zonal text names no zone: the zones the failed placement asked for are the facts.
+    if zonal && classification.facts.zones.is_empty() {
+        classification.facts.zones = request.zones.clone();
+    }
     let kept: Vec<_> = std::mem::take(&mut classification.actions)
         .into_iter()
         .filter(|action| !suggestions.iter().any(|s| s.label == action.label))

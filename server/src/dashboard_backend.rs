@@ -229,11 +229,15 @@ impl Backend for DashboardBackend {
         caller: &Caller,
         task_id: &str,
     ) -> Result<TaskView, AppError> {
-        Ok(self.seen(
-            self.provisioning
-                .delete_partial_cluster(caller, task_id)
-                .await?,
-        ))
+        let mut view = self
+            .provisioning
+            .delete_partial_cluster(caller, task_id)
+            .await?;
+        // The card stays on screen while the deletion runs: it keeps its suggestions.
+        let request = self.provisioning.task_request(caller, task_id).await?;
+        let arm = self.access.for_caller(caller);
+        add_capacity_suggestions(&self.lists, &self.catalogues, &arm, &request, &mut view).await;
+        Ok(self.seen(view))
     }
 
     async fn preflight(

@@ -166,6 +166,16 @@ impl Provisioning {
         Ok(self.task_with_request(caller, task_id).await?.0)
     }
 
+    /// The request a task the caller may read was started with.
+    #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
+    pub async fn task_request(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<ProvisionRequest, ServiceError> {
+        Ok(self.visible_job(caller, task_id).await?.request)
+    }
+
     /// [`Provisioning::task`], with the request the job was started with (what a failure's
     /// "Retry with …" suggestions change).
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
