@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Second command: install what tests need, then run every test layer: formatting, clippy on
 # both halves, native unit + integration tests, the sandbox's OpenID provider against npm
-# openid-client, wasm-bindgen-test in headless Chromium, and
+# openid-client, its network reads and policy check against Microsoft's Python SDKs,
+# wasm-bindgen-test in headless Chromium, and
 # Playwright against a release build. Every layer runs even when an earlier one fails (except
 # Playwright, which needs the release build). The last line is "N passed, N failed".
 set -uo pipefail
@@ -68,6 +69,8 @@ step tests "native tests" cargo test -p shared -p server -p arm-sandbox --no-fai
 # The sandbox's OpenID provider against npm openid-client, on the server binary the native
 # tests just built (target/debug/server).
 step tests "openid-client against the sandbox" bash scripts/oidc-client-test.sh
+# The sandbox's network reads and policy check against Microsoft's Python SDKs, same binary.
+step tests "azure SDKs against the sandbox" bash scripts/sdk-test.sh
 step tests "wasm-bindgen-test" cargo test -p frontend --target wasm32-unknown-unknown
 if step check "release build" cargo leptos build --release; then
   step tests "playwright" bash -c "cd end2end && npx playwright test"

@@ -8,8 +8,9 @@
 //!
 //! One [`ControlPlane`] holds the state; its methods are grouped by concern in the submodules:
 //! the catalogue (subscriptions, providers, SKUs, usages), resource groups and permissions,
-//! clusters (with the validation of a PUT's body in `cluster_request`), quota, operations, and
-//! the failure stories a create can meet midway. A [`Snapshot`] is that state as data, for a
+//! clusters (with the validation of a PUT's body in `cluster_request`), Azure Policy (`policy`),
+//! virtual networks and the subnets pools join (`network`), quota, operations, and the failure
+//! stories a create can meet midway. A [`Snapshot`] is that state as data, for a
 //! sandbox that keeps it on disk.
 
 mod catalogue;
@@ -18,7 +19,9 @@ mod clusters;
 mod failures;
 mod groups;
 mod model;
+mod network;
 mod operations;
+mod policy;
 mod quota;
 mod snapshot;
 #[cfg(test)]
@@ -97,6 +100,9 @@ impl ControlPlane {
                     count: pool.count,
                     provisioning_state: "Succeeded".into(),
                     provisioning_error: None,
+                    zones: Vec::new(),
+                    vnet_subnet_id: None,
+                    max_pods: None,
                 })
                 .collect();
             let key = (
@@ -117,6 +123,7 @@ impl ControlPlane {
                     tags: json!({}),
                     resource_uid: model::new_resource_uid(),
                     pools,
+                    network: model::NetworkChoice::default(),
                     provisioning_state: "Succeeded".into(),
                     power_state: "Running".into(),
                     running_operation: None,

@@ -58,6 +58,21 @@ impl Reply {
         )
     }
 
+    /// Names the field an error is about (`target`): at the top of an AKS body, inside
+    /// `error` of an ARM one.
+    pub fn with_target(mut self, target: &str) -> Self {
+        if let Some(body) = self.body.as_mut() {
+            let error = match body.get_mut("error") {
+                Some(inner) if inner.is_object() => inner,
+                _ => body,
+            };
+            if let Some(object) = error.as_object_mut() {
+                object.insert("target".into(), json!(target));
+            }
+        }
+        self
+    }
+
     /// Adds a header.
     pub fn with_header(mut self, name: HeaderName, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));

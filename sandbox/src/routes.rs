@@ -10,6 +10,7 @@
 
 mod admission;
 mod authorization;
+mod network;
 mod request;
 
 use crate::reply::{Reply, headers};
@@ -122,7 +123,8 @@ async fn arm_request(
     dispatch(cloud, &caller, &request, request_headers, body).await
 }
 
-/// The routing table: one arm per ARM resource the dashboard uses.
+/// The routing table: one arm per ARM resource the dashboard uses (the policy check and the
+/// network reads are in [`network`]).
 async fn dispatch(
     cloud: &SandboxCloud,
     caller: &authorization::Caller,
@@ -294,14 +296,17 @@ async fn dispatch(
         ] => only(method, &[Method::GET], || {
             plane.compute_usages(at(1), at(5))
         }),
-        _ => Reply::arm_error(
-            StatusCode::NOT_FOUND,
-            "InvalidResourceType",
-            format!(
-                "The resource type could not be found for path '{}' and api version '{}'.",
-                request.path, request.api_version
+        _ => match network::dispatch(&mut plane, request, body, cloud.world.arm.list_page_size) {
+            Some(reply) => reply,
+            None => Reply::arm_error(
+                StatusCode::NOT_FOUND,
+                "InvalidResourceType",
+                format!(
+                    "The resource type could not be found for path '{}' and api version '{}'.",
+                    request.path, request.api_version
+                ),
             ),
-        ),
+        },
     }
 }
 

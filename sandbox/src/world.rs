@@ -5,11 +5,17 @@
 //! The embedded `default_world.toml` tells one story per failure a user can meet; operators and
 //! tests replace it with `SANDBOX_CONFIG` or by building a [`World`] in code.
 
+mod capacity;
 mod entra;
+mod governance;
+mod network;
 
+pub use capacity::{CapacityOutage, Shortage};
 pub use entra::{
     Application, BuiltInRole, DemoUser, EntraConfig, FederatedCredential, PublicKey, RoleAssignment,
 };
+pub use governance::{ALLOWED_LOCATIONS_DEFINITION, PolicyAssignment};
+pub use network::{SubnetSeed, VirtualNetworkSeed, cidr_prefix_length};
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -86,6 +92,12 @@ pub struct World {
     /// on every subscription (what worlds written before role assignments meant).
     #[serde(default)]
     pub role_assignments: Vec<RoleAssignment>,
+    /// Azure Policy assignments with the deny effect.
+    #[serde(default)]
+    pub policy_assignments: Vec<PolicyAssignment>,
+    /// Virtual networks (with their subnets) that exist at start.
+    #[serde(default)]
+    pub virtual_networks: Vec<VirtualNetworkSeed>,
 }
 
 /// The identity behind sandbox tokens.
@@ -262,9 +274,14 @@ pub struct RegionConfig {
     /// SKU restrictions for this region.
     #[serde(default)]
     pub restrictions: Vec<RestrictionConfig>,
-    /// Creates here pass validation, then fail midway on capacity.
+    /// Shorthand for a capacity outage of every size in the whole region: every create here
+    /// passes validation, then fails midway with `AllocationFailed`.
     #[serde(default)]
     pub fail_creates_midway: bool,
+    /// Sizes or zones out of capacity: a create deploying a pool into one passes validation,
+    /// then fails midway (`AllocationFailed`, or `ZonalAllocationFailed` for a zonal outage).
+    #[serde(default)]
+    pub capacity_outages: Vec<CapacityOutage>,
     /// Another deployment in the same subscription claims this many regional vCPUs while a
     /// create runs here: at the create's midpoint, once per subscription, the claim (no more
     /// than is free at that moment) joins the subscription's regional usage and stays there (the
@@ -287,6 +304,20 @@ impl RegionConfig {
         self.capacity_restricted_sizes
             .iter()
             .any(|s| s.eq_ignore_ascii_case(vm_size))
+    }
+
+    /// The capacity shortage a pool of `vm_size` in `zones` meets here, if any.
+    pub fn shortage(&self, vm_size: &str, zones: &[String]) -> Option<Shortage> {
+        if self.fail_creates_midway {
+            return Some(Shortage::Regional);
+        }
+        capacity::shortage(&self.capacity_outages, vm_size, zones)
+    }
+
+    /// True when a pool of `vm_size` in `zones` cannot be deployed here at create time: its
+    /// size is capacity-restricted or out of capacity.
+    pub fn blocks_pool(&self, vm_size: &str, zones: &[String]) -> bool {
+        self.capacity_restricted(vm_size) || self.shortage(vm_size, zones).is_some()
     }
 }
 
@@ -455,9 +486,11 @@ impl World {
                     ));
                 }
             }
+            let outage_sizes = region.capacity_outages.iter().flat_map(|o| &o.vm_sizes);
             if let Some(unknown) = region
                 .capacity_restricted_sizes
                 .iter()
+                .chain(outage_sizes)
                 .find(|size| self.vm_size(size).is_none())
             {
                 return fail(format!(
@@ -477,6 +510,9 @@ impl World {
             }
         }
         if let Some(problem) = self.entra.problem() {
+            return fail(problem);
+        }
+        if let Some(problem) = network::problem(self).or_else(|| governance::problem(self)) {
             return fail(problem);
         }
         for assignment in &self.role_assignments {
@@ -532,131 +568,4 @@ fn number(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn default_world_parses_and_tells_every_story() {
-        let world = World::default_world().expect("default world");
-        assert!(world.vm_sizes.len() >= 12);
-        assert!(world.regions.iter().any(|r| !r.aks), "a region without AKS");
-        assert!(
-            world.regions.iter().any(|r| r.fail_creates_midway),
-            "a capacity failure"
-        );
-        assert!(
-            world.regions.iter().any(|r| r.regional_vcpu_limit <= 100),
-            "a quota-tight region"
-        );
-        assert!(
-            world
-                .regions
-                .iter()
-                .any(|r| r.restrictions.iter().any(|x| x.zones.is_empty()
-                    && world
-                        .vm_size(&x.vm_size)
-                        .is_some_and(|s| s.name == "Standard_D16s_v5"))),
-            "a blocked size"
-        );
-        assert!(!world.denied_write_scopes.is_empty(), "a read-only scope");
-        assert!(
-            world
-                .regions
-                .iter()
-                .any(|r| r.aks && r.competing_deployment_vcpus > 0),
-            "a quota race"
-        );
-        assert!(
-            world.regions.iter().any(|r| r.aks
-                && r.capacity_restricted("Standard_D4s_v5")
-                && r.restrictions.is_empty()),
-            "a size listed as available that has no capacity at deploy time"
-        );
-        assert!(
-            world
-                .denied_write_scopes
-                .iter()
-                .any(|d| d.scope.ends_with("/managedClusters/aks-locked")),
-            "a cluster the identity cannot write in a group it can"
-        );
-    }
-
-    #[test]
-    fn environment_overrides_timings_and_replaces_the_world() {
-        let lookup = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| (*v).to_owned())
-            }
-        };
-        let world = World::from_lookup(lookup(&[
-            ("SANDBOX_CREATE_SECONDS", "2.5"),
-            ("SANDBOX_DELETE_SECONDS", "0.75"),
-            ("SANDBOX_RETRY_AFTER_SECONDS", "1"),
-            ("SANDBOX_VALIDATION_MS", "2500"),
-            ("SANDBOX_ACCESS_TOKEN_SECONDS", "20"),
-        ]))
-        .expect("world");
-        assert_eq!(world.entra.access_token_lifetime_seconds, 20);
-        assert!((world.timings.create_seconds - 2.5).abs() < f64::EPSILON);
-        assert!((world.timings.delete_seconds - 0.75).abs() < f64::EPSILON);
-        assert_eq!(world.timings.retry_after_seconds, 1);
-        assert_eq!(world.timings.validation_ms, 2500);
-        let error = World::from_lookup(lookup(&[("SANDBOX_CREATE_SECONDS", "soon")])).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "SANDBOX_CREATE_SECONDS must be a non-negative number, got \"soon\""
-        );
-        let error = World::from_lookup(lookup(&[("SANDBOX_DELETE_SECONDS", "-1")])).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "SANDBOX_DELETE_SECONDS must be a non-negative number, got \"-1\""
-        );
-        let error =
-            World::from_lookup(lookup(&[("SANDBOX_ACCESS_TOKEN_SECONDS", "short")])).unwrap_err();
-        assert_eq!(
-            error.to_string(),
-            "SANDBOX_ACCESS_TOKEN_SECONDS must be a non-negative number, got \"short\""
-        );
-        let default = World::from_lookup(lookup(&[])).expect("world");
-        assert_eq!(
-            default.entra.access_token_lifetime_seconds, 3600,
-            "the default world's access tokens live an hour"
-        );
-        assert!(
-            (default.timings.delete_seconds - 15.0).abs() < f64::EPSILON,
-            "the default world's delete takes 15 s"
-        );
-        let error = World::from_lookup(lookup(&[("SANDBOX_CONFIG", "/nonexistent/world.toml")]))
-            .unwrap_err();
-        assert!(
-            error
-                .to_string()
-                .starts_with("cannot read sandbox world /nonexistent/world.toml"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn inconsistent_worlds_are_refused_with_the_reason() {
-        let broken = DEFAULT_WORLD_TOML.replace(
-            "{ vm_size = \"Standard_D16s_v5\", reason",
-            "{ vm_size = \"Standard_Nope\", reason",
-        );
-        let error = World::from_toml(&broken).unwrap_err();
-        assert!(error.to_string().contains("Standard_Nope"), "{error}");
-        let broken = DEFAULT_WORLD_TOML.replace(
-            "capacity_restricted_sizes = [\"Standard_D4s_v5\"]",
-            "capacity_restricted_sizes = [\"Standard_Gone\"]",
-        );
-        let error = World::from_toml(&broken).unwrap_err();
-        assert!(error.to_string().contains("Standard_Gone"), "{error}");
-        let unknown_key = format!("{DEFAULT_WORLD_TOML}\n[surprise]\nx = 1\n");
-        assert!(matches!(
-            World::from_toml(&unknown_key),
-            Err(WorldError::Parse(_))
-        ));
-    }
-}
+mod tests;

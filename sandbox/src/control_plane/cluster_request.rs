@@ -1,10 +1,11 @@
 //! The validation of a managed-cluster PUT's body, as ARM (location) and AKS (DNS prefix,
-//! Kubernetes version, node pools) answer it, into the [`ClusterRequest`] a create or update
-//! starts from.
+//! Kubernetes version, node pools with their sizes and zones) answer it, into the
+//! [`ClusterRequest`] a create or update starts from. The pools' subnets are checked next, by
+//! `network` (they need the cloud's other clusters).
 
 use super::ControlPlane;
 use super::catalogue::{location_not_available, location_restriction};
-use super::model::{Pool, lower};
+use super::model::{NetworkChoice, Pool, lower};
 use crate::reply::Reply;
 use crate::world::RegionConfig;
 use axum::http::StatusCode;
@@ -19,6 +20,14 @@ pub(super) struct ClusterRequest {
     pub(super) current_kubernetes_version: String,
     pub(super) tags: Value,
     pub(super) pools: Vec<Pool>,
+    pub(super) network: NetworkChoice,
+}
+
+/// Where a cluster is being written: its names, for AKS's messages.
+#[derive(Clone, Copy)]
+pub(super) struct ClusterName<'a> {
+    pub(super) group: &'a str,
+    pub(super) name: &'a str,
 }
 
 /// AKS's 400 `InvalidParameter`.
@@ -31,9 +40,10 @@ impl ControlPlane {
     /// refusal is the answer.
     pub(super) fn validate_cluster_body(
         &self,
-        name: &str,
+        cluster: ClusterName<'_>,
         body: &Value,
     ) -> Result<ClusterRequest, Reply> {
+        let name = cluster.name;
         let (location, region) = self.cluster_region(body)?;
         let properties = body.get("properties").cloned().unwrap_or(Value::Null);
         let dns_prefix = match properties.get("dnsPrefix").and_then(Value::as_str) {
@@ -56,7 +66,7 @@ impl ControlPlane {
                 format!("Version {requested_version} is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region."),
             )
         })?;
-        let pools = self.node_pools(&properties, region, &location)?;
+        let pools = self.node_pools(&properties, region, cluster)?;
         if !pools.iter().any(|p| p.mode == "System") {
             return Err(invalid(format!(
                 "Managed cluster '{name}' must have at least one agent pool with mode 'System'. Please see https://aka.ms/aks/nodepool/mode for more details."
@@ -69,6 +79,7 @@ impl ControlPlane {
             current_kubernetes_version,
             tags: body.get("tags").cloned().unwrap_or_else(|| json!({})),
             pools,
+            network: network_choice(&properties),
         })
     }
 
@@ -97,7 +108,7 @@ impl ControlPlane {
         &self,
         properties: &Value,
         region: &RegionConfig,
-        location: &str,
+        cluster: ClusterName<'_>,
     ) -> Result<Vec<Pool>, Reply> {
         let profiles = properties
             .get("agentPoolProfiles")
@@ -108,20 +119,21 @@ impl ControlPlane {
             })?;
         let mut pools: Vec<Pool> = Vec::new();
         for profile in profiles {
-            let pool = self.node_pool(profile, &pools, region, location)?;
+            let pool = self.node_pool(profile, &pools, region, cluster)?;
             pools.push(pool);
         }
         Ok(pools)
     }
 
-    /// One agent pool profile: its name (unique among `earlier`), mode, count and VM size.
+    /// One agent pool profile: its name (unique among `earlier`), mode, count, VM size and zones.
     fn node_pool(
         &self,
         profile: &Value,
         earlier: &[Pool],
         region: &RegionConfig,
-        location: &str,
+        cluster: ClusterName<'_>,
     ) -> Result<Pool, Reply> {
+        let location = region.name.as_str();
         let pool_name = profile.get("name").and_then(Value::as_str).unwrap_or("");
         if let Err(error) = validate_pool_name(pool_name) {
             return Err(invalid(format!(
@@ -169,6 +181,8 @@ impl ControlPlane {
                 size.name, size.vcpus, size.memory_gb
             )));
         }
+        let zones = zones_of(profile, pool_name)?;
+        check_zones(region, &size.name, &zones, pool_name, cluster)?;
         Ok(Pool {
             name: pool_name.to_owned(),
             mode: mode.to_owned(),
@@ -176,6 +190,16 @@ impl ControlPlane {
             count: u32::try_from(count).unwrap_or(0),
             provisioning_state: String::new(),
             provisioning_error: None,
+            zones,
+            vnet_subnet_id: profile
+                .get("vnetSubnetID")
+                .and_then(Value::as_str)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
+            max_pods: profile
+                .get("maxPods")
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok()),
         })
     }
 
@@ -196,6 +220,89 @@ impl ControlPlane {
             })
             .cloned()
     }
+}
+
+/// `networkProfile.networkPlugin` and `networkPluginMode`, as asked.
+fn network_choice(properties: &Value) -> NetworkChoice {
+    let field = |name: &str| {
+        properties
+            .pointer(&format!("/networkProfile/{name}"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    NetworkChoice {
+        plugin: field("networkPlugin"),
+        mode: field("networkPluginMode"),
+    }
+}
+
+/// A profile's `availabilityZones`: strings, each once; 400 for anything else.
+fn zones_of(profile: &Value, pool_name: &str) -> Result<Vec<String>, Reply> {
+    let Some(list) = profile.get("availabilityZones").filter(|v| !v.is_null()) else {
+        return Ok(Vec::new());
+    };
+    let zones: Option<Vec<String>> = list
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|z| z.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or(None);
+    match zones {
+        Some(mut zones) => {
+            zones.dedup();
+            Ok(zones)
+        }
+        None => Err(invalid(format!(
+            "The value of parameter agentPoolProfile.availabilityZones is invalid for agent pool '{pool_name}': a list of zone names such as [\"1\", \"2\"] is expected."
+        ))),
+    }
+}
+
+/// AKS's pre-flight check of a pool's zones: each must be a zone of the region where the size
+/// has no zone restriction (the SKU list's `Zone` restrictions), else 400
+/// `AvailabilityZoneNotSupported` naming the zones asked and the ones the size supports there.
+fn check_zones(
+    region: &RegionConfig,
+    vm_size: &str,
+    zones: &[String],
+    pool_name: &str,
+    cluster: ClusterName<'_>,
+) -> Result<(), Reply> {
+    let restricted: Vec<&String> = region
+        .restrictions
+        .iter()
+        .filter(|r| r.vm_size.eq_ignore_ascii_case(vm_size))
+        .flat_map(|r| &r.zones)
+        .collect();
+    let supported: Vec<&str> = region
+        .zones
+        .iter()
+        .filter(|z| !restricted.contains(z))
+        .map(String::as_str)
+        .collect();
+    let unsupported: Vec<&str> = zones
+        .iter()
+        .map(String::as_str)
+        .filter(|z| !supported.contains(z))
+        .collect();
+    if unsupported.is_empty() {
+        return Ok(());
+    }
+    Err(Reply::aks_error(
+        StatusCode::BAD_REQUEST,
+        "AvailabilityZoneNotSupported",
+        format!(
+            "Preflight validation check for resource(s) for container service {} in resource group {} failed. Message: The zone(s) '{}' for resource '{pool_name}' is not supported. The supported zones for location '{}' are '{}'",
+            cluster.name,
+            cluster.group,
+            unsupported.join(","),
+            region.name,
+            supported.join(",")
+        ),
+    ))
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! before a write, and the resource body ARM answers with.
 
 use super::ControlPlane;
-use super::cluster_request::ClusterRequest;
+use super::cluster_request::{ClusterName, ClusterRequest};
 use super::groups::group_not_found;
 use super::model::{
     Cluster, ClusterKey, Operation, OperationKind, OperationStatus, Pool, cluster_key,
@@ -86,9 +86,10 @@ impl ControlPlane {
         }
     }
 
-    /// The checks of a cluster PUT, in ARM's and AKS's order: RBAC and the resource group, the
-    /// cluster's name, `If-None-Match`, a running operation, the body, the location of an
-    /// existing cluster, and quota.
+    /// The checks of a cluster PUT, in ARM's and AKS's order: RBAC and the resource group, Azure
+    /// Policy (ARM's, before the resource provider), then AKS's: the cluster's name,
+    /// `If-None-Match`, a running operation, the body (pools, sizes, zones), the location of an
+    /// existing cluster, the pools' subnets, and quota.
     fn admit_cluster_put(
         &mut self,
         subscription: &str,
@@ -99,6 +100,12 @@ impl ControlPlane {
         body: &Value,
     ) -> Result<ClusterRequest, Reply> {
         self.authorize_cluster_write(subscription, group)?;
+        let resource_id = shared::portal::managed_cluster_id(subscription, group, name);
+        self.enforce_policies(
+            &resource_id,
+            "Microsoft.ContainerService/managedClusters",
+            body,
+        )?;
         if let Err(error) = validate_cluster_name(name) {
             return Err(Reply::aks_error(
                 StatusCode::BAD_REQUEST,
@@ -108,7 +115,8 @@ impl ControlPlane {
         }
         let existing = self.clusters.get(key);
         self.refuse_concurrent_write(existing, name, if_none_match)?;
-        let request = self.validate_cluster_body(name, body)?;
+        let cluster_name = ClusterName { group, name };
+        let request = self.validate_cluster_body(cluster_name, body)?;
         if let Some(cluster) = existing
             && cluster.location != request.location
         {
@@ -121,6 +129,7 @@ impl ControlPlane {
                 ),
             ));
         }
+        self.check_subnets(key, cluster_name, &request)?;
         match self.check_quota(subscription, key, &request) {
             Some(refused) => Err(refused),
             None => Ok(request),
@@ -203,6 +212,7 @@ impl ControlPlane {
             tags: request.tags,
             resource_uid: existing.map_or_else(new_resource_uid, |c| c.resource_uid.clone()),
             pools,
+            network: request.network,
             provisioning_state: state.into(),
             power_state: "Running".into(),
             running_operation: Some(operation_id.clone()),
@@ -239,12 +249,11 @@ impl ControlPlane {
         request: &ClusterRequest,
     ) -> Operation {
         let hazardous = self.world.region(&request.location).is_some_and(|r| {
-            r.fail_creates_midway
-                || r.competing_deployment_vcpus > 0
+            r.competing_deployment_vcpus > 0
                 || request
                     .pools
                     .iter()
-                    .any(|p| r.capacity_restricted(&p.vm_size))
+                    .any(|p| r.blocks_pool(&p.vm_size, &p.zones))
         });
         let duration = seconds(self.world.timings.create_seconds);
         Operation {
@@ -413,7 +422,7 @@ impl ControlPlane {
                     "osSKU": "Ubuntu",
                     "mode": pool.mode,
                     "type": "VirtualMachineScaleSets",
-                    "maxPods": 110,
+                    "maxPods": pool.max_pods_or_default(&cluster.network),
                     "orchestratorVersion": cluster.current_kubernetes_version,
                     "currentOrchestratorVersion": cluster.current_kubernetes_version,
                     "provisioningState": pool.provisioning_state,
@@ -422,6 +431,12 @@ impl ControlPlane {
                 });
                 if let Some(error) = &pool.provisioning_error {
                     profile["status"] = json!({ "provisioningError": error });
+                }
+                if !pool.zones.is_empty() {
+                    profile["availabilityZones"] = json!(pool.zones);
+                }
+                if let Some(subnet) = &pool.vnet_subnet_id {
+                    profile["vnetSubnetID"] = json!(subnet);
                 }
                 profile
             })
@@ -437,7 +452,7 @@ impl ControlPlane {
             "nodeResourceGroup": format!("MC_{}_{}_{}", cluster.resource_group, cluster.name, cluster.location),
             "enableRBAC": true,
             "maxAgentPools": 100,
-            "networkProfile": { "networkPlugin": "azure", "networkPluginMode": "overlay", "loadBalancerSku": "standard", "outboundType": "loadBalancer" },
+            "networkProfile": network_profile(cluster),
         });
         if fqdn_known {
             properties["fqdn"] = json!(format!(
@@ -466,8 +481,24 @@ impl ControlPlane {
     }
 }
 
+/// `networkProfile`: as asked, else AKS's default (Azure CNI overlay).
+fn network_profile(cluster: &Cluster) -> Value {
+    let network = &cluster.network;
+    let plugin = network.plugin.as_deref().unwrap_or("azure");
+    let mut profile = json!({ "networkPlugin": plugin, "loadBalancerSku": "standard", "outboundType": "loadBalancer" });
+    let mode = match (&network.plugin, &network.mode) {
+        (_, Some(mode)) => Some(mode.as_str()),
+        (None, None) => Some("overlay"),
+        (Some(_), None) => None,
+    };
+    if let Some(mode) = mode {
+        profile["networkPluginMode"] = json!(mode);
+    }
+    profile
+}
+
 /// A stable 32-bit hash for made-up but repeatable ids (FQDN suffixes, principal ids).
-fn fnv1a(text: &str) -> u32 {
+pub(super) fn fnv1a(text: &str) -> u32 {
     text.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
         (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
     })

@@ -1,18 +1,19 @@
 //! The failure stories a create can meet midway, as the world's regions tell them: a size
 //! the SKU list shows but that has no capacity, a competing deployment taking the regional
-//! quota, and capacity running out. Each fails one node pool and the create with the error AKS
-//! relays.
+//! quota, and capacity outages (a size region-wide, or a zone). Each fails one node pool and the
+//! create with the error AKS relays.
 
 use super::ControlPlane;
 use super::model::{Operation, lower};
-use crate::world::RegionConfig;
+use crate::world::{RegionConfig, Shortage};
 use serde_json::{Value, json};
 
 impl ControlPlane {
     /// The region's midway events, in the order a create meets them: a pool of a
     /// capacity-restricted size fails as its scale set is deployed; then the competing deployment
     /// takes its vCPUs and the pools still to come must fit the regional quota; then capacity
-    /// runs out (`fail_creates_midway`). Answers the first failure, if any.
+    /// runs out for the first pool still to come whose size or zones are in an outage.
+    /// Answers the first failure, if any.
     pub(super) fn meet_hazards(&mut self, op: &Operation) -> Option<PoolFailure> {
         let region = self.world.region(&op.location)?.clone();
         if let Some(failure) = self.capacity_restricted_failure(&region, op) {
@@ -21,9 +22,7 @@ impl ControlPlane {
         if let Some(failure) = self.competing_claim(&region, op) {
             return Some(failure);
         }
-        region
-            .fail_creates_midway
-            .then(|| self.allocation_failure(op))
+        self.allocation_failure(&region, op)
     }
 
     /// `SkuNotAvailable` for the first pool still to come whose size has no capacity here,
@@ -112,29 +111,36 @@ impl ControlPlane {
         None
     }
 
-    /// `AllocationFailed` on the first user pool (or the first pool): no capacity for its size.
-    fn allocation_failure(&self, op: &Operation) -> PoolFailure {
-        let (pool, vm_size) = self
+    /// `AllocationFailed` (the size is out of capacity in the region) or `ZonalAllocationFailed`
+    /// (in a zone the pool asked for) on the first pool still to come that meets an outage,
+    /// with the pool as `target`, as AKS relays Compute's answer to its scale set.
+    fn allocation_failure(&self, region: &RegionConfig, op: &Operation) -> Option<PoolFailure> {
+        let (pool, shortage) = self
             .clusters
-            .get(&op.cluster)
-            .and_then(|c| {
-                c.pools
-                    .iter()
-                    .find(|p| p.mode == "User")
-                    .or(c.pools.first())
-            })
-            .map(|p| (p.name.clone(), p.vm_size.clone()))
-            .unwrap_or_default();
-        let detail = json!({
-            "code": "AllocationFailed",
-            "target": pool,
-            "message": format!("Allocation failed. We do not have sufficient capacity for the requested VM size {vm_size} in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance"),
-        });
-        PoolFailure {
-            pool,
+            .get(&op.cluster)?
+            .pools
+            .iter()
+            .filter(|p| p.provisioning_state != "Succeeded" && p.provisioning_error.is_none())
+            .find_map(|p| region.shortage(&p.vm_size, &p.zones).map(|s| (p, s)))?;
+        let detail = match shortage {
+            // Compute's texts as AKS relays them: they name neither the size nor the zone
+            // (docs/ARM_FACTS.md §15); the detail's target names the pool.
+            Shortage::Regional => json!({
+                "code": "AllocationFailed",
+                "target": pool.name,
+                "message": "Allocation failed. We do not have sufficient capacity for the requested VM size in this region. Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance",
+            }),
+            Shortage::Zonal(_) => json!({
+                "code": "ZonalAllocationFailed",
+                "target": pool.name,
+                "message": "Allocation failed. We do not have sufficient capacity for the requested VM size in this zone. Read more about improving likelihood of allocation success at https://aka.ms/allocation-guidance. Please note that allocation failures can also arise if a proximity placement group is associated with this VMSS. See https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/error-code-zonalallocationfailed-allocationfailed for more details. This is not AKS controlled behavior, please ask help to VMSS team for allocation failure. If the error is due to capacity constrain, consider upgrade with maxUnavailable instead of maxSurge, details: aka.ms/aks/maxUnavailable.",
+            }),
+        };
+        Some(PoolFailure {
+            pool: pool.name.clone(),
             error: resource_operation_failure(&detail),
             detail,
-        }
+        })
     }
 }
 

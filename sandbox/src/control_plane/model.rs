@@ -43,6 +43,67 @@ pub(super) struct Pool {
     pub(super) count: u32,
     pub(super) provisioning_state: String,
     pub(super) provisioning_error: Option<Value>,
+    /// `availabilityZones` (empty: none asked for).
+    #[serde(default)]
+    pub(super) zones: Vec<String>,
+    /// `vnetSubnetID`: the ARM id of the subnet its nodes join (None: AKS's own VNet).
+    #[serde(default)]
+    pub(super) vnet_subnet_id: Option<String>,
+    /// `maxPods` as asked (None: AKS's default for the network plugin).
+    #[serde(default)]
+    pub(super) max_pods: Option<u32>,
+}
+
+impl Pool {
+    /// Addresses each node takes in its subnet. Azure CNI (node subnet: plugin `azure`, no
+    /// overlay) gives every pod a subnet address beside the node's own: maxPods (30 by default
+    /// there) + 1. Kubenet and CNI overlay take one per node (docs/ARM_FACTS.md §14).
+    pub(super) fn addresses_per_node(&self, network: &NetworkChoice) -> u64 {
+        if network.is_azure_cni_node_subnet() {
+            u64::from(self.max_pods_or_default(network)) + 1
+        } else {
+            1
+        }
+    }
+
+    /// `maxPods` as AKS reports it: as asked, else its default for the plugin (30 with Azure
+    /// CNI node subnet; the sandbox shows 110 for the others, as it always has).
+    pub(super) fn max_pods_or_default(&self, network: &NetworkChoice) -> u32 {
+        self.max_pods
+            .unwrap_or(if network.is_azure_cni_node_subnet() {
+                AZURE_CNI_DEFAULT_MAX_PODS
+            } else {
+                110
+            })
+    }
+
+    /// Addresses the whole pool takes in its subnet.
+    pub(super) fn subnet_addresses(&self, network: &NetworkChoice) -> u64 {
+        u64::from(self.count) * self.addresses_per_node(network)
+    }
+}
+
+/// AKS's default `maxPods` with Azure CNI (node subnet).
+const AZURE_CNI_DEFAULT_MAX_PODS: u32 = 30;
+
+/// A cluster's `networkProfile.networkPlugin` and `networkPluginMode`, as asked.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(super) struct NetworkChoice {
+    pub(super) plugin: Option<String>,
+    pub(super) mode: Option<String>,
+}
+
+impl NetworkChoice {
+    /// Plugin `azure` without the overlay mode: every pod takes a subnet address.
+    pub(super) fn is_azure_cni_node_subnet(&self) -> bool {
+        self.plugin
+            .as_deref()
+            .is_some_and(|p| p.eq_ignore_ascii_case("azure"))
+            && !self
+                .mode
+                .as_deref()
+                .is_some_and(|m| m.eq_ignore_ascii_case("overlay"))
+    }
 }
 
 /// A managed cluster.
@@ -60,6 +121,9 @@ pub(super) struct Cluster {
     #[serde(default)]
     pub(super) resource_uid: String,
     pub(super) pools: Vec<Pool>,
+    /// The network plugin asked for (absent in clusters saved before it was recorded).
+    #[serde(default)]
+    pub(super) network: NetworkChoice,
     pub(super) provisioning_state: String,
     pub(super) power_state: String,
     pub(super) running_operation: Option<String>,

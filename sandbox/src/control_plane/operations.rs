@@ -150,7 +150,8 @@ impl ControlPlane {
 
     fn advance_create(&mut self, op: &Operation, now: OffsetDateTime, elapsed: Duration) {
         // System pools come up halfway through, as the control plane needs them, unless the
-        // create was aborted or failed before that point, or their size has no capacity here.
+        // create was aborted or failed before that point, or their size or zones have no
+        // capacity here.
         // Checked first so a reader who arrives after a later milestone still sees this one.
         let system_ready = op.duration / 2;
         let stopped_before = op.abort_requested.map(|at| since(at, op.started_at));
@@ -162,7 +163,7 @@ impl ControlPlane {
         {
             let region = self.world.region(&op.location);
             for pool in cluster.pools.iter_mut().filter(|p| {
-                p.mode == "System" && !region.is_some_and(|r| r.capacity_restricted(&p.vm_size))
+                p.mode == "System" && !region.is_some_and(|r| r.blocks_pool(&p.vm_size, &p.zones))
             }) {
                 pool.provisioning_state = "Succeeded".into();
             }

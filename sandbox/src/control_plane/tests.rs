@@ -1,20 +1,25 @@
 //! Scenarios across the control plane: a create runs its whole course and meets the region's
-//! failure stories, and quota is read back through compute usages.
+//! failure stories, and quota is read back through compute usages. The issue-16 stories
+//! (capacity outages and zones, policy, subnets) have a module each.
+
+mod capacity;
+mod network;
+mod policy;
 
 use super::*;
 use crate::reply::headers;
 use axum::http::StatusCode;
 use serde_json::Value;
 
-const SUB: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
+pub(super) const SUB: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 const OTHER_SUB: &str = "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
-const ORIGIN: Origin<'static> = Origin {
+pub(super) const ORIGIN: Origin<'static> = Origin {
     base_url: "http://127.0.0.1:1",
     api_version: "2025-10-01",
 };
 
 /// A create body: one system pool of 1 × Standard_D2s_v5, `workers` × Standard_D4s_v5.
-fn cluster_body(location: &str, workers: u32) -> Value {
+pub(super) fn cluster_body(location: &str, workers: u32) -> Value {
     json!({
         "location": location,
         "identity": { "type": "SystemAssigned" },
@@ -220,4 +225,29 @@ fn a_capacity_restricted_size_fails_only_the_creates_that_use_it() {
         cluster(&mut plane, "aks-fr-ok")["provisioningState"],
         "Succeeded"
     );
+}
+
+/// The id of the operation a PUT or DELETE `reply` started.
+pub(super) fn operation_id(reply: &crate::reply::Reply) -> String {
+    let url = reply
+        .headers
+        .iter()
+        .find(|(h, _)| *h == headers::AZURE_ASYNC_OPERATION)
+        .map(|(_, url)| url.clone())
+        .expect("operation url");
+    url.split('?')
+        .next()
+        .and_then(|path| path.rsplit('/').next())
+        .expect("operation id")
+        .to_owned()
+}
+
+/// Lets every running operation reach its end.
+pub(super) fn run_to_the_end(plane: &mut ControlPlane) {
+    plane.advance(OffsetDateTime::now_utc() + Duration::from_secs(3600));
+}
+
+/// A cluster's `properties`.
+pub(super) fn properties(plane: &mut ControlPlane, group: &str, name: &str) -> Value {
+    plane.get_cluster(SUB, group, name).body.expect("cluster")["properties"].clone()
 }

@@ -154,6 +154,99 @@ fn requirement(request: &ArmRequest<'_>) -> Option<Requirement> {
             _,
             "usages",
         ] => ("Microsoft.Compute/locations/usages/read", subscription()),
+        _ => return network_requirement(request),
+    };
+    Some(Requirement { action, scope })
+}
+
+/// The action and scope of the policy check and the network reads: each needs read access at
+/// the scope it reads (the policy check's action ends in `/read`, so a Reader may ask it).
+fn network_requirement(request: &ArmRequest<'_>) -> Option<Requirement> {
+    let at = |i: usize| request.at(i);
+    let subscription = || format!("/subscriptions/{}", at(1));
+    let group = || format!("/subscriptions/{}/resourceGroups/{}", at(1), at(3));
+    let vnet = || {
+        format!(
+            "{}/providers/Microsoft.Network/virtualNetworks/{}",
+            group(),
+            at(7)
+        )
+    };
+    let (action, scope) = match request.shape().as_slice() {
+        [
+            "subscriptions",
+            _,
+            "providers",
+            "microsoft.policyinsights",
+            _,
+        ] => (
+            "Microsoft.PolicyInsights/checkPolicyRestrictions/read",
+            subscription(),
+        ),
+        [
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.policyinsights",
+            _,
+        ] => (
+            "Microsoft.PolicyInsights/checkPolicyRestrictions/read",
+            group(),
+        ),
+        [
+            "subscriptions",
+            _,
+            "providers",
+            "microsoft.network",
+            "virtualnetworks",
+        ] => ("Microsoft.Network/virtualNetworks/read", subscription()),
+        [
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.network",
+            "virtualnetworks",
+        ] => ("Microsoft.Network/virtualNetworks/read", group()),
+        [
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.network",
+            "virtualnetworks",
+            _,
+        ] => ("Microsoft.Network/virtualNetworks/read", vnet()),
+        [
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.network",
+            "virtualnetworks",
+            _,
+            "subnets",
+        ] => ("Microsoft.Network/virtualNetworks/subnets/read", vnet()),
+        [
+            "subscriptions",
+            _,
+            "resourcegroups",
+            _,
+            "providers",
+            "microsoft.network",
+            "virtualnetworks",
+            _,
+            "subnets",
+            _,
+        ] => (
+            "Microsoft.Network/virtualNetworks/subnets/read",
+            format!("{}/subnets/{}", vnet(), at(9)),
+        ),
         _ => return None,
     };
     Some(Requirement { action, scope })
