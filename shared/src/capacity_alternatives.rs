@@ -237,7 +237,7 @@ fn other_zones(failure: &CapacityFailure<'_>, option: Option<&VmSizeOption>) -> 
 
 /// "Retry with Standard_D4s_v5": sizes of the same vCPUs, available in the region (and in the
 /// request's zones), not the ones that failed, not burstable, and fitting the quota when known;
-/// the closest in memory first.
+/// the closest in memory first, then the newest generation.
 fn sibling_sizes(
     failure: &CapacityFailure<'_>,
     pool: Pool,
@@ -292,6 +292,7 @@ fn sibling_sizes(
         let distance = |s: &VmSizeOption| (s.memory_gb - failed.memory_gb).abs();
         distance(a)
             .total_cmp(&distance(b))
+            .then_with(|| generation(&b.name).cmp(&generation(&a.name)))
             .then_with(|| a.name.cmp(&b.name))
     });
     siblings
@@ -311,6 +312,14 @@ fn sibling_sizes(
             retry_with(format!("Retry with {}", size.name), changes)
         })
         .collect()
+}
+
+/// A size's generation (`Standard_D4s_v5` → 5, no suffix → 1): among equally close siblings the
+/// newer generation goes first, as it is the one Azure builds out.
+fn generation(size: &str) -> u32 {
+    size.rsplit_once("_v")
+        .and_then(|(_, version)| version.parse().ok())
+        .unwrap_or(1)
 }
 
 /// "Retry in West Europe": other regions whose catalogue offers both sizes (in the request's

@@ -52,6 +52,7 @@ fn catalogue() -> VmSizeCatalogue {
             size("Standard_D2s_v5", 2, 8.0, "standardDSv5Family"),
             size("Standard_D4as_v5", 4, 16.0, "standardDASv5Family"),
             blocked,
+            size("Standard_D4s_v3", 4, 16.0, "standardDSv3Family"),
             size("Standard_D4s_v5", 4, 16.0, "standardDSv5Family"),
             zone_3_closed,
             size("Standard_F4s_v2", 4, 8.0, "standardFSv2Family"),
@@ -105,7 +106,7 @@ fn a_zonal_failure_suggests_the_other_zones_then_siblings_then_regions() {
         [
             "Retry with zones 2, 3",
             "Retry with Standard_D4s_v5",
-            "Retry with Standard_F4s_v2",
+            "Retry with Standard_D4s_v3",
             "Retry in West Europe",
         ]
     );
@@ -141,6 +142,7 @@ fn a_regional_failure_suggests_siblings_within_quota_and_two_regions() {
     let usages = [
         usage("cores", 0, 200),
         usage("standardDSv5Family", 94, 100),
+        usage("standardDSv3Family", 100, 100),
         usage("standardFSv2Family", 0, 100),
         usage("standardESv5Family", 0, 100),
     ];
