@@ -6,7 +6,7 @@
 
 use super::support::{
     CAPACITY_OUTAGE_SIZE, SUBSCRIPTION, TestResult, alice_on_a_dashboard, create_body, ensure,
-    get_task, http, post_create, post_json, token, until_ready,
+    get_task, http, post_create, post_json, sign_in, token, until_ready,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -360,6 +360,13 @@ async fn a_capacity_failure_carries_its_classification_and_one_click_retries() -
     }
     let report = preflight(base, &cookie, &zonal).await?;
     ensure_snake_case("preflight", &report)?;
+    let dana = sign_in(base, "dana").await?;
+    let (status, jobs) = get_json(base, "/api/admin/jobs", &dana).await?;
+    ensure(
+        status == StatusCode::OK && jobs["failed"].as_array().is_some_and(|f| !f.is_empty()),
+        format!("{status} {jobs}"),
+    )?;
+    ensure_snake_case("admin jobs", &jobs)?;
     let (_, task) = get_task(base, &cookie, task_id).await?;
     ensure_snake_case("task", &task)
 }
