@@ -182,6 +182,10 @@ async fn the_pre_flight_warns_on_policy_zones_and_subnet_and_never_fails() -> Te
     let mut in_subnet = create_body("aks-net", "eastus", "rg-net");
     in_subnet["subnet_id"] = json!(subnet("aks-small"));
     let report = preflight(base, &cookie, &in_subnet).await?;
+    ensure(
+        row(&report, "policy")?["status"] == "ok",
+        format!("a group yet to be created is checked at the subscription: {report}"),
+    )?;
     let small = row(&report, "subnet")?;
     ensure(
         report["ok"] == true
