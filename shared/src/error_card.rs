@@ -71,7 +71,7 @@ pub fn error_context(progress: &ProvisionProgress) -> ErrorContext {
                 vm_size: pool.vm_size.clone(),
             })
             .collect(),
-        ..ErrorContext::default()
+        zones: progress.zones.clone(),
     }
 }
 
