@@ -9,11 +9,18 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore \
+# The SDKs live in a virtual environment of their own under target/, so nothing is installed
+# into the machine's Python and a second run reuses it.
+venv=target/sdk-venv
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
   -r sandbox/tests/sdk/requirements.txt
+python="$venv/bin/python"
 
 if [ -n "${SANDBOX_URL:-}" ]; then
-  exec python3 sandbox/tests/sdk/arm_reads.py
+  exec "$python" sandbox/tests/sdk/arm_reads.py
 fi
 
 server="${SERVER_BIN:-target/debug/server}"
@@ -54,4 +61,4 @@ fi
 setting() { printf '%s\n' "$settings" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
 SANDBOX_URL=$(setting ARM_BASE_URL) IDENTITY_ENDPOINT=$(setting IDENTITY_ENDPOINT) \
-  IDENTITY_HEADER=$(setting IDENTITY_HEADER) python3 sandbox/tests/sdk/arm_reads.py
+  IDENTITY_HEADER=$(setting IDENTITY_HEADER) "$python" sandbox/tests/sdk/arm_reads.py
