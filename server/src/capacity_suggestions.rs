@@ -76,16 +76,7 @@ pub async fn add_capacity_suggestions(
     let usages: Option<Vec<QuotaUsage>> = usages
         .inspect_err(|error| tracing::warn!(%error, "capacity suggestions: usages unreadable"))
         .ok()
-        .map(|usages| {
-            usages
-                .into_iter()
-                .map(|usage| QuotaUsage {
-                    name: usage.name.value,
-                    current: usage.current_value,
-                    limit: usage.limit,
-                })
-                .collect()
-        });
+        .map(|usages| usages.into_iter().map(QuotaUsage::from).collect());
     let suggestions = alternatives(&CapacityFailure {
         request,
         classification: &*classification,

@@ -99,16 +99,7 @@ impl Preflight {
         let usages: Option<Vec<QuotaUsage>> = usages
             .inspect_err(|error| tracing::warn!(%error, "pre-flight: usages unreadable"))
             .ok()
-            .map(|usages| {
-                usages
-                    .into_iter()
-                    .map(|usage| QuotaUsage {
-                        name: usage.name.value,
-                        current: usage.current_value,
-                        limit: usage.limit,
-                    })
-                    .collect()
-            });
+            .map(|usages| usages.into_iter().map(QuotaUsage::from).collect());
         let group = group_reads.map(|(group, permissions)| match group {
             Ok(Some(group)) => GroupState::Exists {
                 location: group.location,

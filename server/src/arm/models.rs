@@ -271,6 +271,16 @@ pub struct ComputeUsage {
     pub limit: i64,
 }
 
+impl From<ComputeUsage> for shared::preflight::QuotaUsage {
+    fn from(usage: ComputeUsage) -> Self {
+        Self {
+            name: usage.name.value,
+            current: usage.current_value,
+            limit: usage.limit,
+        }
+    }
+}
+
 /// Name of a usage row.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
