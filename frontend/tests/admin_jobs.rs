@@ -129,6 +129,7 @@ fn failures_show_their_owner_and_headline() {
     let mut failed = job("Carol Example", "aks-carol", TaskStatus::Failure);
     failed.category = Some(Category::Quota);
     failed.task.error = Some(TaskFailure {
+        classification: None,
         code: "QuotaExceeded".into(),
         message: "Not enough cores.".into(),
         raw: String::new(),

@@ -30,6 +30,7 @@ fn size(name: &str, vcpus: i32, memory_gb: f64, reason: Option<&str>) -> VmSizeO
         available: reason.is_none(),
         reason: reason.map(Into::into),
         restricted_zones: Vec::new(),
+        zones: Vec::new(),
     }
 }
 

@@ -34,6 +34,7 @@ fn record(when: i64) -> LastFailure {
         subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
         when,
         job_id: Some("job-1".into()),
+        task_id: None,
         category: None,
     }
 }

@@ -38,6 +38,7 @@ fn failed(region: &str, code: &str, message: &str, raw: &str) -> FailedAttempt {
         progress: Some(ProvisionProgress::queued("job-1", &request)),
         result: None,
         error: Some(TaskFailure {
+            classification: None,
             code: code.into(),
             message: message.into(),
             raw: raw.into(),

@@ -66,6 +66,8 @@ fn creating() -> TaskView {
             resource_group: "rg-demo".into(),
             region: "eastus".into(),
             subscription_id: "s".into(),
+            zones: Vec::new(),
+            subnet_id: None,
         }),
         result: None,
         error: None,
@@ -260,6 +262,7 @@ fn a_failure_shows_the_message_and_the_raw_text_folded_as_text() {
     task.status = TaskStatus::Failure;
     task.ready = true;
     task.error = Some(TaskFailure {
+        classification: None,
         code: "ZonalAllocationFailed".into(),
         message: "Allocation failed in eastus.".into(),
         raw: r#"{"error":{"code":"ZonalAllocationFailed","message":"<script>alert(1)</script>"}}"#
@@ -299,6 +302,7 @@ fn a_stopped_create_says_so_and_links_what_azure_may_have_left() {
     task.status = TaskStatus::Revoked;
     task.ready = true;
     task.error = Some(TaskFailure {
+        classification: None,
         code: CANCELLED_CODE.into(),
         message: CANCELLED_MESSAGE.into(),
         raw: String::new(),
@@ -342,6 +346,7 @@ fn a_create_stopped_before_azure_saw_it_leaves_nothing_to_open() {
         progress.cluster_state = None;
     }
     task.error = Some(TaskFailure {
+        classification: None,
         code: CANCELLED_CODE.into(),
         message: CANCELLED_MESSAGE.into(),
         raw: String::new(),
@@ -365,6 +370,7 @@ fn a_create_an_administrator_stopped_names_them_on_the_owner_s_banner() {
     task.status = TaskStatus::Revoked;
     task.ready = true;
     task.error = Some(TaskFailure {
+        classification: None,
         code: CANCELLED_CODE.into(),
         message: shared::admin::cancelled_message(Some(&by_dana)),
         raw: String::new(),

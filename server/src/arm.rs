@@ -21,6 +21,7 @@
 
 mod endpoint;
 pub mod models;
+pub mod network;
 mod operation;
 mod paging;
 mod settings;
@@ -101,6 +102,10 @@ pub struct ApiVersions {
     pub compute_usages: String,
     /// Microsoft.Authorization/permissions.
     pub authorization: String,
+    /// Microsoft.Network (virtual networks and subnets).
+    pub network: String,
+    /// Microsoft.PolicyInsights (the policy restrictions check).
+    pub policy_insights: String,
 }
 
 impl Default for ApiVersions {
@@ -113,6 +118,9 @@ impl Default for ApiVersions {
             compute_usages: "2024-07-01".into(),
             // The version learn.microsoft.com documents for Permissions - List For Resource Group.
             authorization: "2022-04-01".into(),
+            network: "2024-05-01".into(),
+            // The stable version of "Policy Restrictions - Check At Resource Group Scope".
+            policy_insights: "2022-03-01".into(),
         }
     }
 }

@@ -96,12 +96,16 @@ fn size_option(sku: VmSku) -> VmSizeOption {
     let mut restricted_zones: Vec<String> = zonal.iter().flat_map(|r| r.zones.clone()).collect();
     restricted_zones.sort_unstable();
     restricted_zones.dedup();
+    let mut zones = sku.zones;
+    zones.sort_unstable();
+    zones.dedup();
     VmSizeOption {
         available: blocking.is_none(),
         reason: blocking
             .or(zonal.first().copied())
             .map(|r| r.reason_code.clone()),
         restricted_zones,
+        zones,
         name: sku.name,
         vcpus: sku.vcpus,
         memory_gb: sku.memory_gb,

@@ -6,7 +6,7 @@
 //! | `ARM_BASE_URL` | ARM endpoint in `azure` mode (https, or http on loopback: the ARM client refuses others) | `https://management.azure.com` |
 //! | `AZURE_CREDENTIAL` | `developer-tools`, `managed-identity`, `workload-identity`, `client-secret` | `developer-tools` |
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
-//! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION` | api-versions | see [`ApiVersions`] |
+//! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION`, `…_NETWORK`, `…_POLICY` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
@@ -202,6 +202,8 @@ impl Config {
                 compute_skus: version("ARM_API_VERSION_SKUS", defaults.compute_skus),
                 compute_usages: version("ARM_API_VERSION_USAGES", defaults.compute_usages),
                 authorization: version("ARM_API_VERSION_AUTHORIZATION", defaults.authorization),
+                network: version("ARM_API_VERSION_NETWORK", defaults.network),
+                policy_insights: version("ARM_API_VERSION_POLICY", defaults.policy_insights),
             },
             database_url: lookup("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),

@@ -5,12 +5,14 @@
 //! ([`ValidProvisionRequest`]), so the REST routes and the server functions share the check,
 //! and so is the per-caller cap on running creates (docs/PRODUCT.md "Limits and hardening").
 //! Every ARM read is made with the caller's [`AzureAccess`] client, and in service mode every
-//! subscription a request names is checked against the caller's allow-list first.
+//! subscription a request names is checked against the caller's allow-list first. A task read
+//! of a capacity failure adds its one-click suggestions ([`add_capacity_suggestions`]).
 //!
 //! [`ServiceError`]: crate::error::ServiceError
 
 use crate::arm_lists::ArmLists;
 use crate::azure_access::AzureAccess;
+use crate::capacity_suggestions::add_capacity_suggestions;
 use crate::catalogue::VmSizeCatalogues;
 use crate::error::checked;
 use crate::preflight::Preflight;
@@ -21,7 +23,7 @@ use shared::admin::AdminJobs;
 use shared::caller::{Caller, SignInChoice};
 use shared::cluster::ClusterListing;
 use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
-use shared::naming::validate_subscription_id;
+use shared::naming::{validate_region_name, validate_subscription_id};
 use shared::preflight::PreflightReport;
 use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::{ProvisionRequest, ValidProvisionRequest};
@@ -142,11 +144,14 @@ impl Backend for DashboardBackend {
         &self,
         caller: &Caller,
         subscription_id: &str,
-        _region: &str,
+        region: &str,
     ) -> Result<Vec<shared::network::SubnetOption>, AppError> {
+        let subscription_id =
+            checked(subscription_id, "subscription_id", validate_subscription_id)?;
+        let region = checked(region, "region", validate_region_name)?;
         self.access.check_subscription(caller, subscription_id)?;
-        // Issue 16 (server helper) reads the subscription's virtual networks here.
-        Ok(Vec::new())
+        let arm = self.access.for_caller(caller);
+        Ok(self.lists.subnets(&arm, subscription_id, region).await?)
     }
 
     #[tracing::instrument(skip_all, err)]
@@ -205,7 +210,10 @@ impl Backend for DashboardBackend {
     }
 
     async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
-        Ok(self.seen(self.provisioning.task(caller, task_id).await?))
+        let (mut view, request) = self.provisioning.task_with_request(caller, task_id).await?;
+        let arm = self.access.for_caller(caller);
+        add_capacity_suggestions(&self.lists, &self.catalogues, &arm, &request, &mut view).await;
+        Ok(self.seen(view))
     }
 
     async fn cancel_provision(
@@ -221,11 +229,15 @@ impl Backend for DashboardBackend {
         caller: &Caller,
         task_id: &str,
     ) -> Result<TaskView, AppError> {
-        Ok(self.seen(
-            self.provisioning
-                .delete_partial_cluster(caller, task_id)
-                .await?,
-        ))
+        let mut view = self
+            .provisioning
+            .delete_partial_cluster(caller, task_id)
+            .await?;
+        // The card stays on screen while the deletion runs: it keeps its suggestions.
+        let request = self.provisioning.task_request(caller, task_id).await?;
+        let arm = self.access.for_caller(caller);
+        add_capacity_suggestions(&self.lists, &self.catalogues, &arm, &request, &mut view).await;
+        Ok(self.seen(view))
     }
 
     async fn preflight(

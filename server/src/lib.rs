@@ -9,6 +9,7 @@ pub mod arm;
 pub mod arm_lists;
 pub mod azure_access;
 pub mod azure_credential;
+pub mod capacity_suggestions;
 pub mod catalogue;
 pub mod classify_cli;
 pub mod config;

@@ -163,10 +163,31 @@ impl Provisioning {
     /// seconds, so the owner learns when its partial cluster can be deleted.
     #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
     pub async fn task(&self, caller: &Caller, task_id: &str) -> Result<TaskView, ServiceError> {
+        Ok(self.task_with_request(caller, task_id).await?.0)
+    }
+
+    /// The request a task the caller may read was started with.
+    #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
+    pub async fn task_request(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<ProvisionRequest, ServiceError> {
+        Ok(self.visible_job(caller, task_id).await?.request)
+    }
+
+    /// [`Provisioning::task`], with the request the job was started with (what a failure's
+    /// "Retry with …" suggestions change).
+    #[tracing::instrument(skip_all, err, fields(caller = %caller.object_id))]
+    pub async fn task_with_request(
+        &self,
+        caller: &Caller,
+        task_id: &str,
+    ) -> Result<(TaskView, ProvisionRequest), ServiceError> {
         let job = self.visible_job(caller, task_id).await?;
         let now = now_ms();
         let job = self.with_fresh_cluster(job, now).await;
-        Ok(task_view(&job, now))
+        Ok((task_view(&job, now), job.request))
     }
 
     /// Cancels the caller's task (docs/PRODUCT.md §5), with the same ownership rule as
@@ -417,8 +438,10 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
         resource_group: request.resource_group.clone(),
         region: request.region.clone(),
         subscription_id: request.subscription_id.clone(),
+        zones: request.zones.clone(),
+        subnet_id: request.subnet_id.clone(),
     };
-    TaskView {
+    let mut view = TaskView {
         task_id: job.task_id.clone(),
         job_id: job.job_id.clone(),
         status: job.status,
@@ -436,7 +459,14 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
         }),
         owner_must_sign_in: job.waiting_for_sign_in_since_ms.is_some() && !job.status.is_finished(),
         stopped_by: job.cancelled_by.as_ref().map(CancelActor::stopped_by),
+    };
+    // Every read carries the card's content with the error (docs/PRODUCT.md §8), classified
+    // with the job's own settings, so scripts and the browser read the same classification.
+    let classification = shared::error_card::classify_task(&view);
+    if let Some(error) = view.error.as_mut() {
+        error.classification = classification.map(Box::new);
     }
+    view
 }
 
 /// Copies the cluster's and its pools' states, and its portal page, into `job`, and records its

@@ -13,12 +13,13 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use shared::admin::{ADMIN_ONLY_MESSAGE, AdminJobs};
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
-use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
+use shared::last_failure::{DismissOutcome, HistoryWindow, LastFailure, RecentFailures};
+use shared::network::SubnetOption;
 use shared::preflight::PreflightReport;
 use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::ProvisionRequest;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/aks/regions", get(regions))
         .route("/api/aks/available-skus", get(available_skus))
         .route("/api/aks/clusters", get(clusters))
+        .route("/api/aks/subnets", get(subnets))
         .route("/api/aks/provision", post(provision))
         .route("/api/aks/preflight", post(preflight))
         .route("/api/tasks/{task_id}", get(task))
@@ -162,8 +164,26 @@ async fn clusters(
     ))
 }
 
+/// `GET /api/aks/subnets?subscription_id=…&region=…` → `[{id, name, vnet, resource_group,
+/// address_prefix, free_ips}]`: the subnets of the subscription's virtual networks in the
+/// region that a create's `subnet_id` can name.
+async fn subnets(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(query): Query<ScopeQuery>,
+) -> Result<Json<Vec<SubnetOption>>, ApiError> {
+    let subscription_id = query.subscription_id.unwrap_or_default();
+    let region = query.region.unwrap_or_default();
+    Ok(Json(
+        state
+            .backend
+            .list_subnets(&caller, subscription_id.trim(), region.trim())
+            .await?,
+    ))
+}
+
 /// `POST /api/aks/provision` with the JSON create request → `{job_id, task_id, status:
-/// "queued", statusQueryGetUri}`. A body that is not a create request is a 400 like any other
+/// "queued", status_query_get_uri, reused}`. A body that is not a create request is a 400 like any other
 /// invalid field.
 async fn provision(
     State(state): State<AppState>,
@@ -251,9 +271,9 @@ struct WindowQuery {
     limit: Option<String>,
 }
 
-/// `GET /api/aks/recent-failed-provisions?hours=24&limit=10` → `{jobs: [{raw, clusterName,
-/// region, resourceGroup, subscriptionId, when, jobId, category}], degraded, last_success_ms?,
-/// last_dismissed_ms?}`: the caller's
+/// `GET /api/aks/recent-failed-provisions?hours=24&limit=10` → `{jobs: [{raw, cluster_name,
+/// region, resource_group, subscription_id, when, job_id, task_id, category}], degraded,
+/// last_success_ms?, last_dismissed_ms?}`: the caller's
 /// failed creates (never cancelled ones, never another user's, not the dismissed ones), newest
 /// first, `hours` 1–168 (default 24), `limit` 1–20 (default 10); 400 `{code: "validation",
 /// field, message}` otherwise. `degraded: true` with no jobs when the history is unreadable.
@@ -261,14 +281,67 @@ async fn recent_failed_provisions(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<WindowQuery>, QueryRejection>,
-) -> Result<Json<RecentFailures>, ApiError> {
+) -> Result<Json<HistoryAnswer>, ApiError> {
     let window = history_window(query)?;
-    Ok(Json(
+    Ok(Json(HistoryAnswer::from(
         state
             .backend
             .recent_failed_provisions(&caller, window)
             .await?,
-    ))
+    )))
+}
+
+/// The failure history as the REST API spells it: snake_case like every answer, while the
+/// browser's slot and the server function keep [`LastFailure`]'s camelCase record.
+#[derive(Serialize)]
+struct HistoryAnswer {
+    jobs: Vec<HistoryRow>,
+    degraded: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_success_ms: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    last_dismissed_ms: Option<i64>,
+}
+
+/// One failed create of [`HistoryAnswer`].
+#[derive(Serialize)]
+struct HistoryRow {
+    raw: String,
+    cluster_name: String,
+    region: String,
+    resource_group: String,
+    subscription_id: String,
+    when: i64,
+    job_id: Option<String>,
+    task_id: Option<String>,
+    category: Option<String>,
+}
+
+impl From<RecentFailures> for HistoryAnswer {
+    fn from(history: RecentFailures) -> Self {
+        Self {
+            jobs: history.jobs.into_iter().map(HistoryRow::from).collect(),
+            degraded: history.degraded,
+            last_success_ms: history.last_success_ms,
+            last_dismissed_ms: history.last_dismissed_ms,
+        }
+    }
+}
+
+impl From<LastFailure> for HistoryRow {
+    fn from(failure: LastFailure) -> Self {
+        Self {
+            raw: failure.raw,
+            cluster_name: failure.cluster_name,
+            region: failure.region,
+            resource_group: failure.resource_group,
+            subscription_id: failure.subscription_id,
+            when: failure.when,
+            job_id: failure.job_id,
+            task_id: failure.task_id,
+            category: failure.category,
+        }
+    }
 }
 
 /// The window `?hours=…&limit=…` asks for, or a 400 naming the field that is wrong.

@@ -174,11 +174,13 @@ pub(crate) async fn saved_test_job(
     }
     job.error = match status {
         TaskStatus::Failure => Some(TaskFailure {
+            classification: None,
             code: "AllocationFailed".into(),
             message: "No capacity.".into(),
             raw: "{\"code\":\"AllocationFailed\"}".into(),
         }),
         TaskStatus::Revoked => Some(TaskFailure {
+            classification: None,
             code: CANCELLED_CODE.into(),
             message: "Cancelled.".into(),
             raw: String::new(),

@@ -230,6 +230,21 @@ impl PolicyFacts {
     }
 }
 
+impl PolicyFacts {
+    /// Whether `region` is one the policy itself names (an allowed location, or a word of its
+    /// stated reason) rather than the request's.
+    pub fn names_region(&self, region: &str) -> bool {
+        self.allowed_locations
+            .iter()
+            .any(|allowed| allowed.eq_ignore_ascii_case(region))
+            || self.reason.as_deref().is_some_and(|reason| {
+                reason
+                    .to_ascii_lowercase()
+                    .contains(&region.to_ascii_lowercase())
+            })
+    }
+}
+
 /// The network resources and figures a network failure states.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -348,6 +363,13 @@ pub fn classify(text: &str, arm: Option<&ArmError>, context: &ErrorContext) -> C
     // Policy and network details only describe their own categories' failures.
     if category != Category::Policy {
         facts.policy = None;
+    }
+    if let (Some(policy), Some(region)) = (&facts.policy, &facts.region)
+        && policy.names_region(region)
+    {
+        // "Only westeurope and swedencentral" names what the policy allows, not where the
+        // request went: the request's own region (from the context) is the fact.
+        facts.region = None;
     }
     if category != Category::Network {
         facts.network = None;
@@ -710,5 +732,21 @@ mod tests {
             let json = serde_json::to_string(&category).unwrap_or_default();
             assert_eq!(json, format!("\"{}\"", category.as_str()));
         }
+    }
+
+    #[test]
+    fn a_policy_s_allowed_regions_are_not_the_request_s_region() {
+        let text = "RequestDisallowedByPolicy: Resource 'aks-x' was disallowed by policy. Reasons: 'Only westeurope and swedencentral'. Policy identifiers: '[{\"policyAssignment\":{\"name\":\"Allowed locations for AKS\",\"id\":\"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/policyAssignments/a\"}}]'.";
+        let context = ErrorContext {
+            region: Some("eastus".into()),
+            ..ErrorContext::default()
+        };
+        let c = classify(text, None, &context);
+        assert_eq!(c.category, Category::Policy);
+        assert_eq!(c.facts.region.as_deref(), Some("eastus"));
+        assert_eq!(
+            classify(text, None, &ErrorContext::default()).facts.region,
+            None
+        );
     }
 }

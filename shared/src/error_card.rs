@@ -71,7 +71,7 @@ pub fn error_context(progress: &ProvisionProgress) -> ErrorContext {
                 vm_size: pool.vm_size.clone(),
             })
             .collect(),
-        ..ErrorContext::default()
+        zones: progress.zones.clone(),
     }
 }
 
@@ -112,6 +112,44 @@ pub fn classify_failure(failure: &TaskFailure, context: &ErrorContext) -> Classi
     classify(&failure_text(failure), None, context)
 }
 
+/// A failed or stopped task's failure classified with the job's settings as context: what the
+/// server flattens into the task's `error` on every read. `None` for any other status.
+pub fn classify_task(view: &TaskView) -> Option<Classification> {
+    ended_badly(view).then(|| classify_failure(&shown_failure(view), &task_context(view)))
+}
+
+fn ended_badly(view: &TaskView) -> bool {
+    matches!(view.status, TaskStatus::Failure | TaskStatus::Revoked)
+}
+
+fn task_context(view: &TaskView) -> ErrorContext {
+    view.progress
+        .as_ref()
+        .map(error_context)
+        .unwrap_or_default()
+}
+
+/// The failure a failed or stopped task shows: its error, or a stand-in when it has none, with
+/// the administrator who stopped it named.
+fn shown_failure(view: &TaskView) -> TaskFailure {
+    let mut failure = view.error.clone().unwrap_or_else(|| {
+        TaskFailure::new(
+            "stopped",
+            "The job ended before the cluster was created.",
+            "",
+        )
+    });
+    // The server stores who stopped it in the message; a job that ended without those words
+    // (its end was written before the actor could be read) still names them.
+    if let Some(line) = view.stopped_by.as_ref().and_then(StoppedBy::line)
+        && failure.code == CANCELLED_CODE
+        && !failure.message.contains(&line)
+    {
+        failure.message = format!("{} {line}.", failure.message);
+    }
+    failure
+}
+
 /// A create that failed or was stopped, as its card shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedAttempt {
@@ -133,33 +171,22 @@ pub struct FailedAttempt {
 }
 
 impl FailedAttempt {
-    /// The card of a task that ended in FAILURE or REVOKED; `None` for any other status.
+    /// The card of a task that ended in FAILURE or REVOKED; `None` for any other status. The
+    /// server's classification is used when the task's error carries one (it adds what only the
+    /// server can read, such as capacity suggestions); otherwise the failure is classified here.
     pub fn of_task(view: &TaskView) -> Option<Self> {
-        if !matches!(view.status, TaskStatus::Failure | TaskStatus::Revoked) {
+        if !ended_badly(view) {
             return None;
         }
-        let mut failure = view.error.clone().unwrap_or_else(|| TaskFailure {
-            code: "stopped".into(),
-            message: "The job ended before the cluster was created.".into(),
-            raw: String::new(),
-        });
-        // The server stores who stopped it in the message; a job that ended without those
-        // words (its end was written before the actor could be read) still names them.
-        if let Some(line) = view.stopped_by.as_ref().and_then(StoppedBy::line)
-            && failure.code == CANCELLED_CODE
-            && !failure.message.contains(&line)
-        {
-            failure.message = format!("{} {line}.", failure.message);
-        }
-        let (context, cluster_name, portal_url) = match &view.progress {
-            Some(progress) => (
-                error_context(progress),
-                progress.cluster_name.clone(),
-                progress.portal_url.clone(),
-            ),
-            None => (ErrorContext::default(), String::new(), None),
+        let failure = shown_failure(view);
+        let (cluster_name, portal_url) = match &view.progress {
+            Some(progress) => (progress.cluster_name.clone(), progress.portal_url.clone()),
+            None => (String::new(), None),
         };
-        let classification = classify_failure(&failure, &context);
+        let classification = match failure.classification.as_deref() {
+            Some(served) => served.clone(),
+            None => classify_failure(&failure, &task_context(view)),
+        };
         let draft = view
             .progress
             .as_ref()
@@ -211,6 +238,10 @@ pub struct RetryDraft {
     pub system_pool: Option<PoolDraft>,
     /// The worker pool, when known.
     pub worker_pool: Option<PoolDraft>,
+    /// The availability zones the attempt asked for.
+    pub zones: Vec<String>,
+    /// The subnet the attempt chose, if any.
+    pub subnet_id: Option<String>,
     /// The form field (API name) to put the user on first.
     pub focus_field: &'static str,
 }
@@ -238,6 +269,8 @@ impl RetryDraft {
             resource_group: progress.resource_group.clone(),
             system_pool,
             worker_pool,
+            zones: progress.zones.clone(),
+            subnet_id: progress.subnet_id.clone(),
             focus_field,
         }
     }
@@ -304,6 +337,7 @@ mod tests {
 
     fn failure(code: &str, message: &str, raw: &str) -> TaskFailure {
         TaskFailure {
+            classification: None,
             code: code.into(),
             message: message.into(),
             raw: raw.into(),
@@ -478,6 +512,43 @@ mod tests {
         });
         let card = FailedAttempt::of_task(&own).expect("a card");
         assert_eq!(card.classification.summary, CANCELLED_MESSAGE);
+    }
+
+    #[test]
+    fn the_server_s_classification_is_used_when_the_error_carries_one() {
+        let mut view = task(
+            TaskStatus::Failure,
+            Some(failure("AllocationFailed", "No capacity.", "")),
+        );
+        let served = classify_task(&view).expect("a failed task is classified");
+        assert_eq!(
+            FailedAttempt::of_task(&view).map(|a| a.classification),
+            Some(served.clone()),
+            "the local classification is the server's by construction"
+        );
+        let mut marked = served;
+        marked.summary = "What the server said.".into();
+        if let Some(error) = view.error.as_mut() {
+            error.classification = Some(Box::new(marked.clone()));
+        }
+        let card = FailedAttempt::of_task(&view).expect("a card");
+        assert_eq!(card.classification, marked);
+        assert_eq!(classify_task(&task(TaskStatus::Success, None)), None);
+    }
+
+    #[test]
+    fn the_draft_restores_zones_and_subnet() {
+        let mut view = task(TaskStatus::Failure, Some(failure("X", "y", "")));
+        if let Some(progress) = view.progress.as_mut() {
+            progress.zones = vec!["1".into()];
+            progress.subnet_id = Some("/subscriptions/s/subnets/n".into());
+        }
+        let draft = FailedAttempt::of_task(&view).expect("a card").draft;
+        assert_eq!(draft.zones, vec!["1".to_owned()]);
+        assert_eq!(
+            draft.subnet_id.as_deref(),
+            Some("/subscriptions/s/subnets/n")
+        );
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct LastFailure {
     /// The job's id, when known (always in the server's answers): what Dismiss sends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub job_id: Option<String>,
+    /// The job's task id, when known (always in the server's answers): what
+    /// `GET /api/tasks/{task_id}` reads for the full task and its classified error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// The classifier's category wire name (`quota`, …), when the writer classified it (always
     /// in the server's answers). A reader classifies `raw` again rather than trust it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -88,6 +92,7 @@ impl LastFailure {
             subscription_id: progress.subscription_id.clone(),
             when: now_ms,
             job_id: (!view.job_id.is_empty()).then(|| view.job_id.clone()),
+            task_id: (!view.task_id.is_empty()).then(|| view.task_id.clone()),
             category: None,
         };
         record.names_present().then_some(record)
@@ -128,6 +133,8 @@ impl LastFailure {
             resource_group: self.resource_group.clone(),
             system_pool: None,
             worker_pool: None,
+            zones: Vec::new(),
+            subnet_id: None,
             focus_field: field_to_edit(&classification, None),
         };
         FailedAttempt {
@@ -382,6 +389,7 @@ mod tests {
 
     fn failure(code: &str, message: &str, raw: &str) -> TaskFailure {
         TaskFailure {
+            classification: None,
             code: code.into(),
             message: message.into(),
             raw: raw.into(),
@@ -423,6 +431,7 @@ mod tests {
             subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
             when,
             job_id: None,
+            task_id: None,
             category: None,
         }
     }
@@ -457,6 +466,7 @@ mod tests {
                 subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
                 when: NOW,
                 job_id: Some("job-1".into()),
+                task_id: Some("task-1".into()),
                 category: None,
             }
         );

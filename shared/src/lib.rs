@@ -11,6 +11,7 @@
 pub mod admin;
 pub mod arm_error;
 pub mod caller;
+pub mod capacity_alternatives;
 pub mod classify;
 pub mod cluster;
 pub mod error_card;

@@ -458,5 +458,9 @@ pub fn resource_group_check(
     }
 }
 
+mod placement;
+
+pub use placement::{PolicyVerdict, SubnetState, policy_check, subnet_check, zones_check};
+
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 //! (elapsed text, the progress bar's fraction, pool chip tones).
 
 use crate::admin::StoppedBy;
+use crate::classify::Classification;
 use crate::cluster::ClusterSummary;
 use crate::provision::ProvisionRequest;
 use serde::{Deserialize, Serialize};
@@ -149,13 +150,14 @@ impl ProvisionPhase {
 pub struct PoolProgress {
     /// Pool name.
     pub name: String,
-    /// The pool's provisioningState.
-    #[serde(rename = "provisioningState")]
+    /// The pool's provisioningState (the store's rows written before the REST API became
+    /// snake_case spell it `provisioningState`).
+    #[serde(alias = "provisioningState")]
     pub provisioning_state: String,
     /// Node count.
     pub count: i32,
-    /// VM size.
-    #[serde(rename = "vmSize")]
+    /// VM size (`vmSize` in older rows).
+    #[serde(alias = "vmSize")]
     pub vm_size: String,
 }
 
@@ -196,6 +198,12 @@ pub struct ProvisionProgress {
     pub region: String,
     /// Its subscription.
     pub subscription_id: String,
+    /// The availability zones the create asked for (empty: none; absent in older answers).
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// The subnet the create put the nodes in, when one was chosen.
+    #[serde(default)]
+    pub subnet_id: Option<String>,
 }
 
 /// How long a create usually takes once Azure accepted it (docs/ARM_FACTS.md §8: "a few minutes …
@@ -224,6 +232,8 @@ impl ProvisionProgress {
             resource_group: request.resource_group.clone(),
             region: request.region.clone(),
             subscription_id: request.subscription_id.clone(),
+            zones: request.zones.clone(),
+            subnet_id: request.subnet_id.clone(),
         }
     }
 
@@ -405,7 +415,10 @@ pub struct ProvisionResult {
     pub cluster: ClusterSummary,
 }
 
-/// Why a job did not succeed.
+/// Why a job did not succeed. On the wire the server's classification is flattened into it
+/// (`{code, message, raw, category, summary, details, facts, actions}`, docs/PRODUCT.md §8), so
+/// scripts get the card's content too; it is absent in what the store keeps and in answers of
+/// servers that predate it, and a reader then classifies the failure itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskFailure {
     /// ARM's error code (innermost), or the dashboard's own (`cluster_exists`, …).
@@ -414,6 +427,27 @@ pub struct TaskFailure {
     pub message: String,
     /// The raw text Azure sent, for the error card's folded section.
     pub raw: String,
+    /// The server's classification of this failure with the job's settings as context, plus
+    /// its one-click "Retry with …" suggestions for a capacity failure (boxed: a failure
+    /// travels through the worker's results, which stay small without it).
+    #[serde(flatten, default)]
+    pub classification: Option<Box<Classification>>,
+}
+
+impl TaskFailure {
+    /// A failure without a classification (the server adds one when it answers a read).
+    pub fn new(
+        code: impl Into<String>,
+        message: impl Into<String>,
+        raw: impl Into<String>,
+    ) -> Self {
+        Self {
+            code: code.into(),
+            message: message.into(),
+            raw: raw.into(),
+            classification: None,
+        }
+    }
 }
 
 /// What `POST /api/aks/provision` answers.
@@ -425,8 +459,9 @@ pub struct ProvisionAccepted {
     pub task_id: String,
     /// Always `queued`.
     pub status: String,
-    /// `/api/tasks/{task_id}`.
-    #[serde(rename = "statusQueryGetUri")]
+    /// `/api/tasks/{task_id}` (snake_case like every REST answer; the earlier product's
+    /// `statusQueryGetUri` is still read).
+    #[serde(alias = "statusQueryGetUri")]
     pub status_query_get_uri: String,
     /// True when this submit matched a job of the caller that was already running for the same
     /// cluster (a double click), which is answered instead of starting a second one.

@@ -131,6 +131,19 @@ impl ProvisionRequest {
             .kubernetes_version
             .map(|v| v.trim().to_owned())
             .filter(|v| !v.is_empty());
+        let mut zones: Vec<String> = self
+            .zones
+            .iter()
+            .map(|zone| zone.trim().to_owned())
+            .filter(|zone| !zone.is_empty())
+            .collect();
+        zones.sort();
+        zones.dedup();
+        self.zones = zones;
+        self.subnet_id = self
+            .subnet_id
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty());
         self
     }
 
@@ -178,6 +191,13 @@ impl ProvisionRequest {
         );
         if let Some(version) = &self.kubernetes_version {
             check("kubernetes_version", validate_kubernetes_version(version));
+        }
+        check("zones", validate_zones(&self.zones));
+        if let Some(subnet_id) = &self.subnet_id {
+            check(
+                "subnet_id",
+                validate_subnet_id(subnet_id, &self.subscription_id),
+            );
         }
         errors
     }
@@ -277,6 +297,37 @@ fn validate_vm_size(what: &str, size: &str) -> Result<(), String> {
             "{what} must be a VM size name such as Standard_D4s_v5."
         ))
     }
+}
+
+/// Zones a request may name (Azure regions with zones have exactly these three).
+pub const ZONES: [&str; 3] = ["1", "2", "3"];
+
+fn validate_zones(zones: &[String]) -> Result<(), String> {
+    if let Some(bad) = zones.iter().find(|zone| !ZONES.contains(&zone.as_str())) {
+        let shown: String = bad.chars().take(8).collect();
+        return Err(format!(
+            "Availability zones must be \"1\", \"2\" or \"3\" (got {shown:?})."
+        ));
+    }
+    let mut seen: Vec<&str> = Vec::new();
+    for zone in zones {
+        if seen.contains(&zone.as_str()) {
+            return Err(format!("Availability zone {zone} is listed twice."));
+        }
+        seen.push(zone);
+    }
+    Ok(())
+}
+
+fn validate_subnet_id(id: &str, subscription_id: &str) -> Result<(), String> {
+    let subnet = crate::network::SubnetId::parse(id)?;
+    if !subnet.subscription_id.eq_ignore_ascii_case(subscription_id) {
+        return Err(format!(
+            "The subnet must be in the cluster's subscription {subscription_id} (it is in {}).",
+            subnet.subscription_id
+        ));
+    }
+    Ok(())
 }
 
 fn validate_count(what: &str, count: i32, min: i32) -> Result<(), String> {
@@ -413,6 +464,12 @@ mod tests {
     #[case::too_many_workers(|r: &mut ProvisionRequest| r.node_count = 1001, "node_count")]
     #[case::bad_version(|r: &mut ProvisionRequest| r.kubernetes_version = Some("latest".into()), "kubernetes_version")]
     #[case::version_not_1(|r: &mut ProvisionRequest| r.kubernetes_version = Some("2.0".into()), "kubernetes_version")]
+    #[case::zone_4(|r: &mut ProvisionRequest| r.zones = vec!["4".into()], "zones")]
+    #[case::zone_word(|r: &mut ProvisionRequest| r.zones = vec!["westeurope-1".into()], "zones")]
+    #[case::zone_twice(|r: &mut ProvisionRequest| r.zones = vec!["2".into(), "2".into()], "zones")]
+    #[case::subnet_shape(|r: &mut ProvisionRequest| r.subnet_id = Some("aks-nodes".into()), "subnet_id")]
+    #[case::subnet_elsewhere(|r: &mut ProvisionRequest| r.subnet_id = Some(SUBNET.replace("8c2f9f8e", "00000000")), "subnet_id")]
+    #[case::subnet_newline(|r: &mut ProvisionRequest| r.subnet_id = Some(format!("{SUBNET}\r\nX-Evil: 1")), "subnet_id")]
     fn each_rule_names_its_field(#[case] break_it: fn(&mut ProvisionRequest), #[case] field: &str) {
         let mut request = valid();
         break_it(&mut request);
@@ -425,6 +482,51 @@ mod tests {
             Err(field.to_owned())
         );
         assert!(request.error_for(field).is_some());
+    }
+
+    const SUBNET: &str = "/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/aks-nodes";
+
+    #[test]
+    fn zones_and_a_subnet_of_the_subscription_are_valid() {
+        let mut request = valid();
+        request.zones = vec!["1".into(), "2".into(), "3".into()];
+        request.subnet_id = Some(SUBNET.replace("resourceGroups", "resourcegroups"));
+        assert_eq!(request.field_errors(), vec![]);
+        let message = request_with_subnet(&SUBNET.replace("8c2f9f8e", "00000000"))
+            .error_for("subnet_id")
+            .expect("another subscription's subnet");
+        assert!(message.contains("cluster's subscription"), "{message}");
+    }
+
+    fn request_with_subnet(id: &str) -> ProvisionRequest {
+        ProvisionRequest {
+            subnet_id: Some(id.into()),
+            ..valid()
+        }
+    }
+
+    #[test]
+    fn normalizing_sorts_and_dedups_zones_and_drops_an_empty_subnet() {
+        let mut request = valid();
+        request.zones = vec![" 3".into(), "1".into(), "3".into(), " ".into()];
+        request.subnet_id = Some("  ".into());
+        let request = request.normalized();
+        assert_eq!(request.zones, vec!["1".to_owned(), "3".to_owned()]);
+        assert_eq!(request.subnet_id, None);
+        let padded = request_with_subnet(&format!(" {SUBNET} ")).normalized();
+        assert_eq!(padded.subnet_id.as_deref(), Some(SUBNET));
+    }
+
+    #[test]
+    fn zones_and_subnet_are_known_members_and_stop_a_pre_flight_when_bad() {
+        let body = serde_json::json!({"zones": ["1"], "subnet_id": null, "zone": "1"});
+        assert_eq!(
+            ProvisionRequest::unknown_fields(&body),
+            vec!["zone".to_owned()]
+        );
+        let mut draft = valid();
+        draft.zones = vec!["0".into()];
+        assert_eq!(draft.preflight_errors()[0].field, "zones");
     }
 
     #[test]

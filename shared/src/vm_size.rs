@@ -25,6 +25,10 @@ pub struct VmSizeOption {
     /// missing in older answers.
     #[serde(default)]
     pub restricted_zones: Vec<String>,
+    /// Zones ARM offers the size in this region (`locationInfo[].zones`), restricted or not,
+    /// sorted; empty for a region without zones. Missing in older answers.
+    #[serde(default)]
+    pub zones: Vec<String>,
 }
 
 /// A region's catalogue. `degraded` is true when ARM could not be read and the list is not
@@ -83,6 +87,14 @@ fn general_purpose(size: &VmSizeOption) -> bool {
     size.available && !size.name.starts_with("Standard_B")
 }
 
+/// The region's zones as its catalogue knows them: the sorted union of every size's `zones`.
+pub fn region_zones(sizes: &[VmSizeOption]) -> Vec<String> {
+    let mut zones: Vec<String> = sizes.iter().flat_map(|size| size.zones.clone()).collect();
+    zones.sort();
+    zones.dedup();
+    zones
+}
+
 /// "128", "0.75", "3.5": whole numbers without a fraction, others as short as they are exact.
 fn format_memory(gigabytes: f64) -> String {
     if gigabytes.fract() == 0.0 {
@@ -107,7 +119,18 @@ mod tests {
             available: true,
             reason: None,
             restricted_zones: Vec::new(),
+            zones: Vec::new(),
         }
+    }
+
+    #[test]
+    fn the_region_s_zones_are_the_union_of_its_sizes() {
+        let mut a = size(2, 8.0);
+        a.zones = vec!["2".into(), "1".into()];
+        let mut b = size(4, 16.0);
+        b.zones = vec!["3".into(), "2".into()];
+        assert_eq!(region_zones(&[a, b, size(8, 32.0)]), ["1", "2", "3"]);
+        assert!(region_zones(&[]).is_empty());
     }
 
     #[rstest]

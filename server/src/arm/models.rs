@@ -166,6 +166,13 @@ pub struct ManagedClusterSpec {
     pub pools: Vec<NodePoolSpec>,
     /// ARM tags, the job's ownership mark among them.
     pub tags: BTreeMap<String, String>,
+    /// Availability zones of every pool; empty leaves placement to Azure.
+    #[serde(default)]
+    pub zones: Vec<String>,
+    /// ARM id of an existing subnet for every pool's nodes (Azure CNI); `None` lets AKS create
+    /// its own virtual network.
+    #[serde(default)]
+    pub subnet_id: Option<String>,
 }
 
 /// One node pool to create.
@@ -182,25 +189,38 @@ pub struct NodePoolSpec {
 }
 
 impl ManagedClusterSpec {
-    /// The PUT body: SystemAssigned identity, Linux VMSS pools (docs/ARM_FACTS.md §1).
+    /// The PUT body: SystemAssigned identity, Linux VMSS pools (docs/ARM_FACTS.md §1). Zones go
+    /// on every pool as `availabilityZones`; a chosen subnet goes on every pool as
+    /// `vnetSubnetID` with `networkProfile.networkPlugin: "azure"` (Azure CNI, `maxPods` left
+    /// at AKS's default, which the pre-flight's address estimate assumes).
     pub fn to_request_body(&self) -> Value {
         let pools: Vec<Value> = self
             .pools
             .iter()
             .map(|pool| {
-                json!({
+                let mut profile = json!({
                     "name": pool.name,
                     "count": pool.count,
                     "vmSize": pool.vm_size,
                     "mode": pool.mode,
                     "osType": "Linux",
                     "type": "VirtualMachineScaleSets",
-                })
+                });
+                if !self.zones.is_empty() {
+                    profile["availabilityZones"] = json!(self.zones);
+                }
+                if let Some(subnet_id) = &self.subnet_id {
+                    profile["vnetSubnetID"] = json!(subnet_id);
+                }
+                profile
             })
             .collect();
         let mut properties = json!({ "dnsPrefix": self.dns_prefix, "agentPoolProfiles": pools });
         if let Some(version) = self.kubernetes_version.as_deref().filter(|v| !v.is_empty()) {
             properties["kubernetesVersion"] = json!(version);
+        }
+        if self.subnet_id.is_some() {
+            properties["networkProfile"] = json!({ "networkPlugin": "azure" });
         }
         json!({
             "location": self.location,
@@ -249,6 +269,16 @@ pub struct ComputeUsage {
     pub current_value: i64,
     /// The quota.
     pub limit: i64,
+}
+
+impl From<ComputeUsage> for shared::preflight::QuotaUsage {
+    fn from(usage: ComputeUsage) -> Self {
+        Self {
+            name: usage.name.value,
+            current: usage.current_value,
+            limit: usage.limit,
+        }
+    }
 }
 
 /// Name of a usage row.
@@ -403,14 +433,50 @@ mod tests {
                 count: 1,
             }],
             tags: BTreeMap::from([("aks-dashboard-job".to_owned(), "j".to_owned())]),
+            zones: Vec::new(),
+            subnet_id: None,
         };
         let body = spec.to_request_body();
         assert_eq!(body["tags"]["aks-dashboard-job"], "j");
         assert_eq!(body["identity"]["type"], "SystemAssigned");
-        assert_eq!(
-            body["properties"]["agentPoolProfiles"][0]["vmSize"],
-            "Standard_D2s_v5"
-        );
+        let pool = &body["properties"]["agentPoolProfiles"][0];
+        assert_eq!(pool["vmSize"], "Standard_D2s_v5");
         assert!(body["properties"].get("kubernetesVersion").is_none());
+        assert!(pool.get("availabilityZones").is_none(), "{pool}");
+        assert!(pool.get("vnetSubnetID").is_none(), "{pool}");
+        assert!(body["properties"].get("networkProfile").is_none());
+    }
+
+    #[test]
+    fn zones_and_subnet_go_on_every_pool_with_azure_cni() {
+        let pool = |name: &str, mode: &str| NodePoolSpec {
+            name: name.into(),
+            mode: mode.into(),
+            vm_size: "Standard_D4as_v5".into(),
+            count: 2,
+        };
+        let subnet = "/subscriptions/s/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/aks-nodes";
+        let spec = ManagedClusterSpec {
+            location: "eastus".into(),
+            dns_prefix: "aks1".into(),
+            kubernetes_version: None,
+            pools: vec![pool("system", "System"), pool("workers", "User")],
+            tags: BTreeMap::new(),
+            zones: vec!["2".into(), "3".into()],
+            subnet_id: Some(subnet.into()),
+        };
+        let body = spec.to_request_body();
+        let pools = body["properties"]["agentPoolProfiles"]
+            .as_array()
+            .expect("pools");
+        assert_eq!(pools.len(), 2);
+        for pool in pools {
+            assert_eq!(pool["availabilityZones"], json!(["2", "3"]), "{pool}");
+            assert_eq!(pool["vnetSubnetID"], subnet, "{pool}");
+        }
+        assert_eq!(
+            body["properties"]["networkProfile"]["networkPlugin"],
+            "azure"
+        );
     }
 }

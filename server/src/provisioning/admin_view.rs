@@ -76,6 +76,7 @@ mod tests {
         failed.status = TaskStatus::Failure;
         failed.finished_at_ms = Some(15_000);
         failed.error = Some(TaskFailure {
+classification: None,
             code: "QuotaExceeded".into(),
             message: "Operation could not be completed as it results in exceeding approved Total Regional Cores quota.".into(),
             raw: String::new(),

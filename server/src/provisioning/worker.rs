@@ -289,6 +289,8 @@ impl JobRun {
                 },
             ],
             tags: OwnershipMark::of(&self.job).tags(),
+            zones: request.zones.clone(),
+            subnet_id: request.subnet_id.clone(),
         };
         // The last moment a cancel keeps the create from reaching Azure at all.
         if self.cancel.is_cancelled() {
@@ -423,6 +425,7 @@ impl JobRun {
             Ended::Succeeded(None) => {
                 self.create_on_azure = CreateOnAzure::Ended;
                 TaskFailure {
+                    classification: None,
                     code: "ResourceNotFound".into(),
                     message: "Azure reported the create as done, but the cluster cannot be found."
                         .into(),
@@ -438,6 +441,7 @@ impl JobRun {
             Ended::ClusterSettled(cluster) => {
                 self.create_on_azure = CreateOnAzure::Ended;
                 TaskFailure {
+                    classification: None,
                     code: format!("Cluster{}", cluster.provisioning_state()),
                     message: format!(
                         "Azure reports the cluster as {}.",
@@ -463,6 +467,7 @@ impl JobRun {
         let state = OperationState::parse(cluster.provisioning_state());
         if state != OperationState::Succeeded {
             return Err(Stop::Failed(TaskFailure {
+                classification: None,
                 code: format!("Cluster{}", cluster.provisioning_state()),
                 message: format!(
                     "The operation succeeded but the cluster is {}.",

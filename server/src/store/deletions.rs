@@ -193,6 +193,7 @@ mod tests {
                 _ => ProvisionPhase::Failed,
             };
             job.error = Some(TaskFailure {
+                classification: None,
                 code: "c".into(),
                 message: "m".into(),
                 raw: String::new(),

@@ -249,6 +249,7 @@ mod tests {
         odd.phase = ProvisionPhase::Failed;
         odd.finished_at_ms = Some(4_000);
         odd.error = Some(TaskFailure {
+            classification: None,
             code: CANCELLED_CODE.into(),
             message: "m".into(),
             raw: String::new(),

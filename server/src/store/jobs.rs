@@ -203,6 +203,7 @@ impl JobRow {
             .map_err(|e| corrupt(format!("result_json: {e}")))?;
         let step = i32::try_from(self.step).map_err(|_| corrupt(format!("step {}", self.step)))?;
         let error = self.error_code.map(|code| TaskFailure {
+            classification: None,
             code,
             message: self.error_message.unwrap_or_default(),
             raw: self.error_raw.unwrap_or_default(),
@@ -654,6 +655,7 @@ mod tests {
         job.phase = ProvisionPhase::Failed;
         job.finished_at_ms = Some(5_000);
         job.error = Some(TaskFailure {
+            classification: None,
             code: "QuotaExceeded".into(),
             message: "m".into(),
             raw: "{}".into(),

@@ -192,8 +192,11 @@ async fn an_administrator_sees_and_stops_another_user_s_job_and_the_owner_is_tol
     ensure(
         task["status"] == "REVOKED"
             && task["progress"]["phase"] == "cancelled_by_user"
-            && task["error"]
-                == json!({"code": CANCELLED_CODE, "message": expected_error, "raw": ""})
+            && task["error"]["code"] == CANCELLED_CODE
+            && task["error"]["message"] == expected_error.as_str()
+            && task["error"]["raw"] == ""
+            && task["error"]["category"] == "cancelled"
+            && task["error"]["summary"] == expected_error.as_str()
             && task["stopped_by"] == json!({"display_name": "Dana Admin", "administrator": true})
             && task["progress"]["message"]
                 .as_str()

@@ -389,7 +389,7 @@ async fn capacity_failure_midway() -> TestResult {
             SUB,
             "rg-platform",
             "aks-sweden",
-            &spec("swedencentral", "Standard_D8s_v5", 3),
+            &spec("swedencentral", "Standard_D4as_v5", 3),
         )
         .await?;
     let last = wait_for_operation(&cloud.arm, &accepted.operation, |_| {}).await?;

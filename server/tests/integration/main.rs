@@ -26,6 +26,7 @@ mod oidc_sign_in;
 mod on_behalf;
 mod ownership;
 mod partial_cluster_deletion;
+mod placement;
 mod preflight;
 mod provisioning;
 mod sandbox_restart;

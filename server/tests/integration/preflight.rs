@@ -200,7 +200,7 @@ async fn rows_follow_the_sandbox_stories() -> TestResult {
         .map(|rows| rows.iter().filter_map(|r| r["name"].as_str()).collect())
         .unwrap_or_default();
     ensure(
-        status == StatusCode::OK && report["ok"] == true && names == ["vm_size", "quota"],
+        status == StatusCode::OK && report["ok"] == true && names == ["vm_size", "quota", "policy"],
         format!("draft: {status} {report}"),
     )?;
     draft["region"] = json!("East US");
@@ -355,7 +355,7 @@ async fn unreadable_arm_degrades_to_warnings() -> TestResult {
     )
     .await?;
     ensure(status == StatusCode::OK, format!("{status} {report}"))?;
-    for name in ["vm_size", "quota", "resource_group"] {
+    for name in ["vm_size", "quota", "resource_group", "policy"] {
         ensure(
             row(&report, name)?["status"] == "warn",
             format!("{name}: {report}"),

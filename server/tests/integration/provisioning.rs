@@ -34,7 +34,7 @@ async fn a_create_reaches_success_and_reports_pool_states_on_the_way() -> TestRe
     ensure(accepted["status"] == "queued", format!("{accepted}"))?;
     let task_id = accepted["task_id"].as_str().ok_or("task_id")?.to_owned();
     ensure(
-        accepted["statusQueryGetUri"] == format!("/api/tasks/{task_id}"),
+        accepted["status_query_get_uri"] == format!("/api/tasks/{task_id}"),
         format!("{accepted}"),
     )?;
     ensure(
@@ -57,7 +57,7 @@ async fn a_create_reaches_success_and_reports_pool_states_on_the_way() -> TestRe
             pool_states.insert(format!(
                 "{}:{}",
                 pool["name"].as_str().unwrap_or_default(),
-                pool["provisioningState"].as_str().unwrap_or_default()
+                pool["provisioning_state"].as_str().unwrap_or_default()
             ));
         }
     })
@@ -377,7 +377,7 @@ fn pool_states(task: &Value) -> BTreeSet<String> {
             format!(
                 "{}:{}",
                 pool["name"].as_str().unwrap_or_default(),
-                pool["provisioningState"].as_str().unwrap_or_default()
+                pool["provisioning_state"].as_str().unwrap_or_default()
             )
         })
         .collect()

@@ -112,6 +112,8 @@ async fn the_standalone_sandbox_keeps_its_cloud_in_its_state_file() -> TestResul
             count: 1,
         }],
         tags: BTreeMap::from([("team".to_owned(), "platform".to_owned())]),
+        zones: Vec::new(),
+        subnet_id: None,
     };
     let created = arm
         .create_cluster(SUBSCRIPTION, "rg-standalone", "aks-standalone", &spec)

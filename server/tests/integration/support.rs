@@ -294,17 +294,27 @@ pub const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 
 /// A valid create body for `cluster` in `region`.
 pub fn create_body(cluster: &str, region: &str, resource_group: &str) -> serde_json::Value {
+    // swedencentral's capacity outage (the sandbox's default world) is for the create form's
+    // default worker size, so a create there uses it and fails midway with AllocationFailed.
+    let worker_size = if region == "swedencentral" {
+        CAPACITY_OUTAGE_SIZE
+    } else {
+        "Standard_D4s_v5"
+    };
     serde_json::json!({
         "subscription_id": SUBSCRIPTION,
         "resource_group": resource_group,
         "region": region,
         "cluster_name": cluster,
-        "node_sku": "Standard_D4s_v5",
+        "node_sku": worker_size,
         "node_count": 2,
         "system_vm_size": "Standard_D2s_v5",
         "system_node_count": 1,
     })
 }
+
+/// The worker size swedencentral has no capacity for in the sandbox's default world.
+pub const CAPACITY_OUTAGE_SIZE: &str = "Standard_D4as_v5";
 
 /// `POST /api/aks/provision` with `body`.
 pub async fn post_create(

@@ -58,6 +58,7 @@ mod tests {
             subscription_id: "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f".into(),
             when: NOW - 1_000,
             job_id: Some("job-1".into()),
+            task_id: None,
             category: None,
         }
     }

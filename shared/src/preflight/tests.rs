@@ -192,6 +192,7 @@ fn size(
         available: reason.is_none(),
         reason: reason.map(str::to_owned),
         restricted_zones: Vec::new(),
+        zones: Vec::new(),
     }
 }
 

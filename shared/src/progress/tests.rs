@@ -303,8 +303,83 @@ fn a_deletion_is_absent_from_the_wire_until_there_is_one() {
 }
 
 #[test]
-fn pool_keys_follow_the_product_spelling() {
+fn pool_keys_are_snake_case_and_older_rows_still_read() {
     let json = serde_json::to_value(pool("Creating")).expect("serialize");
-    assert_eq!(json["provisioningState"], "Creating");
-    assert_eq!(json["vmSize"], "v");
+    assert_eq!(json["provisioning_state"], "Creating");
+    assert_eq!(json["vm_size"], "v");
+    let stored: PoolProgress = serde_json::from_value(serde_json::json!(
+        {"name": "p", "provisioningState": "Creating", "count": 1, "vmSize": "v"}
+    ))
+    .expect("a row written before the rename");
+    assert_eq!(stored, pool("Creating"));
+}
+
+#[test]
+fn the_accepted_answer_is_snake_case() {
+    let accepted = ProvisionAccepted {
+        job_id: "j".into(),
+        task_id: "t".into(),
+        status: "queued".into(),
+        status_query_get_uri: "/api/tasks/t".into(),
+        reused: false,
+    };
+    let json = serde_json::to_value(&accepted).expect("serialize");
+    assert_eq!(json["status_query_get_uri"], "/api/tasks/t");
+    assert!(json.get("statusQueryGetUri").is_none());
+}
+
+fn classified() -> crate::classify::Classification {
+    crate::error_card::classify_failure(
+        &TaskFailure::new(
+            "QuotaExceeded",
+            "Insufficient regional vcpu quota left for location koreacentral. left regional vcpu quota 20, requested quota 162.",
+            "",
+        ),
+        &crate::classify::ErrorContext::default(),
+    )
+}
+
+#[test]
+fn a_classified_failure_is_flat_on_the_wire_and_reads_back() {
+    let failure = TaskFailure {
+        classification: Some(Box::new(classified())),
+        ..TaskFailure::new("QuotaExceeded", "m", "raw text")
+    };
+    let json = serde_json::to_value(&failure).expect("serialize");
+    for key in [
+        "code", "message", "raw", "category", "summary", "details", "facts", "actions",
+    ] {
+        assert!(json.get(key).is_some(), "{key} in {json}");
+    }
+    assert_eq!(json["category"], "quota");
+    assert!(json.get("classification").is_none(), "flattened: {json}");
+    let back: TaskFailure = serde_json::from_value(json).expect("deserialize");
+    assert_eq!(back, failure);
+}
+
+#[test]
+fn an_old_failure_without_a_classification_still_reads() {
+    let old = serde_json::json!({"code": "QuotaExceeded", "message": "m", "raw": ""});
+    let failure: TaskFailure = serde_json::from_value(old.clone()).expect("deserialize");
+    assert_eq!(failure, TaskFailure::new("QuotaExceeded", "m", ""));
+    assert_eq!(serde_json::to_value(&failure).expect("serialize"), old);
+}
+
+#[test]
+fn progress_carries_zones_and_subnet_and_older_answers_read() {
+    let request = ProvisionRequest {
+        zones: vec!["2".into(), "3".into()],
+        subnet_id: Some("/subscriptions/s/x".into()),
+        ..ProvisionRequest::default()
+    };
+    let progress = ProvisionProgress::queued("j", &request);
+    assert_eq!(progress.zones, request.zones);
+    assert_eq!(progress.subnet_id, request.subnet_id);
+    let mut json = serde_json::to_value(&progress).expect("serialize");
+    if let Some(object) = json.as_object_mut() {
+        object.remove("zones");
+        object.remove("subnet_id");
+    }
+    let old: ProvisionProgress = serde_json::from_value(json).expect("older answer");
+    assert!(old.zones.is_empty() && old.subnet_id.is_none());
 }

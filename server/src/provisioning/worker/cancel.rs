@@ -55,6 +55,7 @@ impl JobRun {
         self.job.phase = ProvisionPhase::CancelledByUser;
         self.job.message = with_stopped_by(&message, stopped_by.as_ref());
         self.job.error = Some(TaskFailure {
+            classification: None,
             code: CANCELLED_CODE.into(),
             message: cancelled_message(stopped_by.as_ref()),
             raw: String::new(),

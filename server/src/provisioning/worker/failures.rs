@@ -12,6 +12,7 @@ use shared::provision::ProvisionRequest;
 /// The failure of a create whose own cluster is gone from Azure.
 pub(super) fn vanished() -> TaskFailure {
     TaskFailure {
+        classification: None,
         code: "ResourceNotFound".into(),
         message: "The cluster disappeared from Azure while it was being created.".into(),
         raw: String::new(),
@@ -21,6 +22,7 @@ pub(super) fn vanished() -> TaskFailure {
 /// The failure of a create whose name another cluster, not created by this job, holds.
 pub(super) fn name_taken(request: &ProvisionRequest) -> TaskFailure {
     TaskFailure {
+        classification: None,
         code: "ResourceAlreadyExists".into(),
         message: format!(
             "A cluster named {} already exists in resource group {} and was not created by this attempt; the dashboard never overwrites or touches an existing cluster.",
@@ -35,6 +37,7 @@ impl From<Interrupted> for Stop {
         match interrupted {
             Interrupted::Stopped => Self::Cancelled,
             Interrupted::TimedOut(limit) => Self::Failed(TaskFailure {
+                classification: None,
                 code: "ProvisioningTimedOut".into(),
                 message: format!(
                     "The create did not finish within {} minutes; check the cluster in the Azure portal.",
@@ -55,6 +58,7 @@ pub(super) fn azure_failure(error: ArmClientError) -> Stop {
         other => {
             let text = crate::error::shown_to_users(&other);
             TaskFailure {
+                classification: None,
                 code: "AzureUnavailable".into(),
                 message: text.clone(),
                 raw: text,
@@ -66,6 +70,7 @@ pub(super) fn azure_failure(error: ArmClientError) -> Stop {
 fn arm_failure(error: &ArmError) -> TaskFailure {
     let (code, message) = error.innermost();
     TaskFailure {
+        classification: None,
         code: code.to_owned(),
         message: message.to_owned(),
         raw: error.raw.clone(),
@@ -77,11 +82,13 @@ pub(super) fn operation_failure(poll: &OperationPoll) -> TaskFailure {
     match &poll.error {
         Some(error) => arm_failure(error),
         None if poll.state == OperationState::Canceled => TaskFailure {
+            classification: None,
             code: "OperationCanceled".into(),
             message: "Azure reports that the create was canceled.".into(),
             raw: String::new(),
         },
         None => TaskFailure {
+            classification: None,
             code: "OperationFailed".into(),
             message: "Azure reports that the create failed, without saying why.".into(),
             raw: String::new(),

@@ -30,6 +30,8 @@ pub fn spec(location: &str, worker_size: &str, workers: i32) -> ManagedClusterSp
             },
         ],
         tags: BTreeMap::new(),
+        zones: Vec::new(),
+        subnet_id: None,
     }
 }
 

@@ -93,6 +93,8 @@ pub async fn accepted_job(
         }],
         // The job's ownership mark, as the worker's create carries it.
         tags: BTreeMap::from([(JOB_TAG.to_owned(), job.job_id.clone())]),
+        zones: Vec::new(),
+        subnet_id: None,
     };
     let accepted = arm
         .create_cluster(

@@ -131,14 +131,19 @@ pub async fn until_cluster_state(
     }
 }
 
-/// Checks the REVOKED end every cancelled task has.
+/// Checks the REVOKED end every cancelled task has: the cancel's error, classified `cancelled`
+/// with the job's own words.
 pub fn ensure_revoked(task: &Value) -> TestResult {
+    let error = &task["error"];
     ensure(
         task["status"] == "REVOKED"
             && task["ready"] == json!(true)
             && task["progress"]["phase"] == "cancelled_by_user"
-            && task["error"]
-                == json!({"code": CANCELLED_CODE, "message": CANCELLED_MESSAGE, "raw": ""})
+            && error["code"] == CANCELLED_CODE
+            && error["message"] == CANCELLED_MESSAGE
+            && error["raw"] == ""
+            && error["category"] == "cancelled"
+            && error["summary"] == CANCELLED_MESSAGE
             && task["result"].is_null(),
         format!("revoked: {task}"),
     )
