@@ -272,15 +272,17 @@ fn a_failure_shows_the_message_and_the_raw_text_folded_as_text() {
     let notice = find(&host, ".error-card[role=alert]");
     assert_eq!(
         notice.get_attribute("data-category").as_deref(),
-        Some("region")
+        Some("capacity")
     );
     assert_eq!(
         text(&find(&host, ".error-card-lead")),
         "Provisioning aks-demo failed."
     );
+    // A zone without room is capacity (issue 16), not the region's fault; the text names no
+    // pool, so the job's sizes stand in.
     assert_eq!(
         text(&find(&host, ".error-card-summary")),
-        "Region eastus cannot host this cluster right now."
+        "No capacity for Standard_D2s_v5, Standard_D4s_v5 in eastus right now."
     );
     let details = find(&host, "details.raw-error");
     assert!(details.get_attribute("open").is_none(), "folded");

@@ -1,15 +1,22 @@
 //! One-click "Retry with …" suggestions in the browser: the card's buttons (only when someone
-//! handles them; Azure's words as text), the create form filled with the failed attempt's
-//! request and the suggestion's changes, and the facts a capacity, policy or network card lists.
+//! handles them; the server's words as text), the create form filled with the failed attempt's
+//! request (zones and subnet included) and the suggestion's changes, the banner opening the
+//! create modal with both from the classification the server put on the task, and the facts a
+//! capacity, policy or network card lists.
 #![cfg(target_arch = "wasm32")]
 
 use app::components::create_modal::form::CreateForm;
 use app::components::error_card::ErrorCard;
+use app::components::provisioning::provisioning_banner::ProvisioningBanner;
+use app::contexts::create_modal::{CreateModalState, provide_create_modal};
+use app::contexts::job_tracking::provide_job_tracking;
 use leptos::prelude::*;
 use shared::classify::{Action, ActionKind, Category, NetworkFacts, PolicyFacts};
 use shared::error_card::FailedAttempt;
 use shared::progress::{PoolProgress, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
 use shared::provision::{ProvisionRequest, RequestChanges};
+use std::cell::Cell;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -54,11 +61,7 @@ fn failed_task() -> TaskView {
         ready: true,
         progress: Some(progress),
         result: None,
-        error: Some(TaskFailure {
-            code: "AllocationFailed".into(),
-            message: ALLOCATION_FAILED.into(),
-            raw: String::new(),
-        }),
+        error: Some(TaskFailure::new("AllocationFailed", ALLOCATION_FAILED, "")),
         deletion: None,
         owner_must_sign_in: false,
         stopped_by: None,
@@ -200,6 +203,81 @@ fn without_a_handler_suggestions_have_no_buttons_but_the_links_stay() {
             .expect("query")
             .is_some()
     );
+}
+
+const SUBNET: &str = "/subscriptions/8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f/resourceGroups/rg-network/providers/Microsoft.Network/virtualNetworks/vnet-spoke/subnets/aks-nodes";
+
+#[wasm_bindgen_test]
+fn the_attempt_s_zones_and_subnet_come_back_with_it() {
+    let mut task = failed_task();
+    if let Some(progress) = task.progress.as_mut() {
+        progress.zones = vec!["1".into()];
+        progress.subnet_id = Some(SUBNET.into());
+    }
+    let attempt = FailedAttempt::of_task(&task).expect("a card");
+    let form = CreateForm::new();
+    form.apply_draft(&attempt.draft);
+    let request = form.request();
+    assert_eq!(request.zones, ["1"]);
+    assert_eq!(request.subnet_id.as_deref(), Some(SUBNET));
+
+    // "Retry with zones 2, 3" replaces the zones and keeps the subnet.
+    form.apply_changes(&other_zones());
+    let request = form.request();
+    assert_eq!(request.zones, ["2", "3"]);
+    assert_eq!(request.subnet_id.as_deref(), Some(SUBNET));
+}
+
+#[wasm_bindgen_test]
+fn the_banner_s_suggestion_opens_the_create_modal_with_the_attempt_and_the_changes() {
+    // The task as the server answers it: its error carries the server's classification, with
+    // the capacity suggestions only the server can compute.
+    let served = capacity_attempt().classification;
+    let mut task = failed_task();
+    if let Some(error) = task.error.as_mut() {
+        error.classification = Some(Box::new(served));
+    }
+    let modal_state: Rc<Cell<Option<CreateModalState>>> = Rc::new(Cell::new(None));
+    let captured = Rc::clone(&modal_state);
+    let host = mount(move || {
+        let jobs = provide_job_tracking();
+        captured.set(Some(provide_create_modal(jobs)));
+        view! { <ProvisioningBanner task /> }.into_any()
+    });
+    let modal = modal_state.get().expect("the modal state");
+    let card = find(&host, ".banner-failed section.error-card");
+    assert_eq!(
+        card.get_attribute("data-category").as_deref(),
+        Some("capacity")
+    );
+    assert!(!modal.is_open());
+
+    let suggestion = buttons(&card, ".error-card-retries button")
+        .into_iter()
+        .find(|b| text(b) == "Retry with zones 2, 3")
+        .expect("the zones suggestion");
+    suggestion.click();
+    assert!(modal.is_open());
+    let retry = modal.take_retry().expect("what the modal opens with");
+    assert!(modal.take_retry().is_none(), "read once");
+    assert_eq!(retry.draft.cluster_name, "aks-cap");
+    assert_eq!(retry.changes, Some(other_zones()));
+    let form = CreateForm::new();
+    form.apply_draft(&retry.draft);
+    form.apply_changes(&retry.changes.expect("changes"));
+    let request = form.request();
+    assert_eq!(request.zones, ["2", "3"]);
+    assert_eq!(request.node_sku, "Standard_D4as_v5");
+    assert_eq!(request.region, "swedencentral");
+
+    // Edit & retry opens it on the attempt alone.
+    buttons(&card, ".error-card-buttons button")
+        .into_iter()
+        .find(|b| text(b) == "Edit & retry")
+        .expect("Edit & retry on the banner")
+        .click();
+    let retry = modal.take_retry().expect("what the modal opens with");
+    assert_eq!(retry.changes, None);
 }
 
 fn fact_rows(host: &web_sys::Element) -> Vec<(String, String)> {

@@ -134,6 +134,9 @@ pub fn ErrorCard(
                 {buttons}
             </section>
         }
+        // Type-erased: the card sits deep inside the create modal's view, whose type would
+        // otherwise outgrow the compiler's limits.
+        .into_any()
     }
 }
 

@@ -126,7 +126,8 @@ impl CreateForm {
         self.resource_group.set(Some(value));
     }
 
-    /// Fills the form with a failed attempt's settings. Counts that come from the attempt count
+    /// Fills the form with a failed attempt's settings (names, pools, zones, subnet). Counts that
+    /// come from the attempt count
     /// as typed, so the pre-flight's smart default never changes them behind the user's back.
     pub fn apply_draft(&self, draft: &RetryDraft) {
         self.subscription_id.set(draft.subscription_id.clone());
@@ -143,6 +144,8 @@ impl CreateForm {
             self.node_count.set(pool.count.to_string());
             self.touch(field::WORKER_NODE_COUNT);
         }
+        self.set_zones(draft.zones.clone());
+        set_if_changed(self.subnet_id, draft.subnet_id.clone());
     }
 
     /// Makes a one-click retry's changes ("Retry with Standard_D8as_v5") to what the form

@@ -10,7 +10,7 @@ use crate::api::catalogue::list_vm_sizes::list_vm_sizes;
 use crate::components::create_modal::form::{CreateForm, field};
 use leptos::prelude::*;
 use shared::provision::MAX_POOL_NODES;
-use shared::vm_size::{VmSizeCatalogue, VmSizeOption};
+use shared::vm_size::{VmSizeCatalogue, VmSizeOption, region_zones};
 
 /// Azure's zone names, offered when the catalogue cannot say which the region has.
 const EVERY_ZONE: [&str; 3] = ["1", "2", "3"];
@@ -157,13 +157,11 @@ pub fn PoolFields(
 
 /// The zones the region offers as its catalogue knows them; every zone when it could not be
 /// read.
-// Interim: the catalogue does not carry ARM's `locationInfo[].zones` yet (asked for in
-// /work/plan/issue16-ui-notes.md); until it does, a readable catalogue offers every zone.
 fn offered_zones(catalogue: &VmSizeCatalogue) -> Vec<String> {
-    if catalogue.degraded || !catalogue.skus.is_empty() {
+    if catalogue.degraded {
         EVERY_ZONE.map(String::from).to_vec()
     } else {
-        Vec::new()
+        region_zones(&catalogue.skus)
     }
 }
 
