@@ -34,7 +34,8 @@ pub fn SubnetPicker(
         (_, Some(_)) => "Azure CNI: every node and every pod takes an address from this subnet.",
     };
     view! {
-        <div class="field">
+        // The whole row: its options are long ("vnet-spoke / aks-small — 10.240.0.0/27, 27 free").
+        <div class="field field-wide">
             <label for=id>"Subnet"</label>
             <select
                 id=id
