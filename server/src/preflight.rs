@@ -8,7 +8,6 @@
 //! the user is still typing, and [`Preflight::check`] for a submitted request that was already
 //! validated at the boundary.
 
-use crate::arm::ArmClientError;
 use crate::arm::network::PolicyRestrictions;
 use crate::azure_access::CallerArm;
 use crate::catalogue::VmSizeCatalogues;
@@ -141,15 +140,15 @@ async fn policy_verdict(arm: &CallerArm, request: &ProvisionRequest) -> PolicyVe
         .client
         .check_policy_restrictions(subscription, group, region)
         .await;
-    if group.is_some() && matches!(&answer, Err(ArmClientError::Arm(error)) if error.status == 404)
-    {
+    if group.is_some() && matches!(answer, Ok(None)) {
         answer = arm
             .client
             .check_policy_restrictions(subscription, None, region)
             .await;
     }
     match answer {
-        Ok(restrictions) => location_verdict(&restrictions, region),
+        Ok(Some(restrictions)) => location_verdict(&restrictions, region),
+        Ok(None) => PolicyVerdict::Unreadable("the subscription was not found".to_owned()),
         Err(error) => {
             tracing::warn!(%error, "pre-flight: Azure Policy check unreadable");
             PolicyVerdict::Unreadable(shown_to_users(&error))

@@ -179,14 +179,15 @@ impl ArmClient {
     }
 
     /// What Azure Policy says of a managed cluster in `location`: at the resource group when
-    /// one is given, else at the subscription. ARM answers 404 for a group that does not exist.
+    /// one is given, else at the subscription; `None` when the group does not exist (ARM's 404),
+    /// an expected answer for a create that will make its group, so it is not logged.
     #[tracing::instrument(skip_all, err(level = tracing::Level::WARN))]
     pub async fn check_policy_restrictions(
         &self,
         subscription_id: &str,
         resource_group: Option<&str>,
         location: &str,
-    ) -> Result<PolicyRestrictions, ArmClientError> {
+    ) -> Result<Option<PolicyRestrictions>, ArmClientError> {
         let scope = match resource_group {
             Some(group) => group_path(subscription_id, group),
             None => format!("/subscriptions/{}", segment(subscription_id)),
@@ -205,7 +206,7 @@ impl ArmClient {
             body: Some(&body),
             if_none_match: false,
         };
-        self.send(&call).await?.json()
+        not_found_as_none(async { self.send(&call).await?.json() }.await)
     }
 }
 
