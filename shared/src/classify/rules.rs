@@ -222,6 +222,10 @@ pub(crate) fn refine(category: Category, missing_action: Option<&str>, lower: &s
             Category::Network
         }
         Category::Region if api_version_unsupported(lower) => Category::InvalidConfig,
+        // "…is currently not available in zone '2' of location 'eastus' due to high demand": the
+        // size is offered, Azure has no room for it now (a refusal for the subscription never
+        // gives demand as its reason).
+        Category::SkuBlocked if lower.contains("high demand") => Category::Capacity,
         other => other,
     }
 }
@@ -423,6 +427,22 @@ mod tests {
     ) {
         assert_eq!(
             refine(Category::Region, None, &text.to_ascii_lowercase()),
+            expected
+        );
+    }
+
+    #[rstest]
+    #[case(
+        "(SkuNotAvailable) The requested VM size Standard_NC24ads_A100_v4 is currently not available in zone '2' of location 'eastus' due to high demand",
+        Category::Capacity
+    )]
+    #[case(
+        "(SkuNotAvailable) The requested size for resource 'Following SKUs have failed for Capacity Restrictions: Standard_D8s_v3' is currently not available in location 'westus2'",
+        Category::SkuBlocked
+    )]
+    fn a_size_refused_for_demand_is_capacity(#[case] text: &str, #[case] expected: Category) {
+        assert_eq!(
+            refine(Category::SkuBlocked, None, &text.to_ascii_lowercase()),
             expected
         );
     }
