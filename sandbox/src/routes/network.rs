@@ -3,7 +3,7 @@
 //! `Microsoft.Network/virtualNetworks` with their subnets (GET), matched on the request's
 //! lower-cased shape as the main table is.
 
-use super::request::{ArmRequest, method_not_allowed, only, parse_body};
+use super::request::{ArmRequest, only, parse_body};
 use crate::control_plane::ControlPlane;
 use crate::reply::Reply;
 use axum::body::Bytes;
@@ -18,7 +18,7 @@ pub(super) fn dispatch(
 ) -> Option<Reply> {
     let method = request.method;
     let at = |i: usize| request.at(i);
-    let page = |items| request.page(items, page_size);
+    let page = |items: Vec<serde_json::Value>| request.page(items, page_size);
     let reply = match request.shape().as_slice() {
         [
             "subscriptions",
@@ -35,16 +35,13 @@ pub(super) fn dispatch(
             "providers",
             "microsoft.policyinsights",
             "checkpolicyrestrictions",
-        ] => {
-            if *method != Method::POST {
-                return Some(method_not_allowed(method));
-            }
+        ] => only(method, &[Method::POST], || {
             let group = request.is_in_resource_group().then(|| at(3));
-            match parse_body(body) {
-                Ok(value) => plane.check_policy_restrictions(at(1), group, &value),
-                Err(reply) => reply,
-            }
-        }
+            parse_body(body).map_or_else(
+                |reply| reply,
+                |value| plane.check_policy_restrictions(at(1), group, &value),
+            )
+        }),
         [
             "subscriptions",
             _,
@@ -60,16 +57,12 @@ pub(super) fn dispatch(
             "providers",
             "microsoft.network",
             "virtualnetworks",
-        ] => {
-            if *method != Method::GET {
-                return Some(method_not_allowed(method));
-            }
+        ] => only(method, &[Method::GET], || {
             let group = request.is_in_resource_group().then(|| at(3));
-            match plane.list_virtual_networks(at(1), group) {
-                Ok(items) => page(items),
-                Err(reply) => reply,
-            }
-        }
+            plane
+                .list_virtual_networks(at(1), group)
+                .map_or_else(|reply| reply, page)
+        }),
         [
             "subscriptions",
             _,
@@ -92,15 +85,11 @@ pub(super) fn dispatch(
             "virtualnetworks",
             _,
             "subnets",
-        ] => {
-            if *method != Method::GET {
-                return Some(method_not_allowed(method));
-            }
-            match plane.list_subnets(at(1), at(3), at(7)) {
-                Ok(items) => page(items),
-                Err(reply) => reply,
-            }
-        }
+        ] => only(method, &[Method::GET], || {
+            plane
+                .list_subnets(at(1), at(3), at(7))
+                .map_or_else(|reply| reply, page)
+        }),
         [
             "subscriptions",
             _,
