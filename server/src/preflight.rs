@@ -16,7 +16,8 @@ use shared::network::{SubnetId, free_ips};
 use shared::permissions::permits;
 use shared::preflight::{
     CLUSTER_WRITE_ACTION, GroupState, PolicyVerdict, PreflightReport, QuotaUsage, SubnetState,
-    policy_check, quota_check, resource_group_check, size_check, subnet_check, zones_check,
+    cluster_name_check, policy_check, quota_check, resource_group_check, size_check, subnet_check,
+    zones_check,
 };
 use shared::provision::{ProvisionRequest, ValidProvisionRequest};
 
@@ -61,10 +62,30 @@ impl Preflight {
         Ok(self.run(arm, &request).await)
     }
 
-    /// Checks a submitted request.
+    /// Checks a submitted request: the draft's rows, and that its name is free in its group
+    /// (an unreadable answer adds no row: the create itself never overwrites a cluster).
     #[tracing::instrument(skip_all)]
     pub async fn check(&self, arm: &CallerArm, request: &ValidProvisionRequest) -> PreflightReport {
-        self.run(arm, request).await
+        let (report, existing) = tokio::join!(
+            self.run(arm, request),
+            arm.client.get_cluster(
+                &request.subscription_id,
+                &request.resource_group,
+                &request.cluster_name
+            ),
+        );
+        let existing_state = existing
+            .ok()
+            .flatten()
+            .map(|cluster| cluster.provisioning_state().to_owned());
+        match cluster_name_check(request, existing_state.as_deref()) {
+            Some(row) => {
+                let mut checks = report.checks;
+                checks.push(row);
+                PreflightReport::new(checks, report.portal_url)
+            }
+            None => report,
+        }
     }
 
     /// The reads and the rows. The reads are independent, so they run at once; one that fails

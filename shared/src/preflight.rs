@@ -458,8 +458,10 @@ pub fn resource_group_check(
     }
 }
 
+mod cluster_name;
 mod placement;
 
+pub use cluster_name::cluster_name_check;
 pub use placement::{PolicyVerdict, SubnetState, policy_check, subnet_check, zones_check};
 
 #[cfg(test)]

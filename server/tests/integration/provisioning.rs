@@ -261,20 +261,22 @@ async fn a_double_submit_gives_one_job() -> TestResult {
     let task_id = first["task_id"].as_str().ok_or("task_id")?;
     let done = until_ready(base, &cookie, task_id, Duration::from_secs(30), |_| {}).await?;
     ensure(done["status"] == "SUCCESS", format!("{done}"))?;
-    // A submit after the job finished is a new job, and Azure refuses it: the name is taken.
+    // A submit after the job finished is no longer a resubmit, and the name is taken: the
+    // submit is refused with the pre-flight's row before any job is written.
     let (status, again) = post_create(base, &cookie, &body).await?;
+    let name_row = again["checks"]
+        .as_array()
+        .and_then(|rows| rows.iter().find(|row| row["name"] == "cluster_name"));
     ensure(
-        status == StatusCode::OK && again["reused"] == json!(false),
-        format!("{again}"),
-    )?;
-    let again_task = again["task_id"].as_str().ok_or("task_id")?;
-    let failed = until_ready(base, &cookie, again_task, Duration::from_secs(30), |_| {}).await?;
-    ensure(
-        failed["status"] == "FAILURE"
-            && failed["error"]["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("already exists") && m.contains("never overwrites")),
-        format!("create-only: {failed}"),
+        status == StatusCode::UNPROCESSABLE_ENTITY
+            && again["code"] == "preflight_failed"
+            && name_row.is_some_and(|row| {
+                row["status"] == "fail"
+                    && row["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("already exists") && m.contains("(Succeeded)"))
+            }),
+        format!("a taken name is refused at submit: {status} {again}"),
     )?;
     Ok(())
 }
