@@ -6,13 +6,13 @@
 //! and so is the per-caller cap on running creates (docs/PRODUCT.md "Limits and hardening").
 //! Every ARM read is made with the caller's [`AzureAccess`] client, and in service mode every
 //! subscription a request names is checked against the caller's allow-list first. A task read
-//! of a capacity failure adds its one-click suggestions ([`add_capacity_suggestions`]).
+//! of a capacity failure adds its one-click suggestions ([`CapacitySuggestions`]).
 //!
 //! [`ServiceError`]: crate::error::ServiceError
 
 use crate::arm_lists::ArmLists;
 use crate::azure_access::AzureAccess;
-use crate::capacity_suggestions::add_capacity_suggestions;
+use crate::capacity_suggestions::CapacitySuggestions;
 use crate::catalogue::VmSizeCatalogues;
 use crate::error::checked;
 use crate::preflight::Preflight;
@@ -39,6 +39,7 @@ pub struct DashboardBackend {
     access: AzureAccess,
     lists: ArmLists,
     catalogues: VmSizeCatalogues,
+    suggestions: CapacitySuggestions,
     preflight: Preflight,
     provisioning: Provisioning,
     sign_in: SignInChoice,
@@ -59,11 +60,13 @@ impl DashboardBackend {
         max_running_jobs: u32,
     ) -> Self {
         let catalogues = VmSizeCatalogues::new();
+        let lists = ArmLists::new();
         Self {
             access,
             preflight: Preflight::new(catalogues.clone()),
+            suggestions: CapacitySuggestions::new(lists.clone(), catalogues.clone()),
             catalogues,
-            lists: ArmLists::new(),
+            lists,
             provisioning,
             sign_in,
             max_running_jobs,
@@ -212,7 +215,7 @@ impl Backend for DashboardBackend {
     async fn task_status(&self, caller: &Caller, task_id: &str) -> Result<TaskView, AppError> {
         let (mut view, request) = self.provisioning.task_with_request(caller, task_id).await?;
         let arm = self.access.for_caller(caller);
-        add_capacity_suggestions(&self.lists, &self.catalogues, &arm, &request, &mut view).await;
+        self.suggestions.add_to(&arm, &request, &mut view).await;
         Ok(self.seen(view))
     }
 
@@ -233,10 +236,15 @@ impl Backend for DashboardBackend {
             .provisioning
             .delete_partial_cluster(caller, task_id)
             .await?;
-        // The card stays on screen while the deletion runs: it keeps its suggestions.
-        let request = self.provisioning.task_request(caller, task_id).await?;
-        let arm = self.access.for_caller(caller);
-        add_capacity_suggestions(&self.lists, &self.catalogues, &arm, &request, &mut view).await;
+        // The card stays on screen while the deletion runs: it keeps its suggestions. The
+        // deletion has started, so a failed read of the request only leaves them out.
+        match self.provisioning.task_request(caller, task_id).await {
+            Ok(request) => {
+                let arm = self.access.for_caller(caller);
+                self.suggestions.add_to(&arm, &request, &mut view).await;
+            }
+            Err(error) => tracing::warn!(%error, "capacity suggestions: request unreadable"),
+        }
         Ok(self.seen(view))
     }
 

@@ -496,7 +496,8 @@ fn fill_from_context(facts: &mut Facts, context: &ErrorContext, lower: &str) {
             None => context.vm_sizes.clone(),
         };
     }
-    if facts.zones.is_empty() && lower.contains("zone") {
+    // Azure's "in this zone" names no zone: it is the request's only when the request had one.
+    if facts.zones.is_empty() && lower.contains("zone") && context.zones.len() == 1 {
         facts.zones = context
             .zones
             .iter()

@@ -98,21 +98,26 @@ fn a_subnet_in_another_region_and_a_missing_subnet() {
 }
 
 #[test]
-fn a_zone_out_of_capacity_names_the_request_s_zones() {
+fn a_zone_out_of_capacity_names_the_request_s_zone_only_when_it_had_one() {
     let body = allocation_failure(
         "ZonalAllocationFailed",
         "system",
         "Allocation failed. We do not have sufficient capacity for the requested VM size in this zone.",
     );
-    let c = classify(&body, None, &in_swedencentral(&["1", "2"]));
+    let c = classify(&body, None, &in_swedencentral(&["1"]));
     assert_eq!(c.category, Category::Capacity);
-    assert_eq!(c.facts.zones, vec!["1", "2"]);
+    assert_eq!(c.facts.zones, vec!["1"]);
     assert_eq!(c.facts.pool.as_deref(), Some("system"));
     assert!(
-        c.summary.contains("swedencentral zones 1, 2 (pool system)"),
+        c.summary.contains("swedencentral zone 1 (pool system)"),
         "{}",
         c.summary
     );
+    // "In this zone" of a request in zones 1 and 2 does not say which: none is claimed.
+    let c = classify(&body, None, &in_swedencentral(&["1", "2"]));
+    assert_eq!(c.category, Category::Capacity);
+    assert!(c.facts.zones.is_empty(), "{:?}", c.facts.zones);
+    assert!(!c.summary.contains("zones 1, 2"), "{}", c.summary);
 }
 
 #[test]

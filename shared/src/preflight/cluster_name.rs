@@ -16,11 +16,15 @@ pub fn cluster_name_check(
 ) -> Option<PreflightCheck> {
     let state = existing_state?;
     let (name, group) = (&request.cluster_name, &request.resource_group);
-    let remedy = if state.eq_ignore_ascii_case("Deleting") {
-        "wait until its deletion has finished, or choose another name".to_owned()
-    } else {
+    let is = |known: &str| state.eq_ignore_ascii_case(known);
+    let remedy = if is("Failed") {
         "delete it first (a failed attempt's card offers Delete partial cluster), or choose another name"
-            .to_owned()
+    } else if is("Deleting") {
+        "wait until its deletion has finished, or choose another name"
+    } else if is("Succeeded") || is("Canceled") {
+        "choose another name"
+    } else {
+        "an operation on it is still running; choose another name"
     };
     Some(PreflightCheck {
         name: "cluster_name".into(),
@@ -58,6 +62,15 @@ mod tests {
                 .contains("aks-demo already exists in resource group rg-demo (Failed)")
         );
         assert!(row.message.contains("Delete partial cluster"));
+    }
+
+    #[test]
+    fn a_healthy_or_busy_cluster_is_never_offered_for_deletion() {
+        for state in ["Succeeded", "Creating", "Updating"] {
+            let row = cluster_name_check(&request(), Some(state)).expect("a row");
+            assert!(row.message.contains("choose another name"), "{state}");
+            assert!(!row.message.contains("Delete partial cluster"), "{state}");
+        }
     }
 
     #[test]

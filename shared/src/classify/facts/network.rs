@@ -87,7 +87,7 @@ fn arm_ids(text: &Normalized) -> (Option<String>, Option<String>) {
     let mut first_vnet: Option<String> = None;
     for end in occurrences(&text.lower, SEGMENT) {
         let start = end - SEGMENT.len();
-        let window = start.saturating_sub(MAX_ID_PREFIX);
+        let window = super::floor_boundary(&text.lower, start.saturating_sub(MAX_ID_PREFIX));
         let Some(id_start) = text
             .lower
             .get(window..start)

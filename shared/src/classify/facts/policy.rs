@@ -186,7 +186,7 @@ fn key_value_start(text: &Normalized, from: usize, key: &str, limit: usize) -> O
     let rest = text.lower.get(at..)?;
     if let Some(inner) = rest.strip_prefix('{') {
         let value_at = inner
-            .get(..VALUE_WINDOW.min(inner.len()))?
+            .get(..super::floor_boundary(inner, VALUE_WINDOW))?
             .find("\"value\"")?;
         at = skip(at + 1 + value_at + "\"value\"".len());
     }
