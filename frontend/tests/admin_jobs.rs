@@ -15,27 +15,9 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::host;
+use support::{find, mount, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount(view: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
-    let host = host();
-    let handle = leptos::mount::mount_to(host.clone(), view);
-    // Keep the view mounted for the rest of the test run.
-    std::mem::forget(handle);
-    host
-}
-
-fn find(host: &web_sys::Element, selector: &str) -> web_sys::Element {
-    host.query_selector(selector)
-        .expect("query")
-        .unwrap_or_else(|| panic!("{selector} in {}", host.inner_html()))
-}
-
-fn text(element: &web_sys::Element) -> String {
-    element.text_content().unwrap_or_default()
-}
 
 /// A job of `owner`'s creating `cluster`, with `status`.
 fn job(owner: &str, cluster: &str, status: TaskStatus) -> AdminJob {

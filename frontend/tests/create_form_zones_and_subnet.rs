@@ -20,21 +20,11 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::{document, host};
+use support::{document, find, host, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
-
-fn find(host: &web_sys::Element, selector: &str) -> web_sys::Element {
-    host.query_selector(selector)
-        .expect("query")
-        .unwrap_or_else(|| panic!("{selector} in {}", host.inner_html()))
-}
-
-fn text(element: &web_sys::Element) -> String {
-    element.text_content().unwrap_or_default()
-}
 
 fn click(host: &web_sys::Element, selector: &str) {
     let element: web_sys::HtmlElement = find(host, selector).unchecked_into();

@@ -15,7 +15,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::host;
+use support::{find, mount, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -48,22 +48,6 @@ fn failed(region: &str, code: &str, message: &str, raw: &str) -> FailedAttempt {
         stopped_by: None,
     };
     FailedAttempt::of_task(&view).expect("a failed task has a card")
-}
-
-fn mount(view: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
-    let host = host();
-    std::mem::forget(leptos::mount::mount_to(host.clone(), view));
-    host
-}
-
-fn find(host: &web_sys::Element, selector: &str) -> web_sys::Element {
-    host.query_selector(selector)
-        .expect("query")
-        .unwrap_or_else(|| panic!("{selector} in {}", host.inner_html()))
-}
-
-fn text(element: &web_sys::Element) -> String {
-    element.text_content().unwrap_or_default()
 }
 
 fn links(host: &web_sys::Element) -> Vec<web_sys::Element> {

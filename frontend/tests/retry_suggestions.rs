@@ -22,7 +22,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 mod support;
 
-use support::host;
+use support::{find, mount, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -109,22 +109,6 @@ fn capacity_attempt() -> FailedAttempt {
         .actions
         .insert(1, retry_with("Retry with zones 2, 3", other_zones()));
     attempt
-}
-
-fn mount(view: impl FnOnce() -> AnyView + 'static) -> web_sys::HtmlElement {
-    let host = host();
-    std::mem::forget(leptos::mount::mount_to(host.clone(), view));
-    host
-}
-
-fn find(host: &web_sys::Element, selector: &str) -> web_sys::Element {
-    host.query_selector(selector)
-        .expect("query")
-        .unwrap_or_else(|| panic!("{selector} in {}", host.inner_html()))
-}
-
-fn text(element: &web_sys::Element) -> String {
-    element.text_content().unwrap_or_default()
 }
 
 fn buttons(host: &web_sys::Element, selector: &str) -> Vec<web_sys::HtmlElement> {
