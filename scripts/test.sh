@@ -3,7 +3,7 @@
 # both halves, native unit + integration tests, the sandbox's OpenID provider against npm
 # openid-client, its network reads and policy check against Microsoft's Python SDKs,
 # wasm-bindgen-test in headless Chromium, and
-# Playwright against a release build. Every layer runs even when an earlier one fails (except
+# Playwright against a release build. A throw-away PostgreSQL serves the second engine's tests. Every layer runs even when an earlier one fails (except
 # Playwright, which needs the release build). The last line is "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,8 @@ source scripts/tools.sh
 set -e
 ensure_build_tools
 ensure_test_tools
+# shellcheck source=lib/test-postgres.sh
+source scripts/lib/test-postgres.sh
 set +e
 
 export CHROMEDRIVER=/usr/bin/chromedriver
@@ -66,6 +68,8 @@ step check "prettier end2end" bash -c "cd end2end && npx prettier --check ."
 step check "clippy server half" cargo clippy -p shared -p app -p server -p arm-sandbox --features app/ssr --all-targets -- -D warnings
 step check "clippy browser half" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
 step tests "native tests" cargo test -p shared -p server -p arm-sandbox --no-fail-fast
+# The server's unit tests again (the same build), each store on a fresh PostgreSQL database.
+step tests "server unit tests on PostgreSQL" env STORE_TEST_ENGINE=postgres cargo test -p server --lib
 # The sandbox's OpenID provider against npm openid-client, on the server binary the native
 # tests just built (target/debug/server).
 step tests "openid-client against the sandbox" bash scripts/oidc-client-test.sh

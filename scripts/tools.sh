@@ -39,13 +39,23 @@ ensure_build_tools() {
   npm_ci_if_needed .
 }
 
+# apt-get install PACKAGE…, refreshing the package lists once when they are stale.
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get install -y -qq "$@" >/dev/null 2>&1 ||
+    { $sudo apt-get update -qq && $sudo apt-get install -y -qq "$@" >/dev/null; }
+}
+
 ensure_test_tools() {
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Debian chromium and chromium-driver"
-    local sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo="sudo"
-    $sudo apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 ||
-      { $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium chromium-driver >/dev/null; }
+    apt_install chromium chromium-driver
+  fi
+  # The replicas' database in the tests (scripts/lib/test-postgres.sh).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    say "installing Debian postgresql"
+    apt_install postgresql
   fi
   npm_ci_if_needed end2end
 }

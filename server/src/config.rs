@@ -7,7 +7,7 @@
 //! | `AZURE_CREDENTIAL` | `developer-tools`, `managed-identity`, `workload-identity`, `client-secret` | `developer-tools` |
 //! | `AZURE_TENANT_ID`, `AZURE_CLIENT_ID`, `AZURE_CLIENT_SECRET` | for `client-secret` | — |
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION`, `…_NETWORK`, `…_POLICY` | api-versions | see [`ApiVersions`] |
-//! | `DATABASE_URL` | SQLite database | `sqlite://data/dashboard.db` |
+//! | `DATABASE_URL` | the job store: `sqlite://…` (one process) or `postgres://…` (several replicas; `?sslmode=require` for a managed server) | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |

@@ -47,7 +47,6 @@ use session::SessionSettings;
 use std::sync::Arc;
 use store::Store;
 use token_vault::TokenVault;
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// Everything a request handler may need.
 #[derive(Clone)]
@@ -63,7 +62,7 @@ pub struct AppState {
     /// Session cookie attributes and the mode sessions are bound to.
     pub session: SessionSettings,
     /// The server-side session records (in the dashboard's database).
-    pub session_store: SqliteStore,
+    pub session_store: session::layer::DashboardSessions,
     /// Sign-in with an OpenID provider (Entra ID in azure mode); `None` where it is not set up.
     pub oidc: Option<Arc<RelyingParty>>,
     /// The signed-in people's provider tokens, encrypted.

@@ -2,6 +2,7 @@
 //! the OpenID Connect callback and by the sandbox's scripted sign-in alike, so sessions have the
 //! same shape whatever signed the caller in.
 
+use super::layer::DashboardSessions;
 use super::{SESSION_LIFETIME, SessionBinding, SessionSettings};
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -9,7 +10,6 @@ use shared::caller::Caller;
 use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::{Expiry, Session, SessionStore};
-use tower_sessions_sqlx_store::SqliteStore;
 
 /// The session key of [`SignedIn`].
 const SIGNED_IN: &str = "signed_in";
@@ -97,7 +97,7 @@ pub async fn end(session: &Session) -> Result<Option<SignedIn>, SessionError> {
 /// (`aks_dashboard_session=<value>`) that carries it: for tests and tools that need a session
 /// without a browser sign-in (azure mode has no scripted sign-in).
 pub async fn mint(
-    store: &SqliteStore,
+    store: &DashboardSessions,
     caller: Caller,
     binding: SessionBinding,
 ) -> Result<String, tower_sessions::session_store::Error> {

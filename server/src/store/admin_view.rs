@@ -7,6 +7,7 @@
 //! card" to its owner; an administrator looking after everyone's creates still needs to see
 //! that it failed.
 
+use super::engine::on_engine;
 use super::jobs::{COLUMNS, JobRow};
 use super::{JobRecord, Store, StoreError};
 use shared::progress::CANCELLED_CODE;
@@ -17,13 +18,17 @@ impl Store {
         &self,
         limit: i64,
     ) -> Result<Vec<JobRecord>, StoreError> {
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE finished_at_ms IS NULL \
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs WHERE finished_at_ms IS NULL \
              ORDER BY created_at_ms, job_id LIMIT ?"
-        ))
-        .bind(limit.max(0))
-        .fetch_all(&self.pool)
-        .await?
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(limit.max(0))
+                .fetch_all(pool)
+                .await
+        )?
         .into_iter()
         .map(JobRow::into_record)
         .collect()
@@ -37,19 +42,23 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<JobRecord>, StoreError> {
         // `status = 'FAILURE'` is spelled out, not bound, so the partial index applies.
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs \
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs \
              WHERE status = 'FAILURE' \
              AND finished_at_ms IS NOT NULL AND finished_at_ms >= ? \
              AND (error_code IS NULL OR error_code <> ?) \
              ORDER BY finished_at_ms DESC, job_id DESC \
              LIMIT ?"
-        ))
-        .bind(since_ms)
-        .bind(CANCELLED_CODE)
-        .bind(limit.max(0))
-        .fetch_all(&self.pool)
-        .await?
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(since_ms)
+                .bind(CANCELLED_CODE)
+                .bind(limit.max(0))
+                .fetch_all(pool)
+                .await
+        )?
         .into_iter()
         .map(JobRow::into_record)
         .collect()
@@ -184,13 +193,13 @@ mod tests {
     async fn a_cancel_recorded_before_actors_reads_as_its_owner_s() {
         let (store, _dir) = temp_store().await;
         saved_test_job(&store, "alice", "a", TaskStatus::Progress, (1, 0)).await;
-        sqlx::query(
-            "UPDATE provision_jobs SET cancel_requested_at_ms = 5, cancelled_by = 'alice' \
-             WHERE job_id = 'job-a'",
-        )
-        .execute(&store.pool)
-        .await
-        .expect("an old cancel");
+        store
+            .execute_for_test(
+                "UPDATE provision_jobs SET cancel_requested_at_ms = 5, cancelled_by = 'alice' \
+                 WHERE job_id = 'job-a'",
+            )
+            .await
+            .expect("an old cancel");
         let read = store.job_by_id("job-a").await.expect("read").expect("row");
         let actor = read.cancelled_by.expect("recorded");
         assert_eq!(actor.person.object_id, "alice");

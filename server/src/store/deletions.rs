@@ -8,6 +8,7 @@
 //! Only a running deletion takes an operation URL or an end, so a late write from a second task
 //! following the same deletion changes nothing once the first one recorded the end.
 
+use super::engine::on_engine;
 use super::jobs::{COLUMNS, JobRow, to_json};
 use super::{JobRecord, Store, StoreError};
 use shared::progress::{DeletionState, TaskStatus};
@@ -43,25 +44,28 @@ impl Store {
         at_ms: i64,
         message: &str,
     ) -> Result<bool, StoreError> {
-        let started = sqlx::query(
+        let started = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET deletion_state = ?, deletion_message = ?, \
              deletion_requested_by = ?, deletion_started_at_ms = ?, \
              deletion_finished_at_ms = NULL, deletion_operation_url = NULL, updated_at_ms = ? \
              WHERE job_id = ? AND finished_at_ms IS NOT NULL AND status IN (?, ?) \
              AND (deletion_state IS NULL OR deletion_state = ?)",
-        )
-        .bind(DeletionState::Deleting.as_str())
-        .bind(message)
-        .bind(requested_by)
-        .bind(at_ms)
-        .bind(at_ms)
-        .bind(job_id)
-        .bind(TaskStatus::Revoked.as_str())
-        .bind(TaskStatus::Failure.as_str())
-        .bind(DeletionState::Failed.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(started.rows_affected() == 1)
+            |pool, sql| sqlx::query(sql)
+                .bind(DeletionState::Deleting.as_str())
+                .bind(message)
+                .bind(requested_by)
+                .bind(at_ms)
+                .bind(at_ms)
+                .bind(job_id)
+                .bind(TaskStatus::Revoked.as_str())
+                .bind(TaskStatus::Failure.as_str())
+                .bind(DeletionState::Failed.as_str())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(started == 1)
     }
 
     /// Saves the operation URL ARM gave the DELETE of job `job_id`'s cluster, while the
@@ -73,17 +77,20 @@ impl Store {
         operation_url: &str,
         at_ms: i64,
     ) -> Result<bool, StoreError> {
-        let saved = sqlx::query(
+        let saved = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET deletion_operation_url = ?, updated_at_ms = ? \
              WHERE job_id = ? AND deletion_state = ?",
-        )
-        .bind(operation_url)
-        .bind(at_ms)
-        .bind(job_id)
-        .bind(DeletionState::Deleting.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(saved.rows_affected() == 1)
+            |pool, sql| sqlx::query(sql)
+                .bind(operation_url)
+                .bind(at_ms)
+                .bind(job_id)
+                .bind(DeletionState::Deleting.as_str())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(saved == 1)
     }
 
     /// Ends the running deletion of job `job_id` with `end` and `message` at `at_ms`. True when
@@ -96,31 +103,38 @@ impl Store {
         message: &str,
         at_ms: i64,
     ) -> Result<bool, StoreError> {
-        let finished = sqlx::query(
+        let finished = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET deletion_state = ?, deletion_message = ?, \
              deletion_finished_at_ms = ?, updated_at_ms = ? \
              WHERE job_id = ? AND deletion_state = ?",
-        )
-        .bind(end.state().as_str())
-        .bind(message)
-        .bind(at_ms)
-        .bind(at_ms)
-        .bind(job_id)
-        .bind(DeletionState::Deleting.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(finished.rows_affected() == 1)
+            |pool, sql| sqlx::query(sql)
+                .bind(end.state().as_str())
+                .bind(message)
+                .bind(at_ms)
+                .bind(at_ms)
+                .bind(job_id)
+                .bind(DeletionState::Deleting.as_str())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(finished == 1)
     }
 
     /// Every job whose deletion is running, oldest request first (resume after a restart).
     pub async fn deleting_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE deletion_state = ? \
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs WHERE deletion_state = ? \
              ORDER BY deletion_started_at_ms, job_id"
-        ))
-        .bind(DeletionState::Deleting.as_str())
-        .fetch_all(&self.pool)
-        .await?
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(DeletionState::Deleting.as_str())
+                .fetch_all(pool)
+                .await
+        )?
         .into_iter()
         .map(JobRow::into_record)
         .collect()
@@ -132,22 +146,25 @@ impl Store {
     /// tells what happened to the cluster. True when saved.
     #[tracing::instrument(skip_all, err, fields(job_id = %job.job_id))]
     pub async fn refresh_cluster(&self, job: &JobRecord) -> Result<bool, StoreError> {
-        let saved = sqlx::query(
+        let saved = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET cluster_state = ?, pools_json = ?, portal_url = ?, \
              cluster_resource_uid = COALESCE(cluster_resource_uid, ?), updated_at_ms = ? \
              WHERE job_id = ? AND finished_at_ms IS NOT NULL \
              AND (deletion_state IS NULL OR deletion_state = ?)",
-        )
-        .bind(&job.cluster_state)
-        .bind(to_json(&job.pools))
-        .bind(&job.portal_url)
-        .bind(&job.cluster_resource_uid)
-        .bind(job.updated_at_ms)
-        .bind(&job.job_id)
-        .bind(DeletionState::Failed.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(saved.rows_affected() == 1)
+            |pool, sql| sqlx::query(sql)
+                .bind(&job.cluster_state)
+                .bind(to_json(&job.pools))
+                .bind(&job.portal_url)
+                .bind(&job.cluster_resource_uid)
+                .bind(job.updated_at_ms)
+                .bind(&job.job_id)
+                .bind(DeletionState::Failed.as_str())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(saved == 1)
     }
 }
 
@@ -368,18 +385,18 @@ mod tests {
     async fn a_corrupt_deletion_is_an_error_not_a_panic() {
         let (store, _dir) = temp_store().await;
         let job = job(&store, "1", TaskStatus::Failure).await;
-        sqlx::query("UPDATE provision_jobs SET deletion_state = 'deleting'")
-            .execute(&store.pool)
+        store
+            .execute_for_test("UPDATE provision_jobs SET deletion_state = 'deleting'")
             .await
             .expect("no start time");
         let error = store.job_by_task(&job.task_id).await.unwrap_err();
         assert!(error.to_string().contains("start time"), "{error}");
-        sqlx::query(
-            "UPDATE provision_jobs SET deletion_state = 'gone', deletion_started_at_ms = 1",
-        )
-        .execute(&store.pool)
-        .await
-        .expect("unknown state");
+        store
+            .execute_for_test(
+                "UPDATE provision_jobs SET deletion_state = 'gone', deletion_started_at_ms = 1",
+            )
+            .await
+            .expect("unknown state");
         let error = store.job_by_task(&job.task_id).await.unwrap_err();
         assert!(error.to_string().contains("gone"), "{error}");
     }

@@ -7,6 +7,7 @@
 //! still holds when the dismissal is written; the dismissal is one conditional statement that
 //! only lands on a failed row not dismissed yet, so dismissing twice records the first time.
 
+use super::engine::on_engine;
 use super::jobs::{COLUMNS, JobRow, OWNED_BY};
 use super::{JobRecord, Store, StoreError};
 use shared::caller::Caller;
@@ -32,22 +33,26 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<JobRecord>, StoreError> {
         // `status = 'FAILURE'` is spelled out, not bound, so the partial index applies.
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs \
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs \
              WHERE {OWNED_BY} AND status = 'FAILURE' \
              AND finished_at_ms IS NOT NULL AND finished_at_ms >= ? \
              AND dismissed_at_ms IS NULL \
              AND (error_code IS NULL OR error_code <> ?) \
              ORDER BY finished_at_ms DESC, job_id DESC \
              LIMIT ?"
-        ))
-        .bind(&owner.object_id)
-        .bind(&owner.tenant_id)
-        .bind(since_ms)
-        .bind(CANCELLED_CODE)
-        .bind(limit.max(0))
-        .fetch_all(&self.pool)
-        .await?
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(&owner.object_id)
+                .bind(&owner.tenant_id)
+                .bind(since_ms)
+                .bind(CANCELLED_CODE)
+                .bind(limit.max(0))
+                .fetch_all(pool)
+                .await
+        )?
         .into_iter()
         .map(JobRow::into_record)
         .collect()
@@ -56,16 +61,20 @@ impl Store {
     /// When the newest create of `owner` that succeeded finished, and when the
     /// newest failure they dismissed had failed: what settles their last attempt.
     pub async fn last_settled_of(&self, owner: &Caller) -> Result<LastSettled, StoreError> {
-        let (success_ms, dismissed_ms): (Option<i64>, Option<i64>) = sqlx::query_as(&format!(
-            "SELECT \
+        let (success_ms, dismissed_ms): (Option<i64>, Option<i64>) = on_engine!(
+            &self.engine,
+            format!(
+                "SELECT \
              MAX(CASE WHEN status = 'SUCCESS' THEN finished_at_ms END), \
              MAX(CASE WHEN status = 'FAILURE' AND dismissed_at_ms IS NOT NULL THEN finished_at_ms END) \
              FROM provision_jobs WHERE {OWNED_BY}",
-        ))
-        .bind(&owner.object_id)
-        .bind(&owner.tenant_id)
-        .fetch_one(&self.pool)
-        .await?;
+            ),
+            |pool, sql| sqlx::query_as(sql)
+                .bind(&owner.object_id)
+                .bind(&owner.tenant_id)
+                .fetch_one(pool)
+                .await
+        )?;
         Ok(LastSettled {
             success_ms,
             dismissed_ms,
@@ -76,17 +85,20 @@ impl Store {
     /// call recorded it; false when the job is not a failed one or was dismissed already.
     #[tracing::instrument(skip_all, err, fields(job_id = %job_id))]
     pub async fn dismiss_failure(&self, job_id: &str, at_ms: i64) -> Result<bool, StoreError> {
-        let dismissed = sqlx::query(
+        let dismissed = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET dismissed_at_ms = ? \
              WHERE job_id = ? AND status = ? AND finished_at_ms IS NOT NULL \
              AND dismissed_at_ms IS NULL",
-        )
-        .bind(at_ms)
-        .bind(job_id)
-        .bind(TaskStatus::Failure.as_str())
-        .execute(&self.pool)
-        .await?;
-        Ok(dismissed.rows_affected() == 1)
+            |pool, sql| sqlx::query(sql)
+                .bind(at_ms)
+                .bind(job_id)
+                .bind(TaskStatus::Failure.as_str())
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(dismissed == 1)
     }
 }
 

@@ -9,6 +9,7 @@
 //! REVOKED end ([`Store::finish_cancelled_job`]) is accepted. So a cancel racing the job's own
 //! success or failure ends in exactly one of the two, whichever statement SQLite ran first.
 
+use super::engine::on_engine;
 use super::{Store, StoreError};
 use shared::admin::CancelActor;
 use shared::caller::Caller;
@@ -291,32 +292,35 @@ impl Store {
         let key = active_key(&job.request);
         let request = &job.request;
         let phase = ProvisionPhase::Queued;
-        let inserted = sqlx::query(
+        let inserted = on_engine!(
+            &self.engine,
             "INSERT INTO provision_jobs (job_id, task_id, owner_tenant_id, owner_object_id, \
              owner_display_name, subscription_id, resource_group, region, cluster_name, \
              request_json, status, phase, step, message, created_at_ms, updated_at_ms, active_key) \
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) \
              ON CONFLICT (active_key) DO NOTHING",
-        )
-        .bind(&job.job_id)
-        .bind(&job.task_id)
-        .bind(&job.owner.tenant_id)
-        .bind(&job.owner.object_id)
-        .bind(&job.owner.display_name)
-        .bind(&request.subscription_id)
-        .bind(&request.resource_group)
-        .bind(&request.region)
-        .bind(&request.cluster_name)
-        .bind(to_json(request))
-        .bind(TaskStatus::Pending.as_str())
-        .bind(phase.as_str())
-        .bind("Queued; the worker starts it in a moment.")
-        .bind(job.created_at_ms)
-        .bind(job.created_at_ms)
-        .bind(&key)
-        .execute(&self.pool)
-        .await?;
-        if inserted.rows_affected() == 1 {
+            |pool, sql| sqlx::query(sql)
+                .bind(&job.job_id)
+                .bind(&job.task_id)
+                .bind(&job.owner.tenant_id)
+                .bind(&job.owner.object_id)
+                .bind(&job.owner.display_name)
+                .bind(&request.subscription_id)
+                .bind(&request.resource_group)
+                .bind(&request.region)
+                .bind(&request.cluster_name)
+                .bind(to_json(request))
+                .bind(TaskStatus::Pending.as_str())
+                .bind(phase.as_str())
+                .bind("Queued; the worker starts it in a moment.")
+                .bind(job.created_at_ms)
+                .bind(job.created_at_ms)
+                .bind(&key)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        if inserted == 1 {
             let record = self.job_by_task(&job.task_id).await?;
             return record
                 .map(InsertOutcome::Inserted)
@@ -337,12 +341,14 @@ impl Store {
         &self,
         request: &ProvisionRequest,
     ) -> Result<Option<JobRecord>, StoreError> {
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE active_key = ?"
-        ))
-        .bind(active_key(request))
-        .fetch_optional(&self.pool)
-        .await?
+        on_engine!(
+            &self.engine,
+            format!("SELECT {COLUMNS} FROM provision_jobs WHERE active_key = ?"),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(active_key(request))
+                .fetch_optional(pool)
+                .await
+        )?
         .map(JobRow::into_record)
         .transpose()
     }
@@ -359,25 +365,31 @@ impl Store {
 
     /// The one job whose `key` column holds `value`.
     async fn job_where(&self, key: JobKey, value: &str) -> Result<Option<JobRecord>, StoreError> {
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE {} = ?",
-            key.column()
-        ))
-        .bind(value)
-        .fetch_optional(&self.pool)
-        .await?
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs WHERE {} = ?",
+                key.column()
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(value)
+                .fetch_optional(pool)
+                .await
+        )?
         .map(JobRow::into_record)
         .transpose()
     }
 
     /// Every job that has not finished, oldest first (resume after a restart).
     pub async fn unfinished_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs WHERE finished_at_ms IS NULL \
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs WHERE finished_at_ms IS NULL \
              ORDER BY created_at_ms, job_id"
-        ))
-        .fetch_all(&self.pool)
-        .await?
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql).fetch_all(pool).await
+        )?
         .into_iter()
         .map(JobRow::into_record)
         .collect()
@@ -387,16 +399,20 @@ impl Store {
     /// a reload): the unfinished ones, and the finished ones whose partial cluster is being
     /// deleted.
     pub async fn active_jobs_of(&self, owner: &Caller) -> Result<Vec<JobRecord>, StoreError> {
-        sqlx::query_as::<_, JobRow>(&format!(
-            "SELECT {COLUMNS} FROM provision_jobs \
+        on_engine!(
+            &self.engine,
+            format!(
+                "SELECT {COLUMNS} FROM provision_jobs \
              WHERE {OWNED_BY} \
              AND (finished_at_ms IS NULL OR deletion_state = 'deleting') \
              ORDER BY created_at_ms, job_id"
-        ))
-        .bind(&owner.object_id)
-        .bind(&owner.tenant_id)
-        .fetch_all(&self.pool)
-        .await?
+            ),
+            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
+                .bind(&owner.object_id)
+                .bind(&owner.tenant_id)
+                .fetch_all(pool)
+                .await
+        )?
         .into_iter()
         .map(JobRow::into_record)
         .collect()
@@ -431,7 +447,8 @@ impl Store {
             None => (None, None, None),
         };
         let finished = job.finished_at_ms.is_some();
-        let saved = sqlx::query(
+        let saved = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET status = ?, phase = ?, step = ?, message = ?, \
              updated_at_ms = ?, arm_started_at_ms = ?, finished_at_ms = ?, operation_url = ?, \
              resource_group_created = ?, cluster_state = ?, cluster_resource_uid = ?, \
@@ -441,43 +458,47 @@ impl Store {
              active_key = CASE WHEN ? THEN NULL ELSE active_key END \
              WHERE job_id = ? AND finished_at_ms IS NULL \
              AND (cancel_requested_at_ms IS NOT NULL) = ?",
-        )
-        .bind(job.status.as_str())
-        .bind(job.phase.as_str())
-        .bind(job.step)
-        .bind(&job.message)
-        .bind(job.updated_at_ms)
-        .bind(job.arm_started_at_ms)
-        .bind(job.finished_at_ms)
-        .bind(&job.operation_url)
-        .bind(job.resource_group_created)
-        .bind(&job.cluster_state)
-        .bind(&job.cluster_resource_uid)
-        .bind(to_json(&job.pools))
-        .bind(&job.portal_url)
-        .bind(job.percent_complete)
-        .bind(error_code)
-        .bind(error_message)
-        .bind(error_raw)
-        .bind(job.result.as_ref().map(to_json))
-        .bind(job.waiting_for_sign_in_since_ms)
-        .bind(finished)
-        .bind(&job.job_id)
-        .bind(after_cancel == WriteAfterCancel::Required)
-        .execute(&self.pool)
-        .await?;
-        if saved.rows_affected() == 1 {
+            |pool, sql| sqlx::query(sql)
+                .bind(job.status.as_str())
+                .bind(job.phase.as_str())
+                .bind(job.step)
+                .bind(&job.message)
+                .bind(job.updated_at_ms)
+                .bind(job.arm_started_at_ms)
+                .bind(job.finished_at_ms)
+                .bind(&job.operation_url)
+                .bind(job.resource_group_created)
+                .bind(&job.cluster_state)
+                .bind(&job.cluster_resource_uid)
+                .bind(to_json(&job.pools))
+                .bind(&job.portal_url)
+                .bind(job.percent_complete)
+                .bind(error_code)
+                .bind(error_message)
+                .bind(error_raw)
+                .bind(job.result.as_ref().map(to_json))
+                .bind(job.waiting_for_sign_in_since_ms)
+                .bind(finished)
+                .bind(&job.job_id)
+                .bind(after_cancel == WriteAfterCancel::Required)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        if saved == 1 {
             return Ok(SaveOutcome::Saved);
         }
         // Refused: say why. Only the worker finishes a row with a cancel request, so the answer
         // cannot go stale between the two statements.
-        let cancel_pending: Option<bool> = sqlx::query_scalar(
+        let cancel_pending: Option<bool> = on_engine!(
+            &self.engine,
             "SELECT cancel_requested_at_ms IS NOT NULL FROM provision_jobs \
              WHERE job_id = ? AND finished_at_ms IS NULL",
-        )
-        .bind(&job.job_id)
-        .fetch_optional(&self.pool)
-        .await?;
+            |pool, sql| sqlx::query_scalar(sql)
+                .bind(&job.job_id)
+                .fetch_optional(pool)
+                .await
+        )?;
         Ok(match cancel_pending {
             Some(true) if after_cancel == WriteAfterCancel::Refused => SaveOutcome::CancelRequested,
             _ => SaveOutcome::Finished,
@@ -496,23 +517,25 @@ impl Store {
         at_ms: i64,
         message: &str,
     ) -> Result<Option<TaskStatus>, StoreError> {
-        let status: Option<String> = sqlx::query_scalar(
+        let status: Option<String> = on_engine!(
+            &self.engine,
             "UPDATE provision_jobs SET cancel_requested_at_ms = ?, cancelled_by = ?, \
              cancelled_by_tenant_id = ?, cancelled_by_display_name = ?, cancelled_as_admin = ?, \
              message = ?, updated_at_ms = ? \
              WHERE job_id = ? AND finished_at_ms IS NULL AND cancel_requested_at_ms IS NULL \
              RETURNING status",
-        )
-        .bind(at_ms)
-        .bind(&actor.person.object_id)
-        .bind(&actor.person.tenant_id)
-        .bind(&actor.person.display_name)
-        .bind(actor.administrator)
-        .bind(message)
-        .bind(at_ms)
-        .bind(job_id)
-        .fetch_optional(&self.pool)
-        .await?;
+            |pool, sql| sqlx::query_scalar(sql)
+                .bind(at_ms)
+                .bind(&actor.person.object_id)
+                .bind(&actor.person.tenant_id)
+                .bind(&actor.person.display_name)
+                .bind(actor.administrator)
+                .bind(message)
+                .bind(at_ms)
+                .bind(job_id)
+                .fetch_optional(pool)
+                .await
+        )?;
         status
             .map(|status| {
                 TaskStatus::parse(&status).ok_or_else(|| StoreError::Corrupt {
@@ -840,8 +863,8 @@ mod tests {
             .insert_job(&new_job("1", "alice", request("aks-a")))
             .await
             .expect("insert");
-        sqlx::query("UPDATE provision_jobs SET status = 'BOGUS'")
-            .execute(&store.pool)
+        store
+            .execute_for_test("UPDATE provision_jobs SET status = 'BOGUS'")
             .await
             .expect("corrupt it");
         let error = store.job_by_task("task-1").await.unwrap_err();

@@ -1,6 +1,7 @@
 //! The rows of the token vault (`token_vault`): one sealed token set per person. The store only
 //! keeps bytes; sealing and opening them is [`crate::token_vault`]'s.
 
+use super::engine::on_engine;
 use super::{Store, StoreError};
 
 /// A person's token set as stored: the AES-GCM nonce and the ciphertext (with its tag).
@@ -26,19 +27,24 @@ impl Store {
         object_id: &str,
         sealed: &SealedTokens,
     ) -> Result<(), StoreError> {
-        sqlx::query(
+        let updated_at = now_rfc3339();
+        on_engine!(
+            &self.engine,
             "INSERT INTO token_vault (tenant_id, object_id, nonce, ciphertext, updated_at) \
-             VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) \
+             VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (tenant_id, object_id) DO UPDATE SET \
              nonce = excluded.nonce, ciphertext = excluded.ciphertext, \
              updated_at = excluded.updated_at",
-        )
-        .bind(tenant_id)
-        .bind(object_id)
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .execute(&self.pool)
-        .await?;
+            |pool, sql| sqlx::query(sql)
+                .bind(tenant_id)
+                .bind(object_id)
+                .bind(&sealed.nonce)
+                .bind(&sealed.ciphertext)
+                .bind(&updated_at)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
         Ok(())
     }
 
@@ -51,19 +57,24 @@ impl Store {
         expected_nonce: &[u8],
         sealed: &SealedTokens,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+        let updated_at = now_rfc3339();
+        let done = on_engine!(
+            &self.engine,
             "UPDATE token_vault SET nonce = ?, ciphertext = ?, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') \
+             updated_at = ? \
              WHERE tenant_id = ? AND object_id = ? AND nonce = ?",
-        )
-        .bind(&sealed.nonce)
-        .bind(&sealed.ciphertext)
-        .bind(tenant_id)
-        .bind(object_id)
-        .bind(expected_nonce)
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
+            |pool, sql| sqlx::query(sql)
+                .bind(&sealed.nonce)
+                .bind(&sealed.ciphertext)
+                .bind(&updated_at)
+                .bind(tenant_id)
+                .bind(object_id)
+                .bind(expected_nonce)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(done == 1)
     }
 
     /// The sealed token set of a person, if any.
@@ -72,13 +83,15 @@ impl Store {
         tenant_id: &str,
         object_id: &str,
     ) -> Result<Option<SealedTokens>, StoreError> {
-        let row: Option<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
+        let row: Option<(Vec<u8>, Vec<u8>)> = on_engine!(
+            &self.engine,
             "SELECT nonce, ciphertext FROM token_vault WHERE tenant_id = ? AND object_id = ?",
-        )
-        .bind(tenant_id)
-        .bind(object_id)
-        .fetch_optional(&self.pool)
-        .await?;
+            |pool, sql| sqlx::query_as(sql)
+                .bind(tenant_id)
+                .bind(object_id)
+                .fetch_optional(pool)
+                .await
+        )?;
         Ok(row.map(|(nonce, ciphertext)| SealedTokens { nonce, ciphertext }))
     }
 
@@ -88,11 +101,24 @@ impl Store {
         tenant_id: &str,
         object_id: &str,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM token_vault WHERE tenant_id = ? AND object_id = ?")
-            .bind(tenant_id)
-            .bind(object_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected() > 0)
+        let done = on_engine!(
+            &self.engine,
+            "DELETE FROM token_vault WHERE tenant_id = ? AND object_id = ?",
+            |pool, sql| sqlx::query(sql)
+                .bind(tenant_id)
+                .bind(object_id)
+                .execute(pool)
+                .await
+                .map(|done| done.rows_affected())
+        )?;
+        Ok(done > 0)
     }
+}
+
+/// This moment as RFC 3339 UTC text, the vault's `updated_at` (bound from here so both engines
+/// write the same format).
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
