@@ -9,6 +9,7 @@
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION`, `…_NETWORK`, `…_POLICY` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | the job store: `sqlite://…` (one process) or `postgres://…` (several replicas; `?sslmode=require` for a managed server) | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
+//! | `LEASE_TTL_SECONDS` | how long a replica's lease on a running job or deletion lasts unless its sweep (every third of it) renews it: a replica that dies loses its work to another after about this long | `10` |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |
 //! | `RATE_LIMIT_WRITES_PER_MINUTE` | creates, cancels, deletes and dismisses per caller per minute (also the burst) | 30 |
@@ -119,6 +120,8 @@ pub struct Config {
     pub poll_interval: Duration,
     /// How long a shutdown waits for open requests before the process exits.
     pub shutdown_grace: Duration,
+    /// How long a replica's lease on a job lasts unless renewed (`store::LeaseTerms`).
+    pub lease_ttl: Duration,
     /// Per-caller limits.
     pub limits: Limits,
     /// Sign-in with Microsoft Entra ID: required, and always set, in azure mode; `None` in
@@ -209,6 +212,7 @@ impl Config {
                 .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
             poll_interval: poll_interval(&lookup)?,
             shutdown_grace: shutdown_grace(&lookup)?,
+            lease_ttl: lease_ttl(&lookup)?,
             limits: limits(&lookup)?,
             oidc,
         })
@@ -326,6 +330,21 @@ fn credential_kind(
 }
 
 /// `POLL_INTERVAL_SECONDS`: whole seconds from 1 to 300 (the follower never waits longer).
+fn lease_ttl(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
+    let Some(raw) = lookup("LEASE_TTL_SECONDS") else {
+        return Ok(crate::store::LeaseTerms::DEFAULT_TTL);
+    };
+    match raw.trim().parse::<u64>() {
+        // At least 3 s: the sweep renews every third of it, and a renewal takes a round trip.
+        Ok(seconds @ 3..=600) => Ok(Duration::from_secs(seconds)),
+        _ => Err(ConfigError::Invalid {
+            name: "LEASE_TTL_SECONDS",
+            value: raw,
+            expected: "whole seconds from 3 to 600",
+        }),
+    }
+}
+
 fn poll_interval(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
     let Some(raw) = lookup("POLL_INTERVAL_SECONDS") else {
         return Ok(Duration::from_secs(30));
@@ -370,6 +389,7 @@ mod tests {
         assert_eq!(config.api_versions.container_service, "2025-10-01");
         assert_eq!(config.poll_interval, Duration::from_secs(30));
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));
+        assert_eq!(config.lease_ttl, Duration::from_secs(10));
         assert_eq!(config.limits, Limits::default());
         assert_eq!(config.limits.max_running_jobs, 10);
         assert!(config.oidc.is_none(), "sandbox mode has no Entra sign-in");
@@ -449,6 +469,15 @@ mod tests {
         );
         assert_eq!(state("sqlite::memory:"), None);
         assert_eq!(state("sqlite://jobs.db?mode=memory"), None);
+    }
+
+    #[test]
+    fn the_lease_time_is_whole_seconds_within_bounds() {
+        let ttl = |value| config(&[("LEASE_TTL_SECONDS", value)]).map(|c| c.lease_ttl);
+        assert_eq!(ttl("30").expect("valid"), Duration::from_secs(30));
+        for refused in ["2", "601", "ten", "-5"] {
+            assert!(ttl(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct AppState {
     pub backend: SharedBackend,
     /// The database.
     pub store: Store,
+    /// The jobs and the leases this replica holds (handed back at a drain).
+    pub provisioning: provisioning::Provisioning,
     /// `sandbox` or `azure`, for `/healthz`.
     pub cloud_name: &'static str,
     /// Session cookie attributes and the mode sessions are bound to.

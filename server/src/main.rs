@@ -128,6 +128,8 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         sandbox_mode: config.cloud == CloudMode::Sandbox,
         worker: WorkerSettings {
             poll_interval_without_retry_after: config.poll_interval,
+            sweep_interval: config.lease_ttl / 3,
+            lease_ttl: config.lease_ttl,
             ..WorkerSettings::default()
         },
         limits: config.limits,
@@ -138,15 +140,19 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {address}"))?;
     tracing::info!(%address, cloud = state.cloud_name, "dashboard listening on http://{address}");
     let store = state.store.clone();
-    // A shutdown waits for open requests, at most `shutdown_grace` (the `shutdown` module).
-    let served = shutdown::serve(
-        listener,
-        router(state),
-        shutdown_signal(),
-        config.shutdown_grace,
-    )
-    .await
-    .context("the dashboard stopped serving");
+    let provisioning = state.provisioning.clone();
+    // At the signal this replica's jobs are handed back at once, so other replicas take them
+    // over at their next sweep; then the shutdown waits for open requests, at most
+    // `shutdown_grace` (the `shutdown` module).
+    let drain = async move {
+        shutdown_signal().await;
+        if let Err(error) = provisioning.hand_back().await {
+            tracing::warn!(%error, "cannot hand the leases back; they expire instead");
+        }
+    };
+    let served = shutdown::serve(listener, router(state), drain, config.shutdown_grace)
+        .await
+        .context("the dashboard stopped serving");
     // Once the requests are answered (or dropped): the connections end cleanly (SQLite
     // checkpoints its write-ahead log) instead of being cut by the process exit. Closing waits
     // for connections in use, which a worker may hold, so it has the same bound.

@@ -3,8 +3,10 @@
 //! `POST /api/aks/provision` and the UI's `start_provision` server function both call
 //! [`Provisioning::start`], which validates the request, writes the job row and only then hands
 //! the job to a worker task in this process ([`worker`]). Reads check that the caller owns the
-//! job. At start-up [`Provisioning::resume_unfinished`] restarts the worker of every job a
-//! previous process left unfinished; the worker resumes from what the row holds.
+//! job. Each job's work belongs to the replica holding its lease ([`replica`]): at start-up
+//! [`Provisioning::resume`] takes over the jobs and deletions no live replica holds, and the
+//! sweep ([`Provisioning::keep_watch`]) renews this replica's leases and takes over orphans;
+//! the worker resumes from what the row holds.
 //!
 //! [`Provisioning::cancel`] (docs/PRODUCT.md §5) checks ownership as reads do, records the cancel in
 //! the row (who, when, and whether they acted as an administrator), then signals the job's worker ([`claims`]), which wakes at once,
@@ -28,8 +30,6 @@
 //! audit line and shown to the owner; every other write (Delete partial cluster, Dismiss) stays
 //! the owner's alone ([`access`]). [`admin_view`] answers an administrator's list of every user's jobs.
 //!
-//! One process runs the workers. With several replicas (PostgreSQL, later) a job needs a lease
-//! so that exactly one replica resumes it; the row is ready for that, the lease is not built.
 
 mod access;
 mod admin_view;
@@ -39,13 +39,14 @@ mod follower;
 mod ownership;
 mod partial_cluster_deletion;
 mod patient_writes;
+mod replica;
 mod worker;
 
 use crate::arm::ArmClient;
 use crate::arm::models::ManagedCluster;
 use crate::azure_access::AzureAccess;
 use crate::error::ServiceError;
-use crate::store::{InsertOutcome, JobRecord, NewJob, Store, StoreError};
+use crate::store::{InsertOutcome, JobRecord, NewJob, Store};
 use claims::Claims;
 use shared::admin::{CancelActor, cancel_requested_message};
 use shared::caller::Caller;
@@ -59,6 +60,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use ownership::JOB_TAG;
+pub use replica::Resumed;
 pub use worker::WorkerSettings;
 
 /// Creates, reads and resumes provisioning jobs.
@@ -254,22 +256,32 @@ impl Provisioning {
             }
         };
         let outcome = cancel_outcome(&job, previous_status, true);
-        self.tell_worker_to_stop(job);
+        self.tell_worker_to_stop(job).await;
         Ok(outcome)
     }
 
     /// Fires the stop signal of the worker of `job` (a record with its cancel request). When no
-    /// worker of this process runs it (it was just inserted and not yet started, or its worker
-    /// ended without finishing the row), one is started that goes straight to the cancel path;
-    /// if another start won that race, its worker is registered by then and is signalled.
-    fn tell_worker_to_stop(&self, job: JobRecord) {
+    /// worker of this replica runs it, the replica holding its lease learns of the cancel from
+    /// the database ([`replica`]); when no live replica holds it (its holder died), this one
+    /// takes the lease and starts a worker that goes straight to the cancel path.
+    async fn tell_worker_to_stop(&self, job: JobRecord) {
         let workers = &self.inner.workers;
         if workers.signal(&job.job_id) {
             return;
         }
-        let job_id = job.job_id.clone();
-        if !self.spawn(job) {
-            workers.signal(&job_id);
+        match self.inner.store.acquire_job(&job.job_id).await {
+            Ok(Some(leased)) => {
+                if !self.spawn(leased) {
+                    workers.signal(&job.job_id);
+                }
+            }
+            Ok(None) => {
+                tracing::debug!(job_id = %job.job_id, "another replica holds the job; it sees the cancel in the database");
+            }
+            // The cancel is recorded; whoever takes the lease next completes it.
+            Err(error) => {
+                tracing::warn!(%error, job_id = %job.job_id, "cannot take the cancelled job's lease")
+            }
         }
     }
 
@@ -289,51 +301,6 @@ impl Provisioning {
             .collect())
     }
 
-    /// Restarts the worker of every unfinished job that no worker of this process runs (all of
-    /// them at start; at a sweep, those whose worker stopped); returns how many. A job whose
-    /// cancel was recorded is not resumed: its worker completes the cancel (and the Azure
-    /// abort) instead.
-    pub async fn resume_unfinished(&self) -> Result<usize, StoreError> {
-        let mut resumed = 0;
-        for job in self.inner.store.unfinished_jobs().await? {
-            let (job_id, phase) = (job.job_id.clone(), job.phase);
-            let cancel_requested = job.cancel_requested_at_ms.is_some();
-            if self.spawn(job) {
-                tracing::info!(%job_id, phase = phase.as_str(), cancel_requested, "resuming job");
-                resumed += 1;
-            }
-        }
-        Ok(resumed)
-    }
-
-    /// Starts the sweep: every [`WorkerSettings::sweep_interval`], every running job and
-    /// deletion that no worker of this process follows gets one ([`patient_writes`] says why
-    /// a worker may stop early). Runs until the runtime stops. With several replicas, this is
-    /// where a lease would be taken.
-    pub fn keep_watch(&self) {
-        let provisioning = self.clone();
-        let interval = self.inner.settings.sweep_interval;
-        tokio::spawn(async move {
-            let mut ticks =
-                tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                ticks.tick().await;
-                let jobs = provisioning.resume_unfinished().await;
-                let deletions = provisioning.resume_deletions().await;
-                match (jobs, deletions) {
-                    (Ok(0), Ok(0)) => {}
-                    (Ok(jobs), Ok(deletions)) => {
-                        tracing::warn!(jobs, deletions, "sweep re-attached unwatched work");
-                    }
-                    (Err(error), _) | (_, Err(error)) => {
-                        tracing::warn!(%error, "sweep cannot read running work; trying again later");
-                    }
-                }
-            }
-        });
-    }
-
     /// Starts a worker for `job`; false when one already runs it in this process.
     fn spawn(&self, job: JobRecord) -> bool {
         let Some(claim) = self.inner.workers.claim(&job.job_id) else {
@@ -342,14 +309,20 @@ impl Provisioning {
         };
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
-            worker::run(
-                inner.store.clone(),
-                inner.access.clone(),
-                inner.settings.clone(),
-                job,
-                claim.stop_signal(),
-            )
-            .await;
+            let job_id = job.job_id.clone();
+            let halt = claim.halt_signal();
+            tokio::select! {
+                () = worker::run(
+                    inner.store.clone(),
+                    inner.access.clone(),
+                    inner.settings.clone(),
+                    job,
+                    claim.stop_signal(),
+                ) => {}
+                () = halt.cancelled() => {
+                    tracing::info!(%job_id, "worker halted: the job's lease is not this replica's any more");
+                }
+            }
             // Held until here: the job has a worker until the worker is done.
             drop(claim);
         });
@@ -550,6 +523,8 @@ mod tests {
             cancel_requested_at_ms: None,
             cancelled_by: None,
             deletion: None,
+            lease_holder: None,
+            lease_fence: 1,
         }
     }
 

@@ -13,9 +13,9 @@ use crate::hardening::security_headers::HeaderSettings;
 use crate::oidc::http_client::HttpError;
 use crate::oidc::{OidcSettings, RelyingParty};
 use crate::on_behalf::{ARM_DELEGATED_SCOPE, UserTokens};
-use crate::provisioning::{Provisioning, WorkerSettings};
+use crate::provisioning::{Provisioning, Resumed, WorkerSettings};
 use crate::session::SessionSettings;
-use crate::store::{Store, StoreError};
+use crate::store::{LeaseTerms, Store, StoreError};
 use crate::token_vault::TokenVault;
 use crate::token_vault::key::{VaultKey, VaultKeyError};
 use azure_core::credentials::TokenCredential;
@@ -83,12 +83,9 @@ pub enum StartupError {
         "ARM calls on users' behalf (ARM_IDENTITY=user) need sign-in with Entra ID; configure it, or choose ARM_IDENTITY=service"
     )]
     OnBehalfWithoutSignIn,
-    /// The jobs a previous process left unfinished cannot be read.
-    #[error("cannot read unfinished jobs")]
+    /// The jobs and deletions no live replica holds cannot be read or leased.
+    #[error("cannot take over unfinished jobs and deletions")]
     ResumeJobs(#[source] StoreError),
-    /// The deletions a previous process left running cannot be read.
-    #[error("cannot read running deletions")]
-    ResumeDeletions(#[source] StoreError),
 }
 
 /// Builds the dashboard's state, and restarts the workers of the jobs and deletions a previous
@@ -110,7 +107,9 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         limits,
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
-    let store = Store::open(&database_url).await?;
+    let store = Store::open(&database_url)
+        .await?
+        .with_lease_terms(LeaseTerms::for_this_process(worker.lease_ttl));
     let session = SessionSettings::new(sandbox_mode);
     let session_store = crate::session::layer::session_store(&store);
     crate::session::layer::delete_expired_sessions(session_store.clone());
@@ -143,21 +142,20 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     };
     let provisioning = Provisioning::new(store.clone(), access.clone(), worker);
     let resumed = provisioning
-        .resume_unfinished()
+        .resume()
         .await
         .map_err(StartupError::ResumeJobs)?;
-    if resumed > 0 {
-        tracing::info!(resumed, "resumed unfinished provisioning jobs");
-    }
-    let deletions = provisioning
-        .resume_deletions()
-        .await
-        .map_err(StartupError::ResumeDeletions)?;
-    if deletions > 0 {
-        tracing::info!(deletions, "resumed deletions of partial clusters");
+    if resumed != Resumed::default() {
+        tracing::info!(
+            jobs = resumed.jobs,
+            deletions = resumed.deletions,
+            taken_over = resumed.taken_over,
+            "resumed work no live replica held"
+        );
     }
     provisioning.keep_watch();
     Ok(AppState {
+        provisioning: provisioning.clone(),
         leptos_options,
         backend: Arc::new(DashboardBackend::new(
             access,

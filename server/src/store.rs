@@ -7,14 +7,16 @@ mod deletions;
 pub mod engine;
 mod failures;
 mod jobs;
+mod leases;
 #[cfg(test)]
 mod test_support;
 mod token_vault;
 
 pub use deletions::DeletionEnd;
 pub use jobs::{DeletionRecord, InsertOutcome, JobRecord, NewJob, SaveOutcome};
+pub use leases::{HeldLease, LeaseTerms, Takeover};
 #[cfg(test)]
-pub(crate) use test_support::{job_ids, saved_test_job, temp_store, test_owner};
+pub(crate) use test_support::{job_ids, saved_test_job, temp_replicas, temp_store, test_owner};
 pub use token_vault::SealedTokens;
 
 pub use engine::{Engine, EngineKind};
@@ -66,13 +68,18 @@ impl StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     engine: Engine,
+    /// Whose the leases this store takes are, and how long they last.
+    lease: std::sync::Arc<LeaseTerms>,
 }
 
 impl Store {
     /// Opens the database `url` names (see [`Engine::open`]) and brings its schema up to date.
+    /// Its leases are held under a new name for this process, for
+    /// [`LeaseTerms::DEFAULT_TTL`] ([`Store::with_lease_terms`] changes both).
     pub async fn open(url: &str) -> Result<Self, StoreError> {
         Ok(Self {
             engine: Engine::open(url).await?,
+            lease: std::sync::Arc::new(LeaseTerms::for_this_process(LeaseTerms::DEFAULT_TTL)),
         })
     }
 

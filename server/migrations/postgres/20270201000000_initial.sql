@@ -1,5 +1,5 @@
 -- The whole schema for PostgreSQL (several replicas, issue 17), equal in meaning to the SQLite
--- migrations in ../sqlite/ up to 20270105000000: the same tables, columns and partial indexes,
+-- migrations in ../sqlite/ up to 20270201000000 (leases): the same tables, columns and partial indexes,
 -- with PostgreSQL's types (epoch milliseconds BIGINT, flags BOOLEAN, REAL -> DOUBLE PRECISION,
 -- BLOB -> BYTEA). JSON stays TEXT so both engines decode rows the same way. The comments on
 -- each column live in the SQLite migrations, where each one was introduced.
@@ -46,7 +46,10 @@ CREATE TABLE provision_jobs (
     deletion_started_at_ms       BIGINT,
     deletion_finished_at_ms      BIGINT,
     deletion_operation_url       TEXT,
-    dismissed_at_ms              BIGINT
+    dismissed_at_ms              BIGINT,
+    lease_holder                 TEXT,
+    lease_until_ms               BIGINT,
+    lease_fence                  BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE INDEX provision_jobs_by_owner ON provision_jobs (owner_object_id, created_at_ms);
@@ -57,6 +60,8 @@ CREATE INDEX provision_jobs_failures ON provision_jobs (owner_object_id, finishe
     WHERE status = 'FAILURE';
 CREATE INDEX provision_jobs_failures_by_time ON provision_jobs (finished_at_ms)
     WHERE status = 'FAILURE';
+CREATE INDEX provision_jobs_lease_holder ON provision_jobs (lease_holder)
+    WHERE lease_holder IS NOT NULL;
 
 -- Server-side sessions: tower-sessions-sqlx-store's PostgresStore layout and default place,
 -- created here (under the migrations' lock) rather than by its migrate(), whose CREATE SCHEMA

@@ -9,7 +9,12 @@
 //! then fires the job's signal here, so a worker sleeping until its next `Retry-After`, or
 //! waiting on an ARM read, wakes at once instead of at its next poll.
 //!
-//! The signal is `tokio_util::sync::CancellationToken` rather than something written here: it
+//! A claim also carries a halt signal: the replica lost the job's lease (another replica took
+//! it over) or hands it back at a drain. A halted task is dropped where it waits, exactly as if
+//! its process had stopped there, and never takes the cancel path; the lease's next holder
+//! resumes the job from its row.
+//!
+//! The signals are `tokio_util::sync::CancellationToken` rather than something written here: it
 //! is level-triggered (a cancel fired before the worker starts waiting is still seen, which a
 //! `tokio::sync::Notify` would lose), its `cancelled()` future is cancel-safe inside
 //! `tokio::select!`, clones share one state, and it is maintained with tokio itself (tokio-util
@@ -22,7 +27,16 @@ use tokio_util::sync::CancellationToken;
 /// The claimed jobs of one kind of task in this process, by job id.
 #[derive(Clone, Default)]
 pub(super) struct Claims {
-    held: Arc<Mutex<HashMap<String, CancellationToken>>>,
+    held: Arc<Mutex<HashMap<String, Signals>>>,
+}
+
+/// The two signals of one claimed job.
+#[derive(Clone, Default)]
+struct Signals {
+    /// Stop and take the cancel path.
+    stop: CancellationToken,
+    /// Stop where you are, writing nothing more.
+    halt: CancellationToken,
 }
 
 impl Claims {
@@ -32,11 +46,11 @@ impl Claims {
         if held.contains_key(job_id) {
             return None;
         }
-        let token = CancellationToken::new();
-        held.insert(job_id.to_owned(), token.clone());
+        let signals = Signals::default();
+        held.insert(job_id.to_owned(), signals.clone());
         Some(Claim {
             job_id: job_id.to_owned(),
-            token,
+            signals,
             claims: self.clone(),
         })
     }
@@ -44,15 +58,39 @@ impl Claims {
     /// Tells the task holding `job_id` to stop; false when no task of this process holds it.
     pub(super) fn signal(&self, job_id: &str) -> bool {
         match self.lock().get(job_id) {
-            Some(token) => {
-                token.cancel();
+            Some(signals) => {
+                signals.stop.cancel();
                 true
             }
             None => false,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<String, CancellationToken>> {
+    /// Halts the task holding `job_id`, if any.
+    pub(super) fn halt(&self, job_id: &str) {
+        if let Some(signals) = self.lock().get(job_id) {
+            signals.halt.cancel();
+        }
+    }
+
+    /// Halts every task of this kind; answers how many.
+    pub(super) fn halt_all(&self) -> usize {
+        let held = self.lock();
+        held.values().for_each(|signals| signals.halt.cancel());
+        held.len()
+    }
+
+    /// Whether a task of this process holds `job_id`.
+    pub(super) fn holds(&self, job_id: &str) -> bool {
+        self.lock().contains_key(job_id)
+    }
+
+    /// The job ids held now.
+    pub(super) fn job_ids(&self) -> Vec<String> {
+        self.lock().keys().cloned().collect()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Signals>> {
         // The map stays consistent whatever a panicking holder was doing (one insert or remove).
         self.held.lock().unwrap_or_else(PoisonError::into_inner)
     }
@@ -62,14 +100,19 @@ impl Claims {
 /// ends, even by a panic) frees the job for another task.
 pub(super) struct Claim {
     job_id: String,
-    token: CancellationToken,
+    signals: Signals,
     claims: Claims,
 }
 
 impl Claim {
-    /// The task's stop signal.
+    /// The task's stop signal (its cancel).
     pub(super) fn stop_signal(&self) -> CancellationToken {
-        self.token.clone()
+        self.signals.stop.clone()
+    }
+
+    /// The task's halt signal (its lease is no longer this replica's).
+    pub(super) fn halt_signal(&self) -> CancellationToken {
+        self.signals.halt.clone()
     }
 }
 
@@ -109,6 +152,27 @@ mod tests {
         assert!(!signals.signal("job-1"), "gone with its worker");
         let again = signals.claim("job-1").expect("a new worker may start");
         assert!(!again.stop_signal().is_cancelled(), "with a fresh signal");
+    }
+
+    #[test]
+    fn a_halt_is_not_a_stop() {
+        let claims = Claims::default();
+        let (one, two) = (claims.claim("a").expect("a"), claims.claim("b").expect("b"));
+        claims.halt("a");
+        assert!(one.halt_signal().is_cancelled());
+        assert!(
+            !one.stop_signal().is_cancelled(),
+            "a halt takes no cancel path"
+        );
+        assert!(!two.halt_signal().is_cancelled(), "only the named job");
+        let mut held = claims.job_ids();
+        held.sort();
+        assert_eq!(held, ["a", "b"]);
+        assert_eq!(claims.halt_all(), 2);
+        assert!(two.halt_signal().is_cancelled());
+        assert!(claims.holds("b"));
+        drop(two);
+        assert!(!claims.holds("b"));
     }
 
     #[test]

@@ -34,7 +34,7 @@ use super::{
 };
 use crate::arm::{ArmClient, ArmClientError, OperationHandle};
 use crate::error::{ServiceError, shown_to_users};
-use crate::store::{DeletionEnd, Store, StoreError};
+use crate::store::{DeletionEnd, Store};
 use shared::arm_error::ArmError;
 use shared::caller::Caller;
 use shared::progress::{
@@ -94,37 +94,23 @@ impl Provisioning {
             .start_deletion(&job.job_id, &caller.object_id, now_ms(), DELETING_MESSAGE)
             .await?;
         let gone = job.cluster_state.is_none();
-        if started && gone {
+        if let (Some(fence), true) = (started, gone) {
             tracing::info!(job_id = %job.job_id, "partial cluster already gone");
             let message = format!(
                 "Azure has no cluster {} any more; there was nothing left to delete.",
                 job.request.cluster_name
             );
             store
-                .finish_deletion(&job.job_id, DeletionEnd::Deleted, &message, now_ms())
+                .finish_deletion(&job.job_id, DeletionEnd::Deleted, &message, now_ms(), fence)
                 .await?;
         }
         // What this request recorded, or what a racing one did.
         let job = self.job_now(task_id).await?;
-        if started && !gone {
+        if started.is_some() && !gone {
             tracing::info!(job_id = %job.job_id, "deleting the partial cluster");
             self.spawn_deletion(job.clone());
         }
         Ok(task_view(&job, now_ms()))
-    }
-
-    /// Resumes every running deletion that no task of this process follows (all of them at
-    /// start; at a sweep, those whose task stopped); returns how many.
-    pub async fn resume_deletions(&self) -> Result<usize, StoreError> {
-        let mut resumed = 0;
-        for job in self.inner.store.deleting_jobs().await? {
-            let job_id = job.job_id.clone();
-            if self.spawn_deletion(job) {
-                tracing::info!(%job_id, "resuming the deletion of a partial cluster");
-                resumed += 1;
-            }
-        }
-        Ok(resumed)
     }
 
     /// `job` with its cluster read again from Azure when it is a stopped create's cluster that
@@ -216,7 +202,7 @@ impl Provisioning {
 
     /// Starts the task that follows `job`'s deletion, unless one runs it in this process;
     /// false then.
-    fn spawn_deletion(&self, job: JobRecord) -> bool {
+    pub(super) fn spawn_deletion(&self, job: JobRecord) -> bool {
         let Some(claim) = self.inner.deletions.claim(&job.job_id) else {
             tracing::debug!(job_id = %job.job_id, "the deletion is followed already");
             return false;
@@ -224,7 +210,13 @@ impl Provisioning {
         let inner = Arc::clone(&self.inner);
         tokio::spawn(async move {
             let arm = inner.arm_of(&job);
-            run(&inner.store, &arm, &inner.settings, job, claim).await;
+            let (job_id, halt) = (job.job_id.clone(), claim.halt_signal());
+            tokio::select! {
+                () = run(&inner.store, &arm, &inner.settings, job, claim) => {}
+                () = halt.cancelled() => {
+                    tracing::info!(%job_id, "deletion halted: its lease is not this replica's any more");
+                }
+            }
         });
         true
     }
@@ -277,13 +269,15 @@ async fn run(
 ) {
     let job_id = job.job_id.clone();
     // The row as it is now: a sweep may have listed the deletion just before its last task
-    // recorded the end. Without the row, nothing is sent; the next sweep tries again.
+    // recorded the end. Without the row, nothing is sent; the next sweep tries again. Nor when
+    // the lease changed hands since this task got it: the deletion is another replica's now.
     let job = match store.job_by_id(&job_id).await {
         Ok(Some(fresh))
-            if fresh
-                .deletion
-                .as_ref()
-                .is_some_and(|deletion| deletion.state == DeletionState::Deleting) =>
+            if fresh.lease_fence == job.lease_fence
+                && fresh
+                    .deletion
+                    .as_ref()
+                    .is_some_and(|deletion| deletion.state == DeletionState::Deleting) =>
         {
             fresh
         }
@@ -308,7 +302,7 @@ async fn run(
     };
     let finished_at_ms = now_ms();
     let saved = retrying(settings.save_patience, "save deletion end", || {
-        store.finish_deletion(&job_id, end, &message, finished_at_ms)
+        store.finish_deletion(&job_id, end, &message, finished_at_ms, job.lease_fence)
     })
     .await;
     match saved {
@@ -367,7 +361,12 @@ async fn follow(
             };
             let saved_at_ms = now_ms();
             let saved = retrying(settings.save_patience, "save delete operation", || {
-                store.save_deletion_operation(&job.job_id, &operation.status_url, saved_at_ms)
+                store.save_deletion_operation(
+                    &job.job_id,
+                    &operation.status_url,
+                    saved_at_ms,
+                    job.lease_fence,
+                )
             })
             .await;
             match saved {

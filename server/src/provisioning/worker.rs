@@ -35,7 +35,7 @@ use crate::arm::models::{ManagedCluster, ManagedClusterSpec, NodePoolSpec};
 use crate::arm::{ArmClient, ArmClientError, OperationHandle, OperationPoll};
 use crate::azure_access::AzureAccess;
 use crate::on_behalf::SignInRequired;
-use crate::store::{JobRecord, SaveOutcome, Store};
+use crate::store::{JobRecord, LeaseTerms, SaveOutcome, Store};
 use failures::{azure_failure, name_taken, operation_failure, vanished};
 use shared::operation_status::OperationState;
 use shared::progress::{ProvisionPhase, ProvisionResult, TaskFailure, TaskStatus};
@@ -72,9 +72,13 @@ pub struct WorkerSettings {
     /// How long a save that fails for a reason that may pass (the database busy, locked or
     /// full) is retried before the worker stops and leaves the job to the sweep.
     pub save_patience: Duration,
-    /// How often the sweep looks for running jobs and deletions that no worker of this process
-    /// follows (their worker stopped on a database failure) and re-attaches one.
+    /// How often the sweep renews this replica's leases, re-attaches a task to a leased job
+    /// that has none (its worker stopped on a database failure), delivers cancels recorded by
+    /// other replicas, and takes over jobs whose lease expired ([`super::replica`]). Well
+    /// under [`WorkerSettings::lease_ttl`].
     pub sweep_interval: Duration,
+    /// How long a lease lasts unless the sweep renews it.
+    pub lease_ttl: Duration,
 }
 
 impl Default for WorkerSettings {
@@ -85,7 +89,8 @@ impl Default for WorkerSettings {
             delete_timeout: Duration::from_secs(60 * 60),
             max_consecutive_read_failures: 5,
             save_patience: Duration::from_secs(120),
-            sweep_interval: Duration::from_secs(30),
+            sweep_interval: LeaseTerms::DEFAULT_TTL / 3,
+            lease_ttl: LeaseTerms::DEFAULT_TTL,
         }
     }
 }
@@ -146,6 +151,10 @@ pub(super) async fn run(
             tracing::info!(%job_id, "job already finished; no worker needed");
             return;
         }
+        Ok(Some(fresh)) if fresh.lease_fence != job.lease_fence => {
+            tracing::info!(%job_id, "the job's lease changed hands before its worker started");
+            return;
+        }
         Ok(Some(fresh)) => fresh,
         // Without the row as it is now, nothing may be sent to Azure on its behalf: the sweep
         // tries again once the database answers.
@@ -177,7 +186,7 @@ pub(super) async fn run(
                 return;
             }
             Err(Stop::Abandoned) => {
-                tracing::info!(%job_id, "job stopped: its row finished elsewhere");
+                tracing::info!(%job_id, "job stopped: it finished elsewhere, or its lease changed hands");
                 return;
             }
             // Saving the failure meets a cancel recorded meanwhile: the cancel wins.
@@ -564,6 +573,10 @@ impl JobRun {
             }
             Ok(SaveOutcome::CancelRequested) => Err(Stop::Cancelled),
             Ok(SaveOutcome::Finished) => Err(Stop::Abandoned),
+            Ok(SaveOutcome::LeaseLost) => {
+                tracing::warn!(job_id = %self.job.job_id, "lease lost: another replica works on the job now");
+                Err(Stop::Abandoned)
+            }
             Err(error) => {
                 // Without the row nobody can follow the job; stop rather than work unseen. The
                 // job stays unfinished: the sweep re-attaches it once the database answers.
@@ -681,6 +694,8 @@ mod tests {
             cancel_requested_at_ms: Some(1),
             cancelled_by: Some(shared::admin::CancelActor::default()),
             deletion: None,
+            lease_holder: None,
+            lease_fence: 1,
         }
     }
 

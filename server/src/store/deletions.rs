@@ -9,7 +9,7 @@
 //! following the same deletion changes nothing once the first one recorded the end.
 
 use super::engine::on_engine;
-use super::jobs::{COLUMNS, JobRow, to_json};
+use super::jobs::to_json;
 use super::{JobRecord, Store, StoreError};
 use shared::progress::{DeletionState, TaskStatus};
 
@@ -34,8 +34,9 @@ impl DeletionEnd {
 impl Store {
     /// Records that `requested_by` asked at `at_ms` to delete the partial cluster of job
     /// `job_id`, with `message` as the deletion's message, when the job ended REVOKED or FAILURE
-    /// and no deletion of it runs or has succeeded (a failed one is replaced). True when this
-    /// call recorded it; false when the job is not in that state (another request won).
+    /// and no deletion of it runs or has succeeded (a failed one is replaced), and gives this
+    /// store's replica the lease on the deletion. Answers the lease's fence when this call
+    /// recorded it; `None` when the job is not in that state (another request won).
     #[tracing::instrument(skip_all, err, fields(job_id = %job_id))]
     pub async fn start_deletion(
         &self,
@@ -43,49 +44,54 @@ impl Store {
         requested_by: &str,
         at_ms: i64,
         message: &str,
-    ) -> Result<bool, StoreError> {
-        let started = on_engine!(
+    ) -> Result<Option<i64>, StoreError> {
+        let fence = on_engine!(
             &self.engine,
             "UPDATE provision_jobs SET deletion_state = ?, deletion_message = ?, \
              deletion_requested_by = ?, deletion_started_at_ms = ?, \
-             deletion_finished_at_ms = NULL, deletion_operation_url = NULL, updated_at_ms = ? \
+             deletion_finished_at_ms = NULL, deletion_operation_url = NULL, updated_at_ms = ?, \
+             lease_holder = ?, lease_until_ms = CLOCK_MS + ?, lease_fence = lease_fence + 1 \
              WHERE job_id = ? AND finished_at_ms IS NOT NULL AND status IN (?, ?) \
-             AND (deletion_state IS NULL OR deletion_state = ?)",
-            |pool, sql| sqlx::query(sql)
+             AND (deletion_state IS NULL OR deletion_state = ?) \
+             RETURNING lease_fence",
+            |pool, sql| sqlx::query_scalar(sql)
                 .bind(DeletionState::Deleting.as_str())
                 .bind(message)
                 .bind(requested_by)
                 .bind(at_ms)
                 .bind(at_ms)
+                .bind(&self.lease.holder)
+                .bind(self.lease.ttl_ms())
                 .bind(job_id)
                 .bind(TaskStatus::Revoked.as_str())
                 .bind(TaskStatus::Failure.as_str())
                 .bind(DeletionState::Failed.as_str())
-                .execute(pool)
+                .fetch_optional(pool)
                 .await
-                .map(|done| done.rows_affected())
         )?;
-        Ok(started == 1)
+        Ok(fence)
     }
 
     /// Saves the operation URL ARM gave the DELETE of job `job_id`'s cluster, while the
-    /// deletion runs. True when saved.
+    /// deletion runs and its lease still has fence `fence`. True when saved.
     #[tracing::instrument(skip_all, err, fields(job_id = %job_id))]
     pub async fn save_deletion_operation(
         &self,
         job_id: &str,
         operation_url: &str,
         at_ms: i64,
+        fence: i64,
     ) -> Result<bool, StoreError> {
         let saved = on_engine!(
             &self.engine,
             "UPDATE provision_jobs SET deletion_operation_url = ?, updated_at_ms = ? \
-             WHERE job_id = ? AND deletion_state = ?",
+             WHERE job_id = ? AND deletion_state = ? AND lease_fence = ?",
             |pool, sql| sqlx::query(sql)
                 .bind(operation_url)
                 .bind(at_ms)
                 .bind(job_id)
                 .bind(DeletionState::Deleting.as_str())
+                .bind(fence)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected())
@@ -93,8 +99,9 @@ impl Store {
         Ok(saved == 1)
     }
 
-    /// Ends the running deletion of job `job_id` with `end` and `message` at `at_ms`. True when
-    /// this call ended it; false when no deletion of it was running.
+    /// Ends the running deletion of job `job_id` with `end` and `message` at `at_ms`, and frees
+    /// its lease, while its lease still has fence `fence`. True when this call ended it; false
+    /// when no deletion of it was running (or the lease changed hands).
     #[tracing::instrument(skip_all, err, fields(job_id = %job_id, end = ?end))]
     pub async fn finish_deletion(
         &self,
@@ -102,12 +109,13 @@ impl Store {
         end: DeletionEnd,
         message: &str,
         at_ms: i64,
+        fence: i64,
     ) -> Result<bool, StoreError> {
         let finished = on_engine!(
             &self.engine,
             "UPDATE provision_jobs SET deletion_state = ?, deletion_message = ?, \
-             deletion_finished_at_ms = ?, updated_at_ms = ? \
-             WHERE job_id = ? AND deletion_state = ?",
+             deletion_finished_at_ms = ?, updated_at_ms = ?, lease_holder = NULL \
+             WHERE job_id = ? AND deletion_state = ? AND lease_fence = ?",
             |pool, sql| sqlx::query(sql)
                 .bind(end.state().as_str())
                 .bind(message)
@@ -115,29 +123,12 @@ impl Store {
                 .bind(at_ms)
                 .bind(job_id)
                 .bind(DeletionState::Deleting.as_str())
+                .bind(fence)
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected())
         )?;
         Ok(finished == 1)
-    }
-
-    /// Every job whose deletion is running, oldest request first (resume after a restart).
-    pub async fn deleting_jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
-        on_engine!(
-            &self.engine,
-            format!(
-                "SELECT {COLUMNS} FROM provision_jobs WHERE deletion_state = ? \
-             ORDER BY deletion_started_at_ms, job_id"
-            ),
-            |pool, sql| sqlx::query_as::<_, JobRow>(sql)
-                .bind(DeletionState::Deleting.as_str())
-                .fetch_all(pool)
-                .await
-        )?
-        .into_iter()
-        .map(JobRow::into_record)
-        .collect()
     }
 
     /// Saves what `job` (finished) holds about its cluster as last read from Azure (state,
@@ -236,22 +227,30 @@ mod tests {
     async fn one_deletion_at_a_time_and_none_after_it_succeeded() {
         let (store, _dir) = temp_store().await;
         let job = job(&store, "1", TaskStatus::Failure).await;
-        assert!(
+        let fence = store
+            .start_deletion(&job.job_id, "alice", 3_000, "Deleting.")
+            .await
+            .expect("start")
+            .expect("started");
+        assert_eq!(fence, job.lease_fence + 1, "the deletion took the lease");
+        assert_eq!(
             store
-                .start_deletion(&job.job_id, "alice", 3_000, "Deleting.")
-                .await
-                .expect("start")
-        );
-        assert!(
-            !store
                 .start_deletion(&job.job_id, "alice", 3_001, "Again.")
                 .await
                 .expect("second"),
+            None,
             "a second request while one runs records nothing"
         );
         assert!(
+            !store
+                .save_deletion_operation(&job.job_id, "https://arm/op", 3_100, fence - 1)
+                .await
+                .expect("stale"),
+            "a writer with an older fence is refused"
+        );
+        assert!(
             store
-                .save_deletion_operation(&job.job_id, "https://arm/op", 3_100)
+                .save_deletion_operation(&job.job_id, "https://arm/op", 3_100, fence)
                 .await
                 .expect("operation")
         );
@@ -275,7 +274,12 @@ mod tests {
             1,
             "a finished job is active while its deletion runs"
         );
-        assert_eq!(store.deleting_jobs().await.expect("read").len(), 1);
+        let held = store.renew_leases().await.expect("renew");
+        assert_eq!(
+            held.iter().map(|lease| lease.fence).collect::<Vec<_>>(),
+            [fence],
+            "the running deletion's lease is renewed"
+        );
         let mut refreshed = job.clone();
         refreshed.cluster_state = Some("Deleting".into());
         assert!(
@@ -285,22 +289,23 @@ mod tests {
 
         assert!(
             store
-                .finish_deletion(&job.job_id, DeletionEnd::Deleted, "Gone.", 4_000)
+                .finish_deletion(&job.job_id, DeletionEnd::Deleted, "Gone.", 4_000, fence)
                 .await
                 .expect("finish")
         );
         assert!(
             !store
-                .finish_deletion(&job.job_id, DeletionEnd::Failed, "Late.", 4_001)
+                .finish_deletion(&job.job_id, DeletionEnd::Failed, "Late.", 4_001, fence)
                 .await
                 .expect("late finish"),
             "ended once"
         );
-        assert!(
-            !store
+        assert_eq!(
+            store
                 .start_deletion(&job.job_id, "alice", 5_000, "Again.")
                 .await
                 .expect("after"),
+            None,
             "nothing after it succeeded"
         );
         let done = deletion_of(&store, &job).await.expect("deletion");
@@ -315,25 +320,28 @@ mod tests {
                 .expect("read"),
             vec![]
         );
-        assert_eq!(store.deleting_jobs().await.expect("read"), vec![]);
+        assert_eq!(
+            store.renew_leases().await.expect("renew"),
+            vec![],
+            "the ended deletion's lease is free"
+        );
     }
 
     #[tokio::test]
     async fn a_failed_deletion_may_start_again_from_scratch() {
         let (store, _dir) = temp_store().await;
         let job = job(&store, "1", TaskStatus::Revoked).await;
-        assert!(
-            store
-                .start_deletion(&job.job_id, "alice", 3_000, "Deleting.")
-                .await
-                .expect("start")
-        );
+        let fence = store
+            .start_deletion(&job.job_id, "alice", 3_000, "Deleting.")
+            .await
+            .expect("start")
+            .expect("started");
         store
-            .save_deletion_operation(&job.job_id, "https://arm/op", 3_100)
+            .save_deletion_operation(&job.job_id, "https://arm/op", 3_100, fence)
             .await
             .expect("operation");
         store
-            .finish_deletion(&job.job_id, DeletionEnd::Failed, "Refused.", 3_500)
+            .finish_deletion(&job.job_id, DeletionEnd::Failed, "Refused.", 3_500, fence)
             .await
             .expect("finish");
         let mut refreshed = job.clone();
@@ -344,6 +352,7 @@ mod tests {
                 .start_deletion(&job.job_id, "alice", 6_000, "Deleting again.")
                 .await
                 .expect("retry")
+                .is_some()
         );
         let again = deletion_of(&store, &job).await.expect("deletion");
         assert_eq!(
@@ -359,11 +368,12 @@ mod tests {
         let running = job(&store, "1", TaskStatus::Progress).await;
         let succeeded = job(&store, "2", TaskStatus::Success).await;
         for job in [&running, &succeeded] {
-            assert!(
-                !store
+            assert_eq!(
+                store
                     .start_deletion(&job.job_id, "alice", 3_000, "Deleting.")
                     .await
                     .expect("start"),
+                None,
                 "{:?}",
                 job.status
             );
@@ -373,11 +383,12 @@ mod tests {
             !store.refresh_cluster(&running).await.expect("refresh"),
             "the worker alone writes a running job"
         );
-        assert!(
-            !store
+        assert_eq!(
+            store
                 .start_deletion("job-unknown", "alice", 3_000, "Deleting.")
                 .await
-                .expect("unknown")
+                .expect("unknown"),
+            None
         );
     }
 

@@ -6,8 +6,11 @@
 //! Every statement is written once, with `?` placeholders, and [`on_engine!`] runs it on either
 //! engine: the SQLite arm as written, the PostgreSQL arm with the placeholders numbered. Each arm
 //! is compiled against its own driver, so a statement or a bound type one engine cannot take is a
-//! build error, not a runtime one. The few statements that only one engine has (the lease
-//! acquisition's `FOR UPDATE SKIP LOCKED`, advisory locks, `NOTIFY`) are written per arm.
+//! build error, not a runtime one. Two words stand for what the engines spell differently:
+//! `CLOCK_MS`, the database's clock in epoch milliseconds (leases are timed on the one clock all
+//! replicas share, not on each replica's), and `SKIP_LOCKED`, the row locking of a lease
+//! acquisition (`FOR UPDATE SKIP LOCKED` on PostgreSQL; nothing on SQLite, whose writes are
+//! serialized anyway).
 
 use super::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
@@ -117,9 +120,32 @@ impl Engine {
     }
 }
 
+/// SQLite's spelling of the database clock in epoch milliseconds.
+const SQLITE_CLOCK_MS: &str = "CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)";
+/// PostgreSQL's: the statement's own moment (`clock_timestamp`, not the transaction's start).
+const POSTGRES_CLOCK_MS: &str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+
+/// `sql` as SQLite runs it.
+pub fn sqlite_dialect(sql: &str) -> std::borrow::Cow<'_, str> {
+    if sql.contains("CLOCK_MS") || sql.contains("SKIP_LOCKED") {
+        sql.replace("CLOCK_MS", SQLITE_CLOCK_MS)
+            .replace("SKIP_LOCKED", "")
+            .into()
+    } else {
+        sql.into()
+    }
+}
+
+/// `sql` as PostgreSQL runs it: placeholders numbered, the clock and the row locking spelled.
+pub fn postgres_dialect(sql: &str) -> String {
+    numbered_placeholders(sql)
+        .replace("CLOCK_MS", POSTGRES_CLOCK_MS)
+        .replace("SKIP_LOCKED", "FOR UPDATE SKIP LOCKED")
+}
+
 /// `sql` with its `?` placeholders numbered `$1`, `$2`, … in order, as PostgreSQL writes them.
 /// A `?` inside a quoted literal or identifier is text, not a placeholder, and stays.
-pub fn numbered_placeholders(sql: &str) -> String {
+fn numbered_placeholders(sql: &str) -> String {
     let mut numbered = String::with_capacity(sql.len() + 16);
     let mut next = 1;
     let mut quote: Option<char> = None;
@@ -141,19 +167,22 @@ pub fn numbered_placeholders(sql: &str) -> String {
 }
 
 /// Runs `$body` on whichever engine `$engine` is, with `$pool` bound to its pool and `$sql`
-/// bound to the statement `$statement` in that engine's placeholder style. Both arms must
+/// bound to the statement `$statement` as that engine spells it. Both arms must
 /// produce the same type, so a body maps driver-specific results (rows affected, not the
 /// driver's query result) before it ends.
 macro_rules! on_engine {
     ($engine:expr, $statement:expr, |$pool:ident, $sql:ident| $body:expr) => {
         match $engine {
             $crate::store::engine::Engine::Sqlite($pool) => {
-                let $sql: &str = &$statement;
+                let statement = $statement;
+                let spelled = $crate::store::engine::sqlite_dialect(&statement);
+                let $sql: &str = &spelled;
                 $body
             }
             $crate::store::engine::Engine::Postgres($pool) => {
-                let numbered = $crate::store::engine::numbered_placeholders(&$statement);
-                let $sql: &str = &numbered;
+                let statement = $statement;
+                let spelled = $crate::store::engine::postgres_dialect(&statement);
+                let $sql: &str = &spelled;
                 $body
             }
         }
@@ -176,6 +205,26 @@ mod tests {
             numbered_placeholders("SELECT 'it''s ?', ?"),
             "SELECT 'it''s ?', $1"
         );
+    }
+
+    #[test]
+    fn each_engine_spells_the_clock_and_the_row_locking() {
+        let sql = "SELECT job_id FROM t WHERE until < CLOCK_MS + ? LIMIT ? SKIP_LOCKED";
+        assert_eq!(
+            sqlite_dialect(sql),
+            format!("SELECT job_id FROM t WHERE until < {SQLITE_CLOCK_MS} + ? LIMIT ? ")
+        );
+        assert_eq!(
+            postgres_dialect(sql),
+            format!(
+                "SELECT job_id FROM t WHERE until < {POSTGRES_CLOCK_MS} + $1 LIMIT $2 \
+                 FOR UPDATE SKIP LOCKED"
+            )
+        );
+        assert!(matches!(
+            sqlite_dialect("SELECT 1"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

@@ -96,6 +96,11 @@ pub struct JobRecord {
     pub cancelled_by: Option<CancelActor>,
     /// The deletion of the partial cluster it left, once its owner asked for one.
     pub deletion: Option<DeletionRecord>,
+    /// The replica whose lease covers the work on it, if any ([`super::leases`]).
+    pub lease_holder: Option<String>,
+    /// The lease's fencing number as this record was read or acquired: the work's writes
+    /// carry it and are refused once the lease changed hands.
+    pub lease_fence: i64,
 }
 
 /// The deletion of a finished job's partial cluster, as stored.
@@ -124,6 +129,9 @@ pub enum SaveOutcome {
     Finished,
     /// Nothing changed: its owner asked to cancel it; only the cancelled end may be saved.
     CancelRequested,
+    /// Nothing changed: the job's lease changed hands since the writer got it (another replica
+    /// took it over, or this one handed it back); the writer must stop without writing.
+    LeaseLost,
 }
 
 #[derive(FromRow)]
@@ -165,6 +173,8 @@ pub(super) struct JobRow {
     deletion_started_at_ms: Option<i64>,
     deletion_finished_at_ms: Option<i64>,
     deletion_operation_url: Option<String>,
+    lease_holder: Option<String>,
+    lease_fence: i64,
 }
 
 pub(super) const COLUMNS: &str = "job_id, task_id, owner_tenant_id, owner_object_id, owner_display_name, \
@@ -175,7 +185,7 @@ pub(super) const COLUMNS: &str = "job_id, task_id, owner_tenant_id, owner_object
     waiting_for_sign_in_since_ms, cancel_requested_at_ms, cancelled_by, cancelled_by_tenant_id, cancelled_by_display_name, \
     cancelled_as_admin, deletion_state, deletion_message, \
     deletion_requested_by, deletion_started_at_ms, deletion_finished_at_ms, \
-    deletion_operation_url";
+    deletion_operation_url, lease_holder, lease_fence";
 
 /// The condition on a job's owner columns that matches `Caller::is`: binds the object id, then
 /// the tenant id.
@@ -263,6 +273,8 @@ impl JobRow {
                 administrator: self.cancelled_as_admin,
             }),
             deletion,
+            lease_holder: self.lease_holder,
+            lease_fence: self.lease_fence,
         })
     }
 }
@@ -284,9 +296,9 @@ pub(super) fn to_json<T: serde::Serialize>(value: &T) -> String {
 }
 
 impl Store {
-    /// Writes a queued job, unless a job for the same cluster is still running, in which case
-    /// that job is returned and nothing is written (one statement, so two submits racing each
-    /// other still produce one job).
+    /// Writes a queued job, with this store's replica holding its lease, unless a job for the
+    /// same cluster is still running, in which case that job is returned and nothing is written
+    /// (one statement, so two submits racing each other still produce one job).
     #[tracing::instrument(skip_all, err, fields(job_id = %job.job_id))]
     pub async fn insert_job(&self, job: &NewJob) -> Result<InsertOutcome, StoreError> {
         let key = active_key(&job.request);
@@ -296,8 +308,9 @@ impl Store {
             &self.engine,
             "INSERT INTO provision_jobs (job_id, task_id, owner_tenant_id, owner_object_id, \
              owner_display_name, subscription_id, resource_group, region, cluster_name, \
-             request_json, status, phase, step, message, created_at_ms, updated_at_ms, active_key) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) \
+             request_json, status, phase, step, message, created_at_ms, updated_at_ms, active_key, \
+             lease_holder, lease_until_ms, lease_fence) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, CLOCK_MS + ?, 1) \
              ON CONFLICT (active_key) DO NOTHING",
             |pool, sql| sqlx::query(sql)
                 .bind(&job.job_id)
@@ -316,6 +329,8 @@ impl Store {
                 .bind(job.created_at_ms)
                 .bind(job.created_at_ms)
                 .bind(&key)
+                .bind(&self.lease.holder)
+                .bind(self.lease.ttl_ms())
                 .execute(pool)
                 .await
                 .map(|done| done.rows_affected())
@@ -455,8 +470,9 @@ impl Store {
              pools_json = ?, portal_url = ?, \
              percent_complete = ?, error_code = ?, error_message = ?, error_raw = ?, \
              result_json = ?, waiting_for_sign_in_since_ms = ?, \
-             active_key = CASE WHEN ? THEN NULL ELSE active_key END \
-             WHERE job_id = ? AND finished_at_ms IS NULL \
+             active_key = CASE WHEN ? THEN NULL ELSE active_key END, \
+             lease_holder = CASE WHEN ? THEN NULL ELSE lease_holder END \
+             WHERE job_id = ? AND finished_at_ms IS NULL AND lease_fence = ? \
              AND (cancel_requested_at_ms IS NOT NULL) = ?",
             |pool, sql| sqlx::query(sql)
                 .bind(job.status.as_str())
@@ -479,7 +495,9 @@ impl Store {
                 .bind(job.result.as_ref().map(to_json))
                 .bind(job.waiting_for_sign_in_since_ms)
                 .bind(finished)
+                .bind(finished)
                 .bind(&job.job_id)
+                .bind(job.lease_fence)
                 .bind(after_cancel == WriteAfterCancel::Required)
                 .execute(pool)
                 .await
@@ -488,19 +506,22 @@ impl Store {
         if saved == 1 {
             return Ok(SaveOutcome::Saved);
         }
-        // Refused: say why. Only the worker finishes a row with a cancel request, so the answer
-        // cannot go stale between the two statements.
-        let cancel_pending: Option<bool> = on_engine!(
+        // Refused: say why. Only the lease's holder finishes a row with a cancel request, so the
+        // answer cannot go stale between the two statements.
+        let unfinished: Option<(bool, i64)> = on_engine!(
             &self.engine,
-            "SELECT cancel_requested_at_ms IS NOT NULL FROM provision_jobs \
+            "SELECT cancel_requested_at_ms IS NOT NULL, lease_fence FROM provision_jobs \
              WHERE job_id = ? AND finished_at_ms IS NULL",
-            |pool, sql| sqlx::query_scalar(sql)
+            |pool, sql| sqlx::query_as(sql)
                 .bind(&job.job_id)
                 .fetch_optional(pool)
                 .await
         )?;
-        Ok(match cancel_pending {
-            Some(true) if after_cancel == WriteAfterCancel::Refused => SaveOutcome::CancelRequested,
+        Ok(match unfinished {
+            Some((_, fence)) if fence != job.lease_fence => SaveOutcome::LeaseLost,
+            Some((true, _)) if after_cancel == WriteAfterCancel::Refused => {
+                SaveOutcome::CancelRequested
+            }
             _ => SaveOutcome::Finished,
         })
     }

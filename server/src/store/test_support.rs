@@ -70,7 +70,12 @@ pub(crate) async fn saved_test_job(
         store.save_job(&job).await.expect("save"),
         SaveOutcome::Saved
     );
-    job
+    // As stored (a finished job's lease is freed by its last save).
+    store
+        .job_by_id(&job.job_id)
+        .await
+        .expect("read")
+        .expect("saved")
 }
 
 /// The job ids of `jobs`, in order.
@@ -83,13 +88,24 @@ pub(crate) fn job_ids(jobs: &[JobRecord]) -> Vec<&str> {
 /// of `TEST_POSTGRES_URL` (`scripts/test.sh` runs the server's unit tests both ways). The
 /// PostgreSQL databases are left for the throw-away server to take with it.
 pub(crate) async fn temp_store() -> (Store, tempfile::TempDir) {
+    let (mut replicas, dir) = temp_replicas(1).await;
+    (replicas.remove(0), dir)
+}
+
+/// `count` stores on one fresh database (as [`temp_store`]), each holding leases under a name
+/// of its own: replicas, for the lease tests.
+pub(crate) async fn temp_replicas(count: usize) -> (Vec<Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = match std::env::var("STORE_TEST_ENGINE").as_deref() {
         Ok("postgres") => fresh_postgres_database().await,
         Ok("sqlite") | Err(_) => format!("sqlite://{}", dir.path().join("jobs.db").display()),
         Ok(other) => panic!("STORE_TEST_ENGINE is sqlite or postgres, not {other:?}"),
     };
-    (Store::open(&url).await.expect("open"), dir)
+    let mut replicas = Vec::new();
+    for _ in 0..count {
+        replicas.push(Store::open(&url).await.expect("open"));
+    }
+    (replicas, dir)
 }
 
 /// Creates an empty database on `TEST_POSTGRES_URL`'s server and answers its URL.

@@ -175,7 +175,7 @@ async fn a_status_read_without_a_status_is_followed_to_the_cluster_s_own_success
         rig.store.save_job(&job).await? == SaveOutcome::Saved,
         "job saved",
     )?;
-    ensure(rig.provisioning.resume_unfinished().await? == 1, "resumed")?;
+    ensure(rig.provisioning.resume().await?.jobs == 1, "resumed")?;
     let job = until_job_finished(&rig.store, &job.task_id).await?;
     ensure(
         job.status == TaskStatus::Success && job.cluster_state.as_deref() == Some("Succeeded"),

@@ -350,7 +350,7 @@ async fn a_restart_completes_recorded_cancels_instead_of_resuming() -> TestResul
     }
 
     ensure(
-        provisioning.resume_unfinished().await? == 2,
+        provisioning.resume().await?.jobs == 2,
         "both jobs are picked up",
     )?;
     let queued = until_job_finished(&store, &queued.task_id).await?;
@@ -394,7 +394,7 @@ async fn a_canceled_operation_is_revoked_only_when_its_owner_cancelled() -> Test
     let ours = accepted_job(&store, arm, ours).await?;
     let theirs = queued_job(&store, &alice, request("aks-theirs", "rg-theirs")?).await?;
     let theirs = accepted_job(&store, arm, theirs).await?;
-    ensure(provisioning.resume_unfinished().await? == 2, "resumed")?;
+    ensure(provisioning.resume().await?.jobs == 2, "resumed")?;
     // Let the workers make their first poll (the create still runs), then abort both creates.
     tokio::time::sleep(Duration::from_millis(300)).await;
     for (group, name) in [("rg-ours", "aks-ours"), ("rg-theirs", "aks-theirs")] {

@@ -112,7 +112,7 @@ async fn an_operation_url_off_the_arm_endpoint_is_never_polled_and_the_cluster_i
     // A row whose operation URL points elsewhere (a tampered row, or a hostile answer).
     job.operation_url = Some("https://attacker.example/operations/1".into());
     store.save_job(&job).await?;
-    provisioning.resume_unfinished().await?;
+    provisioning.resume().await?;
     let ended = until_job_finished(&store, &job.task_id).await?;
     ensure(
         ended.status == TaskStatus::Success,
@@ -143,7 +143,7 @@ async fn a_resumed_job_whose_own_cluster_vanished_never_creates_a_second_one() -
         .await?
         .ok_or("a delete to follow")?;
     wait_for_operation(&cloud.arm, &deleting, |_| {}).await?;
-    provisioning.resume_unfinished().await?;
+    provisioning.resume().await?;
     let ended = until_job_finished(&store, &job.task_id).await?;
     ensure(
         ended.status == TaskStatus::Failure

@@ -140,7 +140,7 @@ async fn a_resumed_job_never_adopts_or_aborts_a_cluster_it_did_not_create() -> T
                 .request_cancel(&job.job_id, &CancelActor::of(&owner, &owner), 1, "cancel")
                 .await?;
         }
-        provisioning.resume_unfinished().await?;
+        provisioning.resume().await?;
         let ended = until_job_finished(&store, &job.task_id).await?;
         let expected = if cancelled {
             TaskStatus::Revoked

@@ -292,7 +292,7 @@ async fn a_restart_completes_a_running_deletion() -> TestResult {
             )
             .await?;
     }
-    ensure(provisioning.resume_unfinished().await? == 4, "resumed")?;
+    ensure(provisioning.resume().await?.jobs == 4, "resumed")?;
     for (job, (group, cluster)) in jobs
         .iter()
         .zip([("rg-before", "aks-before"), ("rg-after", "aks-after")])
@@ -341,13 +341,14 @@ async fn a_restart_completes_a_running_deletion() -> TestResult {
 
     // The process died mid-deletion: before sending the DELETE for the first job, after Azure
     // accepted it for the second.
+    let mut fences = Vec::new();
     for job in &jobs {
-        ensure(
+        fences.push(
             store
                 .start_deletion(&job.job_id, &alice.object_id, epoch_ms()?, DELETING_MESSAGE)
-                .await?,
-            "deletion recorded",
-        )?;
+                .await?
+                .ok_or("deletion recorded")?,
+        );
     }
     let operation = arm
         .delete_cluster(SUBSCRIPTION, "rg-after", "aks-after")
@@ -355,7 +356,12 @@ async fn a_restart_completes_a_running_deletion() -> TestResult {
         .ok_or("the delete was accepted")?;
     ensure(
         store
-            .save_deletion_operation(&jobs[1].job_id, &operation.status_url, epoch_ms()?)
+            .save_deletion_operation(
+                &jobs[1].job_id,
+                &operation.status_url,
+                epoch_ms()?,
+                fences[1],
+            )
             .await?,
         "operation saved",
     )?;
@@ -370,7 +376,7 @@ async fn a_restart_completes_a_running_deletion() -> TestResult {
             }),
         format!("a reload lists the deletions: {listed:?}"),
     )?;
-    ensure(restarted.resume_deletions().await? == 2, "both resumed")?;
+    ensure(restarted.resume().await?.deletions == 2, "both resumed")?;
     for (job, (group, cluster)) in jobs
         .iter()
         .zip([("rg-before", "aks-before"), ("rg-after", "aks-after")])

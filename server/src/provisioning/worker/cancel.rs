@@ -74,6 +74,9 @@ impl JobRun {
             Ok(SaveOutcome::Finished | SaveOutcome::CancelRequested) => {
                 tracing::info!(%job_id, "cancel not saved: the row finished elsewhere");
             }
+            Ok(SaveOutcome::LeaseLost) => {
+                tracing::warn!(%job_id, "cancel not saved: another replica holds the job's lease now");
+            }
             Err(error) => {
                 // The row keeps its cancel request: the sweep completes the cancel.
                 tracing::error!(%error, %job_id, "cannot save the cancelled job");
