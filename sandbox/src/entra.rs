@@ -113,7 +113,7 @@ impl EntraProvider {
 
     /// The issuer of ID tokens for a provider reached at `base_url`.
     pub fn issuer(&self, base_url: &str) -> String {
-        format!("{}/{}/v2.0", base_url.trim_end_matches('/'), self.tenant_id)
+        issuer_at(base_url, &self.tenant_id)
     }
 
     /// True when `tenant` (a path segment) names this directory.
@@ -210,4 +210,9 @@ impl EntraProvider {
             None => Err(false),
         }
     }
+}
+
+/// The issuer of tenant `tenant_id`'s ID tokens for a provider reached at `base_url`.
+pub(crate) fn issuer_at(base_url: &str, tenant_id: &str) -> String {
+    format!("{}/{}/v2.0", base_url.trim_end_matches('/'), tenant_id)
 }

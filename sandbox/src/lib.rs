@@ -153,14 +153,7 @@ impl RunningSandbox {
     /// `{issuer}/.well-known/openid-configuration`) and the world's first registered
     /// application, if it has one.
     pub fn entra_settings(&self) -> EntraSettings {
-        let provider = &self.cloud.entra;
-        let application = provider.config().applications.first();
-        EntraSettings {
-            issuer: provider.issuer(&self.base_url),
-            tenant_id: provider.tenant_id().to_owned(),
-            client_id: application.map(|a| a.client_id.clone()),
-            client_secret: application.map(|a| a.client_secret.clone()),
-        }
+        EntraSettings::of(&self.cloud.world, &self.base_url)
     }
 
     /// How many ARM requests (token requests aside) the sandbox has received, admitted or
@@ -181,6 +174,21 @@ pub struct EntraSettings {
     pub client_id: Option<String>,
     /// Its client secret (the sandbox's are not secrets).
     pub client_secret: Option<String>,
+}
+
+impl EntraSettings {
+    /// The settings of `world`'s Entra ID served at `base_url`, by this process or by a
+    /// standalone sandbox of the same world (`server sandbox`), which several dashboard
+    /// replicas share.
+    pub fn of(world: &World, base_url: &str) -> Self {
+        let application = world.entra.applications.first();
+        Self {
+            issuer: entra::issuer_at(base_url, &world.identity.tenant_id),
+            tenant_id: world.identity.tenant_id.clone(),
+            client_id: application.map(|a| a.client_id.clone()),
+            client_secret: application.map(|a| a.client_secret.clone()),
+        }
+    }
 }
 
 impl Drop for RunningSandbox {

@@ -9,6 +9,7 @@
 //! | `ARM_API_VERSION_AKS`, `…_RESOURCES`, `…_SUBSCRIPTIONS`, `…_SKUS`, `…_USAGES`, `…_AUTHORIZATION`, `…_NETWORK`, `…_POLICY` | api-versions | see [`ApiVersions`] |
 //! | `DATABASE_URL` | the job store: `sqlite://…` (one process) or `postgres://…` (several replicas; `?sslmode=require` for a managed server) | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
+//! | `SANDBOX_URL` | sandbox mode: a standalone sandbox (`server sandbox --listen …`, its `ARM_BASE_URL`) to use instead of one in this process; several replicas share it | — |
 //! | `LEASE_TTL_SECONDS` | how long a replica's lease on a running job or deletion lasts unless its sweep (every third of it) renews it: a replica that dies loses its work to another after about this long | `10` |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |
@@ -122,6 +123,9 @@ pub struct Config {
     pub shutdown_grace: Duration,
     /// How long a replica's lease on a job lasts unless renewed (`store::LeaseTerms`).
     pub lease_ttl: Duration,
+    /// Sandbox mode: a standalone sandbox cloud (`server sandbox --listen …`) to use instead of
+    /// starting one in this process, so several replicas share one cloud.
+    pub sandbox_url: Option<Url>,
     /// Per-caller limits.
     pub limits: Limits,
     /// Sign-in with Microsoft Entra ID: required, and always set, in azure mode; `None` in
@@ -213,6 +217,7 @@ impl Config {
             poll_interval: poll_interval(&lookup)?,
             shutdown_grace: shutdown_grace(&lookup)?,
             lease_ttl: lease_ttl(&lookup)?,
+            sandbox_url: sandbox_url(&lookup)?,
             limits: limits(&lookup)?,
             oidc,
         })
@@ -330,6 +335,20 @@ fn credential_kind(
 }
 
 /// `POLL_INTERVAL_SECONDS`: whole seconds from 1 to 300 (the follower never waits longer).
+fn sandbox_url(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<Url>, ConfigError> {
+    let Some(raw) = lookup("SANDBOX_URL").filter(|raw| !raw.trim().is_empty()) else {
+        return Ok(None);
+    };
+    match Url::parse(raw.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Some(url)),
+        _ => Err(ConfigError::Invalid {
+            name: "SANDBOX_URL",
+            value: raw,
+            expected: "the http:// address a standalone sandbox printed as ARM_BASE_URL",
+        }),
+    }
+}
+
 fn lease_ttl(lookup: &impl Fn(&str) -> Option<String>) -> Result<Duration, ConfigError> {
     let Some(raw) = lookup("LEASE_TTL_SECONDS") else {
         return Ok(crate::store::LeaseTerms::DEFAULT_TTL);
@@ -469,6 +488,18 @@ mod tests {
         );
         assert_eq!(state("sqlite::memory:"), None);
         assert_eq!(state("sqlite://jobs.db?mode=memory"), None);
+    }
+
+    #[test]
+    fn a_shared_sandbox_is_an_http_url() {
+        let shared = |value| config(&[("SANDBOX_URL", value)]).map(|c| c.sandbox_url);
+        assert_eq!(
+            shared("http://127.0.0.1:4000").expect("valid"),
+            Some(Url::parse("http://127.0.0.1:4000").expect("url"))
+        );
+        assert_eq!(shared(" ").expect("blank"), None);
+        assert!(shared("127.0.0.1:4000").is_err());
+        assert!(shared("ftp://sandbox").is_err());
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod oidc;
 pub mod on_behalf;
 pub mod preflight;
 pub mod provisioning;
+pub mod replica_signals;
 pub mod rest;
 pub mod sandbox_sign_in;
 pub mod secret;

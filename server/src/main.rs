@@ -4,14 +4,16 @@
 //! In sandbox mode the sandbox cloud runs in-process on a loopback port and the ARM client
 //! gets its tokens from the sandbox's own [`SandboxCredential`]; the cloud keeps its state
 //! beside the database ([`Config::sandbox_state`]) and listens on the port it had before, so a
-//! restart finds the same cloud at the same address and running creates finish. Everything else
+//! restart finds the same cloud at the same address and running creates finish. With
+//! `SANDBOX_URL` it uses a standalone sandbox (`server sandbox`) instead, which several replicas
+//! on one PostgreSQL share. Everything else
 //! is assembled by [`server::startup::assemble`], as in the tests. Start-up errors carry their
 //! context (`anyhow`) and end the process with a logged error.
 
 use anyhow::Context;
 use arm_sandbox::state_file::StateFile;
 use arm_sandbox::world::World;
-use arm_sandbox::{RunningSandbox, SandboxCredential};
+use arm_sandbox::{EntraSettings, RunningSandbox, SandboxCredential};
 use clap::{Parser, Subcommand};
 use server::config::{CloudMode, Config};
 use server::provisioning::WorkerSettings;
@@ -105,12 +107,12 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
     // keys keeps their (sandbox) tokens under a key derived from the world, so running jobs
     // continue after a restart.
     let oidc = match &sandbox {
-        Some((sandbox, world_signing_key)) => {
+        Some(sandbox) => {
             if token_encryption_key.is_none() && session_secret.is_none() {
-                token_encryption_key = Some(sandbox_sign_in::vault_key(world_signing_key));
+                token_encryption_key = Some(sandbox_sign_in::vault_key(&sandbox.signing_key));
             }
             Some(sandbox_sign_in::oidc_settings(
-                &sandbox.entra_settings(),
+                &sandbox.entra,
                 loopback_public_url(address)?,
             )?)
         }
@@ -181,35 +183,60 @@ fn loopback_public_url(mut address: SocketAddr) -> anyhow::Result<Url> {
     Url::parse(&format!("http://{address}")).context("the dashboard's address as a URL")
 }
 
-/// Where ARM calls go: in sandbox mode a sandbox cloud started here (returned, to be kept
-/// alive, with its world's signing key) with its in-process credential, kept beside the database on the loopback port it
-/// had before (a free one with an in-memory database); in Azure mode the configured endpoint
-/// with an `azure_identity` credential.
-async fn arm_endpoint(
-    config: &Config,
-) -> anyhow::Result<(ArmEndpoint, Option<(RunningSandbox, String)>)> {
+/// The sandbox cloud a dashboard in sandbox mode uses: the Entra ID its users sign in with, its
+/// world's signing key, and, when this process serves the cloud, the cloud itself (serving for
+/// as long as it is held).
+struct SandboxLink {
+    entra: EntraSettings,
+    signing_key: String,
+    _served_here: Option<RunningSandbox>,
+}
+
+/// Where ARM calls go. In sandbox mode: the standalone sandbox `SANDBOX_URL` names, shared with
+/// other replicas, or else a sandbox cloud started here, kept beside the database on the
+/// loopback port it had before (a free one with an in-memory database); either way with the
+/// world's own credential. In Azure mode: the configured endpoint with an `azure_identity`
+/// credential.
+async fn arm_endpoint(config: &Config) -> anyhow::Result<(ArmEndpoint, Option<SandboxLink>)> {
     match &config.cloud {
         CloudMode::Sandbox => {
             let world = World::from_env()?;
             let signing_key = world.identity.signing_key.clone();
             let credential = Arc::new(SandboxCredential::new(world.identity.clone()));
-            let state = config.sandbox_state();
-            let sandbox = match &state {
-                Some(path) => RunningSandbox::on_remembered_port(world, StateFile::new(path))
-                    .await
-                    .context("cannot start the sandbox cloud")?,
-                None => RunningSandbox::on_free_port(world)
-                    .await
-                    .context("cannot start the sandbox cloud")?,
+            let (base_url, served_here) = match &config.sandbox_url {
+                Some(shared) => {
+                    tracing::info!(base_url = %shared, "using the shared sandbox cloud");
+                    (shared.clone(), None)
+                }
+                None => {
+                    let state = config.sandbox_state();
+                    let sandbox = match &state {
+                        Some(path) => {
+                            RunningSandbox::on_remembered_port(world.clone(), StateFile::new(path))
+                                .await
+                                .context("cannot start the sandbox cloud")?
+                        }
+                        None => RunningSandbox::on_free_port(world.clone())
+                            .await
+                            .context("cannot start the sandbox cloud")?,
+                    };
+                    tracing::info!(base_url = %sandbox.base_url, state = ?state, "sandbox cloud started");
+                    let base_url =
+                        Url::parse(&sandbox.base_url).context("the sandbox's base URL")?;
+                    (base_url, Some(sandbox))
+                }
             };
-            tracing::info!(base_url = %sandbox.base_url, state = ?state, "sandbox cloud started");
-            let base_url = Url::parse(&sandbox.base_url).context("the sandbox's base URL")?;
+            let entra = EntraSettings::of(&world, base_url.as_str());
             Ok((
                 ArmEndpoint {
                     base_url,
                     credential,
                 },
-                Some((sandbox, signing_key)),
+                Some(SandboxLink {
+                    entra,
+                    signing_key,
+                    _served_here: served_here,
+                }),
             ))
         }
         CloudMode::Azure {

@@ -78,6 +78,8 @@ struct Inner {
     workers: Claims,
     /// The deletions of partial clusters this process follows.
     deletions: Claims,
+    /// Wakes the sweep before its next tick (another replica handed work back).
+    sweep_now: tokio::sync::Notify,
 }
 
 /// What a cancel answers as `settle_after_seconds`: the time after which the worker has stopped,
@@ -103,6 +105,7 @@ impl Provisioning {
                 settings,
                 workers: Claims::default(),
                 deletions: Claims::default(),
+                sweep_now: tokio::sync::Notify::new(),
             }),
         }
     }

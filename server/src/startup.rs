@@ -154,6 +154,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
         );
     }
     provisioning.keep_watch();
+    crate::replica_signals::listen(store.clone(), provisioning.clone(), user_tokens.clone());
     Ok(AppState {
         provisioning: provisioning.clone(),
         leptos_options,

@@ -8,6 +8,7 @@ pub mod engine;
 mod failures;
 mod jobs;
 mod leases;
+mod notices;
 #[cfg(test)]
 mod test_support;
 mod token_vault;
@@ -15,6 +16,7 @@ mod token_vault;
 pub use deletions::DeletionEnd;
 pub use jobs::{DeletionRecord, InsertOutcome, JobRecord, NewJob, SaveOutcome};
 pub use leases::{HeldLease, LeaseTerms, Takeover};
+pub use notices::{Heard, Notice, Notices};
 #[cfg(test)]
 pub(crate) use test_support::{job_ids, saved_test_job, temp_replicas, temp_store, test_owner};
 pub use token_vault::SealedTokens;

@@ -102,6 +102,11 @@ pub async fn complete(
             if let Some(tokens) = &state.user_tokens {
                 tokens.signed_in(&user.caller);
             }
+            // Jobs of this person waiting on other replicas continue too.
+            let (tenant_id, object_id) = (&user.caller.tenant_id, &user.caller.object_id);
+            if let Err(error) = state.store.announce_sign_in(tenant_id, object_id).await {
+                tracing::warn!(%error, "cannot announce the sign-in to other replicas");
+            }
         }
         Err(error) => tracing::error!(%error, "cannot keep the signed-in person's tokens"),
     }

@@ -46,8 +46,8 @@ impl Provisioning {
         self.attend(takeover).await
     }
 
-    /// Starts the sweep ([`Provisioning::attend`] every [`WorkerSettings::sweep_interval`]),
-    /// until the runtime stops.
+    /// Starts the sweep ([`Provisioning::attend`] every [`WorkerSettings::sweep_interval`], and
+    /// at once after [`Provisioning::sweep_now`]), until the runtime stops.
     ///
     /// [`WorkerSettings::sweep_interval`]: super::WorkerSettings
     pub fn keep_watch(&self) {
@@ -58,7 +58,10 @@ impl Provisioning {
                 tokio::time::interval_at(tokio::time::Instant::now() + interval, interval);
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                ticks.tick().await;
+                tokio::select! {
+                    _ = ticks.tick() => {}
+                    () = provisioning.inner.sweep_now.notified() => {}
+                }
                 match provisioning.attend(Takeover::Expired).await {
                     Ok(resumed) if resumed == Resumed::default() => {}
                     Ok(resumed) => tracing::warn!(
@@ -73,6 +76,20 @@ impl Provisioning {
                 }
             }
         });
+    }
+
+    /// Signals the worker of job `job_id`, when this replica runs it, that a cancel was
+    /// recorded (another replica answered it).
+    pub fn deliver_cancel(&self, job_id: &str) {
+        if self.inner.workers.signal(job_id) {
+            tracing::info!(%job_id, "cancel recorded elsewhere delivered to the worker");
+        }
+    }
+
+    /// Runs the sweep now rather than at its next tick: work was handed back, or notices may
+    /// have been missed.
+    pub fn sweep_now(&self) {
+        self.inner.sweep_now.notify_one();
     }
 
     /// Stops every task of this replica and hands their leases back at once, so other replicas

@@ -29,5 +29,6 @@ mod partial_cluster_deletion;
 mod placement;
 mod preflight;
 mod provisioning;
+mod replicas;
 mod sandbox_restart;
 mod support;

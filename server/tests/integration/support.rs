@@ -11,6 +11,7 @@ pub mod hostile_provider;
 pub mod hostile_sign_in;
 pub mod jobs;
 pub mod oidc_provider;
+pub mod postgres;
 pub mod processes;
 pub mod scripted_arm;
 pub mod sign_in_flow;
