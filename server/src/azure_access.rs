@@ -75,6 +75,15 @@ impl AzureAccess {
         }
     }
 
+    /// Whether the dashboard's own ARM credential gives a token now: `None` when ARM calls carry
+    /// each user's token instead (their sign-in is what must work then).
+    pub async fn check_own_credential(&self) -> Option<Result<(), crate::arm::ArmClientError>> {
+        match &self.identity {
+            Identity::Service(_) => Some(self.arm.check_credential().await),
+            Identity::OnBehalfOfUsers(_) => None,
+        }
+    }
+
     /// The client and cache key for `caller`.
     pub fn for_caller(&self, caller: &Caller) -> CallerArm {
         match &self.identity {

@@ -10,6 +10,8 @@
 //! | `DATABASE_URL` | the job store: `sqlite://…` (one process) or `postgres://…` (several replicas; `?sslmode=require` for a managed server) | `sqlite://data/dashboard.db` |
 //! | `POLL_INTERVAL_SECONDS` | wait between reads of a create or delete when ARM sends no `Retry-After` | `30` (azure_core's default) |
 //! | `SANDBOX_URL` | sandbox mode: a standalone sandbox (`server sandbox --listen …`, its `ARM_BASE_URL`) to use instead of one in this process; several replicas share it | — |
+//! | `LOG_FORMAT` | `json`: one JSON object per log line (read by `main`) | text |
+//! | `METRICS_TOKEN` | a bearer token `/metrics` then requires (a secret, read by `main`) | — (public) |
 //! | `LEASE_TTL_SECONDS` | how long a replica's lease on a running job or deletion lasts unless its sweep (every third of it) renews it: a replica that dies loses its work to another after about this long | `10` |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |

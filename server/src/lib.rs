@@ -18,6 +18,7 @@ pub mod dev_sign_in;
 pub mod error;
 pub mod hardening;
 pub mod health;
+pub mod metrics;
 pub mod oidc;
 pub mod on_behalf;
 pub mod preflight;
@@ -60,6 +61,10 @@ pub struct AppState {
     pub store: Store,
     /// The jobs and the leases this replica holds (handed back at a drain).
     pub provisioning: provisioning::Provisioning,
+    /// What `/readyz` checks besides the database, and the drain flag.
+    pub readiness: health::Readiness,
+    /// The bearer token a `/metrics` scrape must send (`METRICS_TOKEN`); `None`: public.
+    pub metrics_token: Option<secret::Secret>,
     /// `sandbox` or `azure`, for `/healthz`.
     pub cloud_name: &'static str,
     /// Session cookie attributes and the mode sessions are bound to.
@@ -103,6 +108,8 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let mut router = rest::routes()
         .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::serve_metrics))
         .route("/auth/sign-in", get(oidc::routes::sign_in))
         .route("/auth/callback", get(oidc::routes::callback))
         .route("/auth/sign-out", post(oidc::routes::sign_out));
@@ -116,6 +123,7 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(backend.clone()),
             move || shell(options.clone()),
         )
+        .route_layer(from_fn(metrics::observe_request))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn_with_state(
             state.rate_limits.clone(),

@@ -76,12 +76,22 @@ fn main() -> ExitCode {
     }
 }
 
+/// Logs to stderr, filtered by `RUST_LOG` (default `info,sqlx=warn`): as text, or with
+/// `LOG_FORMAT=json` as one JSON object per line (fields flattened, with the current span) for a
+/// log collector.
 fn init_tracing() {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
-        )
-        .init();
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let json = std::env::var("LOG_FORMAT").is_ok_and(|format| format.eq_ignore_ascii_case("json"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    if json {
+        logs.json()
+            .flatten_event(true)
+            .with_current_span(true)
+            .init();
+    } else {
+        logs.init();
+    }
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -118,7 +128,7 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         }
         None => config.oidc,
     };
-    let state = assemble(Startup {
+    let mut state = assemble(Startup {
         arm,
         api_versions: config.api_versions,
         database_url: config.database_url,
@@ -137,17 +147,20 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         limits: config.limits,
     })
     .await?;
+    state.metrics_token = secret_variable("METRICS_TOKEN").map(server::secret::Secret::new);
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?;
     tracing::info!(%address, cloud = state.cloud_name, "dashboard listening on http://{address}");
     let store = state.store.clone();
     let provisioning = state.provisioning.clone();
+    let readiness = state.readiness.clone();
     // At the signal this replica's jobs are handed back at once, so other replicas take them
     // over at their next sweep; then the shutdown waits for open requests, at most
     // `shutdown_grace` (the `shutdown` module).
     let drain = async move {
         shutdown_signal().await;
+        readiness.start_draining();
         if let Err(error) = provisioning.hand_back().await {
             tracing::warn!(%error, "cannot hand the leases back; they expire instead");
         }

@@ -36,11 +36,14 @@ pub const SESSION_COOKIE: &str = "aks_dashboard_session";
 /// How long a signed-in session lasts, from sign-in.
 pub const SESSION_LIFETIME: Duration = Duration::hours(12);
 
-/// Paths anyone may request: sign-in itself, health, and the static bundle.
+/// Paths anyone may request: sign-in itself, health, readiness and metrics (which checks its
+/// own token when one is set), and the static bundle.
 fn is_public(path: &str) -> bool {
     matches!(
         path,
         "/healthz"
+            | "/readyz"
+            | "/metrics"
             | "/sign-in"
             | "/auth/sign-in"
             | "/auth/callback"

@@ -157,6 +157,8 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     crate::replica_signals::listen(store.clone(), provisioning.clone(), user_tokens.clone());
     Ok(AppState {
         provisioning: provisioning.clone(),
+        readiness: crate::health::Readiness::new(access.clone()),
+        metrics_token: None,
         leptos_options,
         backend: Arc::new(DashboardBackend::new(
             access,

@@ -16,6 +16,7 @@
 //! reached ARM, exactly like a lost answer.
 
 use super::{ARM_SCOPE, ArmClient, ArmClientError, retry_after};
+use crate::metrics::{ArmOutcome, metrics};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
@@ -150,15 +151,25 @@ impl ArmClient {
         }
     }
 
-    /// One exchange with a fresh token. The outer error is the credential's (never retried).
-    async fn attempt(&self, call: &Call<'_>) -> Result<Result<Answer, Miss>, ArmClientError> {
+    /// A token for ARM from this client's credential, within its token timeout.
+    async fn token(&self) -> Result<azure_core::credentials::AccessToken, ArmClientError> {
         let limit = self.settings.token_timeout;
-        let token = tokio::time::timeout(limit, self.credential.get_token(&[ARM_SCOPE], None))
+        tokio::time::timeout(limit, self.credential.get_token(&[ARM_SCOPE], None))
             .await
             .map_err(|_| {
                 ArmClientError::Credential(format!("no token within {} s", limit.as_secs_f64()))
             })?
-            .map_err(ArmClientError::from_credential)?;
+            .map_err(ArmClientError::from_credential)
+    }
+
+    /// Whether this client's own credential gives a token for ARM now (readiness).
+    pub async fn check_credential(&self) -> Result<(), ArmClientError> {
+        self.token().await.map(drop)
+    }
+
+    /// One exchange with a fresh token. The outer error is the credential's (never retried).
+    async fn attempt(&self, call: &Call<'_>) -> Result<Result<Answer, Miss>, ArmClientError> {
+        let token = self.token().await?;
         let mut request = self
             .http
             .request(call.method.clone(), call.url.clone())
@@ -173,16 +184,26 @@ impl ArmClient {
         if let Some(body) = call.body {
             request = request.json(body);
         }
+        let started = std::time::Instant::now();
+        let observe =
+            |outcome| metrics().observe_arm(call.method.as_str(), outcome, started.elapsed());
         let response = match request.send().await {
             Ok(response) => response,
-            Err(error) => return Ok(Err(self.transport_miss(error))),
+            Err(error) => {
+                observe(ArmOutcome::Transport);
+                return Ok(Err(self.transport_miss(error)));
+            }
         };
         let status = response.status();
         let headers = response.headers().clone();
         let body = match response.bytes().await {
             Ok(body) => body.to_vec(),
-            Err(error) => return Ok(Err(self.transport_miss(error))),
+            Err(error) => {
+                observe(ArmOutcome::Transport);
+                return Ok(Err(self.transport_miss(error)));
+            }
         };
+        observe(ArmOutcome::Status(status.as_u16()));
         Ok(if status.is_success() {
             Ok(Answer {
                 status,

@@ -235,6 +235,11 @@ impl RelyingParty {
         Some(url)
     }
 
+    /// Whether the provider's discovery document can be had (from the cache, or read now).
+    pub async fn check_provider(&self) -> Result<(), HttpError> {
+        self.provider.discovered().await.map(drop)
+    }
+
     /// The issuer recorded in sessions this relying party makes.
     pub fn issuer_label(&self) -> String {
         self.settings.issuer_url.to_string()

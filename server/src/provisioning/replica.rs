@@ -16,6 +16,7 @@
 //! process left is taken over at once instead of after it expires.
 
 use super::Provisioning;
+use crate::metrics::metrics;
 use crate::store::{HeldLease, JobRecord, StoreError, Takeover};
 use std::collections::HashSet;
 
@@ -143,6 +144,7 @@ impl Provisioning {
             );
             self.start_task(job, &mut resumed);
         }
+        metrics().taken_over(resumed.taken_over);
         Ok(resumed)
     }
 
@@ -154,6 +156,7 @@ impl Provisioning {
             for job_id in running {
                 if !held.contains(job_id.as_str()) {
                     tracing::warn!(%job_id, "lease lost: another replica works on the job now");
+                    metrics().lease_lost();
                     claims.halt(&job_id);
                 }
             }

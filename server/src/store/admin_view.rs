@@ -1,5 +1,6 @@
 //! The administrator's reads of `provision_jobs` (issue 15, the `Dashboard.Admin` app role):
-//! every user's unfinished jobs and every user's recent failed creates, each row with its owner.
+//! every user's unfinished jobs and every user's recent failed creates, each row with its owner;
+//! and the operator's count of every user's jobs by status (the metrics).
 //!
 //! The failures follow the owner's history ([`super::failures`]): a FAILURE row within the
 //! window, never a cancelled create, newest end first, at most `limit`. One difference, on
@@ -13,6 +14,15 @@ use super::{JobRecord, Store, StoreError};
 use shared::progress::CANCELLED_CODE;
 
 impl Store {
+    /// How many jobs of every user's there are in each status.
+    pub async fn count_jobs_by_status(&self) -> Result<Vec<(String, i64)>, StoreError> {
+        Ok(on_engine!(
+            &self.engine,
+            "SELECT status, COUNT(*) FROM provision_jobs GROUP BY status ORDER BY status",
+            |pool, sql| sqlx::query_as(sql).fetch_all(pool).await
+        )?)
+    }
+
     /// Every user's jobs that have not finished, oldest first, at most `limit` of them.
     pub async fn every_users_unfinished_jobs(
         &self,
@@ -186,6 +196,18 @@ mod tests {
             read.cancelled_by.map(|actor| actor.administrator),
             Some(false),
             "an administrator stopping their own job is its owner"
+        );
+    }
+
+    #[tokio::test]
+    async fn jobs_are_counted_by_status() {
+        let (store, _dir) = temp_store().await;
+        saved_test_job(&store, "alice", "a", TaskStatus::Progress, (1, 0)).await;
+        saved_test_job(&store, "bob", "b", TaskStatus::Progress, (2, 0)).await;
+        saved_test_job(&store, "bob", "c", TaskStatus::Failure, (3, 4)).await;
+        assert_eq!(
+            store.count_jobs_by_status().await.expect("count"),
+            [("FAILURE".to_owned(), 1), ("PROGRESS".to_owned(), 2)]
         );
     }
 

@@ -24,6 +24,7 @@ mod oidc_client_credentials;
 mod oidc_forged_tokens;
 mod oidc_sign_in;
 mod on_behalf;
+mod operations;
 mod ownership;
 mod partial_cluster_deletion;
 mod placement;

@@ -157,7 +157,22 @@ async fn three_replicas_lose_no_job_through_a_kill_and_a_drain() -> TestResult {
     )?;
 
     let ended = until_all_finished(&store, &jobs).await?;
-    ensure_as_the_sandbox_shows(&sandbox_url, &ended).await
+    ensure_as_the_sandbox_shows(&sandbox_url, &ended).await?;
+    let metrics = http()
+        .get(format!("{}/metrics", replicas[0].base))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let takeovers = metrics
+        .lines()
+        .find_map(|line| line.strip_prefix("dashboard_lease_takeovers_total "))
+        .and_then(|count| count.trim().parse::<u64>().ok())
+        .ok_or("the takeover count")?;
+    ensure(
+        takeovers > 0,
+        format!("the survivor took work over: {takeovers}"),
+    )
 }
 
 /// The job of `task_id` once Azure accepted its create (its operation URL is saved).

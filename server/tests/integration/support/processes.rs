@@ -68,13 +68,23 @@ pub async fn standalone_sandbox_with(
 }
 
 /// Starts the dashboard process serving on `address` (`LEPTOS_SITE_ADDR`) with the environment
-/// `env` (its cloud, database, site root…); answers once `/healthz` does.
+/// `env` (its cloud, database, site root…), its log discarded; answers once `/healthz` does.
 pub async fn dashboard_process(address: &str, env: &[(&str, &str)]) -> TestResult<Child> {
+    dashboard_process_logging(address, env, "warn", std::process::Stdio::null()).await
+}
+
+/// [`dashboard_process`] with `RUST_LOG=filter`, its log (stdout) going to `log`.
+pub async fn dashboard_process_logging(
+    address: &str,
+    env: &[(&str, &str)],
+    filter: &str,
+    log: impl Into<std::process::Stdio>,
+) -> TestResult<Child> {
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .envs(env.iter().copied())
         .env("LEPTOS_SITE_ADDR", address)
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
+        .env("RUST_LOG", filter)
+        .stdout(log)
         .spawn()?;
     let mut child = Child(child);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
