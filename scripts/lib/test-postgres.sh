@@ -1,5 +1,6 @@
 # Sourced by scripts/test.sh: starts a throw-away PostgreSQL server (Debian's package, installed
-# by ensure_test_tools) in target/pg on a free loopback port, exports TEST_POSTGRES_URL for the
+# by ensure_test_tools) in target/pg (or /tmp when the postgres user cannot reach target/) on a
+# free loopback port, exports TEST_POSTGRES_URL for the
 # tests, and stops it (removing its files) when the calling script exits. PostgreSQL refuses to
 # run as root, so as root the server runs as the `postgres` user the package created.
 
@@ -18,7 +19,16 @@ stop_test_postgres() {
 start_test_postgres() {
   stop_test_postgres
   mkdir -p "$pg_dir"
-  [ "$(id -u)" -ne 0 ] || chown postgres:postgres "$pg_dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres:postgres "$pg_dir"
+    # A checkout under a directory the postgres user cannot enter (such as /root): the cluster
+    # goes to a temporary directory instead.
+    if ! runuser -u postgres -- test -w "$pg_dir"; then
+      rmdir "$pg_dir"
+      pg_dir=$(mktemp -d /tmp/dashboard-test-pg.XXXXXX)
+      chown postgres:postgres "$pg_dir"
+    fi
+  fi
   local port
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   "${pg_as[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$pg_dir/initdb.log"

@@ -201,6 +201,20 @@ impl Config {
         };
         let defaults = ApiVersions::default();
         let version = |name: &str, default: String| lookup(name).unwrap_or(default);
+        let database_url =
+            lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://data/dashboard.db".into());
+        let sandbox_url = sandbox_url(&lookup)?;
+        let shared_database = crate::store::EngineKind::of_url(&database_url)
+            == Some(crate::store::EngineKind::Postgres);
+        if cloud == CloudMode::Sandbox && shared_database && sandbox_url.is_none() {
+            // Each replica would start a cloud of its own, in memory: a job taken over by
+            // another replica would not find its cluster.
+            return Err(ConfigError::Missing {
+                name: "SANDBOX_URL",
+                because: "sandbox mode keeps its jobs in PostgreSQL: start one standalone sandbox \
+                          (`server sandbox --listen ADDR`) and give every replica its ARM_BASE_URL",
+            });
+        }
         Ok(Self {
             cloud,
             arm_identity: arm_identity(&lookup)?,
@@ -214,12 +228,11 @@ impl Config {
                 network: version("ARM_API_VERSION_NETWORK", defaults.network),
                 policy_insights: version("ARM_API_VERSION_POLICY", defaults.policy_insights),
             },
-            database_url: lookup("DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
+            database_url,
             poll_interval: poll_interval(&lookup)?,
             shutdown_grace: shutdown_grace(&lookup)?,
             lease_ttl: lease_ttl(&lookup)?,
-            sandbox_url: sandbox_url(&lookup)?,
+            sandbox_url,
             limits: limits(&lookup)?,
             oidc,
         })
@@ -490,6 +503,15 @@ mod tests {
         );
         assert_eq!(state("sqlite::memory:"), None);
         assert_eq!(state("sqlite://jobs.db?mode=memory"), None);
+    }
+
+    #[test]
+    fn sandbox_mode_on_postgres_needs_a_shared_sandbox() {
+        let postgres = ("DATABASE_URL", "postgres://u@h/dashboard");
+        let error = config(&[postgres]).unwrap_err();
+        assert!(error.to_string().contains("SANDBOX_URL"), "{error}");
+        let shared = config(&[postgres, ("SANDBOX_URL", "http://127.0.0.1:4000")]);
+        assert!(shared.is_ok());
     }
 
     #[test]

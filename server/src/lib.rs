@@ -63,8 +63,8 @@ pub struct AppState {
     pub provisioning: provisioning::Provisioning,
     /// What `/readyz` checks besides the database, and the drain flag.
     pub readiness: health::Readiness,
-    /// The bearer token a `/metrics` scrape must send (`METRICS_TOKEN`); `None`: public.
-    pub metrics_token: Option<secret::Secret>,
+    /// Who may read `/metrics`.
+    pub metrics_access: metrics::MetricsAccess,
     /// `sandbox` or `azure`, for `/healthz`.
     pub cloud_name: &'static str,
     /// Session cookie attributes and the mode sessions are bound to.

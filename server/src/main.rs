@@ -16,6 +16,7 @@ use arm_sandbox::world::World;
 use arm_sandbox::{EntraSettings, RunningSandbox, SandboxCredential};
 use clap::{Parser, Subcommand};
 use server::config::{CloudMode, Config};
+use server::metrics::MetricsAccess;
 use server::provisioning::WorkerSettings;
 use server::startup::{ArmEndpoint, Startup, assemble};
 use server::{azure_credential, router, sandbox_sign_in, shutdown};
@@ -147,13 +148,16 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
         limits: config.limits,
     })
     .await?;
-    state.metrics_token = secret_variable("METRICS_TOKEN").map(server::secret::Secret::new);
+    if let Some(token) = secret_variable("METRICS_TOKEN") {
+        state.metrics_access = MetricsAccess::Token(server::secret::Secret::new(token));
+    }
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?;
     tracing::info!(%address, cloud = state.cloud_name, "dashboard listening on http://{address}");
     let store = state.store.clone();
     let provisioning = state.provisioning.clone();
+    let last_hand_back = provisioning.clone();
     let readiness = state.readiness.clone();
     // At the signal this replica's jobs are handed back at once, so other replicas take them
     // over at their next sweep; then the shutdown waits for open requests, at most
@@ -168,6 +172,10 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
     let served = shutdown::serve(listener, router(state), drain, config.shutdown_grace)
         .await
         .context("the dashboard stopped serving");
+    // Creates answered during the shutdown were written with this replica's lease.
+    if let Err(error) = last_hand_back.hand_back().await {
+        tracing::warn!(%error, "cannot hand the last leases back; they expire instead");
+    }
     // Once the requests are answered (or dropped): the connections end cleanly (SQLite
     // checkpoints its write-ahead log) instead of being cut by the process exit. Closing waits
     // for connections in use, which a worker may hold, so it has the same bound.

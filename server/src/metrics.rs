@@ -13,8 +13,8 @@
 //! One registry per process (a process serves one dashboard), so the ARM client, the sweep and
 //! the HTTP layer record without a handle threaded through every constructor. The labels are
 //! bounded: route templates, never paths with ids. Nothing identifies a caller. With
-//! `METRICS_TOKEN` set, a scrape must send it as a bearer token; without it the page is public,
-//! like `/healthz`.
+//! `METRICS_TOKEN` set, a scrape must send it as a bearer token. Without one the page is public in
+//! sandbox mode and off (404) in azure mode, where the job counts are a deployment's business.
 
 use crate::AppState;
 use axum::extract::{MatchedPath, Request, State};
@@ -64,6 +64,17 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.005, 2.0, 13))
 }
 
+/// Who may read `/metrics`.
+#[derive(Clone, Debug)]
+pub enum MetricsAccess {
+    /// Anyone (sandbox mode without a token).
+    Public,
+    /// Whoever sends this bearer token (`METRICS_TOKEN`).
+    Token(crate::secret::Secret),
+    /// Nobody: the route answers 404 (azure mode without a token).
+    Off,
+}
+
 /// The process's metrics.
 pub struct Metrics {
     registry: Registry,
@@ -73,6 +84,8 @@ pub struct Metrics {
     lease_takeovers: Counter,
     leases_lost: Counter,
     jobs: Family<StatusLabel, Gauge>,
+    /// One scrape at a time sets the jobs gauge and encodes it.
+    rendering: std::sync::Mutex<()>,
 }
 
 static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
@@ -129,6 +142,7 @@ impl Metrics {
             lease_takeovers,
             leases_lost,
             jobs,
+            rendering: std::sync::Mutex::new(()),
         }
     }
 
@@ -162,6 +176,10 @@ impl Metrics {
 
     /// The exposition text, with the jobs gauge set to `jobs` (status, count).
     fn render(&self, jobs: &[(String, i64)]) -> String {
+        let _one_at_a_time = self
+            .rendering
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         self.jobs.clear();
         for (status, count) in jobs {
             self.jobs
@@ -199,7 +217,12 @@ pub async fn observe_request(request: Request, next: Next) -> Response {
 
 /// `GET /metrics`.
 pub async fn serve_metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(expected) = &state.metrics_token {
+    let expected = match &state.metrics_access {
+        MetricsAccess::Public => None,
+        MetricsAccess::Token(token) => Some(token),
+        MetricsAccess::Off => return StatusCode::NOT_FOUND.into_response(),
+    };
+    if let Some(expected) = expected {
         let sent = headers
             .get(header::AUTHORIZATION)
             .and_then(|value| value.to_str().ok())

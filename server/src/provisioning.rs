@@ -80,6 +80,12 @@ struct Inner {
     deletions: Claims,
     /// Wakes the sweep before its next tick (another replica handed work back).
     sweep_now: tokio::sync::Notify,
+    /// Held by a sweep while it runs, so a drain waits for one under way ([`replica`]).
+    sweeping: tokio::sync::Mutex<()>,
+    /// Set when this replica hands its work back: from then on it takes and starts nothing.
+    draining: std::sync::atomic::AtomicBool,
+    /// When the sweep last renewed this replica's leases.
+    last_renewal: std::sync::Mutex<std::time::Instant>,
 }
 
 /// What a cancel answers as `settle_after_seconds`: the time after which the worker has stopped,
@@ -106,6 +112,9 @@ impl Provisioning {
                 workers: Claims::default(),
                 deletions: Claims::default(),
                 sweep_now: tokio::sync::Notify::new(),
+                sweeping: tokio::sync::Mutex::new(()),
+                draining: std::sync::atomic::AtomicBool::new(false),
+                last_renewal: std::sync::Mutex::new(std::time::Instant::now()),
             }),
         }
     }
@@ -269,7 +278,7 @@ impl Provisioning {
     /// takes the lease and starts a worker that goes straight to the cancel path.
     async fn tell_worker_to_stop(&self, job: JobRecord) {
         let workers = &self.inner.workers;
-        if workers.signal(&job.job_id) {
+        if workers.signal(&job.job_id) || self.inner.is_draining() {
             return;
         }
         match self.inner.store.acquire_job(&job.job_id).await {
@@ -304,8 +313,13 @@ impl Provisioning {
             .collect())
     }
 
-    /// Starts a worker for `job`; false when one already runs it in this process.
+    /// Starts a worker for `job`; false when one already runs it in this process, or this
+    /// replica is draining (the job's lease is handed back with the others).
     fn spawn(&self, job: JobRecord) -> bool {
+        if self.inner.is_draining() {
+            tracing::info!(job_id = %job.job_id, "draining: the job is left to another replica");
+            return false;
+        }
         let Some(claim) = self.inner.workers.claim(&job.job_id) else {
             tracing::debug!(job_id = %job.job_id, "the job has a worker already");
             return false;
@@ -334,6 +348,10 @@ impl Provisioning {
 }
 
 impl Inner {
+    fn is_draining(&self) -> bool {
+        self.draining.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// The ARM client a job's calls go out with: as its owner, whoever asked (a job acts for
     /// the person who started it; docs/PRODUCT.md "Who Azure sees").
     fn arm_of(&self, job: &JobRecord) -> ArmClient {

@@ -158,7 +158,12 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     Ok(AppState {
         provisioning: provisioning.clone(),
         readiness: crate::health::Readiness::new(access.clone()),
-        metrics_token: None,
+        // Set by `main` when METRICS_TOKEN is given.
+        metrics_access: if sandbox_mode {
+            crate::metrics::MetricsAccess::Public
+        } else {
+            crate::metrics::MetricsAccess::Off
+        },
         leptos_options,
         backend: Arc::new(DashboardBackend::new(
             access,

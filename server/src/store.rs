@@ -44,10 +44,11 @@ pub enum StoreError {
         /// What is wrong with it.
         problem: String,
     },
-    /// `DATABASE_URL` names a database this build cannot use.
+    /// `DATABASE_URL` names a database this build cannot use (the URL's scheme, as much of it as
+    /// is safe to log: the rest may hold a password).
     #[error(
         "DATABASE_URL must be a sqlite: URL (e.g. sqlite://data/dashboard.db) or a postgres:// \
-         URL, got {0:?}"
+         URL, got one starting {0:?}"
     )]
     UnsupportedUrl(String),
 }

@@ -203,6 +203,10 @@ impl Provisioning {
     /// Starts the task that follows `job`'s deletion, unless one runs it in this process;
     /// false then.
     pub(super) fn spawn_deletion(&self, job: JobRecord) -> bool {
+        if self.inner.is_draining() {
+            tracing::info!(job_id = %job.job_id, "draining: the deletion is left to another replica");
+            return false;
+        }
         let Some(claim) = self.inner.deletions.claim(&job.job_id) else {
             tracing::debug!(job_id = %job.job_id, "the deletion is followed already");
             return false;

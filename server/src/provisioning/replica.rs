@@ -63,6 +63,9 @@ impl Provisioning {
                     _ = ticks.tick() => {}
                     () = provisioning.inner.sweep_now.notified() => {}
                 }
+                if provisioning.inner.is_draining() {
+                    return;
+                }
                 match provisioning.attend(Takeover::Expired).await {
                     Ok(resumed) if resumed == Resumed::default() => {}
                     Ok(resumed) => tracing::warn!(
@@ -73,6 +76,7 @@ impl Provisioning {
                     ),
                     Err(error) => {
                         tracing::warn!(%error, "sweep cannot reach the database; trying again later");
+                        provisioning.halt_before_expiry();
                     }
                 }
             }
@@ -93,10 +97,39 @@ impl Provisioning {
         self.inner.sweep_now.notify_one();
     }
 
+    /// Halts every task when the leases were last renewed so long ago that they are about to
+    /// expire (the database is out of reach): another replica may take them over soon, and a
+    /// task that goes on would act on Azure for a job that is no longer this replica's.
+    fn halt_before_expiry(&self) {
+        let settings = &self.inner.settings;
+        let since = self
+            .inner
+            .last_renewal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .elapsed();
+        if since + settings.sweep_interval >= settings.lease_ttl {
+            let halted = self.inner.workers.halt_all() + self.inner.deletions.halt_all();
+            if halted > 0 {
+                tracing::warn!(
+                    halted,
+                    "leases not renewed for too long: halting their tasks"
+                );
+                metrics().lease_lost();
+            }
+        }
+    }
+
     /// Stops every task of this replica and hands their leases back at once, so other replicas
     /// take the work over at their next sweep rather than after the leases expire (a drain).
-    /// Answers how many leases were handed back.
+    /// From then on this replica takes and starts nothing (a sweep under way is waited for);
+    /// calling it again hands back what was written since (a create answered during the
+    /// shutdown). Answers how many leases were handed back.
     pub async fn hand_back(&self) -> Result<u64, StoreError> {
+        self.inner
+            .draining
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _no_sweep = self.inner.sweeping.lock().await;
         let halted = self.inner.workers.halt_all() + self.inner.deletions.halt_all();
         let released = self.inner.store.release_leases().await?;
         tracing::info!(halted, released, "handed this replica's work back");
@@ -106,10 +139,19 @@ impl Provisioning {
     /// One sweep: renew, halt what was lost, re-attach what is held without a task, deliver
     /// cancels, take over orphans.
     async fn attend(&self, takeover: Takeover) -> Result<Resumed, StoreError> {
+        let _sweep = self.inner.sweeping.lock().await;
+        if self.inner.is_draining() {
+            return Ok(Resumed::default());
+        }
         // The tasks running before the renewal: a task started after it (a create just
         // inserted with its lease) is not in the answer and must not be taken for lost.
         let running = [self.inner.workers.job_ids(), self.inner.deletions.job_ids()];
         let held = self.inner.store.renew_leases().await?;
+        *self
+            .inner
+            .last_renewal
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = std::time::Instant::now();
         self.halt_lost(running, &held);
         let mut resumed = Resumed::default();
         for lease in &held {

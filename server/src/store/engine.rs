@@ -65,8 +65,13 @@ impl Engine {
         match EngineKind::of_url(url) {
             Some(EngineKind::Sqlite) => Self::open_sqlite(url).await,
             Some(EngineKind::Postgres) => Self::open_postgres(url).await,
-            // sqlx would read any other string as a file name; refuse it instead.
-            None => Err(StoreError::UnsupportedUrl(url.to_owned())),
+            // sqlx would read any other string as a file name; refuse it instead, naming only
+            // its scheme (a mistyped postgres URL carries a password).
+            None => Err(StoreError::UnsupportedUrl(
+                url.split_once(':')
+                    .map_or("", |(scheme, _)| scheme)
+                    .to_owned(),
+            )),
         }
     }
 

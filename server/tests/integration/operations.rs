@@ -4,7 +4,8 @@
 
 use super::support::processes::{dashboard_process_logging, free_address};
 use super::support::{
-    TestResult, alice_on_a_dashboard, create_body, ensure, http, post_create, until_ready,
+    TestResult, alice_on_a_dashboard, create_body, ensure, fast_world, http, post_create,
+    start_dashboard, until_ready,
 };
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -76,6 +77,19 @@ async fn metrics_count_arm_calls_requests_and_jobs() -> TestResult {
         "no ids and no caller in the labels",
     )?;
     Ok(())
+}
+
+#[tokio::test]
+async fn azure_mode_without_a_token_serves_no_metrics() -> TestResult {
+    let dashboard = start_dashboard(fast_world(), false).await;
+    let answer = http()
+        .get(format!("{}/metrics", dashboard.base_url))
+        .send()
+        .await?;
+    ensure(
+        answer.status() == StatusCode::NOT_FOUND,
+        format!("off: {}", answer.status()),
+    )
 }
 
 #[tokio::test]

@@ -156,6 +156,15 @@ async fn three_replicas_lose_no_job_through_a_kill_and_a_drain() -> TestResult {
         format!("the drained replica exits cleanly: {exit:?}"),
     )?;
 
+    // The drained replica handed its jobs back: the survivor holds them well within the lease
+    // time (3 s), rather than after their leases expired.
+    let handed_over = until_none_held_by(&store, &jobs, &replicas[2]).await?;
+    println!("the drained replica's jobs held elsewhere {handed_over:?} after its exit");
+    ensure(
+        handed_over < Duration::from_millis(1500),
+        format!("handed over at once, not after expiry: {handed_over:?}"),
+    )?;
+
     let ended = until_all_finished(&store, &jobs).await?;
     ensure_as_the_sandbox_shows(&sandbox_url, &ended).await?;
     let metrics = http()
@@ -191,6 +200,33 @@ async fn until_accepted_by_azure(store: &Store, task_id: &str) -> TestResult<Job
             ),
         )?;
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// How long until no running job of `jobs` is held by `gone` or by nobody.
+async fn until_none_held_by(
+    store: &Store,
+    jobs: &[(String, Expected)],
+    gone: &Replica,
+) -> TestResult<Duration> {
+    let started = tokio::time::Instant::now();
+    loop {
+        let mut orphaned = 0;
+        for (task_id, _) in jobs {
+            let job = store.job_by_task(task_id).await?.ok_or("job row")?;
+            let unheld = job.lease_holder.as_deref().is_none_or(|h| gone.holds(h));
+            if !job.status.is_finished() && unheld {
+                orphaned += 1;
+            }
+        }
+        if orphaned == 0 {
+            return Ok(started.elapsed());
+        }
+        ensure(
+            started.elapsed() < Duration::from_secs(10),
+            format!("{orphaned} jobs never taken over"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
