@@ -11,9 +11,20 @@ const database = `../target/e2e/dashboard-${port}.db`;
 // sandbox (replicas.sh), each on a port of its own.
 const replicaPorts = [port + 10, port + 11];
 const sandboxPort = port + 12;
-// Both servers' sandbox timings: long enough to see the live panel, the banner and the system
-// pool finishing first (halfway through), short enough to keep the suite quick.
-const sandboxTimings = {
+// How both webServers are run and waited for.
+const serving = {
+  reuseExistingServer: false,
+  timeout: 60_000,
+  stdout: "pipe",
+  stderr: "pipe",
+} as const;
+// Both servers' environment: the site, quiet logs, and sandbox timings long enough to see the
+// live panel, the banner and the system pool finishing first (halfway through), short enough to
+// keep the suite quick.
+const serverEnv = {
+  LEPTOS_SITE_ROOT: "../target/site",
+  LEPTOS_OUTPUT_NAME: "aks-dashboard",
+  RUST_LOG: "warn",
   SANDBOX_CREATE_SECONDS: "10",
   SANDBOX_RETRY_AFTER_SECONDS: "1",
   // Azure takes a moment to accept a create; long enough to press Stop in the modal first.
@@ -61,39 +72,27 @@ export default defineConfig({
     {
       command: `sh -c 'mkdir -p ../target/e2e && rm -f ${database} ${database}-wal ${database}-shm ${database}-sandbox-cloud.json && exec ../target/release/server'`,
       url: `${baseURL}/healthz`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
+      ...serving,
       env: {
-        LEPTOS_SITE_ROOT: "../target/site",
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-        LEPTOS_OUTPUT_NAME: "aks-dashboard",
         DATABASE_URL: `sqlite://${database}`,
-        ...sandboxTimings,
+        ...serverEnv,
         // Access tokens this short make the dashboard refresh users' tokens within a test, so a
         // revoked refresh token shows while a create runs (the sign-in-again journey). The
         // dashboard refreshes a token when less than min(5 min, half its lifetime) is left: with
         // 10 s, within 5 s of the revocation, well before a 10 s create ends.
         SANDBOX_ACCESS_TOKEN_SECONDS: "10",
-        RUST_LOG: "warn",
       },
     },
     {
       command: "sh replicas.sh",
       // The last replica to start; the other and the sandbox start before it.
       url: `http://127.0.0.1:${replicaPorts[1]}/healthz`,
-      reuseExistingServer: false,
-      timeout: 60_000,
-      stdout: "pipe",
-      stderr: "pipe",
+      ...serving,
       env: {
-        LEPTOS_SITE_ROOT: "../target/site",
-        LEPTOS_OUTPUT_NAME: "aks-dashboard",
         E2E_REPLICA_PORTS: replicaPorts.join(" "),
         E2E_SANDBOX_PORT: String(sandboxPort),
-        ...sandboxTimings,
-        RUST_LOG: "warn",
+        ...serverEnv,
       },
     },
   ],

@@ -12,6 +12,7 @@
 //!
 //! Run: `cargo bench -p server --bench cancel_latency`.
 
+mod bench_http;
 mod dashboard;
 mod percentiles;
 

@@ -13,8 +13,8 @@ use server::startup::{ArmEndpoint, Startup, assemble};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Why a benchmark stopped.
-pub type BenchError = Box<dyn std::error::Error + Send + Sync>;
+pub use crate::bench_http::BenchError;
+use crate::bench_http::{http, sign_in};
 
 /// The default world's subscription.
 pub const SUBSCRIPTION: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
@@ -103,29 +103,6 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
         _database: database,
         server,
     })
-}
-
-/// `POST /auth/dev/sign-in` as `user`; answers the `name=value` cookie pair to send back.
-async fn sign_in(base_url: &str, user: &str) -> Result<String, BenchError> {
-    let response = http()?
-        .post(format!("{base_url}/auth/dev/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(format!("user={user}"))
-        .send()
-        .await?;
-    let set_cookie = response
-        .headers()
-        .get(reqwest::header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| format!("sign-in answers {} without a cookie", response.status()))?;
-    Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
-}
-
-/// A client that does not follow redirects.
-fn http() -> Result<reqwest::Client, BenchError> {
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
 }
 
 impl BenchDashboard {

@@ -6,6 +6,7 @@
 //!
 //! Run: `cargo bench -p server --bench preflight_latency`.
 
+mod bench_http;
 #[allow(dead_code, reason = "the cancel benchmark uses the rest of it")]
 mod dashboard;
 

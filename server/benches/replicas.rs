@@ -14,17 +14,20 @@
 //! Needs `TEST_POSTGRES_URL`. Run: `bash scripts/bench-replicas.sh` (starts a throw-away
 //! PostgreSQL and runs `cargo bench -p server --bench replicas`).
 
+mod bench_http;
 mod percentiles;
+#[path = "../tests/integration/support/postgres.rs"]
+mod postgres;
 
+use bench_http::{BenchError, http, sign_in};
 use percentiles::summary;
+use postgres::fresh_database;
 use server::store::{JobRecord, Store};
 use std::io::Write;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::AsyncBufReadExt;
 use tokio::process::{Child, Command};
-
-type BenchError = Box<dyn std::error::Error + Send + Sync>;
 
 const TAKEOVER_RUNS: usize = 20;
 const CANCEL_RUNS: usize = 30;
@@ -106,7 +109,7 @@ struct ReplicaSet {
 
 impl ReplicaSet {
     async fn start() -> Result<Self, BenchError> {
-        let database_url = fresh_database().await?;
+        let database_url = fresh_database("bench").await?;
         let world = tempfile::tempdir()?;
         let world_file = world.path().join("bench-world.toml");
         // Room for every create of the run, each running for an hour.
@@ -156,14 +159,12 @@ impl ReplicaSet {
         ]
         .map(|(name, value)| (name.to_owned(), value.to_owned()))
         .to_vec();
-        let http = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let http = http()?;
         let mut replicas = Vec::new();
         for _ in 0..3 {
             replicas.push(start_replica(&env, &http).await?);
         }
-        let cookie = sign_in(&http, &replicas[0].base).await?;
+        let cookie = sign_in(&replicas[0].base, "alice").await?;
         Ok(Self {
             _sandbox: sandbox,
             _world: world,
@@ -338,36 +339,4 @@ async fn start_replica(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Ok(Replica { base, process })
-}
-
-/// Alice's session cookie, signed in through `base`.
-async fn sign_in(http: &reqwest::Client, base: &str) -> Result<String, BenchError> {
-    let response = http
-        .post(format!("{base}/auth/dev/sign-in"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("user=alice")
-        .send()
-        .await?;
-    let set_cookie = response
-        .headers()
-        .get(reqwest::header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .ok_or("sign-in set no cookie")?;
-    Ok(set_cookie.split(';').next().unwrap_or_default().to_owned())
-}
-
-/// A new database on `TEST_POSTGRES_URL`'s server; answers its URL.
-async fn fresh_database() -> Result<String, BenchError> {
-    use sqlx::Connection;
-    let server = std::env::var("TEST_POSTGRES_URL")
-        .map_err(|_| "TEST_POSTGRES_URL is not set: run scripts/bench-replicas.sh")?;
-    let name = format!("bench_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(&server).await?;
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
-        .await?;
-    admin.close().await?;
-    let mut url = url::Url::parse(&server)?;
-    url.set_path(&name);
-    Ok(url.into())
 }

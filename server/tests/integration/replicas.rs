@@ -55,7 +55,7 @@ enum Expected {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn three_replicas_lose_no_job_through_a_kill_and_a_drain() -> TestResult {
-    let database_url = fresh_database().await?;
+    let database_url = fresh_database("replicas").await?;
     let site = tempfile::tempdir()?;
     let (_sandbox, settings) = standalone_sandbox(&SANDBOX_TIMINGS).await?;
     let sandbox_url = setting(&settings, "ARM_BASE_URL")?;
