@@ -31,6 +31,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta
+                    name="description"
+                    content="Create Azure Kubernetes Service clusters from a form, watch them being built, stop them, and learn in plain words why a create failed."
+                />
                 // No icon yet; an empty one keeps browsers from requesting /favicon.ico.
                 <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />

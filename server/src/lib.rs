@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod classify_cli;
 pub mod config;
 pub mod dashboard_backend;
+pub mod delivery;
 pub mod dev_sign_in;
 pub mod error;
 pub mod hardening;
@@ -100,13 +101,19 @@ impl FromRef<AppState> for LeptosOptions {
 
 /// The HTTP surface: `/healthz`, sign-in, server functions, SSR pages and static files, all
 /// behind the body limit, the session layer (server-side sessions) and the session guard, with
-/// the rate limits inside the guard (they count per caller) and the security headers on every
-/// answer, refusals included.
+/// the rate limits inside the guard (they count per caller), the security headers on every
+/// answer, refusals included, and every answer compressed ([`delivery`]).
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
+    let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
     let mut router = rest::routes()
+        .nest(
+            &format!("/{}", options.site_pkg_dir),
+            delivery::static_bundle(&pkg_dir),
+        )
+        .route("/robots.txt", get(delivery::robots_txt))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::serve_metrics))
@@ -139,5 +146,6 @@ pub fn router(state: AppState) -> Router {
             state.headers.clone(),
             hardening::security_headers::add_security_headers,
         ))
+        .layer(delivery::compression())
         .with_state(state)
 }

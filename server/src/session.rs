@@ -44,6 +44,7 @@ fn is_public(path: &str) -> bool {
         "/healthz"
             | "/readyz"
             | "/metrics"
+            | "/robots.txt"
             | "/sign-in"
             | "/auth/sign-in"
             | "/auth/callback"

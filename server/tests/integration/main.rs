@@ -15,6 +15,7 @@ mod arm_protocol;
 mod cancel;
 mod create_faults;
 mod database_faults;
+mod delivery;
 mod failure_history;
 mod hardening;
 mod hostile_input;
