@@ -24,6 +24,8 @@ const serving = {
 const serverEnv = {
   LEPTOS_SITE_ROOT: "../target/site",
   LEPTOS_OUTPUT_NAME: "aks-dashboard",
+  // The bundle's names carry content hashes (target/release/hash.txt).
+  LEPTOS_HASH_FILES: "true",
   RUST_LOG: "warn",
   SANDBOX_CREATE_SECONDS: "10",
   SANDBOX_RETRY_AFTER_SECONDS: "1",

@@ -76,8 +76,8 @@ step tests "openid-client against the sandbox" bash scripts/oidc-client-test.sh
 # The sandbox's network reads and policy check against Microsoft's Python SDKs, same binary.
 step tests "azure SDKs against the sandbox" bash scripts/sdk-test.sh
 step tests "wasm-bindgen-test" cargo test -p frontend --target wasm32-unknown-unknown
-# The release bundle with its brotli and gzip siblings (scripts/precompress.mjs), as deployed.
-if step check "release build" bash -c "cargo leptos build --release && node scripts/precompress.mjs target/site/pkg"; then
+# The release bundle with its brotli and gzip siblings, as deployed.
+if step check "release build" cargo leptos build --release --precompress; then
   step tests "playwright" bash -c "cd end2end && npx playwright test"
 else
   failed=$((failed + 1))

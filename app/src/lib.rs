@@ -16,7 +16,7 @@ pub mod pages;
 pub mod progress_text;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
 use pages::dashboard_page::DashboardPage;
@@ -38,6 +38,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // No icon yet; an empty one keeps browsers from requesting /favicon.ico.
                 <link rel="icon" href="data:," />
                 <AutoReload options=options.clone() />
+                // The bundle's names carry a content hash (cargo-leptos `hash-files`), so both
+                // read it from the hash file beside the server binary.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -48,12 +51,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The application: metadata, stylesheet and routes.
+/// The application: metadata and routes.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/aks-dashboard.css" />
         <Title text="AKS Provisioning Dashboard" />
         <Router>
             <main class="app">

@@ -3,11 +3,13 @@
 //!
 //! - **The bundle** (`<site-root>/pkg`: the WASM, its JS glue, the stylesheet) is served by
 //!   `tower-http`'s `ServeDir`, which picks a precompressed `.br` or `.gz` sibling when the
-//!   browser accepts it. `scripts/precompress.mjs` writes those siblings after a release build
-//!   (brotli at quality 11, gzip at level 9: far smaller than on the fly, paid once). Its answers
-//!   carry `Last-Modified` and `Cache-Control: no-cache`, so a reload revalidates and gets 304
-//!   instead of the bundle again; the file names carry no hash yet, so nothing may be cached for
-//!   long. Without siblings (the development server) the bundle is compressed on the fly.
+//!   browser accepts it. `cargo leptos build --release --precompress` writes those siblings
+//!   (brotli at quality 11, gzip: far smaller than on the fly, paid once). With content hashes in
+//!   the file names (`LEPTOS_HASH_FILES=true`, as cargo-leptos builds them) a file never changes,
+//!   so it is sent `Cache-Control: public, max-age=31536000, immutable`; without (a binary run
+//!   without the hash file's setting) it is sent `no-cache` and revalidated with
+//!   `Last-Modified` (a reload gets 304). Without siblings (the development server) the bundle is
+//!   compressed on the fly.
 //! - **Everything else** (pages, JSON, refusals) is compressed on the fly with brotli or gzip as
 //!   `Accept-Encoding` asks, at a quality that costs a fraction of a millisecond per page.
 //! - **`robots.txt`** keeps crawlers out of the API and the sign-in flow; the pages themselves
@@ -27,8 +29,12 @@ const ROBOTS_TXT: &str = "User-agent: *\nDisallow: /api/\nDisallow: /auth/\n";
 /// settings at a small fraction of their time.
 const ON_THE_FLY_LEVEL: i32 = 4;
 
-/// The static bundle in `pkg_dir`, to be nested at `/pkg`.
-pub fn static_bundle<S: Clone + Send + Sync + 'static>(pkg_dir: &str) -> Router<S> {
+/// How long a hashed file may be kept: a year, the longest `max-age` caches honour.
+const HASHED_FILE_CACHING: &str = "public, max-age=31536000, immutable";
+
+/// The static bundle in `pkg_dir`, to be nested at `/pkg`; `hashed` when its file names carry
+/// content hashes.
+pub fn static_bundle<S: Clone + Send + Sync + 'static>(pkg_dir: &str, hashed: bool) -> Router<S> {
     let files = ServeDir::new(pkg_dir)
         .precompressed_br()
         .precompressed_gzip();
@@ -36,7 +42,11 @@ pub fn static_bundle<S: Clone + Send + Sync + 'static>(pkg_dir: &str) -> Router<
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+            HeaderValue::from_static(if hashed {
+                HASHED_FILE_CACHING
+            } else {
+                "no-cache"
+            }),
         ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::VARY,

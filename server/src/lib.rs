@@ -111,7 +111,7 @@ pub fn router(state: AppState) -> Router {
     let mut router = rest::routes()
         .nest(
             &format!("/{}", options.site_pkg_dir),
-            delivery::static_bundle(&pkg_dir),
+            delivery::static_bundle(&pkg_dir, options.hash_files),
         )
         .route("/robots.txt", get(delivery::robots_txt))
         .route("/healthz", get(health::healthz))
