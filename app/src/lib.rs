@@ -52,13 +52,20 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: metadata and routes.
+///
+/// Until the browser bundle has loaded and hydrated the page, its buttons have no handlers: the
+/// page says so (`aria-busy` on `main`, and `style/base.css` shows those buttons busy) rather
+/// than letting a click vanish. The forms that post without JavaScript (Show, Sign out) work
+/// all along. The effect that clears it runs only in the browser, once hydrated.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
         <Title text="AKS Provisioning Dashboard" />
         <Router>
-            <main class="app">
+            <main class="app" aria-busy=move || (!hydrated.get()).then_some("true")>
                 <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                     // In-order streaming: each Suspense is awaited where it stands, so the first
                     // HTML is complete without JavaScript. Out-of-order (and PartiallyBlocked, as
