@@ -1,8 +1,8 @@
 //! The error every server function returns: typed for expected failures, generic for internal
 //! ones (which the server logs and never shows).
 
+use crate::api::text_json::TextJsonEncoding;
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
 use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use shared::arm_error::ArmError;
 use thiserror::Error;
@@ -110,7 +110,7 @@ impl From<shared::provision::FieldError> for AppError {
 }
 
 impl FromServerFnError for AppError {
-    type Encoder = JsonEncoding;
+    type Encoder = TextJsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         Self::Request(value.to_string())

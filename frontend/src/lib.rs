@@ -1,5 +1,6 @@
-//! The browser entry point: installs the panic hook and console logging, then hydrates the
-//! server-rendered dashboard.
+//! The browser entry point: installs the panic hook, then hydrates the server-rendered
+//! dashboard. The app logs through `leptos::logging` (the console directly), so no `log`
+//! backend is installed.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
@@ -7,7 +8,5 @@ use wasm_bindgen::prelude::wasm_bindgen;
 #[wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    // Logging is a convenience; the app works without it.
-    let _ = console_log::init_with_level(log::Level::Info);
     leptos::mount::hydrate_body(app::App);
 }

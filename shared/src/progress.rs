@@ -3,7 +3,7 @@
 //! (elapsed text, the progress bar's fraction, pool chip tones).
 
 use crate::admin::StoppedBy;
-use crate::classify::Classification;
+use crate::classify::{Action, Category, Classification, Facts};
 use crate::cluster::ClusterSummary;
 use crate::provision::ProvisionRequest;
 use serde::{Deserialize, Serialize};
@@ -420,6 +420,7 @@ pub struct ProvisionResult {
 /// scripts get the card's content too; it is absent in what the store keeps and in answers of
 /// servers that predate it, and a reader then classifies the failure itself.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "TaskFailureWire")]
 pub struct TaskFailure {
     /// ARM's error code (innermost), or the dashboard's own (`cluster_exists`, …).
     pub code: String,
@@ -432,6 +433,52 @@ pub struct TaskFailure {
     /// travels through the worker's results, which stay small without it).
     #[serde(flatten, default)]
     pub classification: Option<Box<Classification>>,
+}
+
+/// How a [`TaskFailure`] is read: its flattened classification's fields named one by one.
+/// `#[serde(flatten)]` reads through a buffer of the whole object and a second deserializer of
+/// every type inside the classification, which was the largest single piece of the browser
+/// bundle; the wire is the same.
+#[derive(Deserialize)]
+struct TaskFailureWire {
+    code: String,
+    message: String,
+    raw: String,
+    category: Option<Category>,
+    summary: Option<String>,
+    details: Option<String>,
+    facts: Option<Facts>,
+    actions: Option<Vec<Action>>,
+}
+
+impl From<TaskFailureWire> for TaskFailure {
+    /// The classification when all of it is there (as `flatten` read it: a partial one is none).
+    fn from(wire: TaskFailureWire) -> Self {
+        let classification = match (
+            wire.category,
+            wire.summary,
+            wire.details,
+            wire.facts,
+            wire.actions,
+        ) {
+            (Some(category), Some(summary), Some(details), Some(facts), Some(actions)) => {
+                Some(Box::new(Classification {
+                    category,
+                    summary,
+                    details,
+                    facts,
+                    actions,
+                }))
+            }
+            _ => None,
+        };
+        Self {
+            code: wire.code,
+            message: wire.message,
+            raw: wire.raw,
+            classification,
+        }
+    }
 }
 
 impl TaskFailure {

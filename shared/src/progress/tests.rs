@@ -353,8 +353,26 @@ fn a_classified_failure_is_flat_on_the_wire_and_reads_back() {
     }
     assert_eq!(json["category"], "quota");
     assert!(json.get("classification").is_none(), "flattened: {json}");
-    let back: TaskFailure = serde_json::from_value(json).expect("deserialize");
+    let back: TaskFailure = serde_json::from_value(json.clone()).expect("deserialize");
     assert_eq!(back, failure);
+    let read_as_text: TaskFailure =
+        serde_json::from_str(&json.to_string()).expect("deserialize from text");
+    assert_eq!(read_as_text, failure);
+}
+
+#[test]
+fn a_partial_classification_reads_as_none() {
+    let mut json = serde_json::to_value(TaskFailure {
+        classification: Some(Box::new(classified())),
+        ..TaskFailure::new("QuotaExceeded", "m", "raw text")
+    })
+    .expect("serialize");
+    if let Some(object) = json.as_object_mut() {
+        object.remove("facts");
+        object.insert("extra".into(), serde_json::json!("a newer server's field"));
+    }
+    let failure: TaskFailure = serde_json::from_value(json).expect("deserialize");
+    assert_eq!(failure, TaskFailure::new("QuotaExceeded", "m", "raw text"));
 }
 
 #[test]

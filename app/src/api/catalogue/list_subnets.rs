@@ -1,11 +1,12 @@
 //! The subnets the create modal offers for a cluster's nodes.
 
+use crate::api::text_json::TextJson;
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::network::SubnetOption;
 
 /// Subnets of `subscription_id`'s virtual networks in `region`.
-#[server]
+#[server(output = TextJson)]
 pub async fn list_subnets(
     subscription_id: String,
     region: String,

@@ -1,11 +1,12 @@
 //! A region's VM size catalogue for the create modal's pickers.
 
+use crate::api::text_json::TextJson;
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::vm_size::VmSizeCatalogue;
 
 /// The VM sizes of `region` for `subscription_id`, smallest first.
-#[server]
+#[server(output = TextJson)]
 pub async fn list_vm_sizes(
     subscription_id: String,
     region: String,

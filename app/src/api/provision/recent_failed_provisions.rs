@@ -2,6 +2,7 @@
 //! `GET /api/aks/recent-failed-provisions`), so the dashboard's first HTML already holds the
 //! "Last attempt failed" card.
 
+use crate::api::text_json::TextJson;
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::last_failure::RecentFailures;
@@ -9,7 +10,7 @@ use shared::last_failure::RecentFailures;
 /// The caller's failed creates of the last 24 hours that they have not dismissed, newest first
 /// (at most 10), each with its job id and category; `degraded` with none when the server cannot
 /// read its history.
-#[server]
+#[server(output = TextJson)]
 pub async fn recent_failed_provisions() -> Result<RecentFailures, AppError> {
     let caller = crate::backend::use_caller()?;
     crate::backend::use_backend()?

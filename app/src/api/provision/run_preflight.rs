@@ -1,5 +1,6 @@
 //! Runs the create's pre-flight (the same service as `POST /api/aks/preflight`).
 
+use crate::api::text_json::TextJson;
 use crate::error::AppError;
 use leptos::prelude::*;
 use shared::preflight::PreflightReport;
@@ -7,7 +8,7 @@ use shared::provision::ProvisionRequest;
 
 /// Checks VM size availability, quota and the resource group for `request` (a draft: the name
 /// may still be empty); `ok` is false when any row fails.
-#[server]
+#[server(output = TextJson)]
 pub async fn run_preflight(request: ProvisionRequest) -> Result<PreflightReport, AppError> {
     let caller = crate::backend::use_caller()?;
     crate::backend::use_backend()?

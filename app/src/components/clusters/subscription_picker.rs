@@ -1,9 +1,10 @@
 //! Chooses the subscription the dashboard shows. A plain GET form, so it works before the
-//! WASM bundle has loaded and the choice ends up in the URL.
+//! WASM bundle has loaded and the choice ends up in the URL. The browser submits it as a page
+//! load (the bundle comes from its cache), not through the router's `<Form>`, whose code the
+//! first load would otherwise carry.
 
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
 use leptos::prelude::*;
-use leptos_router::components::Form;
 
 /// A subscription `<select>` with a "Show" button.
 #[component]
@@ -21,7 +22,7 @@ pub fn SubscriptionPicker(
                         let current = selected.get();
                         Some(
                             view! {
-                                <Form method="GET" action="">
+                                <form method="GET" action="">
                                     <label class="subscription-picker">
                                         "Subscription "
                                         <select name="subscription">
@@ -39,7 +40,7 @@ pub fn SubscriptionPicker(
                                         </select>
                                     </label>
                                     <button type="submit" class="button secondary">"Show"</button>
-                                </Form>
+                                </form>
                             }
                                 .into_any(),
                         )
