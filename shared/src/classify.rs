@@ -58,7 +58,8 @@ pub enum Category {
     InvalidConfig,
     /// The operation was cancelled or pre-empted.
     Cancelled,
-    /// None of the above.
+    /// None of the above; also a category this version does not know (a newer server's).
+    #[serde(other)]
     Unknown,
 }
 

@@ -438,7 +438,9 @@ pub struct TaskFailure {
 /// How a [`TaskFailure`] is read: its flattened classification's fields named one by one.
 /// `#[serde(flatten)]` reads through a buffer of the whole object and a second deserializer of
 /// every type inside the classification, which was the largest single piece of the browser
-/// bundle; the wire is the same.
+/// bundle; the wire is the same. A classification missing a field reads as none, as with
+/// `flatten`; one that does not parse (an action kind a newer server added) is an error, where
+/// `flatten` gave none. A category this version does not know reads as `Unknown`.
 #[derive(Deserialize)]
 struct TaskFailureWire {
     code: String,

@@ -361,6 +361,19 @@ fn a_classified_failure_is_flat_on_the_wire_and_reads_back() {
 }
 
 #[test]
+fn a_category_this_version_does_not_know_reads_as_unknown() {
+    let mut json = serde_json::to_value(TaskFailure {
+        classification: Some(Box::new(classified())),
+        ..TaskFailure::new("QuotaExceeded", "m", "raw text")
+    })
+    .expect("serialize");
+    json["category"] = serde_json::json!("a_newer_servers_category");
+    let failure: TaskFailure = serde_json::from_str(&json.to_string()).expect("deserialize");
+    let classification = failure.classification.expect("still classified");
+    assert_eq!(classification.category, crate::classify::Category::Unknown);
+}
+
+#[test]
 fn a_partial_classification_reads_as_none() {
     let mut json = serde_json::to_value(TaskFailure {
         classification: Some(Box::new(classified())),
