@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 source scripts/tools.sh
 ensure_build_tools
 say "building and serving on the sandbox cloud (first build takes a few minutes)"
-exec cargo leptos serve
+# --split: the create modal is a chunk of its own (its #[lazy] split point), as in the release
+# build.
+exec cargo leptos serve --split

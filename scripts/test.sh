@@ -66,7 +66,7 @@ step() {
 step check "rustfmt" cargo fmt --all -- --check
 step check "prettier end2end" bash -c "cd end2end && npx prettier --check ."
 step check "clippy server half" cargo clippy -p shared -p app -p server -p arm-sandbox --features app/ssr --all-targets -- -D warnings
-step check "clippy browser half" cargo clippy -p app -p frontend --features app/hydrate --target wasm32-unknown-unknown --all-targets -- -D warnings
+step check "clippy browser half" cargo clippy -p app -p frontend --features app/hydrate,app/split --target wasm32-unknown-unknown --all-targets -- -D warnings
 step tests "native tests" cargo test -p shared -p server -p arm-sandbox --no-fail-fast
 # The server's unit tests again (the same build), each store on a fresh PostgreSQL database.
 step tests "server unit tests on PostgreSQL" env STORE_TEST_ENGINE=postgres cargo test -p server --lib
@@ -76,8 +76,8 @@ step tests "openid-client against the sandbox" bash scripts/oidc-client-test.sh
 # The sandbox's network reads and policy check against Microsoft's Python SDKs, same binary.
 step tests "azure SDKs against the sandbox" bash scripts/sdk-test.sh
 step tests "wasm-bindgen-test" cargo test -p frontend --target wasm32-unknown-unknown
-# The release bundle with its brotli and gzip siblings, as deployed.
-if step check "release build" cargo leptos build --release --precompress; then
+# The release bundle, split at its #[lazy] point, with its brotli and gzip siblings, as deployed.
+if step check "release build" cargo leptos build --release --split --precompress; then
   step tests "playwright" bash -c "cd end2end && npx playwright test"
 else
   failed=$((failed + 1))

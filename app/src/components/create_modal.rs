@@ -20,6 +20,7 @@ pub mod form_fields;
 mod keyboard;
 mod live_panel;
 mod live_preflight;
+pub mod opening_modal;
 pub mod preflight_checks;
 
 use crate::api::provision::start_provision::StartProvision;
@@ -46,11 +47,37 @@ use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskStatus, TaskView};
 use shared::provision::{ProvisionRequest, RequestChanges};
 use shared::subscription::SubscriptionInfo;
+use std::task::{Context, Poll, Waker};
 
 /// Id of the modal's heading (its accessible name).
 const TITLE_ID: &str = "provision-modal-title";
 /// The form's submit button, where a one-click retry leaves the user.
 const SUBMIT_SELECTOR: &str = "button[type=submit]";
+
+/// The create modal as a split point of the browser bundle: its code (the form, the pre-flight,
+/// their error card) loads the first time the modal opens, not with the dashboard. The server
+/// never renders the modal, so hydration never waits for it.
+#[cfg_attr(any(feature = "ssr", feature = "split"), lazy)]
+pub async fn create_modal_view(default_subscription: Signal<Option<String>>) -> AnyView {
+    view! { <CreateModal default_subscription /> }.into_any()
+}
+
+/// Fetches the modal's code (its chunk, in the split build; nothing to fetch otherwise).
+pub async fn load_create_modal_code() {
+    #[cfg(all(feature = "hydrate", feature = "split"))]
+    __preload_create_modal_view().await;
+}
+
+/// The modal, built at once if its code is here (after [`load_create_modal_code`]; always in a
+/// build without split points), else `None`. Built synchronously, like any component, so it
+/// is made once and its effects run as it mounts.
+pub fn create_modal_if_loaded(default_subscription: Signal<Option<String>>) -> Option<AnyView> {
+    let mut view = std::pin::pin!(create_modal_view(default_subscription));
+    match view.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+        Poll::Ready(view) => Some(view),
+        Poll::Pending => None,
+    }
+}
 
 /// The create modal. Render it while the create modal context says it is open.
 #[component]

@@ -1,6 +1,6 @@
 //! The dashboard: subscription picker, the banners of the caller's running creates, the last
 //! failed attempt, the clusters card with "Create cluster", for an administrator every user's
-//! jobs, and the create modal. The selected
+//! jobs, and the create modal (whose code loads when it first opens). The selected
 //! subscription lives in the URL (`?subscription=…`) so a link or a reload shows the same view.
 //! The page provides the three contexts its components share (see [`crate::contexts`]).
 
@@ -8,8 +8,9 @@ use crate::components::admin::every_users_jobs::EveryUsersJobs;
 use crate::components::clusters::clusters_card::ClustersCard;
 use crate::components::clusters::subscription_picker::SubscriptionPicker;
 use crate::components::common::user_menu::UserMenu;
-use crate::components::create_modal::CreateModal;
 use crate::components::create_modal::create_cluster_button::CreateClusterButton;
+use crate::components::create_modal::opening_modal::OpeningModal;
+use crate::components::create_modal::{create_modal_if_loaded, load_create_modal_code};
 use crate::components::error_card::last_failure_card::LastFailureCard;
 use crate::components::provisioning::provisioning_banners::ProvisioningBanners;
 use crate::contexts::create_modal::provide_create_modal;
@@ -27,6 +28,18 @@ pub fn DashboardPage() -> impl IntoView {
     let jobs = provide_job_tracking();
     let modal = provide_create_modal(jobs);
     provide_last_failure_memory(jobs);
+    // The modal's code is a chunk of the browser bundle, fetched when the modal first opens
+    // (meanwhile the modal's frame says so). In the browser only: Effects do not run on the
+    // server, which never renders the modal.
+    let modal_code = RwSignal::new(false);
+    Effect::new(move |_| {
+        if modal.is_open() && !modal_code.get_untracked() {
+            leptos::task::spawn_local(async move {
+                load_create_modal_code().await;
+                modal_code.set(true);
+            });
+        }
+    });
     view! {
         <header class="page-header">
             <h1>"AKS Provisioning Dashboard"</h1>
@@ -42,7 +55,13 @@ pub fn DashboardPage() -> impl IntoView {
         </ClustersCard>
         <EveryUsersJobs />
         <Show when=move || modal.is_open()>
-            <CreateModal default_subscription=subscription />
+            {move || {
+                modal_code
+                    .get()
+                    .then(|| create_modal_if_loaded(subscription))
+                    .flatten()
+                    .unwrap_or_else(|| view! { <OpeningModal /> }.into_any())
+            }}
         </Show>
     }
 }
