@@ -360,13 +360,18 @@ fn a_classified_failure_is_flat_on_the_wire_and_reads_back() {
     assert_eq!(read_as_text, failure);
 }
 
-#[test]
-fn a_category_this_version_does_not_know_reads_as_unknown() {
-    let mut json = serde_json::to_value(TaskFailure {
+/// A classified failure as the server sends it.
+fn classified_failure_json() -> serde_json::Value {
+    serde_json::to_value(TaskFailure {
         classification: Some(Box::new(classified())),
         ..TaskFailure::new("QuotaExceeded", "m", "raw text")
     })
-    .expect("serialize");
+    .expect("serialize")
+}
+
+#[test]
+fn a_category_this_version_does_not_know_reads_as_unknown() {
+    let mut json = classified_failure_json();
     json["category"] = serde_json::json!("a_newer_servers_category");
     let failure: TaskFailure = serde_json::from_str(&json.to_string()).expect("deserialize");
     let classification = failure.classification.expect("still classified");
@@ -375,11 +380,7 @@ fn a_category_this_version_does_not_know_reads_as_unknown() {
 
 #[test]
 fn a_partial_classification_reads_as_none() {
-    let mut json = serde_json::to_value(TaskFailure {
-        classification: Some(Box::new(classified())),
-        ..TaskFailure::new("QuotaExceeded", "m", "raw text")
-    })
-    .expect("serialize");
+    let mut json = classified_failure_json();
     if let Some(object) = json.as_object_mut() {
         object.remove("facts");
         object.insert("extra".into(), serde_json::json!("a newer server's field"));
