@@ -15,6 +15,7 @@
 //! sign-out (the static bundle under `/pkg/` is not concerned).
 
 pub mod layer;
+pub mod read_cache;
 pub mod secret;
 pub mod signed_in;
 

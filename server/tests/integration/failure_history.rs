@@ -379,10 +379,18 @@ async fn the_history_degrades_when_the_store_cannot_be_read() -> TestResult {
             && !answer.to_string().contains("database"),
         format!("dismiss: {status} {answer}"),
     )?;
-    // The server's own pool, closed: no session can be read, so nothing is answered as if the
-    // caller were signed in or out.
+    // The server's own pool, closed. A session this SQLite server already read is in its memory
+    // (server/src/session/read_cache.rs), so alice is still known and her history degrades. A
+    // session it never read cannot be read now: nothing is answered as if bob were signed in
+    // or out.
+    let bob = sign_in(base, "bob").await?;
     dashboard.store.close().await;
     let (status, answer) = history(base, &cookie, "").await?;
+    ensure(
+        status == StatusCode::OK && answer == json!({"jobs": [], "degraded": true}),
+        format!("a session in memory: {status} {answer}"),
+    )?;
+    let (status, answer) = history(base, &bob, "").await?;
     ensure(
         status == StatusCode::SERVICE_UNAVAILABLE
             && answer["code"] == "session_unavailable"
