@@ -11,19 +11,23 @@ pub mod error;
 pub mod focus;
 #[cfg(feature = "hydrate")]
 pub mod last_failure_slot;
+pub mod page_assets;
 pub mod page_policy;
 pub mod pages;
 pub mod progress_text;
+pub mod split_parts;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, StaticSegment};
+use page_assets::{HeadAssets, PageAssets};
 use pages::dashboard_page::DashboardPage;
 use pages::sign_in_page::SignInPage;
 
-/// The HTML document the server renders around the app, with its Content-Security-Policy.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document the server renders around the app, with its Content-Security-Policy;
+/// `assets` are the built bundle's, as the server read them once ([`page_assets`]).
+pub fn shell(options: LeptosOptions, assets: PageAssets) -> impl IntoView {
     page_policy::set_content_security_policy();
     view! {
         <!DOCTYPE html>
@@ -37,11 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 />
                 // No icon yet; an empty one keeps browsers from requesting /favicon.ico.
                 <link rel="icon" href="data:," />
-                <AutoReload options=options.clone() />
-                // The bundle's names carry a content hash (cargo-leptos `hash-files`), so both
-                // read it from the hash file beside the server binary.
-                <HashedStylesheet options=options.clone() id="leptos" />
-                <HydrationScripts options />
+                <AutoReload options />
+                <HeadAssets assets />
                 <MetaTags />
             </head>
             <body>

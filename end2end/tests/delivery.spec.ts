@@ -4,14 +4,33 @@ import { DashboardPage } from "./fixtures/dashboard_page";
 // How the bundle travels (server/src/delivery.rs): content-hashed names, the release build's
 // precompressed brotli and gzip files as the browser asks, kept for a year; robots.txt.
 
-/** The bundle's files as the sign-in page names them: the stylesheet, the JS glue, the WASM. */
+/** The bundle's files as the sign-in page names them: the JS glue and the WASM it loads. */
 async function bundle(request: APIRequestContext): Promise<string[]> {
   const html = await (await request.get("/sign-in")).text();
   const names = [...new Set(html.match(/\/pkg\/[\w.-]+\.(?:css|js|wasm)/g) ?? [])];
-  expect(names.map((name) => name.split(".").pop()).sort()).toEqual(["css", "js", "wasm"]);
+  expect(names.map((name) => name.split(".").pop()).sort()).toEqual(["js", "wasm"]);
   for (const name of names) expect(name, "a content hash in the name").toMatch(/^\/pkg\/aks-dashboard\.[\w-]+\.\w+$/);
   return names;
 }
+
+test("the page inlines its stylesheet and loads the WASM after painting", async ({ request, page }) => {
+  const answer = await request.get("/sign-in");
+  const html = await answer.text();
+  const nonce = /script-src[^;]*'nonce-([\w+/=-]+)'/.exec(answer.headers()["content-security-policy"])?.[1];
+  expect(nonce, "the page's CSP names a nonce").toBeTruthy();
+  expect(html, "the sheet is inline, with the page's nonce").toContain(`<style nonce="${nonce}">`);
+  expect(html, "no render-blocking stylesheet request").not.toMatch(/rel="stylesheet"/);
+  expect(html, "no WASM preload competing with the page").not.toMatch(/rel="preload"[^>]*\.wasm/);
+  // The styles apply under the page's CSP, and the bundle still loads and hydrates.
+  const refused: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+  await page.goto("/sign-in");
+  await expect(page.locator("main")).not.toHaveAttribute("aria-busy", "true");
+  expect(await page.evaluate(() => getComputedStyle(document.body).margin)).toBe("0px");
+  expect(refused).toEqual([]);
+});
 
 test("the bundle comes precompressed as asked and is kept for a year", async ({ request }) => {
   for (const path of await bundle(request)) {

@@ -1,12 +1,17 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
+import { provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
 
 // The bundle is split (docs/ARCHITECTURE.md, "The browser bundle"): the dashboard's first load
-// fetches the main module only, and the create modal's code arrives when the modal first opens,
-// with the modal's frame saying so meanwhile.
+// fetches the main module and the chunks of the parts the page shows (app/src/split_parts.rs),
+// and the create modal's code arrives when the modal first opens, with the modal's frame saying
+// so meanwhile.
 
-test("the first load fetches only the main module; the modal's chunk comes on first open", async ({ page }) => {
+/** The stem of a module's path: `split_banner_view`, `chunk`, `aks-dashboard`. */
+const stem = (path: string) => path.split("/").pop()!.split(".")[0].replace(/_\d+$/, "");
+
+test("the first load fetches no modal code; the modal's chunk comes on first open", async ({ page }) => {
   const dashboard = new DashboardPage(page);
   await dashboard.signIn();
   const wasm: string[] = [];
@@ -23,7 +28,15 @@ test("the first load fetches only the main module; the modal's chunk comes on fi
   await dashboard.open();
   await expect(page.locator("main.app")).not.toHaveAttribute("aria-busy", /.*/, { timeout: 15_000 });
   await page.waitForLoadState("networkidle");
-  expect(wasm, "the first load").toEqual([expect.stringMatching(/^\/pkg\/aks-dashboard\.[\w-]+\.wasm$/)]);
+  // The main module once, and a chunk for each split part the page shows (Alice's banners and
+  // failures from other journeys may be there), never the modal's.
+  expect(wasm.filter((path) => stem(path) === "aks-dashboard"), "the main module").toHaveLength(1);
+  const marks = await page.locator("[data-split-part]").evaluateAll((parts) =>
+    parts.map((part) => (part as HTMLElement).dataset.splitPart!.replaceAll("-", "_")),
+  );
+  // Code the parts share comes as `chunk_<n>` files along with them.
+  const chunks = wasm.map(stem).filter((name) => name.startsWith("split_"));
+  expect(new Set(chunks), "the parts' chunks").toEqual(new Set(marks.map((mark) => `split_${mark}_view`)));
 
   await dashboard.createCluster.click();
   const modal = new CreateClusterModal(page);
@@ -41,4 +54,35 @@ test("the first load fetches only the main module; the modal's chunk comes on fi
   await expect(modal.clusterName).toBeFocused();
   await expect(modal.dialog).not.toHaveAttribute("aria-busy", /.*/);
   expect(wasm.filter((path) => path.includes("/split_create_modal_view"))).toHaveLength(1);
+});
+
+test("a banner in the first HTML has its code before hydration, and works", async ({ browser, page }) => {
+  const alice = await signedInRequest(browser, "alice");
+  const name = uniqueName("e2e-chunk");
+  const started = await alice.post("/api/aks/provision", { data: provisionBody(name) });
+  expect(started.status()).toBe(200);
+  const { task_id: taskId } = await started.json();
+
+  const dashboard = new DashboardPage(page);
+  await dashboard.signIn();
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  const banner = page.waitForResponse((response) => /\/split_banner_view[^/]*\.wasm$/.test(response.url()));
+  await page.goto("/");
+  await expect(dashboard.banner(name), "in the server's HTML").toBeVisible();
+  expect((await banner).status()).toBe(200);
+  // Hydrated without a mismatch: the busy mark clears and the banner's Stop asks its question.
+  await expect(page.locator("main.app")).not.toHaveAttribute("aria-busy", /.*/, { timeout: 15_000 });
+  await dashboard.banner(name).getByRole("button", { name: "Stop provisioning" }).click();
+  const question = page.getByRole("alertdialog", { name: `Stop creating ${name}?` });
+  await expect(question).toBeVisible();
+  await question.getByRole("button", { name: "Keep running" }).click();
+  await expect(question).toBeHidden();
+  expect(errors).toEqual([]);
+
+  const stopped = await alice.post(`/api/aks/cancel-provision/${taskId}`);
+  expect(stopped.status()).toBe(200);
 });

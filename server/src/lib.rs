@@ -108,6 +108,8 @@ pub fn router(state: AppState) -> Router {
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();
     let pkg_dir = format!("{}/{}", options.site_root, options.site_pkg_dir);
+    let assets = delivery::page_assets(&options);
+    let error_page_assets = assets.clone();
     let mut router = rest::routes()
         .nest(
             &format!("/{}", options.site_pkg_dir),
@@ -128,10 +130,12 @@ pub fn router(state: AppState) -> Router {
             &state,
             routes,
             move || provide_context(backend.clone()),
-            move || shell(options.clone()),
+            move || shell(options.clone(), assets.clone()),
         )
         .route_layer(from_fn(metrics::observe_request))
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            move |options| shell(options, error_page_assets.clone()),
+        ))
         .layer(from_fn_with_state(
             state.rate_limits.clone(),
             hardening::rate_limit::limit_rate,

@@ -5,19 +5,20 @@
 //! response's nonce (Leptos puts it on its hydration and resource scripts), WebAssembly
 //! compiled from the fetched bundle (`'wasm-unsafe-eval'`, never `'unsafe-eval'`), no framing.
 //! `style-src-attr 'unsafe-inline'` admits `style="…"` attributes only (the progress bar's
-//! width is rendered on the server), never a `<style>` element or a script. Every other
+//! width is rendered on the server), never a script; the one `<style>` element a page may
+//! have is the dashboard's own stylesheet, inlined with the response's nonce. Every other
 //! answer (JSON, redirects, files) carries [`OTHER_RESPONSES_POLICY`], which allows nothing.
 
 /// The policy of everything that is not a page: JSON, redirects, static files.
 pub const OTHER_RESPONSES_POLICY: &str =
     "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-/// The policy of an HTML page whose inline scripts carry `nonce`.
+/// The policy of an HTML page whose inline scripts and stylesheet carry `nonce`.
 pub fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; \
          script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; style-src-attr 'unsafe-inline'; \
+         style-src 'self' 'nonce-{nonce}'; style-src-attr 'unsafe-inline'; \
          img-src 'self' data:; connect-src 'self'; font-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
@@ -53,8 +54,8 @@ mod tests {
         );
         assert_eq!(
             directive(&policy, "style-src"),
-            Some("style-src 'self'"),
-            "no inline <style> elements"
+            Some("style-src 'self' 'nonce-abc123'"),
+            "only the nonced stylesheet is an inline <style> element"
         );
     }
 

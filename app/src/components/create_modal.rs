@@ -33,6 +33,7 @@ use crate::contexts::job_tracking::{JobTracking, use_job_tracking};
 use crate::contexts::last_failure_memory::use_last_failure_memory;
 use crate::error::AppError;
 use crate::focus::{focus_first, focus_matching};
+use crate::split_parts::ready_now;
 use form::CreateForm;
 use form_fields::FormFields;
 use keyboard::{focus_first_failing_check, focus_first_invalid, handle_keys};
@@ -47,7 +48,6 @@ use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskStatus, TaskView};
 use shared::provision::{ProvisionRequest, RequestChanges};
 use shared::subscription::SubscriptionInfo;
-use std::task::{Context, Poll, Waker};
 
 /// Id of the modal's heading (its accessible name).
 const TITLE_ID: &str = "provision-modal-title";
@@ -72,11 +72,7 @@ pub async fn load_create_modal_code() {
 /// build without split points), else `None`. Built synchronously, like any component, so it
 /// is made once and its effects run as it mounts.
 pub fn create_modal_if_loaded(default_subscription: Signal<Option<String>>) -> Option<AnyView> {
-    let mut view = std::pin::pin!(create_modal_view(default_subscription));
-    match view.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(view) => Some(view),
-        Poll::Pending => None,
-    }
+    ready_now(create_modal_view(default_subscription))
 }
 
 /// The create modal. Render it while the create modal context says it is open.

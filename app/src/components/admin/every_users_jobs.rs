@@ -8,6 +8,7 @@ use crate::api::session::current_caller::current_caller;
 use crate::components::admin::failed_jobs_table::FailedJobsTable;
 use crate::components::admin::running_jobs_table::RunningJobsTable;
 use crate::error::AppError;
+use crate::split_parts::{SplitPart, ready_now, split_part};
 use leptos::prelude::*;
 use shared::admin::AdminJobs;
 use std::time::Duration;
@@ -43,7 +44,13 @@ pub fn EveryUsersJobs() -> impl IntoView {
             {move || Suspend::new(async move {
                 match jobs.await {
                     Ok(None) => ().into_any(),
-                    Ok(Some(jobs)) => all_jobs(jobs, refresh, on_question).into_any(),
+                    Ok(Some(jobs)) => {
+                        split_part(
+                                SplitPart::EveryUsersJobs,
+                                move || ready_now(every_users_jobs_view(jobs.clone(), refresh, on_question)),
+                            )
+                            .into_any()
+                    }
                     Err(error) => {
                         view! {
                             <p class="inline-error" role="alert">
@@ -59,9 +66,16 @@ pub fn EveryUsersJobs() -> impl IntoView {
     }
 }
 
-/// The section once `jobs` were read; its Refresh (and every stop) calls `refresh`, and each
-/// Stop's question tells `on_question` when it opens and closes.
-fn all_jobs(jobs: AdminJobs, refresh: Callback<()>, on_question: Callback<bool>) -> impl IntoView {
+/// The section once `jobs` were read, as a split point of the browser bundle
+/// ([`crate::split_parts`]): the tables' code loads for an administrator only. Its Refresh (and
+/// every stop) calls `refresh`, and each Stop's question tells `on_question` when it opens and
+/// closes.
+#[cfg_attr(any(feature = "ssr", feature = "split"), lazy)]
+pub async fn every_users_jobs_view(
+    jobs: AdminJobs,
+    refresh: Callback<()>,
+    on_question: Callback<bool>,
+) -> AnyView {
     view! {
         <section class="card admin-jobs" aria-labelledby="admin-jobs-heading">
             <div class="card-header">
@@ -76,6 +90,7 @@ fn all_jobs(jobs: AdminJobs, refresh: Callback<()>, on_question: Callback<bool>)
             <FailedJobsTable jobs=jobs.failed />
         </section>
     }
+    .into_any()
 }
 
 /// Every user's jobs when the signed-in caller is an administrator; `None` for anyone else

@@ -4,10 +4,48 @@
 //! is in the first HTML. Hidden while the page shows the same job as a banner or in the modal.
 
 use crate::components::error_card::ErrorCard;
-use crate::contexts::create_modal::use_create_modal;
+use crate::contexts::create_modal::{CreateModalState, use_create_modal};
 use crate::contexts::job_tracking::use_job_tracking;
-use crate::contexts::last_failure_memory::use_last_failure_memory;
+use crate::contexts::last_failure_memory::{LastFailureMemory, use_last_failure_memory};
+use crate::split_parts::{SplitPart, ready_now, split_part};
 use leptos::prelude::*;
+use shared::last_failure::LastFailure;
+
+/// The card's content for `record`, as a split point of the browser bundle
+/// ([`crate::split_parts`]): the error card's code, the classifier's included, loads when a
+/// failure is to be shown. Edit & retry opens `modal` with the attempt; Dismiss tells `memory`.
+#[cfg_attr(any(feature = "ssr", feature = "split"), lazy)]
+pub async fn last_failure_view(
+    record: LastFailure,
+    modal: CreateModalState,
+    memory: LastFailureMemory,
+) -> AnyView {
+    let attempt = record.attempt();
+    let lead = format!(
+        "Last attempt failed: creating {} in {}.",
+        record.cluster_name, record.region,
+    );
+    let draft = attempt.draft.clone();
+    let retry = {
+        let draft = draft.clone();
+        Callback::new(move |()| modal.open_with(draft.clone()))
+    };
+    let retry_with = Callback::new(move |changes| modal.open_with_changes(draft.clone(), changes));
+    let dismiss = Callback::new(move |()| memory.dismiss());
+    view! {
+        <div class="last-failure">
+            <ErrorCard
+                attempt
+                lead
+                live=false
+                on_retry=Some(retry)
+                on_dismiss=Some(dismiss)
+                on_retry_with=Some(retry_with)
+            />
+        </div>
+    }
+    .into_any()
+}
 
 /// The card, when there is a failure to remember.
 #[component]
@@ -35,33 +73,10 @@ pub fn LastFailureCard() -> impl IntoView {
                     shown
                         .get()
                         .map(|record| {
-                            let attempt = record.attempt();
-                            let lead = format!(
-                                "Last attempt failed: creating {} in {}.",
-                                record.cluster_name,
-                                record.region,
-                            );
-                            let draft = attempt.draft.clone();
-                            let retry = {
-                                let draft = draft.clone();
-                                Callback::new(move |()| modal.open_with(draft.clone()))
-                            };
-                            let retry_with = Callback::new(move |changes| {
-                                modal.open_with_changes(draft.clone(), changes)
-                            });
-                            let dismiss = Callback::new(move |()| memory.dismiss());
-                            view! {
-                                <div class="last-failure">
-                                    <ErrorCard
-                                        attempt
-                                        lead
-                                        live=false
-                                        on_retry=Some(retry)
-                                        on_dismiss=Some(dismiss)
-                                        on_retry_with=Some(retry_with)
-                                    />
-                                </div>
-                            }
+                            split_part(
+                                SplitPart::LastFailure,
+                                move || ready_now(last_failure_view(record.clone(), modal, memory)),
+                            )
                         })
                 }
             })}

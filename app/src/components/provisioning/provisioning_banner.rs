@@ -20,6 +20,17 @@ enum Outcome {
     Failed,
 }
 
+/// The banner as a split point of the browser bundle ([`crate::split_parts`]): its code (the
+/// progress, the error card, the partial cluster's deletion) loads with the first banner.
+#[cfg_attr(any(feature = "ssr", feature = "split"), lazy)]
+pub async fn banner_view(
+    task: Signal<TaskView>,
+    extra_seconds: Signal<i64>,
+    on_dismiss: Callback<()>,
+) -> AnyView {
+    view! { <ProvisioningBanner task extra_seconds on_dismiss /> }.into_any()
+}
+
 /// The banner of one provisioning task.
 #[component]
 pub fn ProvisioningBanner(

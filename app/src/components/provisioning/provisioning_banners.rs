@@ -3,10 +3,11 @@
 //! by the job tracking's polling ([`crate::contexts::job_tracking`]). The create modal's own
 //! task shows in the modal instead.
 
-use crate::components::provisioning::provisioning_banner::ProvisioningBanner;
+use crate::components::provisioning::provisioning_banner::banner_view;
 use crate::contexts::create_modal::use_create_modal;
 use crate::contexts::job_tracking::use_job_tracking;
 use crate::contexts::last_failure_memory::use_last_failure_memory;
+use crate::split_parts::{SplitPart, ready_now, split_part};
 use leptos::prelude::*;
 
 /// One banner per followed task, oldest first.
@@ -48,7 +49,10 @@ pub fn ProvisioningBanners() -> impl IntoView {
                                                     forget_failure(&task_id);
                                                     jobs.dismiss(&task_id);
                                                 });
-                                                view! { <ProvisioningBanner task extra_seconds on_dismiss=dismiss /> }
+                                                split_part(
+                                                    SplitPart::Banner,
+                                                    move || ready_now(banner_view(task, extra_seconds, dismiss)),
+                                                )
                                             })
                                     }
                                 />
