@@ -1,7 +1,7 @@
 //! The dashboard's server: HTTP routes, Leptos SSR and server functions, the ARM client and the
 //! durable store. The sandbox cloud it runs against in sandbox mode is the `arm-sandbox` crate.
 //!
-//! [`startup::assemble`] builds the [`AppState`] and [`router`] the whole HTTP surface from it,
+//! [`startup::assemble`] builds the [`AppServices`] and [`router`] the whole HTTP surface from them,
 //! so tests drive production's wiring; `main.rs` only reads configuration, picks the ARM
 //! endpoint and credential, and listens.
 
@@ -51,9 +51,22 @@ use std::sync::Arc;
 use store::Store;
 use token_vault::TokenVault;
 
-/// Everything a request handler may need.
+/// Everything a request handler may need, shared: axum clones the state for every request and
+/// every middleware with state, and a clone is one reference count (a clone of every service's
+/// handles, options and strings cost a task read a tenth of its time).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppServices>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppServices;
+
+    fn deref(&self) -> &AppServices {
+        &self.0
+    }
+}
+
+/// The services of [`AppState`].
+pub struct AppServices {
     /// Leptos site options (site root, output name).
     pub leptos_options: LeptosOptions,
     /// The services behind the UI's server functions.
@@ -103,7 +116,8 @@ impl FromRef<AppState> for LeptosOptions {
 /// behind the body limit, the session layer (server-side sessions) and the session guard, with
 /// the rate limits inside the guard (they count per caller), the security headers on every
 /// answer, refusals included, and every answer compressed ([`delivery`]).
-pub fn router(state: AppState) -> Router {
+pub fn router(services: AppServices) -> Router {
+    let state = AppState(Arc::new(services));
     let routes = generate_route_list(App);
     let backend = state.backend.clone();
     let options = state.leptos_options.clone();

@@ -99,7 +99,7 @@ pub struct SessionSettings {
     /// Adds `Secure` to the cookie (HTTPS deployments: azure mode).
     pub secure_cookie: bool,
     /// `sandbox` or `azure`: the mode every session must have been made in.
-    pub cloud: String,
+    pub cloud: &'static str,
 }
 
 impl SessionSettings {
@@ -107,7 +107,7 @@ impl SessionSettings {
     pub fn new(sandbox_mode: bool) -> Self {
         Self {
             secure_cookie: !sandbox_mode,
-            cloud: if sandbox_mode { "sandbox" } else { "azure" }.into(),
+            cloud: if sandbox_mode { "sandbox" } else { "azure" },
         }
     }
 }
@@ -253,10 +253,7 @@ mod tests {
         let sandbox = SessionSettings::new(true);
         let azure = SessionSettings::new(false);
         assert!(azure.secure_cookie && !sandbox.secure_cookie);
-        assert_eq!(
-            (sandbox.cloud.as_str(), azure.cloud.as_str()),
-            ("sandbox", "azure")
-        );
+        assert_eq!((sandbox.cloud, azure.cloud), ("sandbox", "azure"));
         assert!(!SessionBinding::sandbox_demo().is_openid());
         assert!(SessionBinding::openid("azure", "https://login.example/t/v2.0").is_openid());
     }

@@ -1,9 +1,9 @@
-//! The dashboard's assembly: [`assemble`] builds the [`AppState`] from the ARM endpoint and the
+//! The dashboard's assembly: [`assemble`] builds the [`AppServices`] from the ARM endpoint and the
 //! settings (ARM client, store, provisioning service with its resumed jobs and deletions,
 //! backend, sessions and their cleanup, the OpenID relying party, the token vault, demo users). `main.rs`, the integration tests and the benchmarks all
 //! call it, so the tests exercise production's wiring.
 
-use crate::AppState;
+use crate::AppServices;
 use crate::arm::{ApiVersions, ArmClient, ArmClientError};
 use crate::azure_access::AzureAccess;
 use crate::config::{ArmIdentity, Limits};
@@ -92,7 +92,7 @@ pub enum StartupError {
 /// process left unfinished.
 // Errors are logged once, with their causes, by the caller.
 #[tracing::instrument(skip_all)]
-pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
+pub async fn assemble(startup: Startup) -> Result<AppServices, StartupError> {
     let Startup {
         arm,
         api_versions,
@@ -120,7 +120,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     // The provider's end-session endpoint is on the issuer's origin (Entra's and the sandbox's).
     let sign_out_origin = oidc
         .as_ref()
-        .map(|settings| settings.issuer_url.origin().ascii_serialization());
+        .map(|settings| Arc::from(settings.issuer_url.origin().ascii_serialization()));
     let oidc = match oidc {
         Some(settings) => Some(Arc::new(RelyingParty::new(settings)?)),
         None => None,
@@ -155,7 +155,7 @@ pub async fn assemble(startup: Startup) -> Result<AppState, StartupError> {
     }
     provisioning.keep_watch();
     crate::replica_signals::listen(store.clone(), provisioning.clone(), user_tokens.clone());
-    Ok(AppState {
+    Ok(AppServices {
         provisioning: provisioning.clone(),
         readiness: crate::health::Readiness::new(access.clone()),
         // Set by `main` when METRICS_TOKEN is given.

@@ -19,6 +19,7 @@ use axum::http::header::{
 use axum::middleware::Next;
 use axum::response::Response;
 use shared::security_policy::OTHER_RESPONSES_POLICY;
+use std::sync::Arc;
 
 /// Two years, with subdomains: the value hstspreload.org asks for.
 const HSTS: &str = "max-age=63072000; includeSubDomains";
@@ -31,7 +32,7 @@ pub struct HeaderSettings {
     /// The OpenID provider's origin (`https://login.microsoftonline.com`, the sandbox's loopback
     /// origin), which pages' `form-action` must admit for the sign-out's redirect; `None`
     /// without sign-in.
-    pub sign_out_origin: Option<String>,
+    pub sign_out_origin: Option<Arc<str>>,
 }
 
 /// Adds the headers to the answer of `request`.

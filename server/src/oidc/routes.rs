@@ -116,7 +116,7 @@ pub async fn complete(
         roles = ?user.caller.roles,
         "signed in"
     );
-    let binding = SessionBinding::openid(&state.session.cloud, &relying_party.issuer_label());
+    let binding = SessionBinding::openid(state.session.cloud, &relying_party.issuer_label());
     establish(session, user.caller, binding, Some(user.id_token)).await?;
     Ok(())
 }
