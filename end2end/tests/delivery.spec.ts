@@ -20,7 +20,7 @@ test("the page inlines its stylesheet and loads the WASM after painting", async 
   expect(nonce, "the page's CSP names a nonce").toBeTruthy();
   expect(html, "the sheet is inline, with the page's nonce").toContain(`<style nonce="${nonce}">`);
   expect(html, "no render-blocking stylesheet request").not.toMatch(/rel="stylesheet"/);
-  expect(html, "no WASM preload competing with the page").not.toMatch(/rel="preload"[^>]*\.wasm/);
+  expect(html, "nothing of the bundle preloads while the page loads").not.toMatch(/rel="(?:module)?preload"/);
   // The styles apply under the page's CSP, and the bundle still loads and hydrates.
   const refused: string[] = [];
   page.on("console", (message) => {
