@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
+import { provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
 
 test.describe("clusters card", () => {
   test.beforeEach(async ({ page }) => {
@@ -66,3 +67,37 @@ test.describe("without JavaScript", () => {
     await expect(dashboard.subscription).toBeVisible();
   });
 });
+
+// Issue 19, point 1: ARM reports "Running" for a cluster still being created; the row shows a
+// power state only once the cluster succeeded. At the desktop width and on a phone (where the
+// row stacks into a card).
+for (const viewport of [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test(`a cluster being created shows no power state, a ready one does (${viewport.width} px)`, async ({
+    browser,
+    page,
+  }) => {
+    await page.setViewportSize(viewport);
+    const alice = await signedInRequest(browser, "alice");
+    const name = uniqueName("e2e-power");
+    const started = await alice.post("/api/aks/provision", { data: provisionBody(name) });
+    expect(started.status()).toBe(200);
+    const { task_id: taskId } = await started.json();
+
+    const dashboard = new DashboardPage(page);
+    await dashboard.signIn();
+    const row = dashboard.clusterRow(name);
+    // The row appears once Azure took the create (the card reads ARM again on Refresh).
+    await expect(async () => {
+      await dashboard.refresh.click();
+      await expect(row).toContainText("Creating", { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(row.getByRole("cell").filter({ hasText: "Creating" })).not.toContainText("Running");
+    await expect(dashboard.clusterRow("aks-platform")).toContainText(/Succeeded\s*Running/);
+
+    const stopped = await alice.post(`/api/aks/cancel-provision/${taskId}`);
+    expect(stopped.status()).toBe(200);
+  });
+}

@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use shared::cluster::ClusterSummary;
 
-/// One row per cluster: name, region, resource group, version, pools, state, portal link.
+/// One row per cluster: name, region, resource group, version, pools, state (with the power
+/// state of a cluster that succeeded), portal link.
 #[component]
 pub fn ClusterTable(
     /// The clusters to show.
@@ -28,7 +29,7 @@ pub fn ClusterTable(
                     .into_iter()
                     .map(|cluster| {
                         let state_class = format!("state state-{}", cluster.provisioning_state.to_ascii_lowercase());
-                        let power = cluster.power_state.clone().unwrap_or_default();
+                        let power = cluster.shown_power_state().map(|power| view! { <span class="muted">{power.to_owned()}</span> });
                         view! {
                             <tr>
                                 <td>{cluster.name.clone()}</td>
@@ -52,7 +53,7 @@ pub fn ClusterTable(
                                 </td>
                                 <td data-label="State">
                                     <span class=state_class>{cluster.provisioning_state}</span>
-                                    <span class="muted">{power}</span>
+                                    {power}
                                 </td>
                                 <td data-label="Portal">
                                     <a href=cluster.portal_url target="_blank" rel="noopener noreferrer">
