@@ -234,6 +234,9 @@ fn the_banner_s_suggestion_opens_the_create_modal_with_the_attempt_and_the_chang
         card.get_attribute("data-category").as_deref(),
         Some("capacity")
     );
+    // On the page, under its h1, the card's title is an h2 (in the modal, an h3).
+    assert!(card.query_selector("h3").expect("query").is_none());
+    find(&card, "h2.error-card-title");
     assert!(!modal.is_open());
 
     let suggestion = buttons(&card, ".error-card-retries button")

@@ -47,6 +47,11 @@ pub fn ErrorCard(
     /// Shows the suggestions' "Retry with …" buttons, which call this with their changes.
     #[prop(optional_no_strip)]
     on_retry_with: Option<Callback<RequestChanges>>,
+    /// The card stands on the page (a banner, "Last attempt failed"): its title is an `h2`
+    /// under the page's `h1`. Without it (in the create modal) the title is an `h3` under the
+    /// dialog's `h2`.
+    #[prop(optional)]
+    on_page: bool,
 ) -> impl IntoView {
     move || {
         let attempt = attempt.get();
@@ -119,10 +124,7 @@ pub fn ErrorCard(
         });
         view! {
             <section class=class role=role data-category=category.as_str() aria-label=headline(category)>
-                <h3 class="error-card-title">
-                    <span class="error-card-icon" aria-hidden="true">{icon(category)}</span>
-                    {headline(category)}
-                </h3>
+                {card_title(on_page, icon(category), headline(category))}
                 <p class="error-card-lead"><strong>{lead}</strong></p>
                 <p class="error-card-summary">{classification.summary}</p>
                 <p class="error-card-details">{classification.details}</p>
@@ -188,5 +190,18 @@ fn action_view(action: Action) -> Option<AnyView> {
             Some(view! { <li class="command-action"><CopyCommand label=action.label command /></li> }.into_any())
         }
         ActionKind::Retry | ActionKind::RetryWith => None,
+    }
+}
+
+/// The card's title, `h2` or `h3` as [`ErrorCard`]'s `on_page` says, with the category's icon.
+fn card_title(on_page: bool, icon: &'static str, headline: &'static str) -> AnyView {
+    let content = view! {
+        <span class="error-card-icon" aria-hidden="true">{icon}</span>
+        {headline}
+    };
+    if on_page {
+        view! { <h2 class="error-card-title">{content}</h2> }.into_any()
+    } else {
+        view! { <h3 class="error-card-title">{content}</h3> }.into_any()
     }
 }

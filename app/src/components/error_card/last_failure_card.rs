@@ -38,6 +38,7 @@ pub async fn last_failure_view(
                 attempt
                 lead
                 live=false
+                on_page=true
                 on_retry=Some(retry)
                 on_dismiss=Some(dismiss)
                 on_retry_with=Some(retry_with)

@@ -61,7 +61,8 @@ pub fn ProvisioningBanner(
                 .unwrap_or_default()
         })
     });
-    move || match outcome.get() {
+    move || {
+        match outcome.get() {
         Outcome::Running => view! { <RunningBanner task extra_seconds cluster_name /> }.into_any(),
         Outcome::Succeeded => view! {
             <div class="banner banner-success" role="status">
@@ -100,12 +101,13 @@ pub fn ProvisioningBanner(
                                         modal.open_with_changes(draft.clone(), changes)
                                     })
                                 });
-                            view! { <ErrorCard attempt on_retry on_dismiss on_retry_with /> }
+                            view! { <ErrorCard attempt on_retry on_dismiss on_retry_with on_page=true /> }
                         })
                 }}
                 <PartialClusterDeletion task=Signal::derive(move || Some(task.get())) />
             </div>
         }
         .into_any(),
+    }
     }
 }

@@ -1,0 +1,61 @@
+import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
+import { DashboardPage } from "./fixtures/dashboard_page";
+import { CreateClusterModal } from "./fixtures/create_cluster_modal";
+import { provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
+
+// Issue 19: axe-core finds nothing on the pages and states a user reaches, at the desktop width
+// and on a phone. The journeys of each numbered point add their own states.
+
+for (const viewport of [
+  { width: 1440, height: 900 },
+  { width: 390, height: 844 },
+]) {
+  test.describe(`at ${viewport.width} px`, () => {
+    test.use({ viewport });
+
+    test("the sign-in page", async ({ page }) => {
+      await page.goto("/sign-in");
+      await expect(page.getByRole("link", { name: "Sign in with the sandbox's Entra ID" })).toBeVisible();
+      await expectNoAxeViolations(page, "the sign-in page");
+    });
+
+    test("the dashboard and the create modal", async ({ page }) => {
+      const dashboard = new DashboardPage(page);
+      await dashboard.signIn();
+      await dashboard.open();
+      await expect(page.locator("main.app")).not.toHaveAttribute("aria-busy", /.*/, { timeout: 15_000 });
+      // Alice's banners, failure cards and the like come and go with the other journeys; each
+      // such state is checked by its own journey, so here they are left out.
+      await expectNoAxeViolations(page, "the dashboard", [".split-part"]);
+
+      await dashboard.createCluster.click();
+      const modal = new CreateClusterModal(page);
+      await expect(modal.clusterName).toBeVisible();
+      await expectNoAxeViolations(page, "the create modal");
+    });
+
+    test("a failed create's error card, with its raw error open", async ({ browser, page }) => {
+      // Bob is a Reader: Azure refuses his create's first write, so his dashboard shows the card.
+      const bob = await signedInRequest(browser, "bob");
+      const name = uniqueName("e2e-axe");
+      const started = await bob.post("/api/aks/provision", { data: provisionBody(name) });
+      expect(started.status()).toBe(200);
+      const { task_id: taskId } = await started.json();
+      await expect
+        .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: 30_000 })
+        .toBe("FAILURE");
+
+      const dashboard = new DashboardPage(page);
+      await dashboard.signIn("Bob Example");
+      await dashboard.open();
+      await expect(page.locator("main.app")).not.toHaveAttribute("aria-busy", /.*/, { timeout: 15_000 });
+      // His newest failure: this one, or one another journey of his failed meanwhile.
+      const card = dashboard.lastFailure;
+      await expect(card).toBeVisible();
+      await card.getByText("Raw error from Azure").click();
+      await expect(card.locator(".raw-error pre")).toBeVisible();
+      await expectNoAxeViolations(page, "the dashboard with a failure's card");
+    });
+  });
+}
