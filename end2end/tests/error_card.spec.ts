@@ -135,4 +135,34 @@ test.describe("the error card", () => {
     await expect(card.locator("script, img")).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
   });
+
+  test("a raw error in JSON is shown indented, with a Copy button", async ({ page, context }) => {
+    // Issue 19, point 8: Azure's raw error was one long line. The task answers carry a compact
+    // JSON body here, as ARM's own error bodies are.
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    const body = { error: { code: "InvalidParameter", message: "Kubernetes version 1.20 is not supported." } };
+    await page.route("**/api/get_task*", async (route) => {
+      const response = await route.fetch();
+      const task = await response.json();
+      if (task?.error) task.error.raw = JSON.stringify(body);
+      await route.fulfill({ response, json: task });
+    });
+    const { dashboard, modal } = await openModal(page);
+    const name = uniqueName("e2e-rawjson");
+    await modal.fill({ name });
+    await modal.kubernetesVersion.fill("1.20");
+    await modal.expectSubmitLabel("Create cluster");
+    await modal.submit.click();
+
+    const card = dashboard.errorCard(name);
+    await expect(card).toHaveAttribute("data-category", "invalid_config", { timeout: FAILURE_TIMEOUT });
+    await card.getByText("Raw error from Azure").click();
+    const shown = JSON.stringify(body, null, 2);
+    const pre = card.locator("details.raw-error pre");
+    await expect(pre).toBeVisible();
+    expect(await pre.textContent(), "indented, line by line").toBe(shown);
+    await card.getByRole("button", { name: "Copy raw error" }).click();
+    await expect(card.locator("details.raw-error").getByRole("status")).toHaveText("Copied to the clipboard.");
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+  });
 });

@@ -160,7 +160,7 @@ async fn a_refused_write_offers_the_role_assignment_command_to_copy() {
     let said = text(&state);
     assert!(
         said == "Copied to the clipboard."
-            || said == "The browser refused the clipboard; select the command and copy it.",
+            || said == "The browser refused the clipboard; select the text and copy it.",
         "{said:?}"
     );
 }

@@ -25,6 +25,7 @@ pub mod preflight;
 pub mod preflight_advice;
 pub mod progress;
 pub mod provision;
+pub mod raw_error;
 pub mod region;
 pub mod return_to;
 pub mod security_policy;

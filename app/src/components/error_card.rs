@@ -1,7 +1,8 @@
 //! The error card (docs/PRODUCT.md §6): why a create failed, in the classifier's words. A category
 //! icon and headline, the one-line summary with the figures, the explanation, the actions
 //! (portal and docs links open in a new tab; a command copies to the clipboard), Azure's raw
-//! text folded away as text, and Edit & retry / Dismiss. A create its owner stopped shows in
+//! text folded away as text (indented where it is JSON, with a Copy button), and Edit & retry /
+//! Dismiss. A create its owner stopped shows in
 //! the same card as `cancelled`, as a status rather than an alert, with the portal link to what
 //! may be left on Azure.
 //!
@@ -14,15 +15,18 @@
 //! attempt failed" card, which shows a remembered failure in this card.
 
 pub mod card_facts;
+pub mod copy_button;
 pub mod copy_command;
 pub mod last_failure_card;
 
 use card_facts::CardFacts;
+use copy_button::CopyButton;
 use copy_command::CopyCommand;
 use leptos::prelude::*;
 use shared::classify::{Action, ActionKind};
 use shared::error_card::{FailedAttempt, headline, icon};
 use shared::provision::RequestChanges;
+use shared::raw_error::readable_raw_error;
 
 /// The card of one failed or stopped create (in the create modal, in a banner, or as "Last
 /// attempt failed").
@@ -99,10 +103,17 @@ pub fn ErrorCard(
         let actions = actions.into_iter().filter_map(action_view).collect_view();
         let facts = view! { <CardFacts category facts=classification.facts /> };
         let raw = (!attempt.raw.is_empty()).then(|| {
+            let shown = readable_raw_error(&attempt.raw);
             view! {
                 <details class="raw-error">
                     <summary>"Raw error from Azure"</summary>
-                    <pre>{attempt.raw.clone()}</pre>
+                    // It may scroll: focusable, so a keyboard can scroll it too.
+                    <pre tabindex="0" role="region" aria-label="Raw error text">
+                        {shown.clone()}
+                    </pre>
+                    <div class="raw-error-copy">
+                        <CopyButton label="Copy raw error" text=shown />
+                    </div>
                 </details>
             }
         });
