@@ -25,6 +25,30 @@ async function expectSafeLinks(page: Page, card: ReturnType<Page["locator"]>): P
   }
 }
 
+/**
+ * Fails a create in the modal with an unsupported Kubernetes version, while every task answer
+ * the page reads carries `rawOf(its raw error)` as the raw error; answers the card, with its raw
+ * error opened.
+ */
+async function cardWithRawError(page: Page, prefix: string, rawOf: (raw: string) => string) {
+  await page.route("**/api/get_task*", async (route) => {
+    const response = await route.fetch();
+    const task = await response.json();
+    if (task?.error) task.error.raw = rawOf(task.error.raw);
+    await route.fulfill({ response, json: task });
+  });
+  const { dashboard, modal } = await openModal(page);
+  const name = uniqueName(prefix);
+  await modal.fill({ name });
+  await modal.kubernetesVersion.fill("1.20");
+  await modal.expectSubmitLabel("Create cluster");
+  await modal.submit.click();
+  const card = dashboard.errorCard(name);
+  await expect(card).toHaveAttribute("data-category", "invalid_config", { timeout: FAILURE_TIMEOUT });
+  await card.getByText("Raw error from Azure").click();
+  return card;
+}
+
 test.describe("the error card", () => {
   test("a quota taken mid-create: the figures, the aka.ms action, then Edit & retry", async ({ page }, testInfo) => {
     const { dashboard, modal } = await openModal(page);
@@ -115,22 +139,7 @@ test.describe("the error card", () => {
     // Azure's text is not under the user's control, so a hostile body is injected into the
     // task answers the page reads; the card must show it literally.
     const hostile = `<script>window.__pwned = true</script><img src=x onerror="window.__pwned = true">`;
-    await page.route("**/api/get_task*", async (route) => {
-      const response = await route.fetch();
-      const body = await response.json();
-      if (body?.error) body.error.raw = `${body.error.raw}\n${hostile}`;
-      await route.fulfill({ response, json: body });
-    });
-    const { dashboard, modal } = await openModal(page);
-    const name = uniqueName("e2e-raw");
-    await modal.fill({ name });
-    await modal.kubernetesVersion.fill("1.20");
-    await modal.expectSubmitLabel("Create cluster");
-    await modal.submit.click();
-
-    const card = dashboard.errorCard(name);
-    await expect(card).toHaveAttribute("data-category", "invalid_config", { timeout: FAILURE_TIMEOUT });
-    await card.getByText("Raw error from Azure").click();
+    const card = await cardWithRawError(page, "e2e-raw", (raw) => `${raw}\n${hostile}`);
     await expect(card.locator("details.raw-error pre")).toContainText(hostile);
     await expect(card.locator("script, img")).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: boolean }).__pwned)).toBeUndefined();
@@ -141,22 +150,7 @@ test.describe("the error card", () => {
     // JSON body here, as ARM's own error bodies are.
     await context.grantPermissions(["clipboard-read", "clipboard-write"]);
     const body = { error: { code: "InvalidParameter", message: "Kubernetes version 1.20 is not supported." } };
-    await page.route("**/api/get_task*", async (route) => {
-      const response = await route.fetch();
-      const task = await response.json();
-      if (task?.error) task.error.raw = JSON.stringify(body);
-      await route.fulfill({ response, json: task });
-    });
-    const { dashboard, modal } = await openModal(page);
-    const name = uniqueName("e2e-rawjson");
-    await modal.fill({ name });
-    await modal.kubernetesVersion.fill("1.20");
-    await modal.expectSubmitLabel("Create cluster");
-    await modal.submit.click();
-
-    const card = dashboard.errorCard(name);
-    await expect(card).toHaveAttribute("data-category", "invalid_config", { timeout: FAILURE_TIMEOUT });
-    await card.getByText("Raw error from Azure").click();
+    const card = await cardWithRawError(page, "e2e-rawjson", () => JSON.stringify(body));
     const shown = JSON.stringify(body, null, 2);
     const pre = card.locator("details.raw-error pre");
     await expect(pre).toBeVisible();
