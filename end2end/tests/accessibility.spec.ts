@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
-import { provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
+import { startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
 
 // Issue 19: axe-core finds nothing on the pages and states a user reaches, at the desktop width
 // and on a phone. The journeys of each numbered point add their own states.
@@ -39,9 +39,7 @@ for (const viewport of [
       // Bob is a Reader: Azure refuses his create's first write, so his dashboard shows the card.
       const bob = await signedInRequest(browser, "bob");
       const name = uniqueName("e2e-axe");
-      const started = await bob.post("/api/aks/provision", { data: provisionBody(name) });
-      expect(started.status()).toBe(200);
-      const { task_id: taskId } = await started.json();
+      const taskId = await startCreate(bob, name);
       await expect
         .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: 30_000 })
         .toBe("FAILURE");

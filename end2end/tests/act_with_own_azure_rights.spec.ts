@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, provisionBody, signedInRequest, SUBSCRIPTION, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, startCreate, signedInRequest, SUBSCRIPTION, uniqueName } from "./fixtures/journey";
 
 // Issue 15's journey: people sign in through the sandbox's Entra-shaped provider, and Azure's own
 // RBAC (the sandbox's role assignments, per token oid) decides what each may do, because the
@@ -60,9 +60,7 @@ test("bob, a Reader, is refused by the pre-flight, and by Azure's RBAC when he f
   // the sandbox's ARM refuses the write naming Bob's object id, as Azure does.
   const bob = await signedInRequest(browser, "bob");
   const name = uniqueName("e2e-bob-forced");
-  const started = await bob.post("/api/aks/provision", { data: provisionBody(name) });
-  expect(started.status()).toBe(200);
-  const { task_id: taskId } = await started.json();
+  const taskId = await startCreate(bob, name);
   await expect
     .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: FAILURE_TIMEOUT })
     .toBe("FAILURE");

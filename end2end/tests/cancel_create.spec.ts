@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, openModal, provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, openModal, startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
 
 // Stopping a create (docs/PRODUCT.md §5): from the modal before Azure accepted it, from the banner
 // after, and never someone else's.
@@ -108,9 +108,7 @@ test.describe("stop a create", () => {
     const alice = await signedInRequest(browser, "alice");
     const bob = await signedInRequest(browser, "bob");
     const name = uniqueName("e2e-owner");
-    const started = await alice.post("/api/aks/provision", { data: provisionBody(name) });
-    expect(started.status()).toBe(200);
-    const { task_id: taskId } = await started.json();
+    const taskId = await startCreate(alice, name);
 
     const refused = await bob.post(`/api/aks/cancel-provision/${taskId}`);
     expect(refused.status()).toBe(403);

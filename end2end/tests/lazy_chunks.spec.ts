@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
-import { provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
+import { startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
 
 // The bundle is split (docs/ARCHITECTURE.md, "The browser bundle"): the dashboard's first load
 // fetches the main module and the chunks of the parts the page shows (app/src/split_parts.rs),
@@ -65,9 +65,7 @@ test("the first load fetches no modal code; the modal's chunk comes on first ope
 test("a banner in the first HTML has its code before hydration, and works", async ({ browser, page }) => {
   const alice = await signedInRequest(browser, "alice");
   const name = uniqueName("e2e-chunk");
-  const started = await alice.post("/api/aks/provision", { data: provisionBody(name) });
-  expect(started.status()).toBe(200);
-  const { task_id: taskId } = await started.json();
+  const taskId = await startCreate(alice, name);
 
   const dashboard = new DashboardPage(page);
   await dashboard.signIn();

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
+import { startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
 
 test.describe("clusters card", () => {
   test.beforeEach(async ({ page }) => {
@@ -82,9 +82,7 @@ for (const viewport of [
     await page.setViewportSize(viewport);
     const alice = await signedInRequest(browser, "alice");
     const name = uniqueName("e2e-power");
-    const started = await alice.post("/api/aks/provision", { data: provisionBody(name) });
-    expect(started.status()).toBe(200);
-    const { task_id: taskId } = await started.json();
+    const taskId = await startCreate(alice, name);
 
     const dashboard = new DashboardPage(page);
     await dashboard.signIn();

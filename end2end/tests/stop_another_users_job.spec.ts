@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, provisionBody, signedInRequest, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, signedInRequest, startCreate, uniqueName } from "./fixtures/journey";
 
 // App roles (issue 15; docs/PRODUCT.md §5): Dana, who holds Dashboard.Admin, sees Alice's running
 // create in "All users' jobs", stops it behind the usual question, and Alice's card then says who
@@ -15,11 +15,7 @@ test("an administrator stops another user's create and its owner is told who did
   const alice = await signedInRequest(browser, "alice");
   const bob = await signedInRequest(browser, "bob");
   const name = uniqueName("e2e-admin");
-  const started = await alice.post("/api/aks/provision", {
-    data: provisionBody(name),
-  });
-  expect(started.status()).toBe(200);
-  const { task_id: taskId } = await started.json();
+  const taskId = await startCreate(alice, name);
 
   expect((await bob.get("/api/admin/jobs")).status()).toBe(403);
 
