@@ -24,6 +24,7 @@ use leptos_router::{SsrMode, StaticSegment};
 use page_assets::{HeadAssets, PageAssets};
 use pages::dashboard_page::DashboardPage;
 use pages::sign_in_page::SignInPage;
+use shared::page_title::PRODUCT_TITLE;
 
 /// The HTML document the server renders around the app, with its Content-Security-Policy;
 /// `assets` are the built bundle's, as the server read them once ([`page_assets`]).
@@ -64,7 +65,7 @@ pub fn App() -> impl IntoView {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     view! {
-        <Title text="AKS Provisioning Dashboard" />
+        <Title text=PRODUCT_TITLE />
         <Router>
             <main class="app" aria-busy=move || (!hydrated.get()).then_some("true")>
                 <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>

@@ -55,5 +55,26 @@ for (const viewport of [
       await expect(card.locator(".raw-error pre")).toBeVisible();
       await expectNoAxeViolations(page, "the dashboard with a failure's card");
     });
+
+    test("a running create's banner and its Stop question", async ({ browser, page }) => {
+      const alice = await signedInRequest(browser, "alice");
+      const name = uniqueName("e2e-axe-run");
+      const taskId = await startCreate(alice, name);
+      try {
+        const dashboard = new DashboardPage(page);
+        await dashboard.signIn();
+        await dashboard.open();
+        const banner = dashboard.banner(name);
+        await expect(banner).toContainText(/AKS state: Creating/);
+        await expectNoAxeViolations(page, "a running create's banner");
+        await banner.getByRole("button", { name: "Stop provisioning" }).click();
+        const question = page.getByRole("alertdialog", { name: `Stop creating ${name}?` });
+        await expect(question).toBeVisible();
+        await expectNoAxeViolations(page, "the Stop question");
+        await question.getByRole("button", { name: "Keep running" }).click();
+      } finally {
+        expect((await alice.post(`/api/aks/cancel-provision/${taskId}`)).status()).toBe(200);
+      }
+    });
   });
 }

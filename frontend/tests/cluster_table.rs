@@ -16,7 +16,7 @@ fn mount_table(clusters: Vec<ClusterSummary>) -> web_sys::HtmlElement {
     let host = support::host();
     let handle = leptos::mount::mount_to(
         host.clone(),
-        move || view! { <ClusterTable clusters=clusters /> },
+        move || view! { <ClusterTable subscription_id=None clusters=clusters /> },
     );
     // Keep the view mounted for the rest of the test run.
     std::mem::forget(handle);

@@ -23,18 +23,6 @@ pub struct ClusterSummary {
     pub portal_url: String,
 }
 
-impl ClusterSummary {
-    /// The power state worth showing: only for a cluster whose create or last change succeeded.
-    /// ARM reports `Running` for a cluster still being created, and for one whose create failed
-    /// or was cancelled, where it says nothing true about a usable cluster (issue 19).
-    pub fn shown_power_state(&self) -> Option<&str> {
-        self.provisioning_state
-            .eq_ignore_ascii_case("Succeeded")
-            .then_some(self.power_state.as_deref())
-            .flatten()
-    }
-}
-
 /// One node pool of a cluster, as the clusters list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodePoolSummary {
@@ -58,38 +46,4 @@ pub struct ClusterListing {
     pub subscription_id: Option<String>,
     /// Its clusters.
     pub clusters: Vec<ClusterSummary>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn cluster(provisioning_state: &str, power_state: Option<&str>) -> ClusterSummary {
-        ClusterSummary {
-            name: "aks-one".into(),
-            resource_group: "rg-one".into(),
-            region: "eastus".into(),
-            kubernetes_version: None,
-            provisioning_state: provisioning_state.into(),
-            power_state: power_state.map(Into::into),
-            pools: Vec::new(),
-            portal_url: String::new(),
-        }
-    }
-
-    #[test]
-    fn only_a_succeeded_cluster_shows_its_power_state() {
-        assert_eq!(
-            cluster("Succeeded", Some("Stopped")).shown_power_state(),
-            Some("Stopped")
-        );
-        for state in ["Creating", "Failed", "Canceled", "Deleting"] {
-            assert_eq!(
-                cluster(state, Some("Running")).shown_power_state(),
-                None,
-                "{state}"
-            );
-        }
-        assert_eq!(cluster("Succeeded", None).shown_power_state(), None);
-    }
 }

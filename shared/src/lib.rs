@@ -2,7 +2,8 @@
 //! the administrator's view of every user's jobs, ARM naming rules,
 //! ARM error and long-running-operation parsing, the ARM error classifier, portal links, RBAC
 //! permission matching, the same-origin return path after sign-in, the create request and the
-//! provisioning job's progress model, and the shell quoting of the commands the dashboard
+//! provisioning job's progress model, a cluster's state and the tab's title as the page shows
+//! them, and the shell quoting of the commands the dashboard
 //! offers to copy.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
@@ -14,11 +15,13 @@ pub mod caller;
 pub mod capacity_alternatives;
 pub mod classify;
 pub mod cluster;
+pub mod cluster_state;
 pub mod error_card;
 pub mod last_failure;
 pub mod naming;
 pub mod network;
 pub mod operation_status;
+pub mod page_title;
 pub mod permissions;
 pub mod portal;
 pub mod preflight;

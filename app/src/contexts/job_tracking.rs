@@ -21,6 +21,9 @@ mod polling;
 use crate::api::provision::list_running_tasks::list_running_tasks;
 use crate::error::AppError;
 use leptos::prelude::*;
+use shared::cluster::ClusterSummary;
+use shared::cluster_state::{FollowedJob, ShownClusterState, job_creates, shown_cluster_state};
+use shared::page_title::dashboard_title;
 use shared::progress::{ProvisionAccepted, ProvisionProgress, TaskStatus, TaskView};
 use shared::provision::ProvisionRequest;
 
@@ -199,6 +202,38 @@ impl JobTracking {
             .cancel_requested
             .with(|ids| ids.iter().any(|id| id == task_id));
         asked && self.task(task_id).is_some_and(|t| !t.status.is_finished())
+    }
+
+    /// The state a clusters-table row shows for `cluster`, listed in `subscription_id`: what
+    /// the newest followed job that creates it knows, else the listing's (see
+    /// [`shared::cluster_state`]).
+    pub fn shown_cluster_state(
+        &self,
+        subscription_id: &str,
+        cluster: &ClusterSummary,
+    ) -> ShownClusterState {
+        let job = self
+            .entries()
+            .into_iter()
+            .rev()
+            .find(|entry| job_creates(&entry.view, subscription_id, cluster));
+        let cancel_pending = job
+            .as_ref()
+            .is_some_and(|entry| self.cancel_pending(&entry.view.task_id));
+        shown_cluster_state(
+            cluster,
+            job.as_ref().map(|entry| FollowedJob {
+                view: &entry.view,
+                cancel_pending,
+            }),
+        )
+    }
+
+    /// The tab's title: the product's name, led by the first running create's progress.
+    pub fn page_title(&self) -> String {
+        let views: Vec<TaskView> = self.entries().into_iter().map(|e| e.view).collect();
+        let stopping = self.cancel_requested.get();
+        dashboard_title(&views, |id| stopping.iter().any(|asked| asked == id))
     }
 
     /// Changes whenever the clusters list should be read again.

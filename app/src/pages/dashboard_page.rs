@@ -2,7 +2,8 @@
 //! failed attempt, the clusters card with "Create cluster", for an administrator every user's
 //! jobs, and the create modal (whose code loads when it first opens). The selected
 //! subscription lives in the URL (`?subscription=…`) so a link or a reload shows the same view.
-//! The page provides the three contexts its components share (see [`crate::contexts`]).
+//! The tab's title leads with the progress of a running create. The page provides the three
+//! contexts its components share (see [`crate::contexts`]).
 
 use crate::components::admin::every_users_jobs::EveryUsersJobs;
 use crate::components::clusters::clusters_card::ClustersCard;
@@ -17,6 +18,7 @@ use crate::contexts::create_modal::provide_create_modal;
 use crate::contexts::job_tracking::provide_job_tracking;
 use crate::contexts::last_failure_memory::provide_last_failure_memory;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// `/`: the clusters of the selected subscription and the caller's provisioning jobs.
@@ -41,6 +43,7 @@ pub fn DashboardPage() -> impl IntoView {
         }
     });
     view! {
+        <Title text=move || jobs.page_title() />
         <header class="page-header">
             <h1>"AKS Provisioning Dashboard"</h1>
             <div class="header-actions">

@@ -1,16 +1,22 @@
 //! A table of managed clusters. On narrow screens the stylesheet stacks each row into a card
 //! and labels every cell from its `data-label`.
 
+use crate::contexts::job_tracking::use_job_tracking;
 use leptos::prelude::*;
 use shared::cluster::ClusterSummary;
+use shared::cluster_state::{ShownClusterState, shown_cluster_state};
 
-/// One row per cluster: name, region, resource group, version, pools, state (with the power
-/// state of a cluster that succeeded), portal link.
+/// One row per cluster: name, region, resource group, version, pools, state, portal link. The
+/// state follows the job the page follows for the cluster, without a reload (see
+/// [`shared::cluster_state`]).
 #[component]
 pub fn ClusterTable(
+    /// The subscription the clusters were listed in.
+    subscription_id: Option<String>,
     /// The clusters to show.
     clusters: Vec<ClusterSummary>,
 ) -> impl IntoView {
+    let jobs = use_job_tracking();
     view! {
         <table class="clusters">
             <thead>
@@ -28,8 +34,12 @@ pub fn ClusterTable(
                 {clusters
                     .into_iter()
                     .map(|cluster| {
-                        let state_class = format!("state state-{}", cluster.provisioning_state.to_ascii_lowercase());
-                        let power = cluster.shown_power_state().map(|power| view! { <span class="muted">{power.to_owned()}</span> });
+                        let subscription_id = subscription_id.clone().unwrap_or_default();
+                        let listed = cluster.clone();
+                        let shown = move || match jobs {
+                            Some(jobs) => jobs.shown_cluster_state(&subscription_id, &listed),
+                            None => shown_cluster_state(&listed, None),
+                        };
                         view! {
                             <tr>
                                 <td>{cluster.name.clone()}</td>
@@ -51,10 +61,7 @@ pub fn ClusterTable(
                                             .collect_view()}
                                     </ul>
                                 </td>
-                                <td data-label="State">
-                                    <span class=state_class>{cluster.provisioning_state}</span>
-                                    {power}
-                                </td>
+                                <td data-label="State">{move || state_cell(shown())}</td>
                                 <td data-label="Portal">
                                     <a href=cluster.portal_url target="_blank" rel="noopener noreferrer">
                                         "Open in Azure portal ↗"
@@ -66,5 +73,17 @@ pub fn ClusterTable(
                     .collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// The state chip, and the power state beside a cluster shown as Succeeded.
+fn state_cell(shown: ShownClusterState) -> impl IntoView {
+    let class = format!("state state-{}", shown.tone.css_class());
+    let power = shown
+        .power
+        .map(|power| view! { <span class="muted">{power}</span> });
+    view! {
+        <span class=class>{shown.provisioning}</span>
+        {power}
     }
 }

@@ -40,7 +40,10 @@ pub fn ClustersCard(
                         Ok(listing) if listing.clusters.is_empty() => {
                             view! { <p class="muted">"No clusters in this subscription yet."</p> }.into_any()
                         }
-                        Ok(listing) => view! { <ClusterTable clusters=listing.clusters /> }.into_any(),
+                        Ok(listing) => {
+                            view! { <ClusterTable subscription_id=listing.subscription_id clusters=listing.clusters /> }
+                                .into_any()
+                        }
                         Err(error) => {
                             view! {
                                 <p class="inline-error" role="alert">

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use shared::progress::{DeletionState, TaskStatus, TaskView, settling_on_azure};
+use shared::progress::{TaskView, settling_on_azure};
 
 /// How often unfinished tasks are read again.
 const POLL_MS: u32 = 1_000;
@@ -96,8 +96,9 @@ async fn tick(jobs: JobTracking, ticking: RwSignal<bool>) {
 
 /// Stores a newer view. The local clock restarts only when the server's elapsed numbers
 /// changed, so a server that reports them at its own pace still shows a moving clock. The
-/// clusters card refetches when the cluster first exists on Azure, when the job succeeds and
-/// when its partial cluster is deleted.
+/// clusters card refetches when the cluster first exists on Azure, when the job ends (in any
+/// way) and when Azure's side settles (an abort finished, its partial cluster deleted); in
+/// between its row follows the job.
 fn record(jobs: JobTracking, view: TaskView) {
     let previous = jobs
         .entries_untracked()
@@ -121,18 +122,15 @@ fn record(jobs: JobTracking, view: TaskView) {
         _ => jobs.tick.get_untracked(),
     };
     let was_on_azure = previous.as_ref().is_some_and(|entry| on_azure(&entry.view));
-    let had_succeeded = previous
+    let had_ended = previous
         .as_ref()
-        .is_some_and(|entry| entry.view.status == TaskStatus::Success);
-    let deleted = |view: &TaskView| {
-        view.deletion
-            .as_ref()
-            .is_some_and(|d| d.state == DeletionState::Deleted)
-    };
-    let was_deleted = previous.as_ref().is_some_and(|entry| deleted(&entry.view));
+        .is_some_and(|entry| entry.view.status.is_finished());
+    let was_settling = previous
+        .as_ref()
+        .is_some_and(|entry| settling_on_azure(&entry.view));
     let clusters_changed = (!was_on_azure && on_azure(&view))
-        || (!had_succeeded && view.status == TaskStatus::Success)
-        || (!was_deleted && deleted(&view));
+        || (!had_ended && view.status.is_finished())
+        || (was_settling && !settling_on_azure(&view));
     jobs.followed.try_update(|followed| {
         let newer = Followed { view, read_at };
         match followed
