@@ -72,12 +72,27 @@ fn focusable_in(container: &Element) -> Vec<HtmlElement> {
         .collect()
 }
 
-/// True when `event` comes from inside a confirmation question (`role=alertdialog`), which
-/// handles its own keys.
-pub fn from_question(event: &KeyboardEvent) -> bool {
-    event
-        .target()
-        .and_then(|target| target.dyn_into::<Element>().ok())
-        .and_then(|element| element.closest("[role=alertdialog]").ok().flatten())
+/// True while a confirmation question (`role=alertdialog`) is open anywhere on the page: it
+/// handles every key then.
+pub fn question_open() -> bool {
+    leptos::prelude::document()
+        .query_selector("[role=alertdialog]")
+        .ok()
+        .flatten()
         .is_some()
+}
+
+/// Moves focus into `container` (to what `selector` matches) when the control that had it went
+/// away with the view it was in, and focus fell back to the page's body. Focus the user put
+/// somewhere else stays there.
+pub fn rescue_focus(container: &Element, selector: &str) {
+    let document = leptos::prelude::document();
+    let lost = match (document.active_element(), document.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active.is_same_node(Some(&body)),
+        (Some(_), None) => false,
+    };
+    if lost {
+        focus_matching(container, selector);
+    }
 }

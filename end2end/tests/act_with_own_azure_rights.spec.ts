@@ -54,7 +54,7 @@ test("bob, a Reader, is refused by the pre-flight, and by Azure's RBAC when he f
   await expect(modal.resourceGroupRow).toBeFocused();
   await expect(modal.livePanel).toBeHidden();
   await attachScreenshot(testInfo, "bob's pre-flight", await modal.dialog.screenshot());
-  await modal.close.click();
+  await modal.closeDiscarding();
 
   // Through the API, with a group that does not exist yet (nothing for the pre-flight to read):
   // the sandbox's ARM refuses the write naming Bob's object id, as Azure does.

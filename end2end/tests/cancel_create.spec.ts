@@ -43,6 +43,9 @@ test.describe("stop a create", () => {
       await expect(question).toContainText("Part of the cluster may already exist on Azure and may need deleting.");
       await expect(question.getByRole("button", { name: "Keep running" })).toBeFocused();
       await attachScreenshot(testInfo, "stop question", await page.screenshot());
+      await expect(question.getByRole("button", { name: "Stop provisioning" })).toHaveClass(/\bdanger\b/);
+      // A press on the backdrop keeps focus in the question: ESC still answers it.
+      await page.mouse.click(4, 4);
       await page.keyboard.press("Escape");
       await expect(question).toBeHidden();
       await expect(stop).toBeFocused();
@@ -66,6 +69,11 @@ test.describe("stop a create", () => {
       const cancelled = page.locator(".cancelled-notice").filter({ hasText: `Provisioning ${name} was cancelled.` });
       await expect(cancelled).toBeVisible({ timeout: SETTLE_TIMEOUT });
       await expect(cancelled).toContainText("Provisioning task was cancelled before it finished.");
+      // A calm card with one headline takes the focus the Stop control's note had.
+      const title = cancelled.getByRole("heading", { name: `Provisioning ${name} was cancelled.` });
+      await expect(title).toBeFocused();
+      await expect(cancelled.getByRole("heading")).toHaveCount(1);
+      await expect(title.locator("svg")).toBeVisible();
       const leftover = cancelled.getByRole("link", { name: "Open cluster in Azure portal ↗" });
       await expect(leftover).toHaveAttribute("href", new RegExp(`/managedClusters/${name}$`));
       await expect(leftover).toHaveAttribute("rel", "noopener noreferrer");
@@ -99,6 +107,9 @@ test.describe("stop a create", () => {
         timeout: SETTLE_TIMEOUT,
       });
       await expect(card.getByRole("button", { name: "Delete partial cluster" })).toHaveCount(0);
+      // Nothing is left on Azure: the card no longer says so, nor links to it.
+      await expect(cancelled).not.toContainText("may need deleting");
+      await expect(cancelled.getByRole("link", { name: "Open cluster in Azure portal ↗" })).toHaveCount(0);
       // The list was read again: the cluster is gone.
       await expect(row).toHaveCount(0);
       await expectNoAxeViolations(page, "the deleted partial cluster's card");
@@ -130,6 +141,7 @@ test.describe("stop a create", () => {
     await expect(modal.livePanel).toContainText("Cancellation requested. Waiting for the worker to stop…");
     const cancelled = modal.dialog.locator(".cancelled-notice");
     await expect(cancelled).toContainText(`Provisioning ${name} was cancelled.`, { timeout: SETTLE_TIMEOUT });
+    await expect(cancelled.getByRole("heading", { name: `Provisioning ${name} was cancelled.` })).toBeFocused();
     // The form is editable again with every value.
     await expect(modal.clusterName).toHaveValue(name);
     await expect(modal.clusterName).toBeEnabled();

@@ -302,9 +302,14 @@ fn a_stopped_create_says_so_and_links_what_azure_may_have_left() {
         notice.get_attribute("data-category").as_deref(),
         Some("cancelled")
     );
-    assert_eq!(
-        text(&find(&host, ".error-card-lead")),
-        "Provisioning aks-demo was cancelled."
+    // One headline, the lead itself, with the stop picture drawn in SVG.
+    let title = find(&host, ".error-card-title");
+    assert_eq!(text(&title), "Provisioning aks-demo was cancelled.");
+    assert!(title.query_selector("svg path").expect("query").is_some());
+    assert!(
+        host.query_selector(".error-card-lead")
+            .expect("query")
+            .is_none()
     );
     assert_eq!(text(&find(&host, ".error-card-summary")), CANCELLED_MESSAGE);
     let link = find(&host, "a.leftover-link");

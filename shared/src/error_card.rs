@@ -9,7 +9,9 @@ use crate::admin::StoppedBy;
 use crate::classify::{
     Category, Classification, ErrorContext, Facts, PoolSize, category_actions, classify,
 };
-use crate::progress::{CANCELLED_CODE, ProvisionProgress, TaskFailure, TaskStatus, TaskView};
+use crate::progress::{
+    CANCELLED_CODE, DeletionState, ProvisionProgress, TaskFailure, TaskStatus, TaskView,
+};
 use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
 
 /// The card's title for a category.
@@ -31,22 +33,53 @@ pub fn headline(category: Category) -> &'static str {
     }
 }
 
-/// A decorative symbol for a category (the headline carries the meaning).
-pub fn icon(category: Category) -> &'static str {
+/// The picture beside a category's headline (decorative: the headline carries the meaning).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CardIcon {
+    /// A gauge near its end: quota.
+    Gauge,
+    /// A circle struck through: a size that is not offered.
+    Blocked,
+    /// A cloud: Azure's own capacity.
+    Cloud,
+    /// A map pin: the region.
+    Pin,
+    /// A shield: policy.
+    Shield,
+    /// A padlock: permissions.
+    Lock,
+    /// Linked nodes: the network.
+    Network,
+    /// A key: credentials.
+    Key,
+    /// Two opposed arrows: a conflicting operation.
+    Arrows,
+    /// An hourglass: throttling.
+    Hourglass,
+    /// Sliders: a setting.
+    Sliders,
+    /// A stop square: a cancel.
+    Stop,
+    /// An exclamation mark: anything else.
+    Alert,
+}
+
+/// The picture for a category.
+pub fn icon(category: Category) -> CardIcon {
     match category {
-        Category::Quota => "▤",
-        Category::SkuBlocked => "⊘",
-        Category::Capacity => "◔",
-        Category::Region => "⌖",
-        Category::Policy => "§",
-        Category::RgPermission => "🔒",
-        Category::Network => "⋈",
-        Category::Auth => "🔑",
-        Category::Conflict => "⇄",
-        Category::Throttled => "⏳",
-        Category::InvalidConfig => "⚙",
-        Category::Cancelled => "■",
-        Category::Unknown => "!",
+        Category::Quota => CardIcon::Gauge,
+        Category::SkuBlocked => CardIcon::Blocked,
+        Category::Capacity => CardIcon::Cloud,
+        Category::Region => CardIcon::Pin,
+        Category::Policy => CardIcon::Shield,
+        Category::RgPermission => CardIcon::Lock,
+        Category::Network => CardIcon::Network,
+        Category::Auth => CardIcon::Key,
+        Category::Conflict => CardIcon::Arrows,
+        Category::Throttled => CardIcon::Hourglass,
+        Category::InvalidConfig => CardIcon::Sliders,
+        Category::Cancelled => CardIcon::Stop,
+        Category::Unknown => CardIcon::Alert,
     }
 }
 
@@ -164,7 +197,8 @@ pub struct FailedAttempt {
     pub classification: Classification,
     /// Azure's raw text, folded away on the card (empty for the dashboard's own failures).
     pub raw: String,
-    /// The cluster's portal page, once Azure had accepted the create.
+    /// The cluster's portal page, once Azure had accepted the create (and until its partial
+    /// cluster is deleted).
     pub portal_url: Option<String>,
     /// What "Edit & retry" puts back into the form.
     pub draft: RetryDraft,
@@ -183,6 +217,12 @@ impl FailedAttempt {
             Some(progress) => (progress.cluster_name.clone(), progress.portal_url.clone()),
             None => (String::new(), None),
         };
+        // Once its partial cluster is deleted, nothing is left on Azure to open or to delete.
+        let cluster_deleted = view
+            .deletion
+            .as_ref()
+            .is_some_and(|deletion| deletion.state == DeletionState::Deleted);
+        let portal_url = portal_url.filter(|_| !cluster_deleted);
         let classification = match failure.classification.as_deref() {
             Some(served) => served.clone(),
             None => classify_failure(&failure, &task_context(view)),
@@ -482,6 +522,31 @@ mod tests {
         assert_eq!(stopped.classification.category, Category::Cancelled);
     }
 
+    #[rstest]
+    #[case::not_asked(None, true)]
+    #[case::deleting(Some(DeletionState::Deleting), true)]
+    #[case::refused(Some(DeletionState::Failed), true)]
+    #[case::deleted(Some(DeletionState::Deleted), false)]
+    fn a_deleted_partial_cluster_leaves_no_portal_link(
+        #[case] deletion: Option<DeletionState>,
+        #[case] linked: bool,
+    ) {
+        let mut view = task(
+            TaskStatus::Revoked,
+            Some(failure(CANCELLED_CODE, CANCELLED_MESSAGE, "")),
+        );
+        if let Some(progress) = view.progress.as_mut() {
+            progress.portal_url = Some("https://portal.azure.com/#resource/x".into());
+        }
+        view.deletion = deletion.map(|state| crate::progress::ClusterDeletion {
+            state,
+            message: String::new(),
+            elapsed_seconds: 1,
+        });
+        let card = FailedAttempt::of_task(&view).expect("a card");
+        assert_eq!(card.portal_url.is_some(), linked);
+    }
+
     #[test]
     fn an_administrator_s_stop_names_them_on_the_owner_s_card() {
         let by_dana = StoppedBy {
@@ -565,10 +630,12 @@ mod tests {
     }
 
     #[test]
-    fn every_category_has_a_headline_and_an_icon() {
+    fn every_category_has_a_headline_and_an_icon_of_its_own() {
+        let mut icons = Vec::new();
         for category in Category::ALL {
             assert!(!headline(category).is_empty(), "{category:?}");
-            assert!(!icon(category).is_empty(), "{category:?}");
+            assert!(!icons.contains(&icon(category)), "{category:?}");
+            icons.push(icon(category));
         }
     }
 

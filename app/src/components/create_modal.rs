@@ -6,7 +6,8 @@
 //! After the submit the modal stays open with the live panel until the job first reports a
 //! cluster state (Azure accepted the create); then it closes and the banner takes over. A job
 //! that fails before that leaves the modal open with every value and the failure notice, ready
-//! to edit and submit again. Closing while the job runs asks first.
+//! to edit and submit again. Closing while the job runs, or after the user filled in the form
+//! since it was last sent, asks first (a click on the backdrop included).
 //!
 //! Whether the modal is open, what it opens with and which task it shows live in
 //! [`crate::contexts::create_modal`]; the task itself in [`crate::contexts::job_tracking`].
@@ -14,6 +15,7 @@
 //! The modal only ever renders in the browser (it opens on a click), so its resources load
 //! there and its keyboard handling can use the window.
 
+mod close_question;
 pub mod create_cluster_button;
 pub mod form;
 pub mod form_fields;
@@ -25,18 +27,18 @@ pub mod preflight_checks;
 
 use crate::api::provision::start_provision::StartProvision;
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
-use crate::components::common::confirm_dialog::ConfirmDialog;
-use crate::components::error_card::ErrorCard;
+use crate::components::error_card::{CARD_TITLE, ErrorCard};
 use crate::components::provisioning::partial_cluster_deletion::PartialClusterDeletion;
 use crate::contexts::create_modal::{CreateModalState, use_create_modal};
 use crate::contexts::job_tracking::{JobTracking, use_job_tracking};
 use crate::contexts::last_failure_memory::use_last_failure_memory;
 use crate::error::AppError;
-use crate::focus::{focus_first, focus_matching};
+use crate::focus::{focus_first, focus_matching, rescue_focus};
 use crate::split_parts::ready_now;
+use close_question::{CloseQuestion, CloseReason};
 use form::CreateForm;
 use form_fields::FormFields;
-use keyboard::{focus_first_failing_check, focus_first_invalid, handle_keys};
+use keyboard::{focus_applied_count, focus_first_failing_check, focus_first_invalid, handle_keys};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -89,7 +91,9 @@ pub fn CreateModal(
     let start = ServerAction::<StartProvision>::new();
     let sent = StoredValue::new(None::<ProvisionRequest>);
     let submit_error = RwSignal::new(None::<String>);
-    let confirm_close = RwSignal::new(false);
+    let close_reason = RwSignal::new(None::<CloseReason>);
+    // The user typed or chose something since the modal opened or the form was last sent.
+    let filled = RwSignal::new(false);
     let dialog = NodeRef::<html::Div>::new();
     let first_field = NodeRef::<html::Input>::new();
 
@@ -107,6 +111,19 @@ pub fn CreateModal(
             || task.with(|t| t.as_ref().is_some_and(|t| !t.status.is_finished()))
     });
     let failure = Memo::new(move |_| task.with(|t| t.as_ref().and_then(FailedAttempt::of_task)));
+    // The card replaces the live panel and its Stop control: focus that went with them moves to
+    // the card's title.
+    Effect::new(move |had_failure: Option<bool>| {
+        let has_failure = failure.with(Option::is_some);
+        if had_failure == Some(false) && has_failure {
+            request_animation_frame(move || {
+                if let Some(dialog) = dialog.get_untracked() {
+                    rescue_focus(&dialog, CARD_TITLE);
+                }
+            });
+        }
+        has_failure
+    });
     // Opened by "Edit & retry" on a failure card: the form starts from that attempt, on the
     // field the failure points at. Opened by a "Retry with …": with the suggestion's changes
     // made too, on the submit button (the user reviews, then creates).
@@ -209,20 +226,21 @@ pub fn CreateModal(
 
     let request_close = move || {
         if running.get_untracked() {
-            confirm_close.set(true);
+            close_reason.set(Some(CloseReason::CreateRunning));
+        } else if filled.get_untracked() {
+            close_reason.set(Some(CloseReason::FormFilled));
         } else {
             modal.close();
         }
     };
-    let keep_open = move || {
-        confirm_close.set(false);
+    let keep_open = Callback::new(move |()| {
         request_animation_frame(move || {
             if let Some(dialog) = dialog.get_untracked() {
                 focus_first(&dialog);
             }
         });
-    };
-    handle_keys(dialog, confirm_close, request_close, keep_open);
+    });
+    handle_keys(dialog, request_close);
 
     let on_submit = move |event: ev::SubmitEvent| {
         event.prevent_default();
@@ -242,6 +260,8 @@ pub fn CreateModal(
             request_animation_frame(move || focus_first_invalid(dialog));
             return;
         }
+        // What was sent is kept by the job (and by the failure memory, should it fail).
+        filled.set(false);
         let request = form.request();
         sent.set_value(Some(request.clone()));
         start.dispatch(StartProvision { request });
@@ -295,19 +315,7 @@ pub fn CreateModal(
     }
     .into_any();
     let confirm = view! {
-        <Show when=move || confirm_close.get()>
-            <ConfirmDialog
-                title="Close while the create runs?"
-                message="The create keeps running; you can follow it in the banner."
-                confirm_label="Close"
-                cancel_label="Keep open"
-                on_confirm=Callback::new(move |()| {
-                    confirm_close.set(false);
-                    modal.close();
-                })
-                on_cancel=Callback::new(move |()| keep_open())
-            />
-        </Show>
+        <CloseQuestion reason=close_reason on_close=Callback::new(move |()| modal.close()) on_keep=keep_open />
     }
     .into_any();
 
@@ -325,7 +333,13 @@ pub fn CreateModal(
                 <h2 id=TITLE_ID class="modal-title">
                     "Create cluster"
                 </h2>
-                <form class="create-form" novalidate on:submit=on_submit>
+                <form
+                    class="create-form"
+                    novalidate
+                    on:submit=on_submit
+                    on:input=move |_| filled.set(true)
+                    on:change=move |_| filled.set(true)
+                >
                     {job_status}
                     <fieldset class="form-fields" disabled=move || running.get()>
                         <FormFields form subscriptions first_field />
@@ -336,7 +350,11 @@ pub fn CreateModal(
                             checking=preflight.checking
                             failure=preflight.failure
                             worker_count_fix=Signal::derive(move || preflight.worker_count_fix(form))
-                            on_apply=Callback::new(move |nodes| preflight.apply(form, nodes))
+                            on_apply=Callback::new(move |nodes| {
+                                filled.set(true);
+                                preflight.apply(form, nodes);
+                                request_animation_frame(move || focus_applied_count(dialog));
+                            })
                         />
                     </Show>
                     {actions}

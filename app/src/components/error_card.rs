@@ -2,9 +2,9 @@
 //! icon and headline, the one-line summary with the figures, the explanation, the actions
 //! (portal and docs links open in a new tab; a command copies to the clipboard), Azure's raw
 //! text folded away as text (indented where it is JSON, with a Copy button), and Edit & retry /
-//! Dismiss. A create its owner stopped shows in
-//! the same card as `cancelled`, as a status rather than an alert, with the portal link to what
-//! may be left on Azure.
+//! Dismiss. A create that was stopped shows in
+//! the same card, calmer: neutral colours, a status rather than an alert, one headline ("Provisioning
+//! … was cancelled."), and the portal link to what may be left on Azure until it is deleted.
 //!
 //! A policy, capacity or network failure also lists the facts Azure stated (the policy
 //! assignment and allowed locations; the size, zone and pool; the subnet and its addresses), and
@@ -15,18 +15,24 @@
 //! attempt failed" card, which shows a remembered failure in this card.
 
 pub mod card_facts;
+pub mod card_icon;
 pub mod copy_button;
 pub mod copy_command;
 pub mod last_failure_card;
 
 use card_facts::CardFacts;
+use card_icon::CardIconImage;
 use copy_button::CopyButton;
 use copy_command::CopyCommand;
 use leptos::prelude::*;
 use shared::classify::{Action, ActionKind};
-use shared::error_card::{FailedAttempt, headline, icon};
+use shared::error_card::{CardIcon, FailedAttempt, headline, icon};
 use shared::provision::RequestChanges;
 use shared::raw_error::readable_raw_error;
+
+/// A selector of the card's title, which takes focus when the card replaces the control that
+/// had it (`tabindex=-1`: focusable by script, not a Tab stop).
+pub const CARD_TITLE: &str = ".error-card-title";
 
 /// The card of one failed or stopped create (in the create modal, in a banner, or as "Last
 /// attempt failed").
@@ -133,10 +139,18 @@ pub fn ErrorCard(
                 </div>
             }
         });
+        // A stop has one headline, the lead itself; a failure has the category's and the lead.
+        let (title, lead) = if attempt.stopped {
+            (lead, None)
+        } else {
+            (headline(category).to_owned(), Some(lead))
+        };
+        let lead =
+            lead.map(|lead| view! { <p class="error-card-lead"><strong>{lead}</strong></p> });
         view! {
             <section class=class role=role data-category=category.as_str() aria-label=headline(category)>
-                {card_title(on_page, icon(category), headline(category))}
-                <p class="error-card-lead"><strong>{lead}</strong></p>
+                {card_title(on_page, icon(category), title)}
+                {lead}
                 <p class="error-card-summary">{classification.summary}</p>
                 <p class="error-card-details">{classification.details}</p>
                 {facts}
@@ -205,14 +219,16 @@ fn action_view(action: Action) -> Option<AnyView> {
 }
 
 /// The card's title, `h2` or `h3` as [`ErrorCard`]'s `on_page` says, with the category's icon.
-fn card_title(on_page: bool, icon: &'static str, headline: &'static str) -> AnyView {
+fn card_title(on_page: bool, icon: CardIcon, title: String) -> AnyView {
     let content = view! {
-        <span class="error-card-icon" aria-hidden="true">{icon}</span>
-        {headline}
+        <span class="error-card-icon" aria-hidden="true">
+            <CardIconImage icon />
+        </span>
+        {title}
     };
     if on_page {
-        view! { <h2 class="error-card-title">{content}</h2> }.into_any()
+        view! { <h2 class="error-card-title" tabindex="-1">{content}</h2> }.into_any()
     } else {
-        view! { <h3 class="error-card-title">{content}</h3> }.into_any()
+        view! { <h3 class="error-card-title" tabindex="-1">{content}</h3> }.into_any()
     }
 }

@@ -92,6 +92,7 @@ pub fn AdminStopButton(
                     title=title.clone()
                     message=question.clone()
                     confirm_label="Stop provisioning"
+                    destructive=true
                     cancel_label="Keep running"
                     on_confirm=Callback::new(move |()| stop())
                     on_cancel=Callback::new(move |()| keep_running())

@@ -115,6 +115,7 @@ pub fn PartialClusterDeletion(
                         names().1,
                     )
                     confirm_label="Delete cluster"
+                    destructive=true
                     cancel_label="Keep it"
                     on_confirm=Callback::new(move |()| confirm())
                     on_cancel=Callback::new(move |()| keep())

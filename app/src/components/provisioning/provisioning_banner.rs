@@ -4,9 +4,11 @@
 
 mod running_banner;
 
-use crate::components::error_card::ErrorCard;
+use crate::components::error_card::{CARD_TITLE, ErrorCard};
 use crate::components::provisioning::partial_cluster_deletion::PartialClusterDeletion;
 use crate::contexts::create_modal::use_create_modal;
+use crate::focus::rescue_focus;
+use leptos::html;
 use leptos::prelude::*;
 use running_banner::RunningBanner;
 use shared::error_card::FailedAttempt;
@@ -51,6 +53,20 @@ pub fn ProvisioningBanner(
         TaskStatus::Pending | TaskStatus::Started | TaskStatus::Progress => Outcome::Running,
     });
     let failed = Memo::new(move |_| task.with(FailedAttempt::of_task));
+    // The card replaces the Stop control or its waiting note: focus that went with them moves
+    // to the card's title rather than falling to the page.
+    let failed_banner = NodeRef::<html::Div>::new();
+    Effect::new(move |previous: Option<Outcome>| {
+        let now = outcome.get();
+        if previous == Some(Outcome::Running) && now == Outcome::Failed {
+            request_animation_frame(move || {
+                if let Some(banner) = failed_banner.get_untracked() {
+                    rescue_focus(&banner, CARD_TITLE);
+                }
+            });
+        }
+        now
+    });
     let modal = use_create_modal();
     let cluster_name = Memo::new(move |_| {
         task.with(|t| {
@@ -84,7 +100,7 @@ pub fn ProvisioningBanner(
         }
         .into_any(),
         Outcome::Failed => view! {
-            <div class="banner banner-failed">
+            <div class="banner banner-failed" node_ref=failed_banner>
                 {move || {
                     failed
                         .get()

@@ -96,6 +96,7 @@ pub fn StopProvisioning(
                     title=format!("Stop creating {}?", cluster_name.get_untracked())
                     message=question()
                     confirm_label="Stop provisioning"
+                    destructive=true
                     cancel_label="Keep running"
                     on_confirm=Callback::new(move |()| stop())
                     on_cancel=Callback::new(move |()| keep_running())
