@@ -24,7 +24,7 @@ pub fn load(now_ms: i64, owner: &str) -> Option<LastFailure> {
 /// stale, malformed or foreign slot is removed.
 pub fn read_text(text: Option<&str>, now_ms: i64, owner: &str) -> Option<LastFailure> {
     match read_owned_slot(text, now_ms, owner) {
-        SlotRead::Fresh(record) => Some(record),
+        SlotRead::Fresh(record) => Some(*record),
         SlotRead::Empty => None,
         SlotRead::Stale | SlotRead::Malformed | SlotRead::Foreign => {
             clear();

@@ -1,4 +1,5 @@
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { attachScreenshot, uniqueName, withoutJavaScript } from "./fixtures/journey";
@@ -88,6 +89,15 @@ test.describe("the last failed attempt", () => {
       await expect(staticCard).toHaveAttribute("data-category", "quota");
     });
 
+    // Every action the live card had (issue 19, point 4): the link to what the create left on
+    // Azure, and its deletion once the task is read.
+    await expect(card.getByRole("link", { name: "Open cluster in Azure portal ↗" })).toHaveAttribute(
+      "href",
+      new RegExp(`/managedClusters/${quotaName}$`),
+    );
+    const remembered = dashboard.page.locator(".last-failure");
+    await expect(remembered.getByRole("button", { name: "Delete partial cluster" })).toBeVisible();
+
     await card.getByRole("button", { name: "Edit & retry" }).click();
     const modal = new CreateClusterModal(dashboard.page);
     await expect(modal.dialog).toBeVisible();
@@ -96,6 +106,28 @@ test.describe("the last failed attempt", () => {
     await expect(modal.dialog.getByText("Contoso Sandbox", { exact: true })).toBeVisible();
     await expect(modal.region).toHaveValue("centralindia");
     await expect(modal.resourceGroup).toHaveValue(`rg-${quotaName}`);
+    // Every field of the attempt, the pools' sizes and counts included.
+    await expect(modal.systemSize).toHaveValue("Standard_D2s_v5");
+    await expect(modal.systemNodes).toHaveValue("1");
+    await expect(modal.workerSize).toHaveValue("Standard_D4s_v5");
+    await expect(modal.workerNodes).toHaveValue("2");
+  });
+
+  test("on a phone, the remembered card deletes the partial cluster its create left", async ({ context }) => {
+    const dashboard = await danasDashboard(context);
+    await dashboard.page.setViewportSize({ width: 390, height: 844 });
+    const remembered = dashboard.page.locator(".last-failure");
+    await expect(remembered).toContainText(`Last attempt failed: creating ${quotaName} in centralindia.`);
+    await expectNoAxeViolations(dashboard.page, "the remembered card with its Delete");
+    await remembered.getByRole("button", { name: "Delete partial cluster" }).click();
+    const question = dashboard.page.getByRole("alertdialog", { name: `Delete cluster ${quotaName} from Azure?` });
+    await question.getByRole("button", { name: "Delete cluster" }).click();
+    // The page now follows the task: its banner shows the deletion to its end, and the row goes.
+    await expect(dashboard.page.getByRole("status").filter({ hasText: "Partial cluster deleted." })).toBeVisible({
+      timeout: FAILURE_TIMEOUT,
+    });
+    await expect(dashboard.clusterRow(quotaName)).toHaveCount(0);
+    await expectNoAxeViolations(dashboard.page, "the deleted partial cluster");
   });
 
   test("another device sees it from the server's history", async ({ browser }, testInfo) => {

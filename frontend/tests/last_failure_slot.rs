@@ -36,6 +36,10 @@ fn record(when: i64) -> LastFailure {
         job_id: Some("job-1".into()),
         task_id: None,
         category: None,
+        requested: None,
+        zones: Vec::new(),
+        subnet_id: None,
+        portal_url: None,
     }
 }
 

@@ -60,6 +60,7 @@ fn creating() -> TaskView {
             subscription_id: "s".into(),
             zones: Vec::new(),
             subnet_id: None,
+            requested: None,
         }),
         result: None,
         error: None,

@@ -87,6 +87,7 @@ pub async fn start(world: World) -> Result<BenchDashboard, BenchError> {
             writes_per_minute: 1_000_000,
             preflights_per_minute: 1_000_000,
         },
+        default_region: None,
     })
     .await?;
     let server = tokio::spawn(async move {

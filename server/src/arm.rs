@@ -288,6 +288,7 @@ impl ArmClient {
             .map(|display| RegionInfo {
                 name: region_name_from_display(display),
                 display_name: display.to_owned(),
+                recommended: false,
             })
             .collect())
     }

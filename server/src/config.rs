@@ -14,6 +14,7 @@
 //! | `METRICS_TOKEN` | a bearer token `/metrics` then requires (a secret, read by `main`) | — (public) |
 //! | `LEASE_TTL_SECONDS` | how long a replica's lease on a running job or deletion lasts unless its sweep (every third of it) renews it: a replica that dies loses its work to another after about this long | `10` |
 //! | `SHUTDOWN_GRACE_SECONDS` | how long a shutdown waits for open requests (`shutdown` module) | 20 |
+//! | `DEFAULT_REGION` | the region the create form starts on, where the subscription is offered AKS there (`shared::region::mark_recommended`) | the first offered of eastus, eastus2, westus2, westeurope, … |
 //! | `MAX_RUNNING_JOBS_PER_USER` | running creates one caller may have | 10 |
 //! | `RATE_LIMIT_WRITES_PER_MINUTE` | creates, cancels, deletes and dismisses per caller per minute (also the burst) | 30 |
 //! | `RATE_LIMIT_PREFLIGHTS_PER_MINUTE` | pre-flights per caller per minute (also the burst) | 120 |
@@ -128,6 +129,8 @@ pub struct Config {
     /// Sandbox mode: a standalone sandbox cloud (`server sandbox --listen …`) to use instead of
     /// starting one in this process, so several replicas share one cloud.
     pub sandbox_url: Option<Url>,
+    /// The region the create form starts on when the subscription is offered AKS there.
+    pub default_region: Option<String>,
     /// Per-caller limits.
     pub limits: Limits,
     /// Sign-in with Microsoft Entra ID: required, and always set, in azure mode; `None` in
@@ -233,6 +236,7 @@ impl Config {
             shutdown_grace: shutdown_grace(&lookup)?,
             lease_ttl: lease_ttl(&lookup)?,
             sandbox_url,
+            default_region: default_region(&lookup)?,
             limits: limits(&lookup)?,
             oidc,
         })
@@ -248,6 +252,19 @@ impl Config {
         name.push("-sandbox-cloud.json");
         Some(database.with_file_name(name))
     }
+}
+
+fn default_region(lookup: &impl Fn(&str) -> Option<String>) -> Result<Option<String>, ConfigError> {
+    let Some(raw) = lookup("DEFAULT_REGION") else {
+        return Ok(None);
+    };
+    let name = raw.trim().to_ascii_lowercase();
+    shared::naming::validate_region_name(&name).map_err(|_| ConfigError::Invalid {
+        name: "DEFAULT_REGION",
+        value: raw.clone(),
+        expected: "a programmatic region name such as eastus or westeurope",
+    })?;
+    Ok(Some(name))
 }
 
 fn arm_identity(lookup: &impl Fn(&str) -> Option<String>) -> Result<ArmIdentity, ConfigError> {
@@ -426,6 +443,7 @@ mod tests {
         assert_eq!(config.lease_ttl, Duration::from_secs(10));
         assert_eq!(config.limits, Limits::default());
         assert_eq!(config.limits.max_running_jobs, 10);
+        assert_eq!(config.default_region, None);
         assert!(config.oidc.is_none(), "sandbox mode has no Entra sign-in");
     }
 
@@ -616,5 +634,24 @@ mod tests {
         let error =
             config(&[("DASHBOARD_CLOUD", "azure"), ("ARM_BASE_URL", "not a url")]).unwrap_err();
         assert!(error.to_string().contains("ARM_BASE_URL"), "{error}");
+    }
+
+    #[test]
+    fn a_default_region_is_a_programmatic_name() {
+        let configured = config(&[("DEFAULT_REGION", " WestEurope ")]).expect("config");
+        assert_eq!(configured.default_region.as_deref(), Some("westeurope"));
+        for bad in ["West Europe", "east-us", "eastus/../x"] {
+            let refused = config(&[("DEFAULT_REGION", bad)]);
+            assert!(
+                matches!(
+                    refused,
+                    Err(ConfigError::Invalid {
+                        name: "DEFAULT_REGION",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
     }
 }

@@ -27,7 +27,7 @@ use shared::naming::{validate_region_name, validate_subscription_id};
 use shared::preflight::PreflightReport;
 use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::{ProvisionRequest, ValidProvisionRequest};
-use shared::region::RegionInfo;
+use shared::region::{RegionInfo, mark_recommended};
 use shared::subscription::SubscriptionInfo;
 use shared::vm_size::VmSizeCatalogue;
 
@@ -44,6 +44,8 @@ pub struct DashboardBackend {
     provisioning: Provisioning,
     sign_in: SignInChoice,
     max_running_jobs: u32,
+    /// The region the operator wants the create form to start on (`DEFAULT_REGION`).
+    default_region: Option<String>,
     /// Held from counting a caller's running creates to writing the new one, so two racing
     /// submits cannot both pass the cap (held for a count and an insert, not for ARM reads).
     starting: tokio::sync::Mutex<()>,
@@ -52,12 +54,14 @@ pub struct DashboardBackend {
 impl DashboardBackend {
     /// A backend reading ARM through `access` and running jobs with `provisioning`;
     /// `sign_in` is what the sign-in page offers (sandbox mode); a caller may have
-    /// `max_running_jobs` creates running at once.
+    /// `max_running_jobs` creates running at once; the region list recommends
+    /// `default_region` where it is offered.
     pub fn new(
         access: AzureAccess,
         provisioning: Provisioning,
         sign_in: SignInChoice,
         max_running_jobs: u32,
+        default_region: Option<String>,
     ) -> Self {
         let catalogues = VmSizeCatalogues::new();
         let lists = ArmLists::new();
@@ -70,6 +74,7 @@ impl DashboardBackend {
             provisioning,
             sign_in,
             max_running_jobs,
+            default_region,
             starting: tokio::sync::Mutex::new(()),
         }
     }
@@ -128,7 +133,9 @@ impl Backend for DashboardBackend {
             checked(subscription_id, "subscription_id", validate_subscription_id)?;
         self.access.check_subscription(caller, subscription_id)?;
         let arm = self.access.for_caller(caller);
-        Ok(self.lists.regions(&arm, subscription_id).await?)
+        let mut regions = self.lists.regions(&arm, subscription_id).await?;
+        mark_recommended(&mut regions, self.default_region.as_deref());
+        Ok(regions)
     }
 
     async fn list_vm_sizes(

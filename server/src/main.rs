@@ -151,6 +151,7 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
             ..WorkerSettings::default()
         },
         limits: config.limits,
+        default_region: config.default_region,
     })
     .await?;
     if let Some(token) = secret_variable("METRICS_TOKEN") {

@@ -53,7 +53,7 @@ use shared::caller::Caller;
 use shared::portal::{managed_cluster_id, portal_resource_url};
 use shared::progress::{
     CancelOutcome, ClusterDeletion, PoolProgress, ProvisionAccepted, ProvisionProgress,
-    TOTAL_STEPS, TaskStatus, TaskView,
+    RequestedShape, TOTAL_STEPS, TaskStatus, TaskView,
 };
 use shared::provision::{ProvisionRequest, ValidProvisionRequest};
 use std::sync::Arc;
@@ -434,6 +434,7 @@ fn task_view(job: &JobRecord, now_ms: i64) -> TaskView {
         subscription_id: request.subscription_id.clone(),
         zones: request.zones.clone(),
         subnet_id: request.subnet_id.clone(),
+        requested: Some(RequestedShape::of(request)),
     };
     let mut view = TaskView {
         task_id: job.task_id.clone(),

@@ -21,7 +21,7 @@ use shared::cluster::ClusterSummary;
 use shared::last_failure::{DismissOutcome, HistoryWindow, LastFailure, RecentFailures};
 use shared::network::SubnetOption;
 use shared::preflight::PreflightReport;
-use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
+use shared::progress::{CancelOutcome, ProvisionAccepted, RequestedShape, TaskView};
 use shared::provision::ProvisionRequest;
 use shared::region::RegionInfo;
 use shared::subscription::SubscriptionInfo;
@@ -315,6 +315,14 @@ struct HistoryRow {
     job_id: Option<String>,
     task_id: Option<String>,
     category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requested: Option<RequestedShape>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    zones: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subnet_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portal_url: Option<String>,
 }
 
 impl From<RecentFailures> for HistoryAnswer {
@@ -340,6 +348,10 @@ impl From<LastFailure> for HistoryRow {
             job_id: failure.job_id,
             task_id: failure.task_id,
             category: failure.category,
+            requested: failure.requested,
+            zones: failure.zones,
+            subnet_id: failure.subnet_id,
+            portal_url: failure.portal_url,
         }
     }
 }

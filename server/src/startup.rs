@@ -61,6 +61,8 @@ pub struct Startup {
     pub worker: WorkerSettings,
     /// Per-caller limits: running creates and request rates.
     pub limits: Limits,
+    /// The region the create form starts on where it is offered (`DEFAULT_REGION`).
+    pub default_region: Option<String>,
 }
 
 /// Why the dashboard cannot start.
@@ -105,6 +107,7 @@ pub async fn assemble(startup: Startup) -> Result<AppServices, StartupError> {
         sandbox_mode,
         worker,
         limits,
+        default_region,
     } = startup;
     let arm = ArmClient::new(arm.base_url, arm.credential, api_versions)?;
     let store = Store::open(&database_url)
@@ -172,6 +175,7 @@ pub async fn assemble(startup: Startup) -> Result<AppServices, StartupError> {
                 sandbox: sandbox_mode,
             },
             limits.max_running_jobs,
+            default_region,
         )),
         store,
         cloud_name: if sandbox_mode { "sandbox" } else { "azure" },

@@ -13,6 +13,7 @@ use crate::progress::{
     CANCELLED_CODE, DeletionState, ProvisionProgress, TaskFailure, TaskStatus, TaskView,
 };
 use crate::provision::{SYSTEM_POOL_NAME, WORKER_POOL_NAME};
+use serde::{Deserialize, Serialize};
 
 /// The card's title for a category.
 pub fn headline(category: Category) -> &'static str {
@@ -254,7 +255,7 @@ impl FailedAttempt {
 }
 
 /// A pool's settings to refill.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PoolDraft {
     /// VM size.
     pub vm_size: String,
@@ -282,14 +283,18 @@ pub struct RetryDraft {
     pub zones: Vec<String>,
     /// The subnet the attempt chose, if any.
     pub subnet_id: Option<String>,
+    /// The Kubernetes version the attempt asked for (`None`: AKS's default, or not known).
+    pub kubernetes_version: Option<String>,
     /// The form field (API name) to put the user on first.
     pub focus_field: &'static str,
 }
 
 impl RetryDraft {
-    /// The draft of a job's request, focused on what its failure says to change.
+    /// The draft of a job's request, focused on what its failure says to change. The pools are
+    /// what the request asked for; from a job that predates [`RequestedShape`](crate::progress::RequestedShape), what Azure
+    /// last reported of them.
     pub fn from_progress(progress: &ProvisionProgress, classification: &Classification) -> Self {
-        let pool = |name: &str| {
+        let reported = |name: &str| {
             progress
                 .pools
                 .iter()
@@ -299,8 +304,13 @@ impl RetryDraft {
                     count: p.count,
                 })
         };
-        let system_pool = pool(SYSTEM_POOL_NAME);
-        let worker_pool = pool(WORKER_POOL_NAME);
+        let requested = progress.requested.as_ref();
+        let system_pool = requested
+            .and_then(|shape| pool_draft(&shape.system_vm_size, shape.system_node_count))
+            .or_else(|| reported(SYSTEM_POOL_NAME));
+        let worker_pool = requested
+            .and_then(|shape| pool_draft(&shape.node_sku, shape.node_count))
+            .or_else(|| reported(WORKER_POOL_NAME));
         let focus_field = field_to_edit(classification, system_pool.as_ref());
         Self {
             subscription_id: progress.subscription_id.clone(),
@@ -311,9 +321,18 @@ impl RetryDraft {
             worker_pool,
             zones: progress.zones.clone(),
             subnet_id: progress.subnet_id.clone(),
+            kubernetes_version: requested.and_then(|shape| shape.kubernetes_version.clone()),
             focus_field,
         }
     }
+}
+
+/// A pool's draft from a request's size and count; `None` when the size is not known.
+pub fn pool_draft(vm_size: &str, count: i32) -> Option<PoolDraft> {
+    (!vm_size.is_empty()).then(|| PoolDraft {
+        vm_size: vm_size.to_owned(),
+        count,
+    })
 }
 
 /// The create form's field (by its API name) that a failure most likely asks the user to change.

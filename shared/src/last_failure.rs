@@ -9,8 +9,8 @@
 //! showing a half-read card. A cancelled create is never a failure here.
 
 use crate::classify::{Classification, ErrorContext, classify};
-use crate::error_card::{FailedAttempt, RetryDraft, failure_text, field_to_edit};
-use crate::progress::{CANCELLED_CODE, TaskStatus, TaskView};
+use crate::error_card::{FailedAttempt, RetryDraft, failure_text, field_to_edit, pool_draft};
+use crate::progress::{CANCELLED_CODE, RequestedShape, TaskStatus, TaskView};
 use crate::provision::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -57,6 +57,19 @@ pub struct LastFailure {
     /// in the server's answers). A reader classifies `raw` again rather than trust it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    /// The pools and version the create asked for, so "Edit & retry" restores every field
+    /// (absent from records written before it; the slot keeps the seed's six fields and grows).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested: Option<RequestedShape>,
+    /// The availability zones it asked for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zones: Vec<String>,
+    /// The subnet it chose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subnet_id: Option<String>,
+    /// The portal page of the cluster the create left on Azure, when it left one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal_url: Option<String>,
 }
 
 impl LastFailure {
@@ -94,6 +107,10 @@ impl LastFailure {
             job_id: (!view.job_id.is_empty()).then(|| view.job_id.clone()),
             task_id: (!view.task_id.is_empty()).then(|| view.task_id.clone()),
             category: None,
+            requested: progress.requested.clone(),
+            zones: progress.zones.clone(),
+            subnet_id: progress.subnet_id.clone(),
+            portal_url: FailedAttempt::of_task(view).and_then(|attempt| attempt.portal_url),
         };
         record.names_present().then_some(record)
     }
@@ -122,28 +139,32 @@ impl LastFailure {
         classify(&self.raw, None, &self.error_context())
     }
 
-    /// The error card of the record: classified with its own settings, and the draft "Edit &
-    /// retry" refills the form with (names only: the record keeps no pools).
+    /// The error card of the record: classified with its own settings, its portal link, and
+    /// the draft "Edit & retry" refills the form with (every field the record keeps).
     pub fn attempt(&self) -> FailedAttempt {
         let classification = self.classification();
+        let requested = self.requested.as_ref();
+        let system_pool =
+            requested.and_then(|shape| pool_draft(&shape.system_vm_size, shape.system_node_count));
         let draft = RetryDraft {
             subscription_id: self.subscription_id.clone(),
             cluster_name: self.cluster_name.clone(),
             region: self.region.clone(),
             resource_group: self.resource_group.clone(),
-            system_pool: None,
-            worker_pool: None,
-            zones: Vec::new(),
-            subnet_id: None,
-            focus_field: field_to_edit(&classification, None),
+            worker_pool: requested.and_then(|shape| pool_draft(&shape.node_sku, shape.node_count)),
+            zones: self.zones.clone(),
+            subnet_id: self.subnet_id.clone(),
+            kubernetes_version: requested.and_then(|shape| shape.kubernetes_version.clone()),
+            focus_field: field_to_edit(&classification, system_pool.as_ref()),
+            system_pool,
         };
         FailedAttempt {
-            task_id: String::new(),
+            task_id: self.task_id.clone().unwrap_or_default(),
             cluster_name: self.cluster_name.clone(),
             stopped: false,
             classification,
             raw: self.raw.clone(),
-            portal_url: None,
+            portal_url: self.portal_url.clone(),
             draft,
         }
     }
@@ -167,7 +188,7 @@ pub enum SlotRead {
     /// Nothing stored.
     Empty,
     /// A record younger than [`MAX_AGE_MS`]: show the card.
-    Fresh(LastFailure),
+    Fresh(Box<LastFailure>),
     /// A record at least [`MAX_AGE_MS`] old: prune it.
     Stale,
     /// Not a record (bad JSON, a missing field or one of the wrong type, an empty name, a
@@ -192,7 +213,7 @@ pub fn read_slot(text: Option<&str>, now_ms: i64) -> SlotRead {
     if now_ms.saturating_sub(record.when) >= MAX_AGE_MS {
         return SlotRead::Stale;
     }
-    SlotRead::Fresh(record)
+    SlotRead::Fresh(Box::new(record))
 }
 
 /// The newer of two records (the larger `when`; `a` on a tie), e.g. the server's and the slot's.
@@ -402,6 +423,12 @@ mod tests {
             resource_group: "rg-demo".into(),
             region: "koreacentral".into(),
             cluster_name: "aks-demo".into(),
+            system_vm_size: "Standard_D2s_v5".into(),
+            system_node_count: 1,
+            node_sku: "Standard_D4s_v5".into(),
+            node_count: 2,
+            kubernetes_version: Some("1.33".into()),
+            zones: vec!["1".into(), "2".into()],
             ..ProvisionRequest::default()
         };
         let mut progress = ProvisionProgress::queued("job-1", &request);
@@ -433,6 +460,10 @@ mod tests {
             job_id: None,
             task_id: None,
             category: None,
+            requested: None,
+            zones: Vec::new(),
+            subnet_id: None,
+            portal_url: None,
         }
     }
 
@@ -468,12 +499,69 @@ mod tests {
                 job_id: Some("job-1".into()),
                 task_id: Some("task-1".into()),
                 category: None,
+                requested: Some(RequestedShape {
+                    system_vm_size: "Standard_D2s_v5".into(),
+                    system_node_count: 1,
+                    node_sku: "Standard_D4s_v5".into(),
+                    node_count: 2,
+                    kubernetes_version: Some("1.33".into()),
+                }),
+                zones: vec!["1".into(), "2".into()],
+                subnet_id: None,
+                portal_url: None,
             }
         );
         assert_eq!(
             read_slot(Some(&serde_json::to_string(&saved).expect("json")), NOW),
-            SlotRead::Fresh(saved)
+            SlotRead::Fresh(Box::new(saved))
         );
+    }
+
+    #[test]
+    fn the_remembered_card_keeps_the_live_card_s_link_and_every_field_of_the_attempt() {
+        let mut view = task(
+            TaskStatus::Failure,
+            Some(failure("AllocationFailed", "m", "No capacity.")),
+        );
+        let portal = "https://portal.azure.com/#resource/subscriptions/s/resourceGroups/rg-demo/providers/Microsoft.ContainerService/managedClusters/aks-demo";
+        if let Some(progress) = view.progress.as_mut() {
+            progress.portal_url = Some(portal.into());
+            progress.cluster_state = Some("Failed".into());
+        }
+        let live = FailedAttempt::of_task(&view).expect("a card");
+        let text = serde_json::to_string(&LastFailure::from_task(&view, NOW)).expect("json");
+        let SlotRead::Fresh(remembered) = read_slot(Some(&text), NOW) else {
+            panic!("the record reads back: {text}");
+        };
+        let card = remembered.attempt();
+        assert_eq!(card.portal_url.as_deref(), Some(portal));
+        assert_eq!(card.task_id, "task-1");
+        assert_eq!(card.draft, live.draft);
+        let worker = card.draft.worker_pool.as_ref().expect("the worker pool");
+        assert_eq!(
+            (worker.vm_size.as_str(), worker.count),
+            ("Standard_D4s_v5", 2)
+        );
+        assert_eq!(card.draft.kubernetes_version.as_deref(), Some("1.33"));
+        assert_eq!(card.draft.zones, ["1", "2"]);
+    }
+
+    #[test]
+    fn a_record_of_the_seed_s_six_fields_still_reads() {
+        let seed = json!({
+            "raw": "QuotaExceeded: quota.",
+            "clusterName": "aks-demo",
+            "region": "koreacentral",
+            "resourceGroup": "rg-demo",
+            "subscriptionId": "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f",
+            "when": NOW - 1_000,
+        });
+        let SlotRead::Fresh(record) = read_slot(Some(&seed.to_string()), NOW) else {
+            panic!("a seed record reads");
+        };
+        let card = record.attempt();
+        assert_eq!(card.draft.worker_pool, None);
+        assert_eq!(card.portal_url, None);
     }
 
     #[rstest]
@@ -559,13 +647,13 @@ mod tests {
 
     #[rstest]
     #[case::absent(None, SlotRead::Empty)]
-    #[case::fresh(Some(record(NOW - 1_000)), SlotRead::Fresh(record(NOW - 1_000)))]
-    #[case::just_written(Some(record(NOW)), SlotRead::Fresh(record(NOW)))]
-    #[case::almost_a_day(Some(record(NOW - MAX_AGE_MS + 1)), SlotRead::Fresh(record(NOW - MAX_AGE_MS + 1)))]
+    #[case::fresh(Some(record(NOW - 1_000)), SlotRead::Fresh(Box::new(record(NOW - 1_000))))]
+    #[case::just_written(Some(record(NOW)), SlotRead::Fresh(Box::new(record(NOW))))]
+    #[case::almost_a_day(Some(record(NOW - MAX_AGE_MS + 1)), SlotRead::Fresh(Box::new(record(NOW - MAX_AGE_MS + 1))))]
     #[case::a_day(Some(record(NOW - MAX_AGE_MS)), SlotRead::Stale)]
     #[case::twenty_five_hours(Some(record(NOW - 25 * 60 * 60 * 1000)), SlotRead::Stale)]
     #[case::epoch(Some(record(0)), SlotRead::Stale)]
-    #[case::other_clock_a_bit_ahead(Some(record(NOW + MAX_CLOCK_SKEW_MS)), SlotRead::Fresh(record(NOW + MAX_CLOCK_SKEW_MS)))]
+    #[case::other_clock_a_bit_ahead(Some(record(NOW + MAX_CLOCK_SKEW_MS)), SlotRead::Fresh(Box::new(record(NOW + MAX_CLOCK_SKEW_MS))))]
     #[case::far_future(Some(record(NOW + MAX_CLOCK_SKEW_MS + 1)), SlotRead::Malformed)]
     #[case::end_of_time(Some(record(i64::MAX)), SlotRead::Malformed)]
     #[case::before_time(Some(record(i64::MIN)), SlotRead::Stale)]
@@ -610,7 +698,7 @@ mod tests {
         let text = slot_with("addedLater", Some(json!({"any": "thing"})));
         assert_eq!(
             read_slot(Some(&text), NOW),
-            SlotRead::Fresh(record(NOW - 1_000))
+            SlotRead::Fresh(Box::new(record(NOW - 1_000)))
         );
         let text = slot_with("jobId", Some(json!("job-9")));
         let SlotRead::Fresh(read) = read_slot(Some(&text), NOW) else {

@@ -204,6 +204,43 @@ pub struct ProvisionProgress {
     /// The subnet the create put the nodes in, when one was chosen.
     #[serde(default)]
     pub subnet_id: Option<String>,
+    /// The pools and version the create asked for, so "Edit & retry" restores them even when
+    /// Azure never reported the pools (absent in older answers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested: Option<RequestedShape>,
+}
+
+/// What a create asked for besides its names, zones and subnet: both pools and the Kubernetes
+/// version, with the request's own field names.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestedShape {
+    /// VM size of the system pool.
+    pub system_vm_size: String,
+    /// System node count.
+    pub system_node_count: i32,
+    /// VM size of the worker pool.
+    pub node_sku: String,
+    /// Worker node count.
+    pub node_count: i32,
+    /// The Kubernetes version asked for (`None`: AKS's default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kubernetes_version: Option<String>,
+}
+
+impl RequestedShape {
+    /// The shape of `request`.
+    pub fn of(request: &ProvisionRequest) -> Self {
+        Self {
+            system_vm_size: request.system_vm_size.clone(),
+            system_node_count: request.system_node_count,
+            node_sku: request.node_sku.clone(),
+            node_count: request.node_count,
+            kubernetes_version: request
+                .kubernetes_version
+                .clone()
+                .filter(|version| !version.trim().is_empty()),
+        }
+    }
 }
 
 /// How long a create usually takes once Azure accepted it (docs/ARM_FACTS.md §8: "a few minutes …
@@ -234,6 +271,7 @@ impl ProvisionProgress {
             subscription_id: request.subscription_id.clone(),
             zones: request.zones.clone(),
             subnet_id: request.subnet_id.clone(),
+            requested: Some(RequestedShape::of(request)),
         }
     }
 

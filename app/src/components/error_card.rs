@@ -12,13 +12,14 @@
 //! with the failed attempt's request changed as they say.
 //!
 //! The folder holds the card's facts list and copyable command, and the dashboard's "Last
-//! attempt failed" card, which shows a remembered failure in this card.
+//! attempt failed" card, which shows a remembered failure in this card with the same actions.
 
 pub mod card_facts;
 pub mod card_icon;
 pub mod copy_button;
 pub mod copy_command;
 pub mod last_failure_card;
+pub mod remembered_deletion;
 
 use card_facts::CardFacts;
 use card_icon::CardIconImage;

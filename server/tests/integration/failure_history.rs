@@ -128,6 +128,10 @@ fn history_rows(answer: &Value) -> TestResult<Vec<LastFailure>> {
                 job_id: text(row, "job_id"),
                 task_id: text(row, "task_id"),
                 category: text(row, "category"),
+                requested: serde_json::from_value(row["requested"].clone())?,
+                zones: serde_json::from_value(row.get("zones").cloned().unwrap_or(json!([])))?,
+                subnet_id: text(row, "subnet_id"),
+                portal_url: text(row, "portal_url"),
             })
         })
         .collect()

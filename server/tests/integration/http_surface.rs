@@ -396,6 +396,16 @@ async fn read_routes_answer_for_a_signed_in_caller() -> TestResult {
         names.contains(&"koreacentral") && !names.contains(&"brazilsoutheast"),
         format!("{names:?}"),
     )?;
+    // The form starts on one recommended region, where the sandbox's defaults succeed (no
+    // DEFAULT_REGION here: the first broadly offered region), not on the alphabetical first.
+    let recommended: Vec<&str> = regions
+        .as_array()
+        .ok_or("a list")?
+        .iter()
+        .filter(|r| r["recommended"] == true)
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    ensure(recommended == ["eastus"], format!("{recommended:?}"))?;
 
     let (_, catalogue) = get_json(
         base,

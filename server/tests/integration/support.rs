@@ -187,6 +187,7 @@ async fn launch(
         sandbox_mode: demo_sign_in,
         worker: fast_worker(),
         limits,
+        default_region: None,
     })
     .await
     .expect("dashboard state");

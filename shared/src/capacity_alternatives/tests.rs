@@ -74,6 +74,7 @@ fn region(name: &str, display_name: &str) -> RegionInfo {
     RegionInfo {
         name: name.into(),
         display_name: display_name.into(),
+        recommended: false,
     }
 }
 

@@ -60,6 +60,10 @@ mod tests {
             job_id: Some("job-1".into()),
             task_id: None,
             category: None,
+            requested: None,
+            zones: Vec::new(),
+            subnet_id: None,
+            portal_url: None,
         }
     }
 
@@ -69,7 +73,7 @@ mod tests {
         assert!(text.contains(&format!("\"owner\":\"{ALICE}\"")), "{text}");
         assert_eq!(
             read_owned_slot(Some(&text), NOW, ALICE),
-            SlotRead::Fresh(record())
+            SlotRead::Fresh(Box::new(record()))
         );
         assert_eq!(read_owned_slot(None, NOW, ALICE), SlotRead::Empty);
     }

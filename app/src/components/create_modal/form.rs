@@ -146,6 +146,9 @@ impl CreateForm {
         }
         self.set_zones(draft.zones.clone());
         set_if_changed(self.subnet_id, draft.subnet_id.clone());
+        if let Some(version) = &draft.kubernetes_version {
+            self.kubernetes_version.set(version.clone());
+        }
     }
 
     /// Makes a one-click retry's changes ("Retry with Standard_D8as_v5") to what the form

@@ -1,9 +1,12 @@
 //! The "Last attempt failed" card on the dashboard (docs/PRODUCT.md §7): the remembered failure in
-//! the error card, with Edit & retry (the modal opens filled with its names) and Dismiss (here,
-//! in other tabs and on the server). Rendered on the server from the caller's history, so it
-//! is in the first HTML. Hidden while the page shows the same job as a banner or in the modal.
+//! the error card with every action the live card had: the portal link to what it left on
+//! Azure, Edit & retry (the modal opens with every field of the attempt, pools included),
+//! Delete partial cluster ([`RememberedDeletion`]) and Dismiss (here, in other tabs and on the
+//! server). Rendered on the server from the caller's history, so it is in the first HTML.
+//! Hidden while the page shows the same job as a banner or in the modal.
 
 use crate::components::error_card::ErrorCard;
+use crate::components::error_card::remembered_deletion::RememberedDeletion;
 use crate::contexts::create_modal::{CreateModalState, use_create_modal};
 use crate::contexts::job_tracking::use_job_tracking;
 use crate::contexts::last_failure_memory::{LastFailureMemory, use_last_failure_memory};
@@ -32,6 +35,9 @@ pub async fn last_failure_view(
     };
     let retry_with = Callback::new(move |changes| modal.open_with_changes(draft.clone(), changes));
     let dismiss = Callback::new(move |()| memory.dismiss());
+    let deletion = record
+        .task_id
+        .map(|task_id| view! { <RememberedDeletion task_id /> });
     view! {
         <div class="last-failure">
             <ErrorCard
@@ -43,6 +49,7 @@ pub async fn last_failure_view(
                 on_dismiss=Some(dismiss)
                 on_retry_with=Some(retry_with)
             />
+            {deletion}
         </div>
     }
     .into_any()

@@ -1,9 +1,11 @@
-//! The create form's region field: the regions where AKS is offered to the subscription.
+//! The create form's region field: the regions where AKS is offered to the subscription, the
+//! recommended one first in a group of its own and chosen at the start.
 
 use super::field_error::FieldError;
 use crate::api::catalogue::list_regions::list_regions;
 use crate::components::create_modal::form::{CreateForm, field};
 use leptos::prelude::*;
+use shared::region::{RegionInfo, starting_region};
 
 /// The region: AKS's locations for the subscription.
 #[component]
@@ -21,16 +23,27 @@ pub fn RegionField(
             }
         },
     );
-    // A region the new list does not offer (or none yet) becomes its first region.
+    // A region the new list does not offer (or none yet) becomes its recommended region.
     Effect::new(move |_| {
         if let Some(Ok(Some(list))) = regions.get() {
             let current = form.region.get_untracked();
             if !list.iter().any(|region| region.name == current) {
-                form.region
-                    .set(list.first().map(|r| r.name.clone()).unwrap_or_default());
+                form.region.set(
+                    starting_region(&list)
+                        .map(|r| r.name.clone())
+                        .unwrap_or_default(),
+                );
             }
         }
     });
+    let option = move |region: RegionInfo| {
+        let name = region.name.clone();
+        view! {
+            <option value=region.name prop:selected=move || form.region.with(|r| *r == name)>
+                {region.display_name}
+            </option>
+        }
+    };
     let load_error = move || match regions.get() {
         Some(Err(error)) => Some(format!("Could not list regions. {error}")),
         _ => None,
@@ -49,17 +62,22 @@ pub fn RegionField(
             >
                 {move || match regions.get() {
                     Some(Ok(Some(list))) => {
-                        list.into_iter()
-                            .map(|region| {
-                                let name = region.name.clone();
-                                view! {
-                                    <option value=region.name prop:selected=move || form.region.with(|r| *r == name)>
-                                        {region.display_name}
-                                    </option>
-                                }
-                            })
-                            .collect_view()
-                            .into_any()
+                        let (recommended, others): (Vec<_>, Vec<_>) = list
+                            .into_iter()
+                            .partition(|region| region.recommended);
+                        if recommended.is_empty() {
+                            others.into_iter().map(option).collect_view().into_any()
+                        } else {
+                            view! {
+                                <optgroup label="Recommended">
+                                    {recommended.into_iter().map(option).collect_view()}
+                                </optgroup>
+                                <optgroup label="Other regions">
+                                    {others.into_iter().map(option).collect_view()}
+                                </optgroup>
+                            }
+                                .into_any()
+                        }
                     }
                     _ => view! { <option value="">"Loading regions…"</option> }.into_any(),
                 }}
