@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod backend;
+#[cfg(feature = "hydrate")]
+pub mod browser_notifications;
 pub mod components;
 pub mod contexts;
 pub mod error;

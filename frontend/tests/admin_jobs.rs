@@ -95,7 +95,9 @@ async fn running_jobs_are_a_captioned_table_with_named_stop_buttons() {
         "Stop creating aks-alice for Alice Example?"
     );
     assert!(text(&find(&dialog, "p")).contains("may already exist on Azure"));
-    let keep = find(&dialog, "button.button:not(.secondary)");
+    // The confirming button is styled as destructive; the safe choice is the other one.
+    assert_eq!(text(&find(&dialog, "button.danger")), "Stop provisioning");
+    let keep = find(&dialog, "button.button:not(.danger)");
     assert_eq!(text(&keep), "Keep running");
     keep.unchecked_ref::<web_sys::HtmlElement>().click();
     leptos::task::tick().await;

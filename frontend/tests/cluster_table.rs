@@ -83,7 +83,7 @@ fn portal_links_open_in_a_new_tab_without_opener() {
         );
     }
     let state = host
-        .query_selector(".state-creating")
+        .query_selector(".state.state-busy")
         .expect("query")
         .expect("state badge");
     assert_eq!(state.text_content().as_deref(), Some("Creating"));

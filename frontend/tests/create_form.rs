@@ -92,27 +92,31 @@ fn option(host: &web_sys::HtmlElement, value: &str) -> web_sys::Element {
 }
 
 #[wasm_bindgen_test]
-fn unavailable_sizes_are_listed_but_disabled_with_their_reason() {
+fn unavailable_sizes_are_listed_but_disabled_with_their_reason_in_words() {
     let picker = mount_picker(Some(catalogue()));
     let blocked = option(&picker.host, "Standard_E16s_v5");
     assert!(blocked.has_attribute("disabled"));
+    // The reason is in the option's own text (a touch screen shows no tooltip), in words.
     assert_eq!(
         blocked.text_content().as_deref(),
-        Some("Standard_E16s_v5 — not available in uksouth")
+        Some(
+            "Standard_E16s_v5 · 16 vCPUs, 128 GB · not offered to this subscription's offer type in uksouth"
+        )
     );
-    assert_eq!(blocked.get_attribute("title").as_deref(), Some("QuotaId"));
     let other = option(&picker.host, "Standard_D16s_v5");
-    assert_eq!(
-        other.get_attribute("title").as_deref(),
-        Some("NotAvailableForSubscription")
+    assert!(
+        other
+            .text_content()
+            .unwrap_or_default()
+            .ends_with("not offered to this subscription in uksouth")
     );
+    assert!(blocked.get_attribute("title").is_none());
 
     let open = option(&picker.host, "Standard_D4s_v5");
     assert!(!open.has_attribute("disabled"));
-    assert!(open.get_attribute("title").is_none());
     assert_eq!(
         open.text_content().as_deref(),
-        Some("Standard_D4s_v5 (4 vCPUs, 16 GB)")
+        Some("Standard_D4s_v5 · 4 vCPUs, 16 GB")
     );
     let label = picker
         .host
@@ -129,11 +133,42 @@ fn a_size_restricted_in_some_zones_stays_selectable_and_names_them() {
     assert!(!zoned.has_attribute("disabled"));
     assert_eq!(
         zoned.text_content().as_deref(),
-        Some("Standard_DC2s_v2 (2 vCPUs, 8 GB) · not in zone 3")
+        Some("Standard_DC2s_v2 · 2 vCPUs, 8 GB · not in zone 3")
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_search_narrows_the_list_and_keeps_the_chosen_size() {
+    let picker = mount_picker(Some(catalogue()));
+    let search: web_sys::HtmlInputElement = picker
+        .host
+        .query_selector("#picker-search")
+        .expect("query")
+        .expect("a search box")
+        .unchecked_into();
+    search.set_value("e16");
+    let input = web_sys::Event::new("input").expect("event");
+    search.dispatch_event(&input).expect("dispatch");
+    leptos::task::tick().await;
+    let options = picker.host.query_selector_all("option").expect("query");
+    let listed: Vec<String> = (0..options.length())
+        .filter_map(|index| options.item(index))
+        .filter_map(|node| {
+            node.unchecked_into::<web_sys::Element>()
+                .get_attribute("value")
+        })
+        .collect();
     assert_eq!(
-        zoned.get_attribute("title").as_deref(),
-        Some("NotAvailableForSubscription")
+        listed,
+        ["Standard_D4s_v5", "Standard_E16s_v5"],
+        "the chosen size stays"
+    );
+    assert!(
+        picker
+            .host
+            .text_content()
+            .unwrap_or_default()
+            .contains("Showing 2 of ")
     );
 }
 

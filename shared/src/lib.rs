@@ -3,7 +3,7 @@
 //! ARM error and long-running-operation parsing, the ARM error classifier, portal links, RBAC
 //! permission matching, the same-origin return path after sign-in, the create request and the
 //! provisioning job's progress model, a cluster's state and the tab's title as the page shows
-//! them, and the shell quoting of the commands the dashboard
+//! them, choosing VM sizes in words, the create form's review, what a notification says when a create ends, and the shell quoting of the commands the dashboard
 //! offers to copy.
 //!
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
@@ -16,7 +16,9 @@ pub mod capacity_alternatives;
 pub mod classify;
 pub mod cluster;
 pub mod cluster_state;
+pub mod create_review;
 pub mod error_card;
+pub mod job_end_notice;
 pub mod last_failure;
 pub mod naming;
 pub mod network;
@@ -33,6 +35,7 @@ pub mod region;
 pub mod return_to;
 pub mod security_policy;
 pub mod shell;
+pub mod size_choice;
 pub mod subscription;
 pub mod subscription_allow_list;
 pub mod vm_size;

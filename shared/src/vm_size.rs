@@ -96,7 +96,7 @@ pub fn region_zones(sizes: &[VmSizeOption]) -> Vec<String> {
 }
 
 /// "128", "0.75", "3.5": whole numbers without a fraction, others as short as they are exact.
-fn format_memory(gigabytes: f64) -> String {
+pub fn format_memory(gigabytes: f64) -> String {
     if gigabytes.fract() == 0.0 {
         format!("{gigabytes:.0}")
     } else {

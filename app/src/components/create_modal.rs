@@ -1,7 +1,8 @@
 //! The create modal (docs/PRODUCT.md §3) and everything only it uses: the "Create cluster" button
 //! that opens it, the form (subscription, name, region, resource group, the two pools and an
 //! optional Kubernetes version, validated as the user types with ARM's own rules), the live
-//! pre-flight and its rows, and the live panel of the job it starts.
+//! pre-flight and its rows, the review of what the create will make and consume, and the live
+//! panel of the job it starts.
 //!
 //! After the submit the modal stays open with the live panel until the job first reports a
 //! cluster state (Azure accepted the create); then it closes and the banner takes over. A job
@@ -24,6 +25,7 @@ mod live_panel;
 mod live_preflight;
 pub mod opening_modal;
 pub mod preflight_checks;
+mod review_section;
 
 use crate::api::provision::start_provision::StartProvision;
 use crate::api::subscriptions::list_subscriptions::list_subscriptions;
@@ -45,6 +47,7 @@ use leptos::prelude::*;
 use live_panel::LivePanel;
 use live_preflight::LivePreflight;
 use preflight_checks::PreflightChecks;
+use review_section::ReviewSection;
 use shared::error_card::FailedAttempt;
 use shared::preflight_advice::SubmitReadiness;
 use shared::progress::{TaskStatus, TaskView};
@@ -262,6 +265,10 @@ pub fn CreateModal(
         }
         // What was sent is kept by the job (and by the failure memory, should it fail).
         filled.set(false);
+        // The user's first create is when the dashboard may ask to tell them how it ends; in
+        // the submit's own handler, as browsers want the user's gesture for it.
+        #[cfg(feature = "hydrate")]
+        crate::browser_notifications::ask_once();
         let request = form.request();
         sent.set_value(Some(request.clone()));
         start.dispatch(StartProvision { request });
@@ -356,6 +363,7 @@ pub fn CreateModal(
                                 request_animation_frame(move || focus_applied_count(dialog));
                             })
                         />
+                        <ReviewSection form />
                     </Show>
                     {actions}
                 </form>

@@ -76,14 +76,17 @@ pub fn ClusterTable(
     }
 }
 
-/// The state chip, and the power state beside a cluster shown as Succeeded.
+/// The state chip, and the power state beside a cluster shown as Succeeded, in one box (on a
+/// phone the cell is a two-column grid: its label, then this).
 fn state_cell(shown: ShownClusterState) -> impl IntoView {
     let class = format!("state state-{}", shown.tone.css_class());
     let power = shown
         .power
         .map(|power| view! { <span class="muted">{power}</span> });
     view! {
-        <span class=class>{shown.provisioning}</span>
-        {power}
+        <span class="state-cell">
+            <span class=class>{shown.provisioning}</span>
+            {power}
+        </span>
     }
 }

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use shared::error_card::RetryDraft;
 use shared::provision::{ProvisionRequest, RequestChanges};
+use shared::size_choice::{SizeSwap, size_swap};
 use shared::vm_size::{VmSizeOption, default_system_size, default_worker_size};
 
 /// Field names, as the API names them (and as `AppError::Validation` reports them).
@@ -81,6 +82,8 @@ pub struct CreateForm {
     pub zones: RwSignal<Vec<String>>,
     /// ARM id of the existing subnet for the nodes (`None`: AKS creates a virtual network).
     pub subnet_id: RwSignal<Option<String>>,
+    /// The region's VM sizes as last loaded, for the review's figures.
+    pub sizes: RwSignal<Vec<VmSizeOption>>,
     touched: RwSignal<Vec<&'static str>>,
     submitted: RwSignal<bool>,
     /// A message the server sent for one field (a 400), until that field is edited.
@@ -102,6 +105,7 @@ impl CreateForm {
             kubernetes_version: RwSignal::new(String::new()),
             zones: RwSignal::new(Vec::new()),
             subnet_id: RwSignal::new(None),
+            sizes: RwSignal::new(Vec::new()),
             touched: RwSignal::new(Vec::new()),
             submitted: RwSignal::new(false),
             server_error: RwSignal::new(None),
@@ -293,21 +297,30 @@ impl CreateForm {
         counts_ok && self.request().field_errors().is_empty()
     }
 
-    /// After a region's catalogue loaded: keeps chosen sizes that are available there, and
-    /// otherwise picks the defaults.
-    pub fn apply_size_defaults(&self, sizes: &[VmSizeOption]) {
-        let keeps = |chosen: &str| {
-            sizes
+    /// After `region`'s catalogue loaded: keeps chosen sizes that are available there, and
+    /// otherwise picks the defaults. Answers each chosen size it replaced, and why, for the form
+    /// to say (a size not chosen yet is simply set).
+    pub fn apply_size_defaults(&self, sizes: &[VmSizeOption], region: &str) -> Vec<SizeSwap> {
+        let mut swaps = Vec::new();
+        for (pool, chosen, default) in [
+            (
+                "System pool",
+                self.system_vm_size,
+                default_system_size(sizes),
+            ),
+            ("Worker pool", self.node_sku, default_worker_size(sizes)),
+        ] {
+            let current = chosen.get_untracked();
+            let keeps = sizes
                 .iter()
-                .any(|size| size.available && size.name == chosen)
-        };
-        let name = |size: Option<&VmSizeOption>| size.map(|s| s.name.clone()).unwrap_or_default();
-        if !self.system_vm_size.with_untracked(|s| keeps(s)) {
-            self.system_vm_size.set(name(default_system_size(sizes)));
+                .any(|size| size.available && size.name == current);
+            if keeps {
+                continue;
+            }
+            swaps.extend(size_swap(pool, &current, sizes, region, default));
+            chosen.set(default.map(|size| size.name.clone()).unwrap_or_default());
         }
-        if !self.node_sku.with_untracked(|s| keeps(s)) {
-            self.node_sku.set(name(default_worker_size(sizes)));
-        }
+        swaps
     }
 }
 

@@ -1,11 +1,12 @@
 //! Every input of the create form, laid out in a grid, and the field components they are built
 //! from: the labelled text input, the VM size and subnet pickers, the zone checkboxes and the
-//! message under a field (general), and the subscription, region, pool and subnet fields (bound
-//! to the form's state).
+//! message under a field (general), and the subscription, region, pool and subnet fields and
+//! the notice of a replaced size (bound to the form's state).
 
 pub mod field_error;
 mod pool_fields;
 mod region_field;
+mod size_swap_notice;
 mod subnet_field;
 pub mod subnet_picker;
 mod subscription_field;

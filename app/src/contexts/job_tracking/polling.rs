@@ -98,7 +98,8 @@ async fn tick(jobs: JobTracking, ticking: RwSignal<bool>) {
 /// changed, so a server that reports them at its own pace still shows a moving clock. The
 /// clusters card refetches when the cluster first exists on Azure, when the job ends (in any
 /// way) and when Azure's side settles (an abort finished, its partial cluster deleted); in
-/// between its row follows the job.
+/// between its row follows the job. A job seen running that ends is announced when its tab is
+/// hidden ([`crate::browser_notifications`]).
 fn record(jobs: JobTracking, view: TaskView) {
     let previous = jobs
         .entries_untracked()
@@ -128,6 +129,10 @@ fn record(jobs: JobTracking, view: TaskView) {
     let was_settling = previous
         .as_ref()
         .is_some_and(|entry| settling_on_azure(&entry.view));
+    let ended_now = previous.is_some() && !had_ended && view.status.is_finished();
+    if ended_now {
+        crate::browser_notifications::announce_end(&view);
+    }
     let clusters_changed = (!was_on_azure && on_azure(&view))
         || (!had_ended && view.status.is_finished())
         || (was_settling && !settling_on_azure(&view));

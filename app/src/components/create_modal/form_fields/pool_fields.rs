@@ -1,8 +1,10 @@
 //! The create form's two pools and their availability zones, over the region's VM size
-//! catalogue (refetched when the subscription or the region changes). When Azure's catalogue
-//! cannot be read the sizes are typed instead of picked and every zone is offered: the user is
-//! not stopped, and the create tells the truth.
+//! catalogue (refetched when the subscription or the region changes). A chosen size the new
+//! catalogue cannot deploy is replaced, and the form says so with Undo ([`SizeSwapNoticeView`]).
+//! When Azure's catalogue cannot be read the sizes are typed instead of picked and every zone is
+//! offered: the user is not stopped, and the create tells the truth.
 
+use super::size_swap_notice::{SizeSwapNotice, SizeSwapNoticeView};
 use super::text_field::TextField;
 use super::vm_size_picker::VmSizePicker;
 use super::zones_field::ZonesField;
@@ -31,9 +33,30 @@ pub fn PoolFields(
             }
         },
     );
+    let swap_notice = RwSignal::new(None::<SizeSwapNotice>);
+    // The subscription and region of the catalogue applied last: where Undo goes back to.
+    let applied_for = StoredValue::new(None::<(String, String)>);
     Effect::new(move |_| {
         if let Some(Ok(Some(catalogue))) = catalogue.get() {
-            form.apply_size_defaults(&catalogue.skus);
+            let now_for = (
+                form.subscription_id.get_untracked(),
+                form.region.get_untracked(),
+            );
+            let sizes_before = (
+                form.system_vm_size.get_untracked(),
+                form.node_sku.get_untracked(),
+            );
+            let swaps = form.apply_size_defaults(&catalogue.skus, &now_for.1);
+            let back_to = applied_for
+                .get_value()
+                .filter(|previous| *previous != now_for);
+            swap_notice.set((!swaps.is_empty()).then_some(SizeSwapNotice {
+                swaps,
+                back_to,
+                sizes_before,
+            }));
+            applied_for.set_value(Some(now_for));
+            form.sizes.set(catalogue.skus.clone());
             if !catalogue.degraded {
                 form.keep_offered_zones(&offered_zones(&catalogue));
             }
@@ -93,7 +116,10 @@ pub fn PoolFields(
                     selected
                     count=Signal::derive(move || count(&form))
                     error
-                    on_pick=Callback::new(move |()| form.touch(size_field))
+                    on_pick=Callback::new(move |()| {
+                        form.touch(size_field);
+                        swap_notice.set(None);
+                    })
                 />
             }
             .into_any()
@@ -105,6 +131,7 @@ pub fn PoolFields(
                 "Azure's VM size list could not be read: type the sizes. The create still checks them on Azure."
             </p>
         </Show>
+        <SizeSwapNoticeView form notice=swap_notice />
         <div class="pool-grid">
             <fieldset class="pool">
                 <legend>"System pool"</legend>

@@ -1,20 +1,23 @@
-//! A VM size `<select>` over a region's catalogue, with the cores and memory the pool adds up
-//! to. Sizes the subscription cannot deploy in the region stay visible but disabled, with ARM's
-//! reason code as their tooltip. A size restricted in some zones only stays selectable (the
-//! dashboard asks for no zones) and names those zones.
+//! A VM size `<select>` over a region's catalogue, with a search box that narrows it (by name,
+//! vCPUs or memory) and the cores and memory the pool adds up to. Every option says in words
+//! what limits it: sizes the subscription cannot deploy in the region stay visible but disabled
+//! with the reason ("not offered to this subscription in uksouth"), and a size restricted in
+//! some zones only stays selectable and names those zones (`shared::size_choice`).
 
 use super::field_error::FieldError;
 use leptos::prelude::*;
+use shared::size_choice::{option_label, searched};
 use shared::vm_size::VmSizeOption;
 
-/// A labelled VM size picker and its "16 cores, 128 GB RAM · 10 × 16 = 160 cores total" line.
+/// A labelled VM size picker with its search box and its "16 cores, 128 GB RAM · 10 × 16 = 160
+/// cores total" line.
 #[component]
 pub fn VmSizePicker(
-    /// Id of the `<select>`; its summary line and message use it as a prefix.
+    /// Id of the `<select>`; its search box, summary line and message use it as a prefix.
     id: &'static str,
     /// Label text.
     label: &'static str,
-    /// The region the catalogue belongs to (for "not available in <region>").
+    /// The region the catalogue belongs to (for "not offered … in <region>").
     #[prop(into)]
     region: Signal<String>,
     /// The region's catalogue; `None` while it loads.
@@ -32,8 +35,10 @@ pub fn VmSizePicker(
     #[prop(optional)]
     on_pick: Option<Callback<()>>,
 ) -> impl IntoView {
+    let search_id = format!("{id}-search");
     let summary_id = format!("{id}-summary");
     let error_id = format!("{id}-error");
+    let query = RwSignal::new(String::new());
     let summary = move || {
         let name = selected.get();
         sizes.with(|sizes| {
@@ -44,9 +49,39 @@ pub fn VmSizePicker(
                 .map(|size| size.summary_for(count.get()))
         })
     };
+    let listed = move || {
+        sizes.with(|sizes| {
+            sizes.as_ref().map(|sizes| {
+                let shown: Vec<VmSizeOption> = searched(sizes, &query.get(), &selected.get())
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                (shown, sizes.len())
+            })
+        })
+    };
+    // "Showing 3 of 15 sizes" while a search narrows the list.
+    let narrowed = move || {
+        if query.with(|q| q.trim().is_empty()) {
+            return None;
+        }
+        listed().map(|(shown, all)| format!("Showing {} of {all} sizes.", shown.len()))
+    };
     view! {
-        <div class="field">
+        <div class="field size-picker">
             <label for=id>{label}</label>
+            <input
+                id=search_id.clone()
+                class="size-search"
+                type="search"
+                aria-label="Search sizes"
+                aria-controls=id
+                placeholder="Search: name, vCPUs or GB"
+                autocomplete="off"
+                disabled=move || sizes.with(Option::is_none)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
             <select
                 id=id
                 disabled=move || sizes.with(Option::is_none)
@@ -59,20 +94,19 @@ pub fn VmSizePicker(
                     }
                 }
             >
-                {move || match sizes.get() {
+                {move || match listed() {
                     None => view! { <option value="">"Loading VM sizes…"</option> }.into_any(),
-                    Some(sizes) => {
-                        sizes
+                    Some((shown, _)) => {
+                        let region = region.get();
+                        shown
                             .into_iter()
                             .map(|size| {
-                                let text = option_text(&size, &region.get());
-                                let reason = tooltip(&size);
+                                let text = option_label(&size, &region);
                                 let name = size.name.clone();
                                 view! {
                                     <option
                                         value=size.name
                                         disabled=!size.available
-                                        title=reason
                                         prop:selected=move || selected.with(|s| *s == name)
                                     >
                                         {text}
@@ -85,42 +119,10 @@ pub fn VmSizePicker(
                 }}
             </select>
             <p class="hint" id=summary_id>
-                {summary}
+                {move || [summary(), narrowed()].into_iter().flatten().collect::<Vec<_>>().join(" ")}
             </p>
             <FieldError id=error_id message=error />
         </div>
     }
     .into_any()
-}
-
-/// An option's text: "Standard_D4s_v5 (4 vCPUs, 16 GB)", "… · not in zone 3", or
-/// "Standard_D16s_v5 — not available in uksouth".
-fn option_text(size: &VmSizeOption, region: &str) -> String {
-    if !size.available {
-        return format!("{} — not available in {region}", size.name);
-    }
-    let text = format!(
-        "{} ({} vCPUs, {} GB)",
-        size.name, size.vcpus, size.memory_gb
-    );
-    match size.restricted_zones.as_slice() {
-        [] => text,
-        [zone] => format!("{text} · not in zone {zone}"),
-        zones => format!("{text} · not in zones {}", zones.join(", ")),
-    }
-}
-
-/// ARM's reason code for a blocked size or a zone restriction.
-fn tooltip(size: &VmSizeOption) -> Option<String> {
-    if !size.available {
-        Some(
-            size.reason
-                .clone()
-                .unwrap_or_else(|| "Not available for this subscription".into()),
-        )
-    } else if size.restricted_zones.is_empty() {
-        None
-    } else {
-        size.reason.clone()
-    }
 }
