@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
-import { startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
+import { startCreate, signedInRequest, uniqueName, untilStatus } from "./fixtures/journey";
 
 // Issue 19: axe-core finds nothing on the pages and states a user reaches, at the desktop width
 // and on a phone. The journeys of each numbered point add their own states.
@@ -40,9 +40,7 @@ for (const viewport of [
       const bob = await signedInRequest(browser, "bob");
       const name = uniqueName("e2e-axe");
       const taskId = await startCreate(bob, name);
-      await expect
-        .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: 30_000 })
-        .toBe("FAILURE");
+      await untilStatus(bob, taskId, "FAILURE");
 
       const dashboard = new DashboardPage(page);
       await dashboard.signIn("Bob Example");
@@ -57,12 +55,13 @@ for (const viewport of [
     });
 
     test("a running create's banner and its Stop question", async ({ browser, page }) => {
+      const dashboard = new DashboardPage(page);
+      await dashboard.signIn();
+      // The sandbox's create lasts seconds: it starts once the page is ready to show it.
       const alice = await signedInRequest(browser, "alice");
       const name = uniqueName("e2e-axe-run");
       const taskId = await startCreate(alice, name);
       try {
-        const dashboard = new DashboardPage(page);
-        await dashboard.signIn();
         await dashboard.open();
         const banner = dashboard.banner(name);
         await expect(banner).toContainText(/AKS state: Creating/);
@@ -71,9 +70,11 @@ for (const viewport of [
         const question = page.getByRole("alertdialog", { name: `Stop creating ${name}?` });
         await expect(question).toBeVisible();
         await expectNoAxeViolations(page, "the Stop question");
-        await question.getByRole("button", { name: "Keep running" }).click();
+        // "Keep running"; by now the create may have finished and taken its question with it.
+        await page.keyboard.press("Escape");
       } finally {
-        expect((await alice.post(`/api/aks/cancel-provision/${taskId}`)).status()).toBe(200);
+        // Cleanup: a create that already finished answers without stopping anything.
+        await alice.post(`/api/aks/cancel-provision/${taskId}`);
       }
     });
   });

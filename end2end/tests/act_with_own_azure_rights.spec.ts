@@ -1,7 +1,14 @@
 import { expect, test } from "@playwright/test";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, startCreate, signedInRequest, SUBSCRIPTION, uniqueName } from "./fixtures/journey";
+import {
+  attachScreenshot,
+  startCreate,
+  signedInRequest,
+  SUBSCRIPTION,
+  uniqueName,
+  untilStatus,
+} from "./fixtures/journey";
 
 // Issue 15's journey: people sign in through the sandbox's Entra-shaped provider, and Azure's own
 // RBAC (the sandbox's role assignments, per token oid) decides what each may do, because the
@@ -61,9 +68,7 @@ test("bob, a Reader, is refused by the pre-flight, and by Azure's RBAC when he f
   const bob = await signedInRequest(browser, "bob");
   const name = uniqueName("e2e-bob-forced");
   const taskId = await startCreate(bob, name);
-  await expect
-    .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: FAILURE_TIMEOUT })
-    .toBe("FAILURE");
+  await untilStatus(bob, taskId, "FAILURE", FAILURE_TIMEOUT);
   const task = await (await bob.get(`/api/tasks/${taskId}`)).json();
   expect(JSON.stringify(task)).toContain("AuthorizationFailed");
   expect(JSON.stringify(task)).toContain(BOB);

@@ -50,8 +50,15 @@ async function setTabHidden(page: Page, hidden: boolean): Promise<void> {
   }, hidden);
 }
 
-const notices = (page: Page) =>
-  page.evaluate(() => (window as unknown as { notices: { title: string; body: string }[] }).notices);
+/** The notices about `cluster` (other journeys of Alice's may end while this tab is hidden). */
+const notices = (page: Page, cluster: string) =>
+  page.evaluate(
+    (name) =>
+      (window as unknown as { notices: { title: string; body: string; tag: string }[] }).notices.filter((notice) =>
+        notice.title.includes(name),
+      ),
+    cluster,
+  );
 const permissionAsks = (page: Page) =>
   page.evaluate(() => (window as unknown as { permissionAsks: number }).permissionAsks);
 
@@ -79,7 +86,7 @@ for (const viewport of [
       await setTabHidden(page, true);
       await expect(dashboard.readyLine(name)).toBeVisible({ timeout: CREATE_TIMEOUT });
       await expect
-        .poll(() => notices(page))
+        .poll(() => notices(page, name))
         .toEqual([
           {
             title: `Cluster ${name} is ready`,
@@ -99,7 +106,7 @@ for (const viewport of [
       await expect(seen.banner(stopped)).toBeVisible();
       expect((await alice.post(`/api/aks/cancel-provision/${taskId}`)).status()).toBe(200);
       await expect(page.locator(".cancelled-notice").filter({ hasText: stopped })).toBeVisible({ timeout: 15_000 });
-      expect(await notices(page)).toEqual([]);
+      expect(await notices(page, stopped)).toEqual([]);
 
       await seen.createCluster.click();
       await expect(modal.clusterName).toBeVisible();

@@ -1,7 +1,7 @@
 import { expect, test, type Locator } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { openModal, signedInRequest, startCreate, uniqueName } from "./fixtures/journey";
+import { openModal, signedInRequest, startCreate, uniqueName, untilStatus } from "./fixtures/journey";
 
 // Issue 19, point 7: the layout holds on a phone and at the desktop width: link buttons in a card
 // never overlap, a cluster's state stays in its column, the header stays compact, and the create
@@ -34,9 +34,7 @@ for (const viewport of [
       // with its portal, docs and command actions.
       const bob = await signedInRequest(browser, "bob");
       const taskId = await startCreate(bob, uniqueName("e2e-layout"));
-      await expect
-        .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: 30_000 })
-        .toBe("FAILURE");
+      await untilStatus(bob, taskId, "FAILURE");
       const dashboard = new DashboardPage(page);
       await dashboard.signIn("Bob Example");
       await dashboard.open();

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { signedInRequest, startCreate, uniqueName } from "./fixtures/journey";
+import { signedInRequest, startCreate, uniqueName, untilStatus } from "./fixtures/journey";
 
 // Issue 19: screenshots of the dashboard, the modal, a running banner and each card, at the
 // desktop width and on a phone, light and dark, written to target/screenshots/ for a reviewer
@@ -30,9 +30,7 @@ for (const viewport of [
         // Bob is a Reader: his create fails at its first write, and his dashboard remembers it.
         const bob = await signedInRequest(browser, "bob");
         const taskId = await startCreate(bob, uniqueName("e2e-shot"));
-        await expect
-          .poll(async () => (await (await bob.get(`/api/tasks/${taskId}`)).json()).status, { timeout: 30_000 })
-          .toBe("FAILURE");
+        await untilStatus(bob, taskId, "FAILURE");
         const dashboard = new DashboardPage(page);
         await dashboard.signIn("Bob Example");
         await dashboard.open();

@@ -82,6 +82,7 @@ mod tests {
     use super::*;
     use crate::progress::{ClusterDeletion, ProvisionProgress, TaskStatus};
     use crate::provision::ProvisionRequest;
+    use crate::test_support::task_view;
     use rstest::rstest;
 
     fn listed(state: &str, power: Option<&str>) -> ClusterSummary {
@@ -105,20 +106,8 @@ mod tests {
             ..ProvisionRequest::default()
         };
         let mut progress = ProvisionProgress::queued("j", &request);
-        progress.status = status;
         progress.cluster_state = cluster_state.map(Into::into);
-        TaskView {
-            task_id: "t".into(),
-            job_id: "j".into(),
-            status,
-            ready: status.is_finished(),
-            progress: Some(progress),
-            result: None,
-            error: None,
-            deletion: None,
-            owner_must_sign_in: false,
-            stopped_by: None,
-        }
+        task_view(status, progress)
     }
 
     fn followed(view: &TaskView, cancel_pending: bool) -> Option<FollowedJob<'_>> {

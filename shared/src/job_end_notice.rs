@@ -53,6 +53,7 @@ mod tests {
     use super::*;
     use crate::progress::{CANCELLED_CODE, CANCELLED_MESSAGE, ProvisionProgress, TaskFailure};
     use crate::provision::ProvisionRequest;
+    use crate::test_support::task_view;
     use rstest::rstest;
 
     fn task(status: TaskStatus, error: Option<TaskFailure>) -> TaskView {
@@ -62,19 +63,9 @@ mod tests {
             resource_group: "rg-prod".into(),
             ..ProvisionRequest::default()
         };
-        let mut progress = ProvisionProgress::queued("j", &request);
-        progress.status = status;
         TaskView {
-            task_id: "t".into(),
-            job_id: "j".into(),
-            status,
-            ready: status.is_finished(),
-            progress: Some(progress),
-            result: None,
             error,
-            deletion: None,
-            owner_must_sign_in: false,
-            stopped_by: None,
+            ..task_view(status, ProvisionProgress::queued("j", &request))
         }
     }
 

@@ -38,4 +38,6 @@ pub mod shell;
 pub mod size_choice;
 pub mod subscription;
 pub mod subscription_allow_list;
+#[cfg(test)]
+mod test_support;
 pub mod vm_size;

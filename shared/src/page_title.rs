@@ -57,6 +57,7 @@ mod tests {
     use super::*;
     use crate::progress::{ProvisionProgress, TaskStatus};
     use crate::provision::ProvisionRequest;
+    use crate::test_support::task_view;
     use rstest::rstest;
 
     fn task(id: &str, name: &str, status: TaskStatus, phase: ProvisionPhase) -> TaskView {
@@ -65,20 +66,11 @@ mod tests {
             ..ProvisionRequest::default()
         };
         let mut progress = ProvisionProgress::queued(id, &request);
-        progress.status = status;
         progress.phase = phase;
         progress.step = phase.step().unwrap_or(0);
         TaskView {
             task_id: id.into(),
-            job_id: id.into(),
-            status,
-            ready: status.is_finished(),
-            progress: Some(progress),
-            result: None,
-            error: None,
-            deletion: None,
-            owner_must_sign_in: false,
-            stopped_by: None,
+            ..task_view(status, progress)
         }
     }
 
