@@ -103,19 +103,7 @@ fn or_dash(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn size(name: &str, vcpus: i32, memory_gb: f64) -> VmSizeOption {
-        VmSizeOption {
-            name: name.into(),
-            vcpus,
-            memory_gb,
-            family: "f".into(),
-            available: true,
-            reason: None,
-            restricted_zones: Vec::new(),
-            zones: Vec::new(),
-        }
-    }
+    use crate::test_support::vm_size as size;
 
     fn request() -> ProvisionRequest {
         ProvisionRequest {

@@ -144,14 +144,9 @@ mod tests {
         reason: Option<&str>,
     ) -> VmSizeOption {
         VmSizeOption {
-            name: name.into(),
-            vcpus,
-            memory_gb,
-            family: "standardDSv5Family".into(),
             available,
             reason: reason.map(Into::into),
-            restricted_zones: Vec::new(),
-            zones: Vec::new(),
+            ..crate::test_support::vm_size(name, vcpus, memory_gb)
         }
     }
 

@@ -111,16 +111,7 @@ mod tests {
     use rstest::rstest;
 
     fn size(vcpus: i32, memory_gb: f64) -> VmSizeOption {
-        VmSizeOption {
-            name: "Standard_X".into(),
-            vcpus,
-            memory_gb,
-            family: "f".into(),
-            available: true,
-            reason: None,
-            restricted_zones: Vec::new(),
-            zones: Vec::new(),
-        }
+        crate::test_support::vm_size("Standard_X", vcpus, memory_gb)
     }
 
     #[test]

@@ -165,21 +165,9 @@ fn chips_take_the_tone_of_their_state(#[case] state: &str, #[case] tone: StateTo
 /// A REVOKED task whose create Azure had accepted, its cluster now `state`.
 fn stopped_task(status: TaskStatus, state: Option<&str>) -> TaskView {
     let mut progress = progress(ProvisionPhase::CancelledByUser);
-    progress.status = status;
     progress.cluster_state = state.map(str::to_owned);
     progress.portal_url = Some("https://portal.azure.com/#resource/x".into());
-    TaskView {
-        task_id: "t".into(),
-        job_id: "j".into(),
-        status,
-        ready: status.is_finished(),
-        progress: Some(progress),
-        result: None,
-        error: None,
-        deletion: None,
-        owner_must_sign_in: false,
-        stopped_by: None,
-    }
+    crate::test_support::task_view(status, progress)
 }
 
 fn deletion(state: DeletionState) -> Option<ClusterDeletion> {
