@@ -2,15 +2,12 @@ import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
-import { startCreate, signedInRequest, uniqueName, untilStatus } from "./fixtures/journey";
+import { startCreate, signedInRequest, uniqueName, untilStatus, VIEWPORTS } from "./fixtures/journey";
 
 // Issue 19: axe-core finds nothing on the pages and states a user reaches, at the desktop width
 // and on a phone. The journeys of each numbered point add their own states.
 
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
 

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { attachScreenshot, openModal, startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
+import { attachScreenshot, openModal, startCreate, signedInRequest, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
 // Stopping a create (docs/PRODUCT.md §5): from the modal before Azure accepted it, from the banner
 // after, and never someone else's. The banner journey also shows the page keeping one truth about
@@ -14,10 +14,7 @@ const SETTLE_TIMEOUT = 15_000;
 const PRODUCT_TITLE = "AKS Provisioning Dashboard";
 
 test.describe("stop a create", () => {
-  for (const viewport of [
-    { width: 1440, height: 900 },
-    { width: 390, height: 844 },
-  ]) {
+  for (const viewport of VIEWPORTS) {
     test(`from the banner: the question, the wait, then the cancelled card with the portal link (${viewport.width} px)`, async ({
       page,
     }, testInfo) => {

@@ -1,6 +1,6 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
-import { openModal, uniqueName } from "./fixtures/journey";
+import { openModal, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
 // Issue 19, points 5 and 6: focus always lands somewhere sensible, ESC answers every question
 // wherever focus is, a filled form is not thrown away without a question, and every question
@@ -21,10 +21,7 @@ async function expectWindowBackdrop(page: Page, question: Locator): Promise<void
   expect(box).toEqual({ x: 0, y: 0, width: viewport?.width, height: viewport?.height });
 }
 
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
 

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
-import { openModal, uniqueName } from "./fixtures/journey";
+import { openModal, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
 // Issue 19, points 2 and 3: a guided create form. The form starts on a recommended region (on
 // the sandbox one where every default succeeds), listed first in a group of its own; a size the
@@ -11,10 +11,7 @@ import { openModal, uniqueName } from "./fixtures/journey";
 // The sandbox create takes SANDBOX_CREATE_SECONDS (playwright.config.ts), and a little more.
 const CREATE_TIMEOUT = 25_000;
 
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
 

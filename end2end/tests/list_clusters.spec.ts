@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { startCreate, signedInRequest, uniqueName } from "./fixtures/journey";
+import { startCreate, signedInRequest, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
 test.describe("clusters card", () => {
   test.beforeEach(async ({ page }) => {
@@ -71,10 +71,7 @@ test.describe("without JavaScript", () => {
 // Issue 19, point 1: ARM reports "Running" for a cluster still being created; the row shows a
 // power state only once the cluster succeeded. At the desktop width and on a phone (where the
 // row stacks into a card).
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test(`a cluster being created shows no power state, a ready one does (${viewport.width} px)`, async ({
     browser,
     page,

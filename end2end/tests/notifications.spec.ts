@@ -1,6 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { openModal, signedInRequest, startCreate, uniqueName } from "./fixtures/journey";
+import { openModal, signedInRequest, startCreate, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
 // Issue 19, point 1: a create the user follows tells them when it ends while its tab is hidden,
 // with a browser notification; permission is asked for on the first create and never again;
@@ -62,10 +62,7 @@ const notices = (page: Page, cluster: string) =>
 const permissionAsks = (page: Page) =>
   page.evaluate(() => (window as unknown as { permissionAsks: number }).permissionAsks);
 
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
 

@@ -1,7 +1,7 @@
 import { expect, test, type Locator } from "@playwright/test";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { openModal, signedInRequest, startCreate, uniqueName, untilStatus } from "./fixtures/journey";
+import { openModal, signedInRequest, startCreate, uniqueName, untilStatus, VIEWPORTS } from "./fixtures/journey";
 
 // Issue 19, point 7: the layout holds on a phone and at the desktop width: link buttons in a card
 // never overlap, a cluster's state stays in its column, the header stays compact, and the create
@@ -22,10 +22,7 @@ async function boxes(locator: Locator): Promise<Box[]> {
   return found;
 }
 
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   test.describe(`at ${viewport.width} px`, () => {
     test.use({ viewport });
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { expectNoAxeViolations } from "./fixtures/axe";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
-import { signedInRequest, startCreate, uniqueName, untilStatus } from "./fixtures/journey";
+import { signedInRequest, startCreate, uniqueName, untilStatus, VIEWPORTS } from "./fixtures/journey";
 
 // Issue 19: screenshots of the dashboard, the modal, a running banner and each card, at the
 // desktop width and on a phone, light and dark, written to target/screenshots/ for a reviewer
@@ -18,10 +18,7 @@ async function shoot(page: Page, state: string, width: number, scheme: string, f
   await expectNoAxeViolations(page, `${state} (${width} px, ${scheme})`);
 }
 
-for (const viewport of [
-  { width: 1440, height: 900 },
-  { width: 390, height: 844 },
-]) {
+for (const viewport of VIEWPORTS) {
   for (const colorScheme of ["light", "dark"] as const) {
     test.describe(`at ${viewport.width} px, ${colorScheme}`, () => {
       test.use({ viewport, colorScheme });
