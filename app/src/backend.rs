@@ -6,6 +6,7 @@
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::error::AppError;
+    use shared::activity::RecentJob;
     use shared::admin::AdminJobs;
     use shared::caller::{Caller, SignInChoice};
     use shared::cluster::ClusterListing;
@@ -103,6 +104,13 @@ mod ssr {
             caller: &Caller,
             window: HistoryWindow,
         ) -> Result<RecentFailures, AppError>;
+        /// The caller's own jobs of every status submitted within `window`, newest first (the
+        /// activity list).
+        async fn recent_jobs(
+            &self,
+            caller: &Caller,
+            window: HistoryWindow,
+        ) -> Result<Vec<RecentJob>, AppError>;
         /// Dismisses the caller's failed job `job_id` so the history no longer answers it (the
         /// same ownership rule as `task_status`; `Conflict` for a job that did not fail).
         /// Dismissing twice changes nothing (`already_dismissed: true`).

@@ -10,10 +10,13 @@
 //!   failed";
 //! - [`admin`]: what an administrator (the `Dashboard.Admin` app role) sees: every user's
 //!   running and failed jobs, and a Stop for each running one;
+//! - [`activity`]: the header's Activity button and the list of the caller's recent jobs it
+//!   opens;
 //! - [`common`]: what belongs to no one feature (the confirmation question, the user menu).
 //!
 //! The state these share lives in [`crate::contexts`].
 
+pub mod activity;
 pub mod admin;
 pub mod clusters;
 pub mod common;

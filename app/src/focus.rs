@@ -1,5 +1,7 @@
 //! Keyboard focus inside dialogs: Tab and Shift+Tab cycle through a dialog's controls instead
-//! of leaving it, and a dialog can move focus to its first control when it opens.
+//! of leaving it, and a dialog can move focus to its first control when it opens. Also where
+//! focus goes when a view it was in goes away, and to a task's banner when the activity list
+//! brings it back.
 
 use leptos::wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, KeyboardEvent};
@@ -57,6 +59,20 @@ pub fn focus_matching(container: &Element, selector: &str) -> bool {
         Some(element) => element.focus().is_ok(),
         None => false,
     }
+}
+
+/// Focuses the title of the banner (or error card) of `task_id` on the page, which also scrolls
+/// it into view; false while the page does not show it.
+pub fn focus_banner(task_id: &str) -> bool {
+    let Ok(banners) = leptos::prelude::document().query_selector_all("[data-task-id]") else {
+        return false;
+    };
+    // Compared as text rather than put into a selector: the id never becomes CSS.
+    let banner = (0..banners.length())
+        .filter_map(|index| banners.item(index))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .find(|banner| banner.get_attribute("data-task-id").as_deref() == Some(task_id));
+    banner.is_some_and(|banner| focus_matching(&banner, "[tabindex='-1']"))
 }
 
 /// The visible controls of `container` that Tab can reach, in document order.

@@ -49,12 +49,6 @@ pub fn clear() {
     }
 }
 
-/// Milliseconds since the epoch, as the slot's `when` counts them.
-pub fn now_ms() -> i64 {
-    // Date.now() is a whole number of milliseconds well inside i64.
-    js_sys::Date::now() as i64
-}
-
 /// localStorage, unless the browser refuses it.
 fn available() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()

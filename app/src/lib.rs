@@ -7,6 +7,7 @@ pub mod api;
 pub mod backend;
 #[cfg(feature = "hydrate")]
 pub mod browser_notifications;
+pub mod clock;
 pub mod components;
 pub mod contexts;
 pub mod error;

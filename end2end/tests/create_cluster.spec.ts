@@ -198,6 +198,10 @@ test.describe("pre-flight", () => {
     await modal.workerNodes.fill("3");
     await expect(modal.quotaRow).toHaveClass(/check-fail/);
     await expect(modal.quotaRow).toContainText("needs 50 vCPUs of Total Regional vCPUs, 25 free; 1 worker node fits");
+    // The picker says the same of the size, and of each other size at this count.
+    const chosen = modal.sizeOption(modal.workerSize, "Standard_D16s_v5");
+    await expect(chosen).toContainText("over quota: needs 50 vCPUs of Total Regional vCPUs, 25 free");
+    await expect(modal.sizeOption(modal.workerSize, "Standard_D2s_v5")).toContainText("fits your quota");
     await modal.expectSubmitLabel("Fix errors above");
     await expect(modal.submit).toHaveAttribute("aria-disabled", "true");
     await attachScreenshot(testInfo, "pre-flight quota shortfall", await modal.dialog.screenshot());
@@ -211,6 +215,7 @@ test.describe("pre-flight", () => {
     await modal.applyNodes(1).click();
     await expect(modal.workerNodes).toHaveValue("1");
     await expect(modal.quotaRow).toHaveClass(/check-ok/);
+    await expect(chosen).toContainText("fits your quota");
     await modal.expectSubmitLabel("Create cluster");
 
     // A size the subscription cannot deploy here is listed, disabled, with its reason.

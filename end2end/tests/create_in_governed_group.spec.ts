@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
 // Azure Policy (docs/PRODUCT.md §6, the sandbox's policy story): rg-governed carries an
@@ -27,6 +28,7 @@ test("a create in a region the group's policy does not allow: the warning, the d
   await expect(modal.policyRow).toContainText("westeurope");
   await expect(modal.preflight).toContainText("Warnings do not block the create");
   await attachScreenshot(testInfo, "policy warning", await modal.dialog.screenshot());
+  await expectNoAxeViolations(page, "the policy warning");
   await modal.submit.click();
 
   // Denied before Azure accepted anything: the card shows in the modal, the form stays.
@@ -39,6 +41,7 @@ test("a create in a region the group's policy does not allow: the warning, the d
   await card.getByText("Raw error from Azure").click();
   await expect(card.locator("details.raw-error pre")).toContainText("RequestDisallowedByPolicy");
   await attachScreenshot(testInfo, "policy card", await page.screenshot());
+  await expectNoAxeViolations(page, "the policy card with its raw error open");
 
   // Edit & retry hands the form back on the region; an allowed one clears the warning.
   await card.getByRole("button", { name: "Edit & retry" }).click();

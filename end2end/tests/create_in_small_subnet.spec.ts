@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
 // Network (docs/PRODUCT.md §6, the sandbox's network story): vnet-spoke in rg-network (East US)
@@ -26,6 +27,7 @@ test("a subnet too small for the nodes: the warning, the refusal with the figure
   await expect(modal.subnetRow).toContainText("93");
   await expect(modal.subnetRow).toContainText("27");
   await attachScreenshot(testInfo, "subnet warning", await modal.dialog.screenshot());
+  await expectNoAxeViolations(page, "the subnet warning");
   await modal.submit.click();
 
   // Refused at the PUT: the card shows in the modal.
@@ -38,6 +40,7 @@ test("a subnet too small for the nodes: the warning, the refusal with the figure
   await card.getByText("Raw error from Azure").click();
   await expect(card.locator("details.raw-error pre")).toContainText("InsufficientSubnetSize");
   await attachScreenshot(testInfo, "network card", await page.screenshot());
+  await expectNoAxeViolations(page, "the network card with its raw error open");
 
   // Edit & retry hands the form back on the subnet; the larger one clears the warning.
   await card.getByRole("button", { name: "Edit & retry" }).click();

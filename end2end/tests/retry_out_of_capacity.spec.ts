@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
 // Capacity (docs/PRODUCT.md §6, the sandbox's capacity story): swedencentral has no capacity for
@@ -41,6 +42,7 @@ test("the default size out of capacity: the card, a sibling size in one click, a
   expect(size, "the suggestion names its size").toBeTruthy();
   expect(size).not.toBe(DEFAULT_WORKER_SIZE);
   await attachScreenshot(testInfo, "capacity card", await page.screenshot());
+  await expectNoAxeViolations(page, "the capacity card with its suggestions");
 
   // Azure left the failed cluster under the name: delete it first, as the card offers.
   const banner = page.locator(".banner-failed").filter({ has: card });
@@ -52,6 +54,7 @@ test("the default size out of capacity: the card, a sibling size in one click, a
   await expect(banner.getByRole("status").filter({ hasText: "Partial cluster deleted." })).toBeVisible({
     timeout: SETTLE_TIMEOUT,
   });
+  await expectNoAxeViolations(page, "the capacity card after its partial cluster was deleted");
 
   // One click: the form opens with the attempt's settings and the suggested size, on Create.
   await sibling.click();
@@ -82,6 +85,7 @@ test("a zone out of capacity: the card names the zone, and a retry in the other 
   const card = dashboard.errorCard(name);
   await expect(card).toHaveAttribute("data-category", "capacity", { timeout: FAILURE_TIMEOUT });
   await expect(dashboard.cardFact(card, "Zones")).toHaveText("1");
+  await expectNoAxeViolations(page, "the zonal capacity card in the modal");
   const otherZones = card.getByRole("button", { name: /^Retry with.*zone/i }).first();
   await otherZones.click();
   await expect(modal.dialog).toBeVisible();

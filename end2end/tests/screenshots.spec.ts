@@ -5,7 +5,8 @@ import { CreateClusterModal } from "./fixtures/create_cluster_modal";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { signedInRequest, startCreate, uniqueName, untilStatus, VIEWPORTS } from "./fixtures/journey";
 
-// Issue 19: screenshots of the dashboard, the modal, a running banner and each card, at the
+// Issue 19: screenshots of the dashboard, the activity list, the modal, a running banner and each
+// card, at the
 // desktop width and on a phone, light and dark, written to target/screenshots/ for a reviewer
 // (`<state>-<width>-<scheme>.png`). axe checks each state in both colour schemes, so dark mode
 // keeps its contrast too.
@@ -33,6 +34,12 @@ for (const viewport of VIEWPORTS) {
         await dashboard.open();
         await expect(dashboard.lastFailure).toBeVisible();
         await shoot(page, "dashboard-with-failure-card", viewport.width, colorScheme);
+
+        await page.getByRole("button", { name: /^Activity/ }).click();
+        const activity = page.getByRole("region", { name: "Your jobs, last 24 hours" });
+        await expect(activity.getByRole("listitem").first()).toBeVisible();
+        await shoot(page, "activity-list", viewport.width, colorScheme, false);
+        await page.keyboard.press("Escape");
 
         await dashboard.createCluster.click();
         const modal = new CreateClusterModal(page);

@@ -1,5 +1,6 @@
 //! Pieces of the create modal in the browser: the VM size picker (unavailable sizes disabled
-//! with their reason, zone-only restrictions, the cores summary, picking a size), the pre-flight
+//! with their reason, zone-only restrictions, whether each size fits the quota, the cores
+//! summary, picking a size), the pre-flight
 //! rows ("Apply N nodes", Azure text as text, the busy state), the focus trap, and the question
 //! asked before closing while a create runs.
 #![cfg(target_arch = "wasm32")]
@@ -10,7 +11,7 @@ use app::components::create_modal::preflight_checks::PreflightChecks;
 use app::focus::trap_tab;
 use leptos::prelude::*;
 use serde_json::json;
-use shared::preflight::{CheckStatus, PreflightCheck, PreflightReport};
+use shared::preflight::{CheckStatus, PreflightCheck, PreflightReport, QuotaUsage};
 use shared::vm_size::VmSizeOption;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -124,6 +125,61 @@ fn unavailable_sizes_are_listed_but_disabled_with_their_reason_in_words() {
         .expect("query")
         .expect("a label for the select");
     assert_eq!(label.text_content().as_deref(), Some("VM size"));
+}
+
+#[wasm_bindgen_test]
+async fn each_size_says_whether_it_fits_the_quota_and_follows_the_counts() {
+    let host = host();
+    let selected = RwSignal::new("Standard_D4s_v5".to_owned());
+    let count = RwSignal::new(2);
+    let other_count = RwSignal::new(1);
+    // 12 vCPUs free in the family, 20 in the region; the other pool takes 2 of them.
+    let usages = vec![
+        QuotaUsage {
+            name: "cores".into(),
+            current: 80,
+            limit: 100,
+        },
+        QuotaUsage {
+            name: "standardDSv5Family".into(),
+            current: 38,
+            limit: 50,
+        },
+    ];
+    let other_pool =
+        Signal::derive(move || Some((size("Standard_D2s_v5", 2, 8.0, None), other_count.get())));
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        view! {
+            <VmSizePicker
+                id="quota-picker"
+                label="VM size"
+                region="eastus"
+                sizes=Some(catalogue())
+                selected
+                count
+                usages
+                other_pool
+                error=Signal::stored(None::<String>)
+            />
+        }
+    });
+    std::mem::forget(handle);
+    let text = |value: &str| option(&host, value).text_content().unwrap_or_default();
+    assert_eq!(
+        text("Standard_D4s_v5"),
+        "Standard_D4s_v5 · 4 vCPUs, 16 GB · fits your quota"
+    );
+    assert!(
+        text("Standard_E16s_v5").ends_with("offer type in eastus"),
+        "a size that cannot be picked says only why"
+    );
+    count.set(3);
+    other_count.set(2);
+    leptos::task::tick().await;
+    assert_eq!(
+        text("Standard_D4s_v5"),
+        "Standard_D4s_v5 · 4 vCPUs, 16 GB · over quota: needs 16 vCPUs of standardDSv5Family, 12 free"
+    );
 }
 
 #[wasm_bindgen_test]

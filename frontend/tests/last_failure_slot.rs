@@ -4,7 +4,8 @@
 //! instead of throwing.
 #![cfg(target_arch = "wasm32")]
 
-use app::last_failure_slot::{clear, load, now_ms, read_text, save};
+use app::clock::now_ms;
+use app::last_failure_slot::{clear, load, read_text, save};
 use shared::last_failure::{LastFailure, MAX_AGE_MS, SLOT_KEY, owned_slot_text};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};

@@ -65,6 +65,7 @@ impl VmSizeCatalogues {
                 Ok::<_, ArmClientError>(VmSizeCatalogue {
                     skus: options,
                     degraded: false,
+                    usages: Vec::new(),
                 })
             })
             .await;
@@ -75,6 +76,7 @@ impl VmSizeCatalogues {
             VmSizeCatalogue {
                 skus: Vec::new(),
                 degraded: true,
+                usages: Vec::new(),
             }
         }))
     }

@@ -19,12 +19,13 @@ use crate::preflight::Preflight;
 use crate::provisioning::Provisioning;
 use app::backend::Backend;
 use app::error::AppError;
+use shared::activity::RecentJob;
 use shared::admin::AdminJobs;
 use shared::caller::{Caller, SignInChoice};
 use shared::cluster::ClusterListing;
 use shared::last_failure::{DismissOutcome, HistoryWindow, RecentFailures};
 use shared::naming::{validate_region_name, validate_subscription_id};
-use shared::preflight::PreflightReport;
+use shared::preflight::{PreflightReport, QuotaUsage};
 use shared::progress::{CancelOutcome, ProvisionAccepted, TaskView};
 use shared::provision::{ProvisionRequest, ValidProvisionRequest};
 use shared::region::{RegionInfo, mark_recommended};
@@ -144,9 +145,23 @@ impl Backend for DashboardBackend {
         subscription_id: &str,
         region: &str,
     ) -> Result<VmSizeCatalogue, AppError> {
+        let subscription_id =
+            checked(subscription_id, "subscription_id", validate_subscription_id)?;
+        let region = checked(region, "region", validate_region_name)?;
         self.access.check_subscription(caller, subscription_id)?;
         let arm = self.access.for_caller(caller);
-        Ok(self.catalogues.get(&arm, subscription_id, region).await?)
+        // The sizes are cached; the usages are read fresh, as they change with every create.
+        let (catalogue, usages) = tokio::join!(
+            self.catalogues.get(&arm, subscription_id, region),
+            arm.client.list_compute_usages(subscription_id, region),
+        );
+        let mut catalogue = catalogue?;
+        match usages {
+            Ok(usages) => catalogue.usages = usages.into_iter().map(QuotaUsage::from).collect(),
+            // The picker then says nothing about quota; the pre-flight still checks it.
+            Err(error) => tracing::warn!(%error, "VM sizes: usages unreadable"),
+        }
+        Ok(catalogue)
     }
 
     #[tracing::instrument(skip_all, err)]
@@ -276,6 +291,14 @@ impl Backend for DashboardBackend {
         window: HistoryWindow,
     ) -> Result<RecentFailures, AppError> {
         Ok(self.provisioning.recent_failures(caller, window).await)
+    }
+
+    async fn recent_jobs(
+        &self,
+        caller: &Caller,
+        window: HistoryWindow,
+    ) -> Result<Vec<RecentJob>, AppError> {
+        Ok(self.provisioning.recent_jobs(caller, window).await?)
     }
 
     async fn dismiss_failed_provision(

@@ -15,21 +15,11 @@ use crate::error::{ServiceError, shown_to_users};
 use shared::network::{SubnetId, free_ips};
 use shared::permissions::permits;
 use shared::preflight::{
-    CLUSTER_WRITE_ACTION, GroupState, PolicyVerdict, PreflightReport, QuotaUsage, SubnetState,
-    cluster_name_check, policy_check, quota_check, resource_group_check, size_check, subnet_check,
-    zones_check,
+    CLUSTER_WRITE_ACTION, CREATE_SURGE_NODES_PER_POOL, GroupState, PolicyVerdict, PreflightReport,
+    QuotaUsage, SubnetState, cluster_name_check, policy_check, quota_check, resource_group_check,
+    size_check, subnet_check, zones_check,
 };
 use shared::provision::{ProvisionRequest, ValidProvisionRequest};
-
-/// Extra nodes per pool counted against quota while a cluster is created: none. The AKS API
-/// documents the agent pool's `upgradeSettings.maxSurge` as "The maximum number or percentage of
-/// nodes that are surged during upgrade"
-/// (<https://learn.microsoft.com/javascript/api/@azure-rest/arm-containerservice/agentpoolupgradesettingsoutput>),
-/// and the AKS upgrade guide describes node surge as part of upgrading a node pool
-/// (<https://learn.microsoft.com/azure/aks/upgrade-cluster#customize-node-surge-upgrade>): surge
-/// applies to upgrades, not creates. AKS's create-time quota errors also name only the requested
-/// nodes.
-const CREATE_SURGE_NODES_PER_POOL: i64 = 0;
 
 /// Where a quota shortfall sends the user (docs/PRODUCT.md §6's durable shortlink).
 const QUOTA_PORTAL_URL: &str = "https://aka.ms/quotas/view-quotas";

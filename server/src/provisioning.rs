@@ -32,6 +32,7 @@
 //!
 
 mod access;
+mod activity;
 mod admin_view;
 mod claims;
 mod failure_history;

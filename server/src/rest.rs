@@ -15,6 +15,7 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
+use shared::activity::RecentJob;
 use shared::admin::{ADMIN_ONLY_MESSAGE, AdminJobs};
 use shared::caller::Caller;
 use shared::cluster::ClusterSummary;
@@ -29,8 +30,8 @@ use shared::vm_size::VmSizeCatalogue;
 
 /// The routes of docs/PRODUCT.md §8 (the reads the create modal and dashboard need, starting a
 /// create, reading its task, cancelling it), deleting the partial cluster a create left (§5),
-/// the caller's recent failures with their Dismiss (§7), and an administrator's list of every
-/// user's jobs.
+/// the caller's recent failures with their Dismiss (§7), the caller's recent jobs (the activity
+/// list), and an administrator's list of every user's jobs.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/subscriptions", get(subscriptions))
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
             "/api/aks/recent-failed-provisions/{job_id}/dismiss",
             post(dismiss_failed_provision),
         )
+        .route("/api/aks/jobs", get(recent_jobs))
         .route("/api/admin/jobs", get(admin_jobs))
 }
 
@@ -373,6 +375,20 @@ fn history_window(
             message: error.message,
         }
     })
+}
+
+/// `GET /api/aks/jobs?hours=24&limit=10` → `[{created_at_ms, finished_at_ms, task}]` (`task` as
+/// `GET /api/tasks/{task_id}` answers it): the caller's own jobs of every status submitted
+/// within the window, newest first, with the failure history's bounds (`hours` 1–168, `limit`
+/// 1–20; 400 `{code: "validation", field, message}` otherwise). An administrator gets their own
+/// too; everyone's are `GET /api/admin/jobs`.
+async fn recent_jobs(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    query: Result<Query<WindowQuery>, QueryRejection>,
+) -> Result<Json<Vec<RecentJob>>, ApiError> {
+    let window = history_window(query)?;
+    Ok(Json(state.backend.recent_jobs(&caller, window).await?))
 }
 
 /// `GET /api/admin/jobs?hours=24&limit=10` → `{running: [job], failed: [job]}`, each job

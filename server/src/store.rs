@@ -2,6 +2,7 @@
 //! replicas): every query goes through [`Store`], which runs it on its [`engine::Engine`].
 //! Migrations (`server/migrations/<engine>/`) are compiled in and run when the store opens.
 
+mod activity;
 mod admin_view;
 mod deletions;
 pub mod engine;

@@ -350,6 +350,12 @@ impl Default for HistoryWindow {
 }
 
 impl HistoryWindow {
+    /// 24 hours, [`MAX_LIMIT`] items: the window of the header's activity list.
+    pub const ACTIVITY_LIST: Self = Self {
+        hours: DEFAULT_HOURS,
+        limit: MAX_LIMIT,
+    };
+
     /// `hours` in 1..=[`MAX_HOURS`] and `limit` in 1..=[`MAX_LIMIT`], or the field that is not.
     pub fn new(hours: i64, limit: i64) -> Result<Self, FieldError> {
         if !(1..=MAX_HOURS).contains(&hours) {

@@ -9,6 +9,7 @@
 //! Nothing here does I/O or depends on Leptos, tokio or sqlx, so every rule is unit-tested
 //! natively and the same code runs in the WASM bundle.
 
+pub mod activity;
 pub mod admin;
 pub mod arm_error;
 pub mod caller;

@@ -26,7 +26,7 @@ pub fn dashboard_title(views: &[TaskView], stopping: impl Fn(&str) -> bool) -> S
                     "▶ {}/{} {} {name}",
                     progress.step.max(0),
                     progress.total_steps,
-                    verb(progress.phase)
+                    phase_verb(progress.phase)
                 )
             }
         },
@@ -39,8 +39,8 @@ pub fn dashboard_title(views: &[TaskView], stopping: impl Fn(&str) -> bool) -> S
     format!("{lead}{more} · {PRODUCT_TITLE}")
 }
 
-/// One word for a running phase.
-fn verb(phase: ProvisionPhase) -> &'static str {
+/// One word for a running phase (also the activity list's).
+pub(crate) fn phase_verb(phase: ProvisionPhase) -> &'static str {
     match phase {
         ProvisionPhase::Queued => "Queued",
         ProvisionPhase::PreparingRequest | ProvisionPhase::EnsuringResourceGroup => "Preparing",

@@ -6,7 +6,7 @@
 //! (docs/ARM_FACTS.md §3), so every pool counts against its family and against `cores`.
 
 use crate::provision::{MAX_POOL_NODES, ProvisionRequest};
-use crate::vm_size::VmSizeCatalogue;
+use crate::vm_size::{VmSizeCatalogue, VmSizeOption};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -60,8 +60,18 @@ impl PreflightReport {
     }
 }
 
+/// Extra nodes per pool counted against quota while a cluster is created: none. The AKS API
+/// documents the agent pool's `upgradeSettings.maxSurge` as "The maximum number or percentage of
+/// nodes that are surged during upgrade"
+/// (<https://learn.microsoft.com/javascript/api/@azure-rest/arm-containerservice/agentpoolupgradesettingsoutput>),
+/// and the AKS upgrade guide describes node surge as part of upgrading a node pool
+/// (<https://learn.microsoft.com/azure/aks/upgrade-cluster#customize-node-surge-upgrade>): surge
+/// applies to upgrades, not creates. AKS's create-time quota errors also name only the requested
+/// nodes.
+pub const CREATE_SURGE_NODES_PER_POOL: i64 = 0;
+
 /// One compute usage: a quota's limit and what is used of it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuotaUsage {
     /// `name.value`: `cores` or a family such as `standardDSv5Family`.
     pub name: String,
@@ -90,6 +100,15 @@ pub struct PoolDemand {
 }
 
 impl PoolDemand {
+    /// `count` nodes of `size`.
+    pub fn of(size: &VmSizeOption, count: i32) -> Self {
+        Self {
+            family: size.family.clone(),
+            vcpus: i64::from(size.vcpus),
+            count: i64::from(count),
+        }
+    }
+
     /// vCPUs the pool holds while it is created, with `surge` extra nodes.
     fn cores(&self, surge: i64) -> i64 {
         self.vcpus.max(0) * (self.count.max(0) + surge.max(0))
@@ -113,6 +132,16 @@ impl QuotaNeed {
     /// True when the need fits (unknown quotas are not counted as failures here).
     pub fn fits(&self) -> bool {
         self.free.is_none_or(|free| self.needed <= free)
+    }
+}
+
+/// A quota as the portal names it: "Total Regional vCPUs" for [`REGIONAL_QUOTA`], a family by
+/// its usage name (`standardDSv5Family`).
+pub fn quota_scope(quota: &str) -> &str {
+    if quota == REGIONAL_QUOTA {
+        "Total Regional vCPUs"
+    } else {
+        quota
     }
 }
 
@@ -288,11 +317,7 @@ pub fn quota_check(
             .skus
             .iter()
             .find(|s| s.name.eq_ignore_ascii_case(size))
-            .map(|s| PoolDemand {
-                family: s.family.clone(),
-                vcpus: i64::from(s.vcpus),
-                count: i64::from(count),
-            })
+            .map(|s| PoolDemand::of(s, count))
     };
     let (Some(system), Some(worker)) = (
         demand(&request.system_vm_size, request.system_node_count),
@@ -343,11 +368,7 @@ pub fn quota_check(
             details: json!({ "needs": needs, "max_worker_nodes_fit": fit.max_worker_nodes }),
         },
         Some(short) => {
-            let scope = if short.quota == REGIONAL_QUOTA {
-                "Total Regional vCPUs".to_owned()
-            } else {
-                short.quota.clone()
-            };
+            let scope = quota_scope(&short.quota);
             let fit_text = match fit.max_worker_nodes {
                 0 => "not even one worker node fits".to_owned(),
                 1 => "1 worker node fits".to_owned(),

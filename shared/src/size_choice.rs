@@ -4,6 +4,9 @@
 //! cannot deploy a chosen size, what the form chose instead and why, so it is never a silent
 //! swap (issue 19, point 2).
 
+use crate::preflight::{
+    CREATE_SURGE_NODES_PER_POOL, PoolDemand, QuotaUsage, quota_needs, quota_scope,
+};
 use crate::vm_size::VmSizeOption;
 
 /// Why `size` cannot be picked in `region`, in words; `None` when it can.
@@ -33,18 +36,69 @@ pub fn zone_note(size: &VmSizeOption) -> Option<String> {
 }
 
 /// An option's text in the size list: "Standard_D4s_v5 · 4 vCPUs, 16 GB", with what limits it
-/// ("· not in zone 3", "· not offered to this subscription in uksouth").
-pub fn option_label(size: &VmSizeOption, region: &str) -> String {
+/// ("· not in zone 3", "· not offered to this subscription in uksouth") and, for a size that can
+/// be picked, its `quota` note ([`quota_note`]).
+pub fn option_label(size: &VmSizeOption, region: &str, quota: Option<&str>) -> String {
     let base = format!(
         "{} · {} vCPUs, {} GB",
         size.name,
         size.vcpus,
         crate::vm_size::format_memory(size.memory_gb)
     );
-    match unavailable_reason(size, region).or_else(|| zone_note(size)) {
-        Some(limit) => format!("{base} · {limit}"),
-        None => base,
+    let limit = unavailable_reason(size, region);
+    let notes = match limit {
+        Some(limit) => vec![limit],
+        None => zone_note(size)
+            .into_iter()
+            .chain(quota.map(str::to_owned))
+            .collect(),
+    };
+    std::iter::once(base)
+        .chain(notes)
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Whether `candidate` with `count` nodes fits the subscription's vCPU quotas (`usages`), beside
+/// the `other` pool as chosen (its size and count): "fits your quota", or the first quota it
+/// overruns in the pre-flight's words ("over quota: needs 24 vCPUs of Total Regional vCPUs, 10
+/// free"). `None` when nothing is known
+/// of the quotas it counts against, or it cannot be picked anyway. The words are advice: the
+/// pre-flight's quota row stays the verdict.
+pub fn quota_note(
+    candidate: &VmSizeOption,
+    count: i32,
+    other: Option<(&VmSizeOption, i32)>,
+    usages: &[QuotaUsage],
+) -> Option<String> {
+    if !candidate.available {
+        return None;
     }
+    let nothing = PoolDemand {
+        family: candidate.family.clone(),
+        vcpus: 0,
+        count: 0,
+    };
+    let other = other.map_or(nothing, |(size, count)| PoolDemand::of(size, count));
+    let needs = quota_needs(
+        &PoolDemand::of(candidate, count),
+        &other,
+        usages,
+        CREATE_SURGE_NODES_PER_POOL,
+    );
+    if needs.iter().all(|need| need.free.is_none()) {
+        return None;
+    }
+    // The first quota it overruns, as the pre-flight's quota row names it.
+    Some(match needs.iter().find(|need| !need.fits()) {
+        None => "fits your quota".to_owned(),
+        Some(short) => format!(
+            "over quota: needs {} vCPUs of {}, {} free",
+            short.needed,
+            quota_scope(&short.quota),
+            short.free.unwrap_or(0)
+        ),
+    })
 }
 
 /// True when `size` matches what the user typed into the size search: every word of `query`
@@ -168,14 +222,82 @@ mod tests {
             Some(words)
         );
         assert_eq!(
-            option_label(&blocked, "uksouth"),
+            option_label(&blocked, "uksouth", Some("fits your quota")),
             format!("Standard_E16s_v5 · 16 vCPUs, 128 GB · {words}")
         );
         let open = size("Standard_D4s_v5", 4, 16.0, true, None);
         assert_eq!(unavailable_reason(&open, "uksouth"), None);
         assert_eq!(
-            option_label(&open, "uksouth"),
+            option_label(&open, "uksouth", None),
             "Standard_D4s_v5 · 4 vCPUs, 16 GB"
+        );
+    }
+
+    fn usage(name: &str, current: i64, limit: i64) -> QuotaUsage {
+        QuotaUsage {
+            name: name.into(),
+            current,
+            limit,
+        }
+    }
+
+    /// 20 vCPUs free in the region, 12 in the D-series v5 family, 40 in the E-series.
+    fn usages() -> Vec<QuotaUsage> {
+        vec![
+            usage("cores", 80, 100),
+            usage("standardDSv5Family", 38, 50),
+            usage("standardESv5Family", 0, 40),
+        ]
+    }
+
+    fn sized(name: &str, vcpus: i32, family: &str) -> VmSizeOption {
+        VmSizeOption {
+            family: family.into(),
+            ..size(name, vcpus, 16.0, true, None)
+        }
+    }
+
+    #[test]
+    fn each_size_says_whether_it_fits_beside_the_other_pool() {
+        let system = sized("Standard_D2s_v5", 2, "standardDSv5Family");
+        let d4 = sized("Standard_D4s_v5", 4, "standardDSv5Family");
+        let e4 = sized("Standard_E4s_v5", 4, "standardESv5Family");
+        let other = Some((&system, 1));
+        // 2 + 2 × 4 = 10 of the family's 12.
+        assert_eq!(
+            quota_note(&d4, 2, other, &usages()).as_deref(),
+            Some("fits your quota")
+        );
+        // 2 + 3 × 4 = 14: the family's 12 bind before the region's 20.
+        assert_eq!(
+            quota_note(&d4, 3, other, &usages()).as_deref(),
+            Some("over quota: needs 14 vCPUs of standardDSv5Family, 12 free")
+        );
+        // Another family has room, so only the regional total can bind: 2 + 5 × 4 = 22 > 20.
+        assert_eq!(
+            quota_note(&e4, 4, other, &usages()).as_deref(),
+            Some("fits your quota")
+        );
+        assert_eq!(
+            quota_note(&e4, 5, other, &usages()).as_deref(),
+            Some("over quota: needs 22 vCPUs of Total Regional vCPUs, 20 free")
+        );
+    }
+
+    #[test]
+    fn nothing_is_said_without_usages_or_for_a_size_that_cannot_be_picked() {
+        let d4 = sized("Standard_D4s_v5", 4, "standardDSv5Family");
+        assert_eq!(quota_note(&d4, 3, None, &[]), None);
+        let blocked = VmSizeOption {
+            available: false,
+            ..d4.clone()
+        };
+        assert_eq!(quota_note(&blocked, 1, None, &usages()), None);
+        // Only the family is reported: the region's total is unknown, the family's decides.
+        let family_only = [usage("standardDSv5Family", 0, 8)];
+        assert_eq!(
+            quota_note(&d4, 2, None, &family_only).as_deref(),
+            Some("fits your quota")
         );
     }
 
@@ -190,8 +312,8 @@ mod tests {
         );
         zonal.restricted_zones = vec!["3".into()];
         assert_eq!(
-            option_label(&zonal, "westeurope"),
-            "Standard_DC2s_v2 · 2 vCPUs, 8 GB · not in zone 3"
+            option_label(&zonal, "westeurope", Some("fits your quota")),
+            "Standard_DC2s_v2 · 2 vCPUs, 8 GB · not in zone 3 · fits your quota"
         );
         zonal.restricted_zones = vec!["1".into(), "3".into()];
         assert_eq!(zone_note(&zonal).as_deref(), Some("not in zones 1, 3"));

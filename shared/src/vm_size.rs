@@ -1,5 +1,6 @@
 //! The VM sizes a region offers, as the create modal and `GET /api/aks/available-skus` show them.
 
+use crate::preflight::QuotaUsage;
 use serde::{Deserialize, Serialize};
 
 /// One VM size of a region's catalogue.
@@ -39,6 +40,11 @@ pub struct VmSizeCatalogue {
     pub skus: Vec<VmSizeOption>,
     /// ARM could not be read.
     pub degraded: bool,
+    /// The subscription's vCPU usages in the region (the regional total and each family), read
+    /// with the answer, so the picker can say whether each size fits; empty when they could
+    /// not be read, and in older answers. The pre-flight reads them again for its verdict.
+    #[serde(default)]
+    pub usages: Vec<QuotaUsage>,
 }
 
 impl VmSizeOption {

@@ -231,9 +231,26 @@ impl JobTracking {
 
     /// The tab's title: the product's name, led by the first running create's progress.
     pub fn page_title(&self) -> String {
-        let views: Vec<TaskView> = self.entries().into_iter().map(|e| e.view).collect();
         let stopping = self.cancel_requested.get();
-        dashboard_title(&views, |id| stopping.iter().any(|asked| asked == id))
+        dashboard_title(&self.views(), |id| stopping.iter().any(|asked| asked == id))
+    }
+
+    /// The newest views of every followed task, oldest first.
+    pub fn views(&self) -> Vec<TaskView> {
+        self.entries().into_iter().map(|entry| entry.view).collect()
+    }
+
+    /// Ids of the tasks whose owner asked here to stop them.
+    pub fn stop_requests(&self) -> Vec<String> {
+        self.cancel_requested.get()
+    }
+
+    /// Shows `view` on the page again (its banner or card), also after a Dismiss.
+    pub fn show(&self, view: TaskView) {
+        let task_id = view.task_id.clone();
+        self.dismissed
+            .update(|dismissed| dismissed.retain(|id| *id != task_id));
+        self.update_view(view);
     }
 
     /// Changes whenever the clusters list should be read again.

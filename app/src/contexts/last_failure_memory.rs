@@ -168,7 +168,7 @@ mod client {
             let owner = caller.ok().map(|caller| caller.object_id);
             let stored = owner
                 .as_deref()
-                .and_then(|owner| slot::load(slot::now_ms(), owner));
+                .and_then(|owner| slot::load(crate::clock::now_ms(), owner));
             let merged = merge(&history, stored.clone());
             match (&merged.shown, &owner) {
                 (Some(record), Some(owner)) if stored.as_ref() != Some(record) => {
@@ -192,7 +192,8 @@ mod client {
                 seen.update_value(|seen| seen.push(view.job_id.clone()));
                 match view.status {
                     TaskStatus::Failure => {
-                        if let Some(record) = LastFailure::from_task(&view, slot::now_ms()) {
+                        if let Some(record) = LastFailure::from_task(&view, crate::clock::now_ms())
+                        {
                             if let Some(owner) = owner(caller) {
                                 slot::save(&record, &owner);
                             }
@@ -215,7 +216,8 @@ mod client {
             let Some(owner) = owner(caller) else {
                 return;
             };
-            let record = slot::read_text(event.new_value().as_deref(), slot::now_ms(), &owner);
+            let record =
+                slot::read_text(event.new_value().as_deref(), crate::clock::now_ms(), &owner);
             memory.local.set(Some(record));
         });
         on_cleanup(move || listener.remove());

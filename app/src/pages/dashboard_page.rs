@@ -2,9 +2,11 @@
 //! failed attempt, the clusters card with "Create cluster", for an administrator every user's
 //! jobs, and the create modal (whose code loads when it first opens). The selected
 //! subscription lives in the URL (`?subscription=…`) so a link or a reload shows the same view.
-//! The tab's title leads with the progress of a running create. The page provides the three
+//! The tab's title leads with the progress of a running create, and the header's Activity
+//! button lists the caller's recent jobs. The page provides the three
 //! contexts its components share (see [`crate::contexts`]).
 
+use crate::components::activity::activity_menu::ActivityMenu;
 use crate::components::admin::every_users_jobs::EveryUsersJobs;
 use crate::components::clusters::clusters_card::ClustersCard;
 use crate::components::clusters::subscription_picker::SubscriptionPicker;
@@ -48,6 +50,7 @@ pub fn DashboardPage() -> impl IntoView {
             <h1>"AKS Provisioning Dashboard"</h1>
             <div class="header-actions">
                 <SubscriptionPicker selected=subscription />
+                <ActivityMenu />
                 <UserMenu />
             </div>
         </header>

@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "../fixtures/axe";
 import { DashboardPage } from "../fixtures/dashboard_page";
 import { openModal, uniqueName } from "../fixtures/journey";
 
 // Two replicas of the dashboard on one PostgreSQL (replicas.sh): the create is started on the
 // page one replica serves, and stopped from the page the other serves. The session, the job
 // and the cancel all live in the shared database; the cancel reaches the worker on the first
-// replica through PostgreSQL's notifications.
+// replica through PostgreSQL's notifications. The other replica's activity list shows the job.
 
 const SETTLE_TIMEOUT = 15_000;
 
@@ -41,6 +42,14 @@ test("a create started on one replica is stopped from the other", async ({ page,
   });
   expect(cancels.length).toBeGreaterThan(0);
   expect(cancels.every((origin) => origin === other)).toBe(true);
+  await expectNoAxeViolations(otherPage, "the cancelled card on the other replica");
+  // The other replica's activity list reads the job from the shared database.
+  await otherPage.getByRole("button", { name: /^Activity/ }).click();
+  const line = otherPage
+    .getByRole("region", { name: "Your jobs, last 24 hours" })
+    .getByRole("listitem")
+    .filter({ hasText: name });
+  await expect(line.locator(".state")).toHaveText("Stopped");
 
   // The first page learns it from its own replica.
   await expect(page.locator(".cancelled-notice")).toContainText(`Provisioning ${name} was cancelled.`, {

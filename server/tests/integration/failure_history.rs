@@ -10,8 +10,8 @@ use super::support::tasks::{
     cancel, ensure_owner_only, ensure_revoked, post_task, start, until_finished,
 };
 use super::support::{
-    SUBSCRIPTION, TestResult, alice_on_a_dashboard, create_body, ensure, fast_world, get_task,
-    http, sign_in, start_dashboard,
+    SUBSCRIPTION, TestResult, alice_on_a_dashboard, create_body, ensure, fast_world, get_json,
+    get_task, http, sign_in, start_dashboard,
 };
 use app::api::provision::dismiss_failed_provision::DismissFailedProvision;
 use app::api::provision::recent_failed_provisions::RecentFailedProvisions;
@@ -23,20 +23,14 @@ use shared::progress::TaskView;
 use sqlx::Connection as _;
 
 /// Route of a failure's Dismiss (`{id}`: the job id).
-const DISMISS_ROUTE: &str = "/api/aks/recent-failed-provisions/{id}/dismiss";
+pub(super) const DISMISS_ROUTE: &str = "/api/aks/recent-failed-provisions/{id}/dismiss";
 
 /// Route of the failure history.
 const HISTORY_ROUTE: &str = "/api/aks/recent-failed-provisions";
 
 /// `GET /api/aks/recent-failed-provisions{query}` as `cookie` (empty: no session).
 async fn history(base_url: &str, cookie: &str, query: &str) -> TestResult<(StatusCode, Value)> {
-    let mut request = http().get(format!("{base_url}{HISTORY_ROUTE}{query}"));
-    if !cookie.is_empty() {
-        request = request.header("cookie", cookie);
-    }
-    let response = request.send().await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
+    get_json(base_url, &format!("{HISTORY_ROUTE}{query}"), cookie).await
 }
 
 /// The job ids of a history answer, in its order.
@@ -62,14 +56,14 @@ async fn ensure_history(base_url: &str, cookie: &str, ids: &[&str]) -> TestResul
 }
 
 /// A create body whose PUT Azure refuses (the sandbox supports no Kubernetes 1.20).
-fn put_refused(cluster: &str, group: &str) -> Value {
+pub(super) fn put_refused(cluster: &str, group: &str) -> Value {
     let mut body = create_body(cluster, "eastus", group);
     body["kubernetes_version"] = json!("1.20");
     body
 }
 
 /// Starts the create of `body`, waits for its end and answers the task, which must be FAILURE.
-async fn failed_create(base_url: &str, cookie: &str, body: &Value) -> TestResult<Value> {
+pub(super) async fn failed_create(base_url: &str, cookie: &str, body: &Value) -> TestResult<Value> {
     let task_id = start(base_url, cookie, body).await?;
     let task = until_finished(base_url, cookie, &task_id).await?;
     ensure(task["status"] == "FAILURE", format!("failed: {task}"))?;
@@ -77,7 +71,11 @@ async fn failed_create(base_url: &str, cookie: &str, body: &Value) -> TestResult
 }
 
 /// Starts a create and cancels it at once; answers the REVOKED task.
-async fn cancelled_create(base_url: &str, cookie: &str, body: &Value) -> TestResult<Value> {
+pub(super) async fn cancelled_create(
+    base_url: &str,
+    cookie: &str,
+    body: &Value,
+) -> TestResult<Value> {
     let task_id = start(base_url, cookie, body).await?;
     let (status, outcome) = cancel(base_url, cookie, &task_id).await?;
     ensure(
@@ -89,13 +87,13 @@ async fn cancelled_create(base_url: &str, cookie: &str, body: &Value) -> TestRes
     Ok(task)
 }
 
-fn job_id(task: &Value) -> TestResult<&str> {
+pub(super) fn job_id(task: &Value) -> TestResult<&str> {
     Ok(task["job_id"].as_str().ok_or("job_id")?)
 }
 
 /// POSTs the server function at `path` with the form `body`, as the browser does; answers the
 /// status and the JSON answer.
-async fn server_fn(
+pub(super) async fn server_fn(
     base_url: &str,
     path: &str,
     cookie: &str,

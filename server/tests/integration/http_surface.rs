@@ -4,7 +4,7 @@
 //! restrictions (docs/ARM_FACTS.md §2) and its degraded answer when ARM cannot be read.
 
 use super::support::{
-    TestResult, ensure, fast_world, http, sign_in, sign_in_request, start_dashboard,
+    TestResult, ensure, fast_world, get_json, http, sign_in, sign_in_request, start_dashboard,
 };
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, LOCATION, SET_COOKIE};
@@ -349,20 +349,6 @@ async fn demo_sign_in_exists_only_in_sandbox_mode() -> TestResult {
 
 const SUB: &str = "8c2f9f8e-3b1d-4c6a-9e5f-1a2b3c4d5e6f";
 
-async fn get_json(
-    base: &str,
-    path: &str,
-    cookie: &str,
-) -> TestResult<(StatusCode, serde_json::Value)> {
-    let response = http()
-        .get(format!("{base}{path}"))
-        .header("cookie", cookie)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn read_routes_answer_for_a_signed_in_caller() -> TestResult {
     let dashboard = start_dashboard(fast_world(), true).await;
@@ -572,7 +558,8 @@ async fn available_skus_degrade_when_arm_cannot_be_read() -> TestResult {
     let cookie = sign_in(base, "alice").await?;
     let (status, catalogue) = get_json(base, &skus_path("eastus"), &cookie).await?;
     ensure(
-        status == StatusCode::OK && catalogue == json!({ "skus": [], "degraded": true }),
+        status == StatusCode::OK
+            && catalogue == json!({ "skus": [], "degraded": true, "usages": [] }),
         format!("5xx: {status} {catalogue}"),
     )?;
     // Our own validation still answers 400 before ARM is asked.
@@ -583,19 +570,25 @@ async fn available_skus_degrade_when_arm_cannot_be_read() -> TestResult {
     )?;
     drop(dashboard);
 
-    // Every second ARM request is throttled with a Retry-After longer than the client waits, so
-    // it gives up at once: the first read succeeds, the second degrades, the third succeeds.
+    // Each answer reads ARM twice (the sizes and the usages). Of every four ARM requests the last
+    // two are throttled with a Retry-After longer than the client waits, so it gives up at once:
+    // the first answer succeeds, the second degrades, the third succeeds.
     let mut world = fast_world();
-    world.faults.throttle_every_nth_request = 2;
+    world.faults.throttle_burst_every = 4;
+    world.faults.throttle_burst_length = 2;
     world.faults.throttle_retry_after_seconds = 600;
     let dashboard = start_dashboard(world, true).await;
     let base = &dashboard.base_url;
     let cookie = sign_in(base, "alice").await?;
     let (_, first) = get_json(base, &skus_path("eastus"), &cookie).await?;
-    ensure(first["degraded"] == false, format!("first read: {first}"))?;
+    ensure(
+        first["degraded"] == false && first["usages"].as_array().is_some_and(|u| !u.is_empty()),
+        format!("first read, with the region's usages: {first}"),
+    )?;
     let (status, throttled) = get_json(base, &skus_path("westeurope"), &cookie).await?;
     ensure(
-        status == StatusCode::OK && throttled == json!({ "skus": [], "degraded": true }),
+        status == StatusCode::OK
+            && throttled == json!({ "skus": [], "degraded": true, "usages": [] }),
         format!("429: {status} {throttled}"),
     )?;
     // The degraded answer was not cached: the next call reads ARM again.

@@ -2,12 +2,13 @@
 //! the sandbox cloud and a scripted ARM (its operations, retries, time bounds and followed URLs),
 //! ARM's protocol, jobs under injected faults (ARM's, the database's, SIGKILL), the ownership
 //! mark, the HTTP surface, the pre-flight, provisioning, cancel, the deletion of a partial
-//! cluster, the failure history, the administrator's view and stop (app roles), the sandbox cloud's survival of a restart, and the OpenID
+//! cluster, the failure history, the activity list, the administrator's view and stop (app roles), the sandbox cloud's survival of a restart, and the OpenID
 //! sign-in against a certified provider (npm `oidc-provider`) and a hostile one. Every test is an
 //! ordinary `#[tokio::test]`; the sandbox's in-process credential signs their tokens, so nothing
 //! touches the process environment (the one test of `azure_identity`'s managed-identity
 //! credential runs it in a child process).
 
+mod activity;
 mod admin;
 mod arm_client;
 mod arm_faults;

@@ -6,7 +6,7 @@
 
 use super::support::{
     CAPACITY_OUTAGE_SIZE, SUBSCRIPTION, TestResult, alice_on_a_dashboard, create_body, ensure,
-    get_task, http, post_create, post_json, sign_in, token, until_ready,
+    get_json, get_task, http, post_create, post_json, sign_in, token, until_ready,
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -31,17 +31,6 @@ async fn preflight(base: &str, cookie: &str, body: &Value) -> TestResult<Value> 
     let (status, report) = post_json(base, "/api/aks/preflight", cookie, body).await?;
     ensure(status == StatusCode::OK, format!("{status} {report}"))?;
     Ok(report)
-}
-
-/// GET `path` on the dashboard with the session `cookie`.
-async fn get_json(base: &str, path: &str, cookie: &str) -> TestResult<(StatusCode, Value)> {
-    let response = http()
-        .get(format!("{base}{path}"))
-        .header("cookie", cookie)
-        .send()
-        .await?;
-    let status = response.status();
-    Ok((status, response.json().await?))
 }
 
 /// Every object key of `value` that is not snake_case (an upper-case ASCII letter), with its

@@ -269,6 +269,22 @@ pub async fn alice_on_a_dashboard() -> TestResult<(TestDashboard, String)> {
     Ok((dashboard, cookie))
 }
 
+/// GETs `base_url` + `path` with the session `cookie` (empty: none); answers the status and the
+/// JSON body.
+pub async fn get_json(
+    base_url: &str,
+    path: &str,
+    cookie: &str,
+) -> TestResult<(reqwest::StatusCode, serde_json::Value)> {
+    let mut request = http().get(format!("{base_url}{path}"));
+    if !cookie.is_empty() {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await?;
+    let status = response.status();
+    Ok((status, response.json().await?))
+}
+
 /// POSTs `body` as JSON to `base_url` + `path` with the session `cookie`; answers the status and
 /// the JSON body.
 pub async fn post_json(

@@ -59,6 +59,7 @@ fn catalogue() -> VmSizeCatalogue {
             size("Standard_D8s_v5", 8, 32.0, "standardDSv5Family"),
         ],
         degraded: false,
+        usages: Vec::new(),
     }
 }
 
@@ -250,6 +251,7 @@ fn a_chosen_subnet_keeps_the_region_and_a_degraded_catalogue_offers_no_size() {
     let degraded = VmSizeCatalogue {
         skus: Vec::new(),
         degraded: true,
+        usages: Vec::new(),
     };
     let others = [(region("westeurope", "West Europe"), catalogue())];
     let actions = alternatives(&CapacityFailure {

@@ -215,6 +215,7 @@ fn seed_catalogue(blocked: Option<&str>) -> VmSizeCatalogue {
             size("Standard_E16s_v5", "standardESv5Family", 16, blocked),
         ],
         degraded: false,
+        usages: Vec::new(),
     }
 }
 
@@ -271,6 +272,7 @@ fn the_size_row_names_a_blocked_size_and_its_reason() {
     let degraded = VmSizeCatalogue {
         skus: vec![],
         degraded: true,
+        usages: Vec::new(),
     };
     assert_eq!(
         size_check(&request, Some(&degraded)).status,

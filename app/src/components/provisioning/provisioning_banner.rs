@@ -77,12 +77,13 @@ pub fn ProvisioningBanner(
                 .unwrap_or_default()
         })
     });
+    let task_id = move || task.with(|t| t.task_id.clone());
     move || {
         match outcome.get() {
         Outcome::Running => view! { <RunningBanner task extra_seconds cluster_name /> }.into_any(),
         Outcome::Succeeded => view! {
-            <div class="banner banner-success" role="status">
-                <p>"Cluster " <strong>{cluster_name}</strong> " is ready."</p>
+            <div class="banner banner-success" role="status" data-task-id=task_id>
+                <p tabindex="-1">"Cluster " <strong>{cluster_name}</strong> " is ready."</p>
                 {on_dismiss
                     .map(|dismiss| {
                         view! {
@@ -100,7 +101,7 @@ pub fn ProvisioningBanner(
         }
         .into_any(),
         Outcome::Failed => view! {
-            <div class="banner banner-failed" node_ref=failed_banner>
+            <div class="banner banner-failed" node_ref=failed_banner data-task-id=task_id>
                 {move || {
                     failed
                         .get()

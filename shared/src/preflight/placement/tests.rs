@@ -40,6 +40,7 @@ fn catalogue(worker_restricted: &[&str]) -> VmSizeCatalogue {
             size("Standard_D4s_v5", worker_restricted),
         ],
         degraded: false,
+        usages: Vec::new(),
     }
 }
 
@@ -120,6 +121,7 @@ fn unread_zone_restrictions_warn() {
     let degraded = VmSizeCatalogue {
         skus: Vec::new(),
         degraded: true,
+        usages: Vec::new(),
     };
     for catalogue in [None, Some(&degraded)] {
         let row = zones_check(&zoned, catalogue).expect("a row");

@@ -85,46 +85,60 @@ pub fn PoolFields(
     };
     let degraded = move || matches!(catalogue.get(), Some(Ok(Some(c))) if c.degraded);
     let region = Signal::derive(move || form.region.get());
+    let usages = Signal::derive(move || match catalogue.get() {
+        Some(Ok(Some(catalogue))) => catalogue.usages,
+        _ => Vec::new(),
+    });
     // The size input of one pool: the picker, or a text field when the catalogue is degraded.
-    let size_input = move |id: &'static str,
-                           selected: RwSignal<String>,
-                           size_field: &'static str,
-                           count: fn(&CreateForm) -> i32| {
-        let error = Signal::derive(move || load_error().or_else(|| form.message(size_field)));
-        if degraded() {
-            view! {
-                <TextField
-                    id
-                    label="VM size"
-                    value=selected
-                    on_input=Callback::new(move |value| {
-                        selected.set(value);
-                        form.touch(size_field);
-                    })
-                    error
-                    hint="Type a size name, e.g. Standard_D4s_v5."
-                />
+    // `other` is the other pool's size and count, which share the quotas.
+    let size_input =
+        move |id: &'static str,
+              selected: RwSignal<String>,
+              size_field: &'static str,
+              count: fn(&CreateForm) -> i32,
+              (other_size, other_count): (RwSignal<String>, fn(&CreateForm) -> i32)| {
+            let error = Signal::derive(move || load_error().or_else(|| form.message(size_field)));
+            if degraded() {
+                view! {
+                    <TextField
+                        id
+                        label="VM size"
+                        value=selected
+                        on_input=Callback::new(move |value| {
+                            selected.set(value);
+                            form.touch(size_field);
+                        })
+                        error
+                        hint="Type a size name, e.g. Standard_D4s_v5."
+                    />
+                }
+                .into_any()
+            } else {
+                view! {
+                    <VmSizePicker
+                        id
+                        label="VM size"
+                        region
+                        sizes
+                        selected
+                        count=Signal::derive(move || count(&form))
+                        usages
+                        other_pool=Signal::derive(move || {
+                            let name = other_size.get();
+                            form.sizes
+                                .with(|sizes| sizes.iter().find(|size| size.name == name).cloned())
+                                .map(|size| (size, other_count(&form)))
+                        })
+                        error
+                        on_pick=Callback::new(move |()| {
+                            form.touch(size_field);
+                            swap_notice.set(None);
+                        })
+                    />
+                }
+                .into_any()
             }
-            .into_any()
-        } else {
-            view! {
-                <VmSizePicker
-                    id
-                    label="VM size"
-                    region
-                    sizes
-                    selected
-                    count=Signal::derive(move || count(&form))
-                    error
-                    on_pick=Callback::new(move |()| {
-                        form.touch(size_field);
-                        swap_notice.set(None);
-                    })
-                />
-            }
-            .into_any()
-        }
-    };
+        };
     view! {
         <Show when=degraded>
             <p class="hint">
@@ -135,7 +149,7 @@ pub fn PoolFields(
         <div class="pool-grid">
             <fieldset class="pool">
                 <legend>"System pool"</legend>
-                {move || size_input("create-system-size", form.system_vm_size, field::SYSTEM_VM_SIZE, CreateForm::system_nodes)}
+                {move || size_input("create-system-size", form.system_vm_size, field::SYSTEM_VM_SIZE, CreateForm::system_nodes, (form.node_sku, CreateForm::worker_nodes))}
                 <TextField
                     id="create-system-count"
                     label="Nodes"
@@ -152,7 +166,7 @@ pub fn PoolFields(
             </fieldset>
             <fieldset class="pool">
                 <legend>"Worker pool"</legend>
-                {move || size_input("create-worker-size", form.node_sku, field::WORKER_VM_SIZE, CreateForm::worker_nodes)}
+                {move || size_input("create-worker-size", form.node_sku, field::WORKER_VM_SIZE, CreateForm::worker_nodes, (form.system_vm_size, CreateForm::system_nodes))}
                 <TextField
                     id="create-worker-count"
                     label="Nodes"

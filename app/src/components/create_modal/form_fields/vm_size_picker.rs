@@ -1,12 +1,15 @@
 //! A VM size `<select>` over a region's catalogue, with a search box that narrows it (by name,
 //! vCPUs or memory) and the cores and memory the pool adds up to. Every option says in words
 //! what limits it: sizes the subscription cannot deploy in the region stay visible but disabled
-//! with the reason ("not offered to this subscription in uksouth"), and a size restricted in
-//! some zones only stays selectable and names those zones (`shared::size_choice`).
+//! with the reason ("not offered to this subscription in uksouth"), a size restricted in some
+//! zones only stays selectable and names those zones, and each size that can be picked says
+//! whether it fits the subscription's vCPU quotas with the pool's count beside the other pool
+//! (`shared::size_choice`).
 
 use super::field_error::FieldError;
 use leptos::prelude::*;
-use shared::size_choice::{option_label, searched};
+use shared::preflight::QuotaUsage;
+use shared::size_choice::{option_label, quota_note, searched};
 use shared::vm_size::VmSizeOption;
 
 /// A labelled VM size picker with its search box and its "16 cores, 128 GB RAM · 10 × 16 = 160
@@ -25,9 +28,15 @@ pub fn VmSizePicker(
     sizes: Signal<Option<Vec<VmSizeOption>>>,
     /// The chosen size's name.
     selected: RwSignal<String>,
-    /// The pool's node count, for the summary line.
+    /// The pool's node count, for the summary line and the quota notes.
     #[prop(into)]
     count: Signal<i32>,
+    /// The subscription's vCPU usages in the region (empty: unknown, no quota notes).
+    #[prop(into, optional)]
+    usages: Signal<Vec<QuotaUsage>>,
+    /// The other pool's chosen size and count, which shares the quotas.
+    #[prop(into, optional)]
+    other_pool: Signal<Option<(VmSizeOption, i32)>>,
     /// The field's message, when it has one to show.
     #[prop(into)]
     error: Signal<Option<String>>,
@@ -98,10 +107,15 @@ pub fn VmSizePicker(
                     None => view! { <option value="">"Loading VM sizes…"</option> }.into_any(),
                     Some((shown, _)) => {
                         let region = region.get();
+                        let count = count.get();
+                        let other = other_pool.get();
+                        let other = other.as_ref().map(|(size, count)| (size, *count));
+                        let usages = usages.get();
                         shown
                             .into_iter()
                             .map(|size| {
-                                let text = option_label(&size, &region);
+                                let quota = quota_note(&size, count, other, &usages);
+                                let text = option_label(&size, &region, quota.as_deref());
                                 let name = size.name.clone();
                                 view! {
                                     <option

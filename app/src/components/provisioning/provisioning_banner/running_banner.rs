@@ -28,6 +28,7 @@ pub fn RunningBanner(
     let heading_id = task.with_untracked(|t| format!("banner-{}", t.task_id));
     let labelled_by = heading_id.clone();
     let task_id = task.with_untracked(|t| t.task_id.clone());
+    let marked_task = task_id.clone();
     let place = move || {
         progress.with(|p| {
             p.as_ref()
@@ -43,9 +44,9 @@ pub fn RunningBanner(
     };
     let portal_url = move || progress.with(|p| p.as_ref().and_then(|p| p.portal_url.clone()));
     view! {
-        <section class="banner" aria-labelledby=labelled_by>
+        <section class="banner" aria-labelledby=labelled_by data-task-id=marked_task>
             <div class="banner-header">
-                <h2 id=heading_id class="banner-title">
+                <h2 id=heading_id class="banner-title" tabindex="-1">
                     "Creating "
                     <span class="cluster-name">{cluster_name}</span>
                 </h2>

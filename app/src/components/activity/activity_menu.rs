@@ -1,0 +1,86 @@
+//! The Activity button and the list it opens. The button's name counts what runs ("Activity, 2
+//! running"), from the job tracking, so it is right in the first HTML and moves live. The list
+//! opens below it and closes with ESC (focus back on the button), a press outside it, or Show
+//! (focus on the banner it brought back).
+
+use crate::components::activity::activity_list::ActivityList;
+use crate::contexts::job_tracking::use_job_tracking;
+use crate::focus::question_open;
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use shared::activity::{button_label, running_count};
+
+/// The button, and the list while it is open.
+#[component]
+pub fn ActivityMenu() -> impl IntoView {
+    let Some(jobs) = use_job_tracking() else {
+        return ().into_any();
+    };
+    let open = RwSignal::new(false);
+    let button = NodeRef::<html::Button>::new();
+    let menu = NodeRef::<html::Div>::new();
+    let keys = window_event_listener(ev::keydown, move |event| {
+        if open.get_untracked() && event.key() == "Escape" && !question_open() {
+            event.prevent_default();
+            open.set(false);
+            if let Some(button) = button.get_untracked() {
+                // Keyboard convenience only; nothing to recover if the browser refuses.
+                let _ = button.focus();
+            }
+        }
+    });
+    let presses = window_event_listener(ev::pointerdown, move |event| {
+        if !open.get_untracked() {
+            return;
+        }
+        let target = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+        let inside = menu
+            .get_untracked()
+            .is_some_and(|menu| menu.contains(target.as_ref()));
+        if !inside {
+            open.set(false);
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        presses.remove();
+    });
+    let on_shown = Callback::new(move |()| open.set(false));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                // The running tasks are read before the page renders: the count is in its HTML.
+                let _ = jobs.loaded().await;
+                let running = move || running_count(&jobs.views());
+                view! {
+                    <div class="activity" node_ref=menu>
+                        <button
+                            type="button"
+                            class="button secondary activity-button"
+                            aria-expanded=move || open.get().to_string()
+                            aria-controls="activity-list"
+                            aria-label=move || button_label(running())
+                            node_ref=button
+                            on:click=move |_| open.update(|open| *open = !*open)
+                        >
+                            "Activity"
+                            <Show when=move || { running() > 0 }>
+                                <span class="activity-count" aria-hidden="true">
+                                    {running}
+                                </span>
+                            </Show>
+                        </button>
+                        <Show when=move || open.get()>
+                            <ActivityList on_shown />
+                        </Show>
+                    </div>
+                }
+            })}
+        </Transition>
+    }
+    .into_any()
+}
