@@ -40,6 +40,7 @@ mod entra;
 
 use crate::arm::ApiVersions;
 use crate::oidc::OidcSettings;
+use crate::secret::Secret;
 use shared::subscription_allow_list::{AllowListError, SubscriptionAllowList};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -118,8 +119,8 @@ pub struct Config {
     pub cloud: CloudMode,
     /// api-versions for ARM calls.
     pub api_versions: ApiVersions,
-    /// sqlx database URL.
-    pub database_url: String,
+    /// sqlx database URL; a secret, as a PostgreSQL URL may carry the password.
+    pub database_url: Secret,
     /// Wait between reads of an operation or cluster when ARM sends no `Retry-After`.
     pub poll_interval: Duration,
     /// How long a shutdown waits for open requests before the process exits.
@@ -204,10 +205,11 @@ impl Config {
         };
         let defaults = ApiVersions::default();
         let version = |name: &str, default: String| lookup(name).unwrap_or(default);
-        let database_url =
-            lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://data/dashboard.db".into());
+        let database_url = Secret::new(
+            lookup("DATABASE_URL").unwrap_or_else(|| "sqlite://data/dashboard.db".into()),
+        );
         let sandbox_url = sandbox_url(&lookup)?;
-        let shared_database = crate::store::EngineKind::of_url(&database_url)
+        let shared_database = crate::store::EngineKind::of_url(database_url.expose())
             == Some(crate::store::EngineKind::Postgres);
         if cloud == CloudMode::Sandbox && shared_database && sandbox_url.is_none() {
             // Each replica would start a cloud of its own, in memory: a job taken over by
@@ -247,7 +249,7 @@ impl Config {
     /// its `-wal`), so the two are kept, moved and deleted together, and two databases in one
     /// directory get two clouds. `None` for an in-memory database: the cloud stays in memory too.
     pub fn sandbox_state(&self) -> Option<PathBuf> {
-        let database = crate::store::database_file(&self.database_url)?;
+        let database = crate::store::database_file(self.database_url.expose())?;
         let mut name = database.file_name()?.to_owned();
         name.push("-sandbox-cloud.json");
         Some(database.with_file_name(name))
@@ -433,10 +435,24 @@ mod tests {
     }
 
     #[test]
+    fn the_database_password_stays_out_of_debug_output() {
+        let config = config(&[
+            (
+                "DATABASE_URL",
+                "postgres://dashboard:hunter2-pw@db.internal/dashboard",
+            ),
+            ("SANDBOX_URL", "http://127.0.0.1:4000"),
+        ])
+        .expect("config");
+        assert!(!format!("{config:?}").contains("hunter2-pw"));
+        assert!(config.database_url.expose().contains("hunter2-pw"));
+    }
+
+    #[test]
     fn sandbox_is_the_default() {
         let config = config(&[]).expect("config");
         assert_eq!(config.cloud, CloudMode::Sandbox);
-        assert_eq!(config.database_url, "sqlite://data/dashboard.db");
+        assert_eq!(config.database_url.expose(), "sqlite://data/dashboard.db");
         assert_eq!(config.api_versions.container_service, "2025-10-01");
         assert_eq!(config.poll_interval, Duration::from_secs(30));
         assert_eq!(config.shutdown_grace, Duration::from_secs(20));

@@ -137,7 +137,7 @@ async fn serve_async(config: Config) -> anyhow::Result<()> {
     let mut state = assemble(Startup {
         arm,
         api_versions: config.api_versions,
-        database_url: config.database_url,
+        database_url: config.database_url.expose().to_owned(),
         leptos_options: leptos.leptos_options,
         session_secret,
         token_encryption_key,
