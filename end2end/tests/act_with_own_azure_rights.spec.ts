@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { CreateClusterModal } from "./fixtures/create_cluster_modal";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import {
   attachScreenshot,
@@ -38,6 +39,7 @@ test("alice signs in on the provider's page and her create succeeds", async ({ p
   await expect(dashboard.readyLine(name)).toBeVisible({ timeout: CREATE_TIMEOUT });
   await expect(dashboard.clusterRow(name)).toContainText("Succeeded");
   await attachScreenshot(testInfo, "alice's cluster is ready", await page.screenshot());
+  await expectNoAxeViolations(page, "alice's cluster is ready");
 });
 
 test("bob, a Reader, is refused by the pre-flight, and by Azure's RBAC when he forces a create", async ({
@@ -61,6 +63,7 @@ test("bob, a Reader, is refused by the pre-flight, and by Azure's RBAC when he f
   await expect(modal.resourceGroupRow).toBeFocused();
   await expect(modal.livePanel).toBeHidden();
   await attachScreenshot(testInfo, "bob's pre-flight", await modal.dialog.screenshot());
+  await expectNoAxeViolations(page, "bob's pre-flight");
   await modal.closeDiscarding();
 
   // Through the API, with a group that does not exist yet (nothing for the pre-flight to read):
@@ -81,6 +84,7 @@ test("bob, a Reader, is refused by the pre-flight, and by Azure's RBAC when he f
     `az role assignment create --assignee ${BOB} --role Contributor --scope /subscriptions/${SUBSCRIPTION}`,
   );
   await attachScreenshot(testInfo, "bob's permission card", await page.screenshot());
+  await expectNoAxeViolations(page, "bob's permission card");
 });
 
 test("after sign-out, Back shows the sign-in page, not the dashboard", async ({ page }) => {
@@ -124,6 +128,7 @@ test("a revoked refresh token asks the owner to sign in again, and the create th
   const notice = banner.getByRole("status").filter({ hasText: "Azure no longer accepts your sign-in" });
   await expect(notice).toBeVisible({ timeout: FAILURE_TIMEOUT });
   await attachScreenshot(testInfo, "sign in again", await page.screenshot());
+  await expectNoAxeViolations(page, "sign in again");
 
   // She signs in again on the provider's page; the create goes on where it stopped.
   await notice.getByRole("link", { name: "Sign in again" }).click();

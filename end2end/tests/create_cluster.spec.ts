@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { attachScreenshot, openModal, uniqueName, withoutJavaScript } from "./fixtures/journey";
 
@@ -40,6 +41,7 @@ test.describe("create a cluster", () => {
     await expect(modal.workerPool).toContainText("4 cores, 16 GB RAM · 2 × 4 = 8 cores total");
     await expect(modal.dialog).toContainText(`DNS prefix: ${name}`);
     await attachScreenshot(testInfo, "create modal", await modal.dialog.screenshot());
+    await expectNoAxeViolations(page, "create modal");
 
     // After the submit the modal stays open with the live panel until Azure accepted the create.
     await modal.submit.click();
@@ -65,6 +67,7 @@ test.describe("create a cluster", () => {
     await expect(portal).toHaveAttribute("rel", "noopener noreferrer");
     await expect(portal).toHaveAttribute("href", new RegExp(`/managedClusters/${name}$`));
     await attachScreenshot(testInfo, "provisioning banner", await page.screenshot({ fullPage: true }));
+    await expectNoAxeViolations(page, "provisioning banner");
 
     // The system pool finishes first (halfway through the sandbox's create).
     await expect(pools.getByRole("listitem").filter({ hasText: "system · Succeeded" })).toHaveClass(/chip-good/, {
@@ -128,6 +131,7 @@ test.describe("create a cluster", () => {
     await raw.getByText("Raw error from Azure").click();
     await expect(raw).toContainText("K8sVersionNotSupported");
     await attachScreenshot(testInfo, "create modal after a refused create", await page.screenshot());
+    await expectNoAxeViolations(page, "create modal after a refused create");
 
     // Nothing runs any more: the form is editable again and still holds what was typed.
     await expect(modal.livePanel).toBeHidden();
@@ -205,6 +209,7 @@ test.describe("pre-flight", () => {
     await modal.expectSubmitLabel("Fix errors above");
     await expect(modal.submit).toHaveAttribute("aria-disabled", "true");
     await attachScreenshot(testInfo, "pre-flight quota shortfall", await modal.dialog.screenshot());
+    await expectNoAxeViolations(page, "pre-flight quota shortfall");
     // aria-disabled, not disabled: it stays focusable and a click lands (Playwright needs force).
     await modal.submit.click({ force: true });
     await expect(modal.applyNodes(1)).toBeFocused();
@@ -295,6 +300,7 @@ test.describe("on a phone", () => {
       expect(box && box.x >= 0 && box.x + box.width <= 390).toBeTruthy();
     }
     await attachScreenshot(testInfo, "create modal at 390 px (top)", await page.screenshot());
+    await expectNoAxeViolations(page, "create modal at 390 px (top)");
     // The pre-flight rows render under the form when their answer arrives and push the button
     // down: scroll once the modal has settled, and again if it still moved.
     await expect(modal.preflight).toHaveAttribute("aria-busy", "false");
@@ -303,5 +309,6 @@ test.describe("on a phone", () => {
       await expect(modal.submit).toBeInViewport({ timeout: 1_000 });
     }).toPass();
     await attachScreenshot(testInfo, "create modal at 390 px (bottom)", await page.screenshot());
+    await expectNoAxeViolations(page, "create modal at 390 px (bottom)");
   });
 });

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { attachScreenshot, openModal, uniqueName } from "./fixtures/journey";
 
 // The error card (docs/PRODUCT.md §6) on failures Azure reports after the pre-flight passed, one
@@ -77,6 +78,7 @@ test.describe("the error card", () => {
     await card.getByText("Raw error from Azure").click();
     await expect(card.locator("details.raw-error pre")).toContainText("Total Regional Cores");
     await attachScreenshot(testInfo, "quota error card", await page.screenshot());
+    await expectNoAxeViolations(page, "quota error card");
 
     // Edit & retry opens the form with the attempt's settings, on the worker count.
     await card.getByRole("button", { name: "Edit & retry" }).click();
@@ -102,6 +104,7 @@ test.describe("the error card", () => {
     await expect(card.getByRole("heading")).toHaveText(/VM size not available/);
     await expect(card.locator(".error-card-summary")).toContainText("Standard_D4s_v5");
     await expectSafeLinks(page, card);
+    await expectNoAxeViolations(page, "the sku_blocked card");
   });
 
   test("a refused write offers the role assignment command, copied to the clipboard", async ({
@@ -127,6 +130,7 @@ test.describe("the error card", () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(command);
     await expectSafeLinks(page, card);
     await attachScreenshot(testInfo, "permission error card", await page.screenshot());
+    await expectNoAxeViolations(page, "permission error card");
 
     // Edit & retry hands the form back, on the resource group; Dismiss clears the card.
     await card.getByRole("button", { name: "Edit & retry" }).click();
@@ -158,5 +162,6 @@ test.describe("the error card", () => {
     await card.getByRole("button", { name: "Copy raw error" }).click();
     await expect(card.locator("details.raw-error").getByRole("status")).toHaveText("Copied to the clipboard.");
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
+    await expectNoAxeViolations(page, "the indented raw error after its copy");
   });
 });

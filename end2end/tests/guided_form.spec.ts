@@ -72,6 +72,8 @@ for (const viewport of VIEWPORTS) {
       await expect(options.filter({ hasText: "Standard_D2s_v5" })).toHaveCount(0);
       await expect(modal.workerPool).toContainText(/Showing \d+ of \d+ sizes\./);
       await modal.workerSize.selectOption("Standard_D16s_v5");
+      // Each size says whether it fits the subscription's quota beside the system pool.
+      await expect(options.filter({ hasText: "Standard_D16s_v5 · 16 vCPUs, 64 GB · fits your quota" })).toHaveCount(1);
       await search.fill("");
       await expect(options.filter({ hasText: "Standard_D2s_v5" })).toHaveCount(1);
 

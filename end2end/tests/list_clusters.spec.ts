@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { startCreate, signedInRequest, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
@@ -91,6 +92,7 @@ for (const viewport of VIEWPORTS) {
     }).toPass({ timeout: 15_000 });
     await expect(row.getByRole("cell").filter({ hasText: "Creating" })).not.toContainText("Running");
     await expect(dashboard.clusterRow("aks-platform")).toContainText(/Succeeded\s*Running/);
+    await expectNoAxeViolations(page, `the clusters table (${viewport.width} px)`);
 
     const stopped = await alice.post(`/api/aks/cancel-provision/${taskId}`);
     expect(stopped.status()).toBe(200);

@@ -1,4 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { openModal, signedInRequest, startCreate, uniqueName, VIEWPORTS } from "./fixtures/journey";
 
@@ -82,6 +83,7 @@ for (const viewport of VIEWPORTS) {
       // The user switches tabs; the create finishes meanwhile.
       await setTabHidden(page, true);
       await expect(dashboard.readyLine(name)).toBeVisible({ timeout: CREATE_TIMEOUT });
+      await expectNoAxeViolations(page, "the ready line of a create that ended unseen");
       await expect
         .poll(() => notices(page, name))
         .toEqual([

@@ -1,10 +1,12 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 
 test("a visitor signs in through the sandbox's provider, sees who they are, and signs out", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await expectNoAxeViolations(page, "the sign-in page");
 
   // The dashboard's page has one way in: the provider's page, on the sandbox cloud's origin.
   await page.getByRole("link", { name: "Sign in with the sandbox's Entra ID" }).click();
@@ -16,6 +18,7 @@ test("a visitor signs in through the sandbox's provider, sees who they are, and 
   await expect(dashboard.heading).toBeVisible();
   await expect(page.getByText("Signed in as")).toBeVisible();
   await expect(page.locator(".user-menu")).toContainText("Bob Example");
+  await expectNoAxeViolations(page, "the signed-in dashboard");
 
   // Signing out ends the provider's session too, which sends the browser back to /sign-in.
   await page.getByRole("button", { name: "Sign out" }).click();

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { expectNoAxeViolations } from "./fixtures/axe";
 import { DashboardPage } from "./fixtures/dashboard_page";
 import { attachScreenshot, signedInRequest, startCreate, uniqueName } from "./fixtures/journey";
 
@@ -41,6 +42,7 @@ test("an administrator stops another user's create and its owner is told who did
   await expect(question).toContainText("Part of the cluster may already exist on Azure");
   await expect(question.getByRole("button", { name: "Keep running" })).toBeFocused();
   await attachScreenshot(testInfo, "admin stop question", await page.screenshot());
+  await expectNoAxeViolations(page, "admin stop question");
   await question.getByRole("button", { name: "Stop provisioning" }).click();
   await expect(async () => {
     await section.getByRole("button", { name: "Refresh" }).click();
@@ -53,6 +55,7 @@ test("an administrator stops another user's create and its owner is told who did
   const task = await (await alice.get(`/api/tasks/${taskId}`)).json();
   expect(task).toMatchObject({ status: "REVOKED", stopped_by: { display_name: "Dana Admin", administrator: true } });
   await attachScreenshot(testInfo, "alice's card", await alicePage.screenshot());
+  await expectNoAxeViolations(alicePage, "alice's card");
 
   // Bob's dashboard has no such section.
   const bobPage = await (await browser.newContext({ baseURL: testInfo.project.use.baseURL })).newPage();
