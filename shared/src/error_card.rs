@@ -152,6 +152,19 @@ pub fn classify_task(view: &TaskView) -> Option<Classification> {
     ended_badly(view).then(|| classify_failure(&shown_failure(view), &task_context(view)))
 }
 
+/// The portal page of what a task left on Azure, once the cluster was seen; none once its
+/// partial cluster is deleted, as nothing is left there to open.
+pub fn portal_url_left(view: &TaskView) -> Option<String> {
+    let cluster_deleted = view
+        .deletion
+        .as_ref()
+        .is_some_and(|deletion| deletion.state == DeletionState::Deleted);
+    view.progress
+        .as_ref()
+        .and_then(|progress| progress.portal_url.clone())
+        .filter(|_| !cluster_deleted)
+}
+
 fn ended_badly(view: &TaskView) -> bool {
     matches!(view.status, TaskStatus::Failure | TaskStatus::Revoked)
 }
@@ -165,7 +178,7 @@ fn task_context(view: &TaskView) -> ErrorContext {
 
 /// The failure a failed or stopped task shows: its error, or a stand-in when it has none, with
 /// the administrator who stopped it named.
-fn shown_failure(view: &TaskView) -> TaskFailure {
+pub(crate) fn shown_failure(view: &TaskView) -> TaskFailure {
     let mut failure = view.error.clone().unwrap_or_else(|| {
         TaskFailure::new(
             "stopped",
@@ -214,16 +227,12 @@ impl FailedAttempt {
             return None;
         }
         let failure = shown_failure(view);
-        let (cluster_name, portal_url) = match &view.progress {
-            Some(progress) => (progress.cluster_name.clone(), progress.portal_url.clone()),
-            None => (String::new(), None),
-        };
-        // Once its partial cluster is deleted, nothing is left on Azure to open or to delete.
-        let cluster_deleted = view
-            .deletion
+        let cluster_name = view
+            .progress
             .as_ref()
-            .is_some_and(|deletion| deletion.state == DeletionState::Deleted);
-        let portal_url = portal_url.filter(|_| !cluster_deleted);
+            .map(|progress| progress.cluster_name.clone())
+            .unwrap_or_default();
+        let portal_url = portal_url_left(view);
         let classification = match failure.classification.as_deref() {
             Some(served) => served.clone(),
             None => classify_failure(&failure, &task_context(view)),

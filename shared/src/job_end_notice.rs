@@ -2,8 +2,8 @@
 //! hidden (issue 19, point 1): the cluster and how it ended in the title, one line of why in
 //! the body, in the same words as the page.
 
-use crate::error_card::FailedAttempt;
-use crate::progress::{TaskStatus, TaskView};
+use crate::error_card::shown_failure;
+use crate::progress::{CANCELLED_CODE, TaskStatus, TaskView};
 
 /// A notification's text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,15 +33,20 @@ pub fn end_notice(view: &TaskView) -> Option<EndNotice> {
             },
         }),
         TaskStatus::Failure | TaskStatus::Revoked => {
-            let attempt = FailedAttempt::of_task(view)?;
-            let ended = if attempt.stopped {
+            let failure = shown_failure(view);
+            let ended = if failure.code == CANCELLED_CODE {
                 "was stopped"
             } else {
                 "failed"
             };
+            // The server classifies every failure it answers. Classifying here instead would put
+            // the classifier into the page's first bundle (the notices run from the polling).
+            let body = failure
+                .classification
+                .map_or(failure.message, |classification| classification.summary);
             Some(EndNotice {
                 title: format!("Create of {name} {ended}"),
-                body: attempt.classification.summary,
+                body,
             })
         }
         TaskStatus::Pending | TaskStatus::Started | TaskStatus::Progress => None,
@@ -110,5 +115,24 @@ mod tests {
         .expect("a notice");
         assert_eq!(failed.title, "Create of aks-prod failed");
         assert!(failed.body.contains("1.20"), "{}", failed.body);
+    }
+
+    #[test]
+    fn a_failure_the_server_classified_is_told_in_the_card_s_summary() {
+        let view = task(
+            TaskStatus::Failure,
+            failure(
+                "K8sVersionNotSupported",
+                "Version 1.20 is not supported in this region.",
+            ),
+        );
+        let served = crate::error_card::classify_task(&view).expect("a failure");
+        let mut classified = view.clone();
+        if let Some(error) = classified.error.as_mut() {
+            error.classification = Some(Box::new(served.clone()));
+        }
+        let notice = end_notice(&classified).expect("a notice");
+        assert_eq!(notice.body, served.summary);
+        assert_ne!(notice.body, "Version 1.20 is not supported in this region.");
     }
 }

@@ -9,7 +9,9 @@
 //! showing a half-read card. A cancelled create is never a failure here.
 
 use crate::classify::{Classification, ErrorContext, classify};
-use crate::error_card::{FailedAttempt, RetryDraft, failure_text, field_to_edit, pool_draft};
+use crate::error_card::{
+    FailedAttempt, RetryDraft, failure_text, field_to_edit, pool_draft, portal_url_left,
+};
 use crate::progress::{CANCELLED_CODE, RequestedShape, TaskStatus, TaskView};
 use crate::provision::FieldError;
 use serde::{Deserialize, Serialize};
@@ -110,7 +112,7 @@ impl LastFailure {
             requested: progress.requested.clone(),
             zones: progress.zones.clone(),
             subnet_id: progress.subnet_id.clone(),
-            portal_url: FailedAttempt::of_task(view).and_then(|attempt| attempt.portal_url),
+            portal_url: portal_url_left(view),
         };
         record.names_present().then_some(record)
     }
