@@ -18,7 +18,27 @@ use shared::return_to::encode_query_value;
 use url::Url;
 
 /// The provider, and an azure-mode dashboard that signs in with it.
+///
+/// The provider's port is reserved and released before the dashboard that trusts it starts,
+/// and node takes it only after: the dashboard's own listeners (bound to port 0) or another
+/// test's can take it in between (seen once in CI: `EADDRINUSE`). That race is tried again on
+/// another port; a provider that cannot start at all fails every try.
 async fn setup() -> TestResult<(NodeProvider, TestDashboard)> {
+    let mut failed = None;
+    for _ in 0..PROVIDER_TRIES {
+        match provider_and_dashboard().await {
+            Ok(pair) => return Ok(pair),
+            Err(error) => failed = Some(error),
+        }
+    }
+    Err(failed.unwrap_or_else(|| "no try was made".into()))
+}
+
+/// How often [`setup`] tries.
+const PROVIDER_TRIES: usize = 3;
+
+/// One try of [`setup`].
+async fn provider_and_dashboard() -> TestResult<(NodeProvider, TestDashboard)> {
     let address = oidc_provider::reserve_address()?;
     let issuer = Url::parse(&format!("http://{address}"))?;
     let dashboard = start_dashboard_signing_in(
