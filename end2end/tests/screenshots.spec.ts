@@ -35,9 +35,8 @@ for (const viewport of VIEWPORTS) {
         await expect(dashboard.lastFailure).toBeVisible();
         await shoot(page, "dashboard-with-failure-card", viewport.width, colorScheme);
 
-        await page.getByRole("button", { name: /^Activity/ }).click();
-        const activity = page.getByRole("region", { name: "Your jobs, last 24 hours" });
-        await expect(activity.getByRole("listitem").first()).toBeVisible();
+        await dashboard.activity.click();
+        await expect(dashboard.activityList.getByRole("listitem").first()).toBeVisible();
         await shoot(page, "activity-list", viewport.width, colorScheme, false);
         await page.keyboard.press("Escape");
 

@@ -3,7 +3,9 @@
 //!
 //! The server answers [`RecentJob`]s (`GET /api/aks/jobs`, the `recent_jobs` server function);
 //! the page lays the views it follows live over them ([`activity_rows`]), so a running line
-//! moves with its banner and a create started since the list was read joins it at the top.
+//! moves with its banner and a create started since the list was read joins it at the top. The
+//! page reads the list again whenever a followed job ends, so once a job has ended the server's
+//! view is the newer one.
 
 use crate::error_card::headline;
 use crate::page_title::phase_verb;
@@ -38,9 +40,11 @@ pub struct ActivityRow {
     pub when: String,
 }
 
-/// The list's lines, newest first: every `recent` job with its view replaced by the newer one
-/// in `live` (the views the page follows), then every live view the server's answer did not
-/// have yet. `stopping` says which tasks their owner asked to stop; `now_ms` dates the ends.
+/// The list's lines, newest first: every `recent` job, its view replaced by the page's own in
+/// `live` (the views the page follows) while either of them still runs, then every running
+/// live view the server's answer did not have yet. A followed job that ended and that the
+/// answer does not hold lies outside its window. `stopping` says which tasks their owner asked
+/// to stop; `now_ms` dates the ends the page saw before the server.
 pub fn activity_rows(
     recent: &[RecentJob],
     live: &[TaskView],
@@ -49,18 +53,21 @@ pub fn activity_rows(
 ) -> Vec<ActivityRow> {
     let mut jobs: Vec<RecentJob> = recent.to_vec();
     for view in live {
+        let running = !view.status.is_finished();
         match jobs.iter_mut().find(|job| job.task.task_id == view.task_id) {
-            Some(job) => {
-                if view.status.is_finished() && job.finished_at_ms.is_none() {
+            Some(job) if running || !job.task.status.is_finished() => {
+                if !running && job.finished_at_ms.is_none() {
                     job.finished_at_ms = Some(now_ms);
                 }
                 job.task = view.clone();
             }
-            None => jobs.push(RecentJob {
+            Some(_) => {}
+            None if running => jobs.push(RecentJob {
                 created_at_ms: now_ms.saturating_sub(elapsed_seconds(view).saturating_mul(1_000)),
-                finished_at_ms: view.status.is_finished().then_some(now_ms),
+                finished_at_ms: None,
                 task: view.clone(),
             }),
+            None => {}
         }
     }
     jobs.sort_by_key(|job| std::cmp::Reverse(job.created_at_ms));
@@ -308,18 +315,8 @@ mod tests {
     }
 
     #[test]
-    fn a_stop_and_the_deletion_it_led_to_are_named() {
-        let asked = task(
-            "a",
-            TaskStatus::Progress,
-            ProvisionPhase::CreatingCluster,
-            9,
-        );
-        let rows = activity_rows(&[], &[asked], |id| id == "a", NOW);
-        assert_eq!(outcomes(&rows)[0].1, "Stopping");
-        assert_eq!(outcomes(&rows)[0].2, StateTone::Warning);
-
-        let stopped = TaskView {
+    fn once_both_ended_the_server_s_view_stays_and_an_ended_job_outside_it_is_left_out() {
+        let deleted = TaskView {
             deletion: Some(ClusterDeletion {
                 state: DeletionState::Deleted,
                 message: String::new(),
@@ -332,13 +329,72 @@ mod tests {
                 20,
             )
         };
-        let rows = activity_rows(&[], &[stopped], |_| false, NOW);
-        assert_eq!(outcomes(&rows)[0].1, "Stopped · partial cluster deleted");
+        let recent = [recent(deleted, NOW - 60_000, Some(NOW - 30_000))];
+        let stale = task(
+            "a",
+            TaskStatus::Revoked,
+            ProvisionPhase::CancelledByUser,
+            20,
+        );
+        let old = task("old", TaskStatus::Success, ProvisionPhase::Done, 600);
+        let rows = activity_rows(&recent, &[stale, old], |_| false, NOW);
+        assert_eq!(
+            outcomes(&rows),
+            [(
+                "aks-a",
+                "Stopped · partial cluster deleted",
+                StateTone::Warning
+            )]
+        );
+        assert_eq!(rows[0].when, "ended just now");
     }
 
     #[test]
-    fn a_failure_read_before_its_classification_says_failed() {
-        let rows = activity_rows(&[], &[failed("a", None)], |_| false, NOW);
+    fn a_stop_and_the_deletion_it_led_to_are_named() {
+        let asked = task(
+            "a",
+            TaskStatus::Progress,
+            ProvisionPhase::CreatingCluster,
+            9,
+        );
+        let rows = activity_rows(&[], &[asked], |id| id == "a", NOW);
+        assert_eq!(outcomes(&rows)[0].1, "Stopping");
+        assert_eq!(outcomes(&rows)[0].2, StateTone::Warning);
+
+        let deleting = TaskView {
+            deletion: Some(ClusterDeletion {
+                state: DeletionState::Deleting,
+                message: String::new(),
+                elapsed_seconds: 1,
+            }),
+            ..task(
+                "a",
+                TaskStatus::Revoked,
+                ProvisionPhase::CancelledByUser,
+                20,
+            )
+        };
+        let rows = activity_rows(&[recent(deleting, NOW, Some(NOW))], &[], |_| false, NOW);
+        assert_eq!(
+            outcomes(&rows)[0].1,
+            "Stopped · deleting the partial cluster"
+        );
+    }
+
+    #[test]
+    fn a_failure_seen_before_its_classification_says_failed() {
+        let running = task(
+            "a",
+            TaskStatus::Progress,
+            ProvisionPhase::CreatingCluster,
+            9,
+        );
+        let rows = activity_rows(
+            &[recent(running, NOW - 9_000, None)],
+            &[failed("a", None)],
+            |_| false,
+            NOW,
+        );
         assert_eq!(outcomes(&rows)[0].1, "Failed");
     }
 

@@ -245,6 +245,21 @@ impl JobTracking {
         self.cancel_requested.get()
     }
 
+    /// Follows the running tasks among `views` that the page does not know yet (started in
+    /// another tab or on another device since it loaded), as a reload would: they get their
+    /// banners and count as running.
+    pub fn follow_running(&self, views: impl IntoIterator<Item = TaskView>) {
+        for view in views {
+            let known = self.task_untracked(&view.task_id).is_some()
+                || self
+                    .dismissed
+                    .with_untracked(|dismissed| dismissed.contains(&view.task_id));
+            if !known && !view.status.is_finished() {
+                self.update_view(view);
+            }
+        }
+    }
+
     /// Shows `view` on the page again (its banner or card), also after a Dismiss.
     pub fn show(&self, view: TaskView) {
         let task_id = view.task_id.clone();

@@ -44,12 +44,8 @@ test("a create started on one replica is stopped from the other", async ({ page,
   expect(cancels.every((origin) => origin === other)).toBe(true);
   await expectNoAxeViolations(otherPage, "the cancelled card on the other replica");
   // The other replica's activity list reads the job from the shared database.
-  await otherPage.getByRole("button", { name: /^Activity/ }).click();
-  const line = otherPage
-    .getByRole("region", { name: "Your jobs, last 24 hours" })
-    .getByRole("listitem")
-    .filter({ hasText: name });
-  await expect(line.locator(".state")).toHaveText("Stopped");
+  await otherDashboard.activity.click();
+  await expect(otherDashboard.activityLine(name)).toContainText("Stopped");
 
   // The first page learns it from its own replica.
   await expect(page.locator(".cancelled-notice")).toContainText(`Provisioning ${name} was cancelled.`, {

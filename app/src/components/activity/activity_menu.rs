@@ -1,9 +1,11 @@
 //! The Activity button and the list it opens. The button's name counts what runs ("Activity, 2
 //! running"), from the job tracking, so it is right in the first HTML and moves live. The list
-//! opens below it and closes with ESC (focus back on the button), a press outside it, or Show
-//! (focus on the banner it brought back).
+//! opens below it and closes with ESC (focus back on the button), a press or a Tab out of it,
+//! the create modal opening, or Show (focus on the banner it brought back). While a dialog is
+//! open, ESC is the dialog's.
 
 use crate::components::activity::activity_list::ActivityList;
+use crate::contexts::create_modal::use_create_modal;
 use crate::contexts::job_tracking::use_job_tracking;
 use crate::focus::question_open;
 use leptos::ev;
@@ -21,8 +23,16 @@ pub fn ActivityMenu() -> impl IntoView {
     let open = RwSignal::new(false);
     let button = NodeRef::<html::Button>::new();
     let menu = NodeRef::<html::Div>::new();
+    let modal = use_create_modal();
+    let modal_open = move || modal.is_some_and(|modal| modal.is_open());
+    Effect::new(move |_| {
+        if modal_open() {
+            open.set(false);
+        }
+    });
     let keys = window_event_listener(ev::keydown, move |event| {
-        if open.get_untracked() && event.key() == "Escape" && !question_open() {
+        let dialog_open = question_open() || untrack(modal_open);
+        if open.get_untracked() && event.key() == "Escape" && !dialog_open {
             event.prevent_default();
             open.set(false);
             if let Some(button) = button.get_untracked() {
@@ -50,6 +60,19 @@ pub fn ActivityMenu() -> impl IntoView {
         presses.remove();
     });
     let on_shown = Callback::new(move |()| open.set(false));
+    // Focus that moves to something outside (a Tab past the last Show) closes the list; focus
+    // that goes nowhere (a press on the list's text) leaves it open.
+    let close_on_leaving = move |event: web_sys::FocusEvent| {
+        let next = event
+            .related_target()
+            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+        let inside = menu
+            .get_untracked()
+            .is_some_and(|menu| menu.contains(next.as_ref()));
+        if next.is_some() && !inside {
+            open.set(false);
+        }
+    };
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -57,7 +80,7 @@ pub fn ActivityMenu() -> impl IntoView {
                 let _ = jobs.loaded().await;
                 let running = move || running_count(&jobs.views());
                 view! {
-                    <div class="activity" node_ref=menu>
+                    <div class="activity" node_ref=menu on:focusout=close_on_leaving>
                         <button
                             type="button"
                             class="button secondary activity-button"
