@@ -509,7 +509,19 @@ fn cluster_portal_url(request: &ProvisionRequest) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shared::progress::{ProvisionPhase, TaskStatus};
+    use shared::progress::{ProvisionPhase, TaskFailure, TaskStatus};
+
+    /// A quota failure of Azure's, not classified yet.
+    pub(super) fn quota_exceeded() -> TaskFailure {
+        TaskFailure {
+            classification: None,
+            code: "QuotaExceeded".into(),
+            message: "Operation could not be completed as it results in exceeding approved \
+                      Total Regional Cores quota."
+                .into(),
+            raw: String::new(),
+        }
+    }
 
     /// A running job in the creating step (the deletion tests start from it too).
     pub(super) fn job() -> JobRecord {

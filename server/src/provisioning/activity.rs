@@ -40,9 +40,9 @@ fn recent_job(job: &JobRecord, now: i64) -> RecentJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provisioning::tests::job;
+    use crate::provisioning::tests::{job, quota_exceeded};
     use shared::classify::Category;
-    use shared::progress::{TaskFailure, TaskStatus};
+    use shared::progress::TaskStatus;
 
     #[test]
     fn a_listed_job_keeps_its_times_and_a_failure_its_classification() {
@@ -54,14 +54,7 @@ mod tests {
         let mut failed = job();
         failed.status = TaskStatus::Failure;
         failed.finished_at_ms = Some(15_000);
-        failed.error = Some(TaskFailure {
-            classification: None,
-            code: "QuotaExceeded".into(),
-            message: "Operation could not be completed as it results in exceeding approved \
-                      Total Regional Cores quota."
-                .into(),
-            raw: String::new(),
-        });
+        failed.error = Some(quota_exceeded());
         let failed = recent_job(&failed, 20_000);
         assert_eq!(failed.finished_at_ms, Some(15_000));
         let category = failed

@@ -59,9 +59,9 @@ fn admin_job(job: &JobRecord, now: i64) -> AdminJob {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provisioning::tests::job;
+    use crate::provisioning::tests::{job, quota_exceeded};
     use shared::classify::Category;
-    use shared::progress::{TaskFailure, TaskStatus};
+    use shared::progress::TaskStatus;
 
     #[test]
     fn a_listed_job_carries_its_owner_and_a_failure_its_category() {
@@ -75,12 +75,7 @@ mod tests {
         let mut failed = job();
         failed.status = TaskStatus::Failure;
         failed.finished_at_ms = Some(15_000);
-        failed.error = Some(TaskFailure {
-classification: None,
-            code: "QuotaExceeded".into(),
-            message: "Operation could not be completed as it results in exceeding approved Total Regional Cores quota.".into(),
-            raw: String::new(),
-        });
+        failed.error = Some(quota_exceeded());
         let failed = admin_job(&failed, 20_000);
         assert_eq!(failed.category, Some(Category::Quota));
         assert_eq!(failed.finished_at_ms, Some(15_000));

@@ -45,13 +45,7 @@ pub fn ActivityMenu() -> impl IntoView {
         if !open.get_untracked() {
             return;
         }
-        let target = event
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-        let inside = menu
-            .get_untracked()
-            .is_some_and(|menu| menu.contains(target.as_ref()));
-        if !inside {
+        if !holds(menu, event.target()) {
             open.set(false);
         }
     });
@@ -63,13 +57,8 @@ pub fn ActivityMenu() -> impl IntoView {
     // Focus that moves to something outside (a Tab past the last Show) closes the list; focus
     // that goes nowhere (a press on the list's text) leaves it open.
     let close_on_leaving = move |event: web_sys::FocusEvent| {
-        let next = event
-            .related_target()
-            .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
-        let inside = menu
-            .get_untracked()
-            .is_some_and(|menu| menu.contains(next.as_ref()));
-        if next.is_some() && !inside {
+        let next = event.related_target();
+        if next.is_some() && !holds(menu, next) {
             open.set(false);
         }
     };
@@ -106,4 +95,11 @@ pub fn ActivityMenu() -> impl IntoView {
         </Transition>
     }
     .into_any()
+}
+
+/// True when `target` (an event's) is the menu or inside it.
+fn holds(menu: NodeRef<html::Div>, target: Option<web_sys::EventTarget>) -> bool {
+    let node = target.and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+    menu.get_untracked()
+        .is_some_and(|menu| menu.contains(node.as_ref()))
 }
